@@ -1,0 +1,121 @@
+# xdplink build: BPF objects -> skeletons -> agent, CLI, tests, tools and benchmarks.
+# Everything lands in build/. `make V=1` shows the full commands.
+
+BUILD	?= build
+CC	?= cc
+CLANG	?= clang
+BPFTOOL	?= bpftool
+ARCH	:= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -I$(BUILD) -Iagent -Itests/lib
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -Iinclude -I/usr/include/$(MULTIARCH)
+LIBBPF	:= -lbpf -lelf -lz
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+# ---- BPF objects and skeletons -----------------------------------------------
+
+BPF_HEADERS := include/xdplink.h $(wildcard bpf/*.h)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HEADERS) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp
+	$(Q)rm -f $@.tmp
+
+$(BUILD)/bpf/%.bpf.o: bench/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp
+	$(Q)rm -f $@.tmp
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+# ---- Programs ------------------------------------------------------------------
+
+TEST_DATAPATH := tests/packet/test_datapath.c tests/packet/fixture.c tests/packet/frames.c \
+		 tests/lib/check.c agent/maglev.c
+BENCH_DATAPATH := bench/datapath_bench.c tests/packet/fixture.c tests/packet/frames.c \
+		  agent/maglev.c
+
+PROGRAMS := $(BUILD)/tests/test_datapath $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
+	    $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench
+
+$(BUILD)/tests/test_datapath: $(TEST_DATAPATH) $(BUILD)/xdplink.skel.h | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_DATAPATH) $(LIBBPF) -lpthread -o $@
+
+$(BUILD)/tests/test_maglev: tests/unit/test_maglev.c agent/maglev.c tests/lib/check.c | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+
+$(BUILD)/tools/xl-storm: tests/tools/storm.c | $(BUILD)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+
+$(BUILD)/bench/datapath_bench: $(BENCH_DATAPATH) $(BUILD)/xdplink.skel.h \
+			       $(BUILD)/empty.skel.h $(BUILD)/baseline.skel.h | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/packet $(CFLAGS) $(BENCH_DATAPATH) $(LIBBPF) -lm -o $@
+
+$(BUILD)/bench/maglev_bench: bench/maglev_bench.c agent/maglev.c | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+
+$(BUILD) $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench:
+	$(Q)mkdir -p $@
+
+# ---- Entry points --------------------------------------------------------------
+
+.PHONY: all test bench deps fmt lint clean
+
+all: $(PROGRAMS)
+
+test: all
+	$(Q)tests/run $(BUILD)
+
+bench: all
+	$(Q)bench/run $(BUILD)
+
+DEPS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool iproute2 make gcc \
+	clang-format clang-tidy cppcheck
+
+deps:
+	$(Q)tools/install-deps $(DEPS)
+
+SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+fmt:
+	$(call msg,FMT,$(words $(SOURCES)) files)
+	$(Q)clang-format -i $(SOURCES)
+
+lint: $(BUILD)/xdplink.skel.h
+	$(call msg,FORMAT,check)
+	$(Q)clang-format --dry-run --Werror $(SOURCES)
+	$(call msg,CPPCHECK,$(words $(SOURCES)) files)
+	$(Q)cppcheck -q --error-exitcode=1 --enable=warning,style,performance --std=c11 \
+		--suppress=missingIncludeSystem --inline-suppr $(CPPFLAGS) -Itests/packet \
+		$(filter %.c,$(filter-out bpf/% bench/%.bpf.c,$(SOURCES)))
+	$(call msg,TIDY,$(words $(SOURCES)) files)
+	$(Q)clang-tidy --quiet $(filter %.c,$(filter-out bpf/% bench/%.bpf.c,$(SOURCES))) -- \
+		$(CPPFLAGS) -Itests/packet -std=c11 -D_GNU_SOURCE 2>/dev/null
+
+clean:
+	$(call msg,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/* The xdplink ABI: every map key and value, constant, reason and hash shared by
+ * the XDP program and userspace. Both sides include this file; nothing is defined twice. */
+#ifndef XDPLINK_H
+#define XDPLINK_H
+
+#include <linux/types.h>
+
+/* ---- Limits and defaults (AWS values where AWS has one) ---------------- */
+
+#define XL_PORTS_PER_POOL	 55000 /* SNAT ports per (NLB node IP, target IP:port) */
+#define XL_POOL_WORDS		 ((XL_PORTS_PER_POOL + 63) / 64)
+#define XL_DEFAULT_PORT_MIN	 1024 /* SNAT ports 1024..56023 */
+#define XL_DEFAULT_MAX_CONNS	 55000 /* active flows per target */
+#define XL_DEFAULT_MAGLEV_SIZE	 65537 /* prime, slots per lookup table */
+#define XL_DEFAULT_HASH_SEED	 0x5eed1234
+#define XL_DEFAULT_MAX_FLOWS	 1048576
+#define XL_DEFAULT_MAX_FRONTENDS 65536
+#define XL_DEFAULT_MAX_ENDPOINTS 4096
+#define XL_DEFAULT_MAX_BACKENDS	 4096
+#define XL_DEFAULT_MAX_POOLS	 1024
+#define XL_DEFAULT_MAX_TABLES	 1024
+#define XL_MAX_IFACES		 64
+
+/* Slot 0 of the endpoint, backend and table arrays is never used: a zero in a
+ * Maglev table means "no target", as Katran reserves real 0. */
+#define XL_NO_BACKEND 0
+
+/* ---- Configuration: xdplink_config_v1[0], written by the agent --------- */
+
+struct xl_config {
+	__u32 max_conns_per_target; /* active flows a target may hold */
+	__u32 maglev_size;	    /* slots in every Maglev table (prime) */
+	__u32 hash_seed;	    /* flow hash seed, the same on every node of a fleet */
+	__u16 port_min;		    /* first SNAT port of every pool */
+	__u16 port_count;	    /* ports per pool, at most XL_PORTS_PER_POOL */
+};
+
+/* ---- Interfaces: xdplink_ifaces_v1, ifindex -> role and MAC ------------- */
+
+enum xl_role {
+	XL_ROLE_CONSUMER = 1, /* faces interface endpoints (ENIs) and their clients */
+	XL_ROLE_PROVIDER = 2, /* faces the targets of the target groups */
+	XL_ROLE_BOTH = 3,     /* one interface facing both ("on a stick") */
+};
+
+struct xl_iface {
+	__u8 mac[6]; /* the interface's own address, used to answer ARP for ENIs */
+	__u8 role;   /* enum xl_role */
+	__u8 pad;
+};
+
+/* ---- Frontends: xdplink_frontends_v1, (ENI IP, listener port) -> listener
+ * The entry with port 0 marks the ENI address itself: it answers ARP and lets
+ * the program drop traffic to ports that have no listener. */
+
+struct xl_frontend_key {
+	__be32 addr; /* ENI IP */
+	__be16 port; /* listener port, or 0 for the ENI itself */
+	__u16 pad;
+};
+
+struct xl_frontend {
+	__u32 endpoint;	  /* slot in xdplink_endpoints_v1 */
+	__u32 table;	  /* slot in xdplink_maglev_v1: target group x scope */
+	__be32 snat_addr; /* NLB node IP of the ENI's AZ: the source targets see */
+	__u32 pad;
+};
+
+/* ---- Endpoints: xdplink_endpoints_v1[slot] ----------------------------- */
+
+/* Interface endpoint states, as AWS names them. Only AVAILABLE carries traffic. */
+enum xl_endpoint_state {
+	XL_EP_PENDING_ACCEPTANCE = 1,
+	XL_EP_PENDING = 2,
+	XL_EP_AVAILABLE = 3,
+	XL_EP_REJECTED = 4,
+	XL_EP_DELETING = 5,
+	XL_EP_DELETED = 6,
+	XL_EP_FAILED = 7,
+};
+
+struct xl_endpoint {
+	__u32 state; /* enum xl_endpoint_state */
+	__u32 pad;
+};
+
+/* ---- Backends (unique target IP:port): xdplink_backends_v1[slot] -------- */
+
+enum xl_backend_flags {
+	/* Reset the packets of this target's existing flows: it is unhealthy, or
+	 * deregistered past its delay, with connection termination on. */
+	XL_BE_RESET_FLOWS = 1 << 0,
+};
+
+struct xl_backend {
+	__be32 addr;
+	__be16 port;
+	__u8 flags; /* enum xl_backend_flags */
+	__u8 pad;
+	/* Next hop towards the target, cached by the data path from bpf_fib_lookup()
+	 * so that established packets skip the FIB. The agent zeroes it on writes. */
+	__u32 nh_ifindex; /* 0: not resolved */
+	__u8 nh_dmac[6];
+	__u8 nh_smac[6];
+	__u64 nh_expires; /* coarse monotonic ns after which it is looked up again */
+};
+
+/* Active flows per backend: xdplink_conns_v1[slot], mmapable. The data path adds
+ * with an atomic fetch-add; the agent's collector subtracts atomically. */
+struct xl_conns {
+	__u32 active;
+	__u32 pad;
+};
+
+/* ---- SNAT port pools ---------------------------------------------------
+ * xdplink_pool_index_v1: (SNAT IP, backend) -> pool slot.
+ * xdplink_pools_v1[slot]: mmapable; bit i of the bitmap is port port_min + i.
+ * The data path claims a port with an atomic fetch-or; the agent releases it
+ * with an atomic fetch-and, after the reuse delay for FIN-closed flows. */
+
+struct xl_pool_key {
+	__be32 snat_addr;
+	__u32 backend;
+};
+
+struct xl_pool_slot {
+	__u32 pool;
+	__u32 pad;
+};
+
+struct xl_port_pool {
+	__u32 cursor; /* word where the next search starts */
+	__u32 pad;
+	__u64 used[XL_POOL_WORDS];
+};
+
+/* ---- Flows: xdplink_flows_v1 (consumer side) and xdplink_rnat_v1 (provider
+ * side). Plain hash maps, never LRU: an eviction would leak a count and a port. */
+
+enum xl_flow_flags {
+	XL_FLOW_FIN = 1 << 0, /* this side sent a FIN */
+	XL_FLOW_RST = 1 << 1, /* this side sent a RST */
+};
+
+struct xl_flow_key {
+	__be32 client_addr;
+	__be32 eni_addr;
+	__be16 client_port;
+	__be16 eni_port;
+};
+
+struct xl_flow {
+	__u32 backend;
+	__u32 pool;
+	__u32 endpoint;
+	__be32 target_addr;
+	__be32 snat_addr;
+	__be16 target_port;
+	__be16 snat_port;
+	__u8 flags;	/* enum xl_flow_flags, client side */
+	__u8 pad[3];
+	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
+	__u64 last_seen; /* coarse monotonic ns of the last client packet */
+};
+
+struct xl_rnat_key {
+	__be32 target_addr;
+	__be32 snat_addr;
+	__be16 target_port;
+	__be16 snat_port;
+};
+
+struct xl_rnat {
+	__be32 client_addr;
+	__be32 eni_addr;
+	__be16 client_port;
+	__be16 eni_port;
+	__u32 endpoint;
+	__u32 backend;
+	/* The way back to the client: the interface and L2 neighbour its SYN came
+	 * from. An ENI has no kernel address, so replies return the way they came. */
+	__u32 ifindex;
+	__u8 client_mac[6];
+	__u8 eni_mac[6];
+	__u8 flags; /* enum xl_flow_flags, target side */
+	__u8 pad[3];
+	__u32 seq_delta; /* subtracted from acks towards the client (proxy protocol v2) */
+	__u64 last_seen; /* coarse monotonic ns of the last target packet */
+};
+
+/* ---- Statistics (per-CPU; the agent sums) ------------------------------ */
+
+/* Traffic of one backend (xdplink_backend_stats_v1) or one endpoint
+ * (xdplink_endpoint_stats_v1). "in" is towards the target, "out" towards the client. */
+struct xl_traffic {
+	__u64 new_flows;
+	__u64 packets_in;
+	__u64 bytes_in;
+	__u64 packets_out;
+	__u64 bytes_out;
+	__u64 resets;		 /* RSTs the load balancer sent (TCP_ELB_Reset_Count) */
+	__u64 port_alloc_errors; /* PortAllocationErrorCount */
+	__u64 drops;		 /* packets dropped: endpoint not available */
+};
+
+/* What happened to every packet, counted in xdplink_reasons_v1[reason]. */
+#define XL_REASONS(X)                                                                              \
+	X(PASS_NOT_IPV4, "pass_not_ipv4", "not IPv4 or ARP: left to the host")                     \
+	X(PASS_NOT_OURS, "pass_not_ours", "IPv4 not for an ENI or SNAT flow: left to the host")    \
+	X(PASS_MALFORMED, "pass_malformed", "truncated or invalid IPv4: left to the host")         \
+	X(PASS_ARP, "pass_arp", "ARP not for an ENI: left to the host")                            \
+	X(ARP_REPLY, "arp_reply", "ARP request for an ENI answered")                               \
+	X(FWD_NEW_FLOW, "fwd_new_flow", "SYN opened a flow to a target")                           \
+	X(FWD_TO_TARGET, "fwd_to_target", "packet of a flow forwarded to its target")              \
+	X(FWD_TO_CLIENT, "fwd_to_client", "reply forwarded back to the client")                    \
+	X(DROP_ENDPOINT_STATE, "drop_endpoint_state", "endpoint not available")                    \
+	X(DROP_NO_LISTENER, "drop_no_listener", "TCP to an ENI port without listener")             \
+	X(DROP_NOT_TCP, "drop_not_tcp", "non-TCP to an ENI: endpoints carry IPv4/TCP only")        \
+	X(DROP_BAD_PACKET, "drop_bad_packet", "malformed packet to an ENI")                        \
+	X(DROP_NO_NEIGH, "drop_no_neigh", "SYN dropped: next hop to target not resolved yet")      \
+	X(DROP_NO_ROUTE, "drop_no_route", "no route to the target")                                \
+	X(DROP_TX_ERROR, "drop_tx_error", "could not build the RST to send")                       \
+	X(DROP_STRAY_RST, "drop_stray_rst", "RST without a flow: dropped, a RST is never answered")\
+	X(DROP_SYN_RACE, "drop_syn_race", "copy of a SYN that another CPU already forwarded")     \
+	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                \
+	X(RST_NO_FLOW, "rst_no_flow", "RST: packet without a flow (not a SYN, or expired)")        \
+	X(RST_NO_TARGET, "rst_no_target", "RST: no target available for the endpoint")             \
+	X(RST_TARGET_FULL, "rst_target_full", "RST: target at its connection limit")               \
+	X(RST_NO_PORT, "rst_no_port", "RST: no free SNAT port for the target")                     \
+	X(RST_FLOW_TABLE_FULL, "rst_flow_table_full", "RST: flow table full")                      \
+	X(RST_TARGET_RESET, "rst_target_reset", "RST: flow to an unhealthy or drained target")
+
+#define XL_REASON_ENUM(id, name, text) XL_##id,
+enum xl_reason { XL_REASONS(XL_REASON_ENUM) XL_REASON_COUNT };
+#undef XL_REASON_ENUM
+
+/* ---- The flow hash, shared so that userspace can tell which slot a flow takes.
+ * Bob Jenkins' lookup3 final mix over the 4-tuple; the protocol is always TCP. */
+
+static inline __u32 xl_rol32(__u32 word, unsigned int shift)
+{
+	return (word << shift) | (word >> ((-shift) & 31));
+}
+
+static inline __u32 xl_flow_hash(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+				 __u32 seed)
+{
+	__u32 a = (__u32)saddr + seed + 0xdeadbeef + 12;
+	__u32 b = (__u32)daddr + seed + 0xdeadbeef + 12;
+	__u32 c = (((__u32)sport << 16) | (__u32)dport) + seed + 0xdeadbeef + 12;
+
+	c ^= b;
+	c -= xl_rol32(b, 14);
+	a ^= c;
+	a -= xl_rol32(c, 11);
+	b ^= a;
+	b -= xl_rol32(a, 25);
+	c ^= b;
+	c -= xl_rol32(b, 16);
+	a ^= c;
+	a -= xl_rol32(c, 4);
+	b ^= a;
+	b -= xl_rol32(a, 14);
+	c ^= b;
+	c -= xl_rol32(b, 24);
+	return c;
+}
+
+#endif
