@@ -1,0 +1,112 @@
+/* Connection tracking: a client connection's flow (consumer side) and its
+ * reverse-NAT entry (provider side), created together, and the FIN/RST/idle state
+ * that the agent's collector reads to give back counts and ports exactly once. */
+#ifndef XL_BPF_FLOW_H
+#define XL_BPF_FLOW_H
+
+#include <linux/errno.h>
+
+#include "maps.h"
+#include "parse.h"
+
+/* last_seen is rewritten at most this often: idle timeouts are whole seconds and
+ * a write per packet would bounce the entry's cache line between CPUs. */
+#define LAST_SEEN_STEP_NS 1000000000ULL
+
+static __always_inline struct xl_flow_key flow_key_of(const struct packet *pkt)
+{
+	struct xl_flow_key key = {
+		.client_addr = pkt->ip->saddr,
+		.eni_addr = pkt->ip->daddr,
+		.client_port = pkt->tcp->source,
+		.eni_port = pkt->tcp->dest,
+	};
+
+	return key;
+}
+
+static __always_inline struct xl_rnat_key rnat_key_of_packet(const struct packet *pkt)
+{
+	struct xl_rnat_key key = {
+		.target_addr = pkt->ip->saddr,
+		.snat_addr = pkt->ip->daddr,
+		.target_port = pkt->tcp->source,
+		.snat_port = pkt->tcp->dest,
+	};
+
+	return key;
+}
+
+static __always_inline struct xl_rnat_key rnat_key_of_flow(const struct xl_flow *flow)
+{
+	struct xl_rnat_key key = {
+		.target_addr = flow->target_addr,
+		.snat_addr = flow->snat_addr,
+		.target_port = flow->target_port,
+		.snat_port = flow->snat_port,
+	};
+
+	return key;
+}
+
+static __always_inline void track(__u64 *last_seen, __u8 *flags, const struct tcphdr *tcp,
+				  __u64 now)
+{
+	__u8 seen = (tcp->fin ? XL_FLOW_FIN : 0) | (tcp->rst ? XL_FLOW_RST : 0);
+
+	if (seen & ~*flags) {
+		*flags |= seen;
+		*last_seen = now; /* the collector's close grace counts from here */
+	} else if (now - *last_seen >= LAST_SEEN_STEP_NS) {
+		*last_seen = now;
+	}
+}
+
+/* A SYN on a flow that was closing: the client reuses its 4-tuple, the flow
+ * lives on with the same target and port. */
+static __always_inline void reopen_flow(struct xl_flow *flow)
+{
+	struct xl_rnat_key key = rnat_key_of_flow(flow);
+	struct xl_rnat *rnat = bpf_map_lookup_elem(&xdplink_rnat_v1, &key);
+
+	flow->flags = 0;
+	if (rnat)
+		rnat->flags = 0;
+}
+
+enum flow_insert {
+	FLOW_INSERTED,
+	FLOW_EXISTS,	 /* another CPU inserted the same flow first */
+	FLOW_TABLE_FULL, /* no room in the flow or reverse-NAT table */
+};
+
+/* Inserts the flow and its reverse-NAT entry, both or neither. The return path
+ * recorded is the interface and the L2 neighbour the SYN came from. */
+static __always_inline int insert_flow(struct xdp_md *ctx, const struct packet *pkt,
+				       const struct xl_flow_key *key, const struct xl_flow *flow)
+{
+	struct xl_rnat_key rkey = rnat_key_of_flow(flow);
+	struct xl_rnat rnat = {
+		.client_addr = key->client_addr,
+		.eni_addr = key->eni_addr,
+		.client_port = key->client_port,
+		.eni_port = key->eni_port,
+		.endpoint = flow->endpoint,
+		.backend = flow->backend,
+		.ifindex = ctx->ingress_ifindex,
+		.last_seen = flow->last_seen,
+	};
+	long err;
+
+	__builtin_memcpy(rnat.client_mac, pkt->eth->h_source, ETH_ALEN);
+	__builtin_memcpy(rnat.eni_mac, pkt->eth->h_dest, ETH_ALEN);
+	if (bpf_map_update_elem(&xdplink_rnat_v1, &rkey, &rnat, BPF_NOEXIST))
+		return FLOW_TABLE_FULL;
+	err = bpf_map_update_elem(&xdplink_flows_v1, key, flow, BPF_NOEXIST);
+	if (!err)
+		return FLOW_INSERTED;
+	bpf_map_delete_elem(&xdplink_rnat_v1, &rkey);
+	return err == -EEXIST ? FLOW_EXISTS : FLOW_TABLE_FULL;
+}
+
+#endif

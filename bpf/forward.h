@@ -1,0 +1,76 @@
+/* Sending a rewritten packet on: towards a target through the FIB (its answer
+ * cached per target), back to a client the way its flow came in. */
+#ifndef XL_BPF_FORWARD_H
+#define XL_BPF_FORWARD_H
+
+#include <linux/if_ether.h>
+
+#include "maps.h"
+#include "parse.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/* How long a FIB answer is trusted before it is looked up again. */
+#define NEXT_HOP_TTL_NS 1000000000ULL
+
+/* Makes sure the backend's next hop is known: from the cache while it is fresh,
+ * else from bpf_fib_lookup(). The lookup goes straight to the routing table: the
+ * LB host may blackhole kernel forwarding with policy rules (it is no router), and
+ * those rules are not meant for the program. On failure, *why says what is missing. */
+static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend *be,
+					  __be32 snat_addr, __u64 now, enum xl_reason *why)
+{
+	struct bpf_fib_lookup fib = {
+		.family = AF_INET,
+		.l4_protocol = IPPROTO_TCP,
+		.ipv4_src = snat_addr,
+		.ipv4_dst = be->addr,
+		.ifindex = ctx->ingress_ifindex,
+	};
+	long rc;
+
+	if (be->nh_ifindex && now < be->nh_expires)
+		return 1;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_DIRECT);
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
+		*why = XL_DROP_NO_NEIGH;
+		return 0;
+	}
+	/* Only attached interfaces are in the redirect map. */
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !bpf_map_lookup_elem(&xdplink_ifaces_v1, &fib.ifindex)) {
+		*why = XL_DROP_NO_ROUTE;
+		return 0;
+	}
+	__builtin_memcpy(be->nh_dmac, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(be->nh_smac, fib.smac, ETH_ALEN);
+	be->nh_ifindex = fib.ifindex;
+	be->nh_expires = now + NEXT_HOP_TTL_NS;
+	return 1;
+}
+
+static __always_inline int transmit(struct xdp_md *ctx, __u32 ifindex)
+{
+	if (ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	return bpf_redirect_map(&xdplink_tx_ports_v1, ifindex, XDP_DROP);
+}
+
+static __always_inline int send_to_target(struct xdp_md *ctx, struct packet *pkt,
+					  const struct xl_backend *be)
+{
+	__builtin_memcpy(pkt->eth->h_dest, be->nh_dmac, ETH_ALEN);
+	__builtin_memcpy(pkt->eth->h_source, be->nh_smac, ETH_ALEN);
+	return transmit(ctx, be->nh_ifindex);
+}
+
+static __always_inline int send_to_client(struct xdp_md *ctx, struct packet *pkt,
+					  const struct xl_rnat *rnat)
+{
+	__builtin_memcpy(pkt->eth->h_dest, rnat->client_mac, ETH_ALEN);
+	__builtin_memcpy(pkt->eth->h_source, rnat->eni_mac, ETH_ALEN);
+	return transmit(ctx, rnat->ifindex);
+}
+
+#endif

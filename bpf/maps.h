@@ -1,0 +1,129 @@
+/* The maps of the data path. Sizes are defaults: the agent (or a test) sets them
+ * before load, and pins every map by its name so that a restart keeps all flows. */
+#ifndef XL_BPF_MAPS_H
+#define XL_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "xdplink.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xl_config);
+} xdplink_config_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XL_MAX_IFACES);
+	__type(key, __u32); /* ifindex */
+	__type(value, struct xl_iface);
+} xdplink_ifaces_v1 SEC(".maps");
+
+/* Every attached interface, so that XDP_REDIRECT can reach it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XL_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xdplink_tx_ports_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XL_DEFAULT_MAX_FRONTENDS);
+	__type(key, struct xl_frontend_key);
+	__type(value, struct xl_frontend);
+} xdplink_frontends_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_ENDPOINTS);
+	__type(key, __u32);
+	__type(value, struct xl_endpoint);
+} xdplink_endpoints_v1 SEC(".maps");
+
+/* One Maglev table per (target group, scope); the agent builds a new inner map
+ * and swaps it in with one update, so a lookup never sees a half-built table. */
+struct xl_maglev_table {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAGLEV_SIZE);
+	__uint(map_flags, BPF_F_INNER_MAP); /* tables of any configured size */
+	__type(key, __u32);
+	__type(value, __u32); /* backend slot */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XL_DEFAULT_MAX_TABLES);
+	__type(key, __u32);
+	__array(values, struct xl_maglev_table);
+} xdplink_maglev_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, struct xl_backend);
+} xdplink_backends_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_BACKENDS);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the agent decrements in place */
+	__type(key, __u32);
+	__type(value, struct xl_conns);
+} xdplink_conns_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XL_DEFAULT_MAX_POOLS);
+	__type(key, struct xl_pool_key);
+	__type(value, struct xl_pool_slot);
+} xdplink_pool_index_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_POOLS);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the agent releases ports in place */
+	__type(key, __u32);
+	__type(value, struct xl_port_pool);
+} xdplink_pools_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
+	__type(key, struct xl_flow_key);
+	__type(value, struct xl_flow);
+} xdplink_flows_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
+	__type(key, struct xl_rnat_key);
+	__type(value, struct xl_rnat);
+} xdplink_rnat_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XL_REASON_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} xdplink_reasons_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, struct xl_traffic);
+} xdplink_backend_stats_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_ENDPOINTS);
+	__type(key, __u32);
+	__type(value, struct xl_traffic);
+} xdplink_endpoint_stats_v1 SEC(".maps");
+
+#endif

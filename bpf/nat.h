@@ -1,0 +1,91 @@
+/* Address and port rewriting with incremental checksum updates (RFC 1624), and
+ * full checksums for the packets the program builds itself. */
+#ifndef XL_BPF_NAT_H
+#define XL_BPF_NAT_H
+
+#include "parse.h"
+#include "xdplink.h"
+
+/* Folds a one's complement sum of 16- and 32-bit words to 16 bits. Summing
+ * 32-bit words is valid because 2^16 == 1 modulo 0xffff. */
+static __always_inline __u16 csum_fold(__u64 sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* The change to a checksum when a field goes from `from` to `to` (~m + m'). */
+static __always_inline __u64 csum_change32(__be32 from, __be32 to)
+{
+	return (__u64)(__u32)~from + (__u32)to;
+}
+
+static __always_inline __u64 csum_change16(__be16 from, __be16 to)
+{
+	return (__u64)(__u16)~from + (__u16)to;
+}
+
+/* HC' = ~(~HC + sum of changes) */
+static __always_inline void csum_apply(__sum16 *check, __u64 change)
+{
+	*check = ~csum_fold((__u16)~*check + change);
+}
+
+/* Rewrites the 4-tuple in place; the IPv4 checksum covers the addresses, the
+ * TCP checksum the addresses (pseudo-header) and the ports. */
+static __always_inline void rewrite_tuple(struct packet *pkt, __be32 saddr, __be32 daddr,
+					  __be16 sport, __be16 dport)
+{
+	struct iphdr *ip = pkt->ip;
+	struct tcphdr *tcp = pkt->tcp;
+	__u64 addresses = csum_change32(ip->saddr, saddr) + csum_change32(ip->daddr, daddr);
+	__u64 ports = csum_change16(tcp->source, sport) + csum_change16(tcp->dest, dport);
+
+	ip->saddr = saddr;
+	ip->daddr = daddr;
+	tcp->source = sport;
+	tcp->dest = dport;
+	csum_apply(&ip->check, addresses);
+	csum_apply(&tcp->check, addresses + ports);
+}
+
+/* Client -> ENI listener becomes NLB node -> target. */
+static __always_inline void nat_to_target(struct packet *pkt, const struct xl_flow *flow)
+{
+	rewrite_tuple(pkt, flow->snat_addr, flow->target_addr, flow->snat_port, flow->target_port);
+}
+
+/* Target -> NLB node becomes ENI listener -> client. */
+static __always_inline void nat_to_client(struct packet *pkt, const struct xl_rnat *rnat)
+{
+	rewrite_tuple(pkt, rnat->eni_addr, rnat->client_addr, rnat->eni_port, rnat->client_port);
+}
+
+static __always_inline __u16 csum_words(const __u16 *words, int count, __u64 sum)
+{
+#pragma unroll
+	for (int i = 0; i < count; i++)
+		sum += words[i];
+	return ~csum_fold(sum);
+}
+
+/* Checksum of an option-less IPv4 header whose check field is zero. */
+static __always_inline __u16 ipv4_header_csum(const struct iphdr *ip)
+{
+	return csum_words((const __u16 *)ip, sizeof(*ip) / 2, 0);
+}
+
+/* Checksum of an option-less TCP header without payload whose check field is
+ * zero, with the IPv4 pseudo-header. */
+static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struct tcphdr *tcp)
+{
+	__u64 pseudo = (__u64)ip->saddr + ip->daddr + bpf_htons(IPPROTO_TCP) +
+		       bpf_htons(sizeof(*tcp));
+
+	return csum_words((const __u16 *)tcp, sizeof(*tcp) / 2, pseudo);
+}
+
+#endif

@@ -1,0 +1,140 @@
+/* Choosing where a new flow goes and what it may use: the target from the Maglev
+ * table of its scope, a place under the target's connection limit, and a SNAT port. */
+#ifndef XL_BPF_SELECT_H
+#define XL_BPF_SELECT_H
+
+#include "maps.h"
+
+static __always_inline const struct xl_config *config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&xdplink_config_v1, &zero);
+}
+
+/* The backend slot for a flow, or XL_NO_BACKEND when the scope has no target. */
+static __always_inline __u32 pick_backend(const struct xl_config *cfg,
+					  const struct xl_frontend *fe,
+					  const struct xl_flow_key *key)
+{
+	void *table = bpf_map_lookup_elem(&xdplink_maglev_v1, &fe->table);
+	__u32 slot, *backend;
+
+	if (!table || !cfg->maglev_size)
+		return XL_NO_BACKEND;
+	slot = xl_flow_hash(key->client_addr, key->eni_addr, key->client_port, key->eni_port,
+			    cfg->hash_seed) %
+	       cfg->maglev_size;
+	backend = bpf_map_lookup_elem(table, &slot);
+	return backend ? *backend : XL_NO_BACKEND;
+}
+
+/* Takes one of the target's connections. The increment comes first and is undone
+ * on overflow, so that racing CPUs can never push the count past the limit. */
+static __always_inline int claim_connection(const struct xl_config *cfg, __u32 backend)
+{
+	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_conns_v1, &backend);
+
+	if (!conns)
+		return 0;
+	if (__sync_fetch_and_add(&conns->active, 1) < cfg->max_conns_per_target)
+		return 1;
+	__sync_fetch_and_sub(&conns->active, 1);
+	return 0;
+}
+
+static __always_inline void release_connection(__u32 backend)
+{
+	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_conns_v1, &backend);
+
+	if (conns)
+		__sync_fetch_and_sub(&conns->active, 1);
+}
+
+/* ---- SNAT ports ---------------------------------------------------------
+ * A pool is a bitmap of XL_PORTS_PER_POOL ports. The search starts at a rotating
+ * cursor and visits every word once, so it finds a free port whenever one exists
+ * (bounded random probing does not, near full occupancy). A port is claimed with
+ * an atomic fetch-or: of two CPUs that see the same free bit, one wins. */
+
+struct port_search {
+	struct xl_port_pool *pool;
+	__u32 start;	  /* first word visited */
+	__u32 words;	  /* words covering port_count */
+	__u64 last_valid; /* bits of the last word that are ports */
+	__s32 index;	  /* result: port index in the pool, -1 while none */
+};
+
+/* Index of the single bit set in `bit`: the population count of the bits below
+ * it. Branch-free, because every branch in a bpf_loop callback multiplies the
+ * states the verifier must walk. */
+static __always_inline __u32 bit_index(__u64 bit)
+{
+	__u64 below = bit - 1;
+
+	below -= (below >> 1) & 0x5555555555555555ULL;
+	below = (below & 0x3333333333333333ULL) + ((below >> 2) & 0x3333333333333333ULL);
+	below = (below + (below >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (below * 0x0101010101010101ULL) >> 56;
+}
+
+/* Visits word (start + i) mod words. The search makes two passes: a word whose
+ * free bit another CPU took first is looked at again on the second. */
+static long claim_in_word(__u32 i, void *ctx)
+{
+	struct port_search *search = ctx;
+	__u32 word = (search->start + i) % search->words;
+	__u64 valid, free, bit;
+
+	if (word >= XL_POOL_WORDS)
+		return 1;
+	valid = word == search->words - 1 ? search->last_valid : ~0ULL;
+	free = ~search->pool->used[word] & valid;
+	if (!free)
+		return 0;
+	bit = free & -free;
+	if (__sync_fetch_and_or(&search->pool->used[word], bit) & bit)
+		return 0;
+	search->index = word * 64 + bit_index(bit);
+	search->pool->cursor = word;
+	return 1;
+}
+
+static __always_inline struct xl_port_pool *pool_of(__be32 snat_addr, __u32 backend, __u32 *slot)
+{
+	struct xl_pool_key key = { .snat_addr = snat_addr, .backend = backend };
+	struct xl_pool_slot *found = bpf_map_lookup_elem(&xdplink_pool_index_v1, &key);
+
+	if (!found)
+		return NULL;
+	*slot = found->pool;
+	return bpf_map_lookup_elem(&xdplink_pools_v1, &found->pool);
+}
+
+/* Claims a free port of the pool; returns its index (port - port_min) or -1. */
+static __always_inline __s32 claim_port(const struct xl_config *cfg, struct xl_port_pool *pool)
+{
+	__u32 count = cfg->port_count;
+	struct port_search search = {
+		.pool = pool,
+		.words = (count + 63) / 64,
+		.last_valid = count % 64 ? (1ULL << (count % 64)) - 1 : ~0ULL,
+		.index = -1,
+	};
+
+	if (!count || count > XL_PORTS_PER_POOL)
+		return -1;
+	search.start = pool->cursor < search.words ? pool->cursor : 0;
+	bpf_loop(2 * search.words, claim_in_word, &search, 0);
+	return search.index;
+}
+
+static __always_inline void release_port(struct xl_port_pool *pool, __u32 index)
+{
+	__u32 word = index / 64;
+
+	if (word < XL_POOL_WORDS)
+		__sync_fetch_and_and(&pool->used[word], ~(1ULL << (index % 64)));
+}
+
+#endif

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* The xdplink data path, the story of a packet. From a client to an ENI listener:
+ * endpoint -> flow -> target -> NAT -> forward. From a target to a SNAT port:
+ * reverse NAT -> back to the client. Anything else is left to the host, untouched. */
+
+#include "arp.h"
+#include "flow.h"
+#include "forward.h"
+#include "maps.h"
+#include "nat.h"
+#include "parse.h"
+#include "reset.h"
+#include "select.h"
+#include "stats.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+static __always_inline int endpoint_available(__u32 endpoint)
+{
+	struct xl_endpoint *ep = bpf_map_lookup_elem(&xdplink_endpoints_v1, &endpoint);
+
+	return ep && ep->state == XL_EP_AVAILABLE;
+}
+
+/* Answers a connection attempt or a packet without flow with a RST. */
+static __always_inline int refuse(struct xdp_md *ctx, struct packet *pkt, __u32 endpoint,
+				  __u32 backend, enum xl_reason reason)
+{
+	int port_alloc_error = reason == XL_RST_TARGET_FULL || reason == XL_RST_NO_PORT;
+	int action;
+
+	count_refusal(endpoint_traffic(endpoint), port_alloc_error);
+	if (backend != XL_NO_BACKEND)
+		count_refusal(backend_traffic(backend), port_alloc_error);
+	action = send_reset(ctx, pkt);
+	return verdict(action, action == XDP_TX ? reason : XL_DROP_TX_ERROR);
+}
+
+static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *pkt,
+					     const struct xl_flow *flow, struct xl_backend *be,
+					     __u64 now, enum xl_reason reason)
+{
+	enum xl_reason why;
+
+	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
+		return verdict(XDP_DROP, why);
+	nat_to_target(pkt, flow);
+	count_towards_target(backend_traffic(flow->backend), pkt->ip_len);
+	count_towards_target(endpoint_traffic(flow->endpoint), pkt->ip_len);
+	return verdict(send_to_target(ctx, pkt, be), reason);
+}
+
+/* A SYN without a flow: pick the target, take one of its connections and a SNAT
+ * port, record the flow, forward. Whatever is refused is given back at once. */
+static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
+				     const struct xl_frontend *fe, const struct xl_flow_key *key,
+				     __u64 now)
+{
+	const struct xl_config *cfg = config();
+	struct xl_flow flow = { .endpoint = fe->endpoint, .snat_addr = fe->snat_addr };
+	struct xl_port_pool *pool;
+	struct xl_backend *be;
+	enum xl_reason why;
+	__s32 port;
+	int inserted;
+
+	if (!cfg)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	flow.backend = pick_backend(cfg, fe, key);
+	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow.backend);
+	if (flow.backend == XL_NO_BACKEND || !be)
+		return refuse(ctx, pkt, fe->endpoint, XL_NO_BACKEND, XL_RST_NO_TARGET);
+	if (!next_hop_ready(ctx, be, fe->snat_addr, now, &why))
+		return verdict(XDP_DROP, why);
+	if (!claim_connection(cfg, flow.backend))
+		return refuse(ctx, pkt, fe->endpoint, flow.backend, XL_RST_TARGET_FULL);
+	pool = pool_of(fe->snat_addr, flow.backend, &flow.pool);
+	port = pool ? claim_port(cfg, pool) : -1;
+	if (!pool || port < 0) {
+		release_connection(flow.backend);
+		return refuse(ctx, pkt, fe->endpoint, flow.backend, XL_RST_NO_PORT);
+	}
+
+	flow.target_addr = be->addr;
+	flow.target_port = be->port;
+	flow.snat_port = bpf_htons(cfg->port_min + port);
+	flow.last_seen = now;
+	inserted = insert_flow(ctx, pkt, key, &flow);
+	if (inserted != FLOW_INSERTED) {
+		release_port(pool, port);
+		release_connection(flow.backend);
+		if (inserted == FLOW_EXISTS)
+			return verdict(XDP_DROP, XL_DROP_SYN_RACE);
+		return refuse(ctx, pkt, fe->endpoint, flow.backend, XL_RST_FLOW_TABLE_FULL);
+	}
+	count_new_flow(backend_traffic(flow.backend));
+	count_new_flow(endpoint_traffic(flow.endpoint));
+	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
+}
+
+static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
+				       const struct xl_frontend *fe)
+{
+	struct xl_flow_key key = flow_key_of(pkt);
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct xl_backend *be;
+	struct xl_flow *flow;
+
+	if (!endpoint_available(fe->endpoint)) {
+		count_drop(endpoint_traffic(fe->endpoint));
+		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
+	}
+
+	flow = bpf_map_lookup_elem(&xdplink_flows_v1, &key);
+	if (!flow) {
+		if (is_connection_request(pkt->tcp))
+			return open_flow(ctx, pkt, fe, &key, now);
+		if (pkt->tcp->rst)
+			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
+		return refuse(ctx, pkt, fe->endpoint, XL_NO_BACKEND, XL_RST_NO_FLOW);
+	}
+
+	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow->backend);
+	if (!be)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	if (be->flags & XL_BE_RESET_FLOWS) {
+		flow->flags |= XL_FLOW_RST; /* the collector gives its count and port back */
+		if (pkt->tcp->rst)
+			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
+		return refuse(ctx, pkt, flow->endpoint, flow->backend, XL_RST_TARGET_RESET);
+	}
+	if (flow->flags && is_connection_request(pkt->tcp))
+		reopen_flow(flow);
+	track(&flow->last_seen, &flow->flags, pkt->tcp, now);
+	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_TO_TARGET);
+}
+
+static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt,
+				       struct xl_rnat *rnat)
+{
+	track(&rnat->last_seen, &rnat->flags, pkt->tcp, bpf_ktime_get_coarse_ns());
+	nat_to_client(pkt, rnat);
+	count_towards_client(backend_traffic(rnat->backend), pkt->ip_len);
+	count_towards_client(endpoint_traffic(rnat->endpoint), pkt->ip_len);
+	return verdict(send_to_client(ctx, pkt, rnat), XL_FWD_TO_CLIENT);
+}
+
+static __always_inline struct xl_frontend *listener_of(const struct packet *pkt)
+{
+	struct xl_frontend_key key = { .addr = pkt->ip->daddr, .port = pkt->tcp->dest };
+
+	return bpf_map_lookup_elem(&xdplink_frontends_v1, &key);
+}
+
+static __always_inline struct xl_rnat *reverse_nat_of(const struct packet *pkt)
+{
+	struct xl_rnat_key key = rnat_key_of_packet(pkt);
+
+	return bpf_map_lookup_elem(&xdplink_rnat_v1, &key);
+}
+
+/* TCP that no listener and no flow claims: an ENI answers nothing else. */
+static __always_inline int tcp_not_ours(const struct packet *pkt)
+{
+	if (is_eni(pkt->ip->daddr))
+		return verdict(XDP_DROP, XL_DROP_NO_LISTENER);
+	return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+}
+
+/* Everything but IPv4/TCP on a consumer-facing interface: ARP for ENIs is
+ * answered, anything else sent to an ENI is dropped, the rest is the host's. */
+static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct packet *pkt,
+						 int kind)
+{
+	switch (kind) {
+	case PACKET_ARP:
+		return answer_arp(ctx, pkt);
+	case PACKET_NOT_IPV4:
+		return verdict(XDP_PASS, XL_PASS_NOT_IPV4);
+	case PACKET_IPV4_OTHER:
+		if (is_eni(pkt->ip->daddr))
+			return verdict(XDP_DROP, XL_DROP_NOT_TCP);
+		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+	case PACKET_IPV4_BAD:
+		if (is_eni(pkt->ip->daddr))
+			return verdict(XDP_DROP, XL_DROP_BAD_PACKET);
+		return verdict(XDP_PASS, XL_PASS_MALFORMED);
+	default:
+		return verdict(XDP_PASS, XL_PASS_MALFORMED);
+	}
+}
+
+static __always_inline int not_tcp_from_provider(int kind)
+{
+	switch (kind) {
+	case PACKET_ARP:
+		return verdict(XDP_PASS, XL_PASS_ARP);
+	case PACKET_NOT_IPV4:
+		return verdict(XDP_PASS, XL_PASS_NOT_IPV4);
+	case PACKET_IPV4_OTHER:
+		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+	default:
+		return verdict(XDP_PASS, XL_PASS_MALFORMED);
+	}
+}
+
+SEC("xdp.frags")
+int xdplink_consumer(struct xdp_md *ctx)
+{
+	struct packet pkt = {};
+	int kind = parse_packet(ctx, &pkt);
+	struct xl_frontend *fe;
+
+	if (kind != PACKET_TCP)
+		return not_tcp_from_consumer(ctx, &pkt, kind);
+	fe = listener_of(&pkt);
+	if (fe)
+		return from_client(ctx, &pkt, fe);
+	return tcp_not_ours(&pkt);
+}
+
+SEC("xdp.frags")
+int xdplink_provider(struct xdp_md *ctx)
+{
+	struct packet pkt = {};
+	int kind = parse_packet(ctx, &pkt);
+	struct xl_rnat *rnat;
+
+	if (kind != PACKET_TCP)
+		return not_tcp_from_provider(kind);
+	rnat = reverse_nat_of(&pkt);
+	if (rnat)
+		return from_target(ctx, &pkt, rnat);
+	return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+}
+
+/* One interface facing both clients and targets ("load balancer on a stick"). */
+SEC("xdp.frags")
+int xdplink_both(struct xdp_md *ctx)
+{
+	struct packet pkt = {};
+	int kind = parse_packet(ctx, &pkt);
+	struct xl_frontend *fe;
+	struct xl_rnat *rnat;
+
+	if (kind != PACKET_TCP)
+		return not_tcp_from_consumer(ctx, &pkt, kind);
+	fe = listener_of(&pkt);
+	if (fe)
+		return from_client(ctx, &pkt, fe);
+	rnat = reverse_nat_of(&pkt);
+	if (rnat)
+		return from_target(ctx, &pkt, rnat);
+	return tcp_not_ours(&pkt);
+}
