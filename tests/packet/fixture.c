@@ -1,0 +1,414 @@
+/* The packet-test fixture: a private network namespace with real interfaces and
+ * neighbours, and the real BPF object loaded with small maps and a known scene. */
+#include "fixture.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "frames.h"
+#include "maglev.h"
+
+const uint8_t mac_cons[6] = { 0x02, 0, 0, 0, 0x0c, 0x00 };
+const uint8_t mac_cons_peer[6] = { 0x02, 0, 0, 0, 0x0c, 0x01 };
+const uint8_t mac_prov[6] = { 0x02, 0, 0, 0, 0x0d, 0x00 };
+const uint8_t mac_target[7][6] = {
+	{ 0 },
+	{ 0x02, 0, 0, 0, 0x01, 0x21 },
+	{ 0x02, 0, 0, 0, 0x01, 0x22 },
+	{ 0x02, 0, 0, 0, 0x02, 0x21 },
+	{ 0x02, 0, 0, 0, 0x02, 0x22 },
+	{ 0x02, 0, 0, 0, 0x19, 0x09 },
+	{ 0 },
+};
+const char *backend_ip[7] = { NULL, "10.0.1.21", "10.0.1.22", "10.0.2.21",
+			      "10.0.2.22", "10.1.9.9", "10.0.1.99" };
+const uint16_t backend_port[7] = { 0, 80, 80, 80, 8080, 80, 80 };
+int ifindex_cons, ifindex_prov;
+
+int fx_shell(const char *fmt, ...)
+{
+	char command[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(command, sizeof(command), fmt, ap);
+	va_end(ap);
+	if (system(command) != 0) {
+		fprintf(stderr, "fixture: command failed: %s\n", command);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *mac_text(const uint8_t *mac)
+{
+	static char text[4][18];
+	static int next;
+	char *out = text[next++ % 4];
+
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+	return out;
+}
+
+int fixture_netns(void)
+{
+	if (unshare(CLONE_NEWNET)) {
+		perror("fixture: unshare(CLONE_NEWNET)");
+		return -1;
+	}
+	if (fx_shell("ip link set lo up") ||
+	    fx_shell("ip link add cons address %s type veth peer name cons-peer address %s",
+		mac_text(mac_cons), mac_text(mac_cons_peer)) ||
+	    fx_shell("ip link add prov address %s type veth peer name prov-peer", mac_text(mac_prov)) ||
+	    fx_shell("ip link set cons up && ip link set cons-peer up && ip link set prov up && "
+		"ip link set prov-peer up") ||
+	    fx_shell("ip addr add 10.1.0.5/16 dev cons && ip addr add 10.0.0.5/16 dev prov && "
+		"ip addr add " NODE_AZ1 "/16 dev prov && ip addr add " NODE_AZ2 "/16 dev prov") ||
+	    fx_shell("sysctl -qw net.ipv4.conf.all.forwarding=1"))
+		return -1;
+	for (int b = 1; b <= 4; b++)
+		if (fx_shell("ip neigh add %s lladdr %s dev prov nud permanent", backend_ip[b],
+			mac_text(mac_target[b])))
+			return -1;
+	if (fx_shell("ip neigh add %s lladdr %s dev cons nud permanent", backend_ip[5],
+		mac_text(mac_target[5])))
+		return -1;
+	ifindex_cons = (int)if_nametoindex("cons");
+	ifindex_prov = (int)if_nametoindex("prov");
+	return ifindex_cons && ifindex_prov ? 0 : -1;
+}
+
+static void update(struct bpf_map *map, const void *key, const void *value)
+{
+	if (bpf_map__update_elem(map, key, bpf_map__key_size(map), value,
+				 bpf_map__value_size(map), BPF_ANY)) {
+		fprintf(stderr, "fixture: update of %s failed: %s\n", bpf_map__name(map),
+			strerror(errno));
+		abort();
+	}
+}
+
+void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count)
+{
+	struct xl_config cfg = {
+		.max_conns_per_target = max_conns,
+		.maglev_size = MAGLEV_SIZE,
+		.hash_seed = XL_DEFAULT_HASH_SEED,
+		.port_min = XL_DEFAULT_PORT_MIN,
+		.port_count = port_count,
+	};
+	uint32_t zero = 0;
+
+	update(fx->skel->maps.xdplink_config_v1, &zero, &cfg);
+}
+
+static void add_iface(struct fixture *fx, int ifindex, uint8_t role, const uint8_t *mac)
+{
+	struct xl_iface iface = { .role = role };
+	uint32_t key = (uint32_t)ifindex;
+
+	memcpy(iface.mac, mac, 6);
+	update(fx->skel->maps.xdplink_ifaces_v1, &key, &iface);
+	update(fx->skel->maps.xdplink_tx_ports_v1, &key, &key);
+}
+
+void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state)
+{
+	struct xl_endpoint ep = { .state = state };
+
+	update(fx->skel->maps.xdplink_endpoints_v1, &endpoint, &ep);
+}
+
+void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
+			   const char *snat)
+{
+	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
+	struct xl_frontend fe;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v1, &key, sizeof(key), &fe,
+				 sizeof(fe), 0))
+		memset(&fe, 0, sizeof(fe));
+	fe.table = table;
+	fe.snat_addr = ipv4(snat);
+	update(fx->skel->maps.xdplink_frontends_v1, &key, &fe);
+}
+
+static void add_eni(struct fixture *fx, const char *eni, uint32_t endpoint, uint32_t state)
+{
+	struct xl_frontend listener = { .endpoint = endpoint, .table = 1, .snat_addr = ipv4(NODE_AZ1) };
+	struct xl_frontend_key marker = { .addr = ipv4(eni), .port = 0 };
+	struct xl_frontend_key port80 = { .addr = ipv4(eni), .port = htons(80) };
+
+	update(fx->skel->maps.xdplink_frontends_v1, &marker, &listener);
+	update(fx->skel->maps.xdplink_frontends_v1, &port80, &listener);
+	fx_set_endpoint_state(fx, endpoint, state);
+}
+
+void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_t port)
+{
+	struct xl_backend be = { .addr = ipv4(addr), .port = htons(port) };
+
+	update(fx->skel->maps.xdplink_backends_v1, &slot, &be);
+}
+
+void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags)
+{
+	struct xl_backend be;
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v1, &backend, sizeof(backend), &be,
+			     sizeof(be), 0);
+	be.flags = flags;
+	update(fx->skel->maps.xdplink_backends_v1, &backend, &be);
+}
+
+void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_t pool)
+{
+	struct xl_pool_key key = { .snat_addr = ipv4(snat), .backend = backend };
+	struct xl_pool_slot slot = { .pool = pool };
+
+	update(fx->skel->maps.xdplink_pool_index_v1, &key, &slot);
+}
+
+void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *backends, size_t n)
+{
+	struct maglev_backend members[8];
+
+	for (size_t i = 0; i < n && i < 8; i++) {
+		members[i].slot = backends[i];
+		members[i].addr = ipv4(backend_ip[backends[i]]);
+		members[i].port = htons(backend_port[backends[i]]);
+	}
+	fx_set_table_of(fx, table, members, n < 8 ? n : 8);
+}
+
+void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_backend *members,
+		     size_t n)
+{
+	uint32_t slots[MAGLEV_SIZE];
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+	int inner;
+
+	if (maglev_build(members, n, MAGLEV_SIZE, XL_DEFAULT_HASH_SEED, slots))
+		abort();
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_table", 4, 4, MAGLEV_SIZE, &opts);
+	if (inner < 0)
+		abort();
+	for (uint32_t i = 0; i < MAGLEV_SIZE; i++)
+		bpf_map_update_elem(inner, &i, &slots[i], BPF_ANY);
+	update(fx->skel->maps.xdplink_maglev_v1, &table, &inner);
+	close(inner); /* the outer map holds it now */
+}
+
+void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index)
+{
+	struct xl_port_pool bits;
+
+	memset(&bits, 0xff, sizeof(bits));
+	bits.cursor = 0;
+	bits.pad = 0;
+	bits.used[except_index / 64] &= ~(1ULL << (except_index % 64));
+	update(fx->skel->maps.xdplink_pools_v1, &pool, &bits);
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+int fx_open(struct fixture *fx, const struct fixture_options *opts)
+{
+	uint32_t max_flows = opts && opts->max_flows ? opts->max_flows : 1024;
+	uint32_t max_conns = opts && opts->max_conns ? opts->max_conns : XL_DEFAULT_MAX_CONNS;
+	uint16_t port_count = opts && opts->port_count ? opts->port_count : XL_PORTS_PER_POOL;
+	static const uint32_t az1[] = { 1, 2 }, all[] = { 1, 2, 3, 4 };
+
+	libbpf_set_print(silent);
+	fx->skel = xdplink__open();
+	if (!fx->skel)
+		return -1;
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v1, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_rnat_v1, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_pools_v1, FIXTURE_POOLS);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_pool_index_v1, FIXTURE_POOLS);
+	if (xdplink__load(fx->skel)) {
+		xdplink__destroy(fx->skel);
+		return -1;
+	}
+	fx->consumer = bpf_program__fd(fx->skel->progs.xdplink_consumer);
+	fx->provider = bpf_program__fd(fx->skel->progs.xdplink_provider);
+	fx->both = bpf_program__fd(fx->skel->progs.xdplink_both);
+
+	fx_set_config(fx, max_conns, port_count);
+	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons);
+	add_iface(fx, ifindex_prov, XL_ROLE_PROVIDER, mac_prov);
+	add_eni(fx, ENI_IP, 1, XL_EP_AVAILABLE);
+	add_eni(fx, PENDING_ENI_IP, 2, XL_EP_PENDING_ACCEPTANCE);
+	for (uint32_t b = 1; b <= 6; b++) {
+		fx_add_backend(fx, b, backend_ip[b], backend_port[b]);
+		fx_add_pool(fx, NODE_AZ1, b, b);
+		fx_add_pool(fx, NODE_AZ2, b, 8 + b);
+	}
+	fx_set_table(fx, 1, az1, 2);
+	fx_set_table(fx, 2, all, 4);
+	return 0;
+}
+
+void fx_close(struct fixture *fx)
+{
+	xdplink__destroy(fx->skel);
+	fx->skel = NULL;
+}
+
+int fx_run(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len, uint8_t *out,
+	   size_t *out_len)
+{
+	struct xdp_md ctx = { .data_end = (uint32_t)len, .ingress_ifindex = (uint32_t)ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = FRAME_MAX, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	(void)fx;
+
+	if (bpf_prog_test_run_opts(prog, &opts))
+		return -errno;
+	*out_len = opts.data_size_out;
+	return (int)opts.retval;
+}
+
+static int cpus(void)
+{
+	static int n;
+
+	if (!n)
+		n = libbpf_num_possible_cpus();
+	return n;
+}
+
+uint64_t fx_reason(struct fixture *fx, enum xl_reason reason)
+{
+	uint64_t values[cpus()], total = 0;
+	uint32_t key = reason;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_reasons_v1, &key, sizeof(key), values,
+				 sizeof(values), 0))
+		return UINT64_MAX;
+	for (int i = 0; i < cpus(); i++)
+		total += values[i];
+	return total;
+}
+
+static struct xl_traffic sum_traffic(struct bpf_map *map, uint32_t slot)
+{
+	struct xl_traffic values[cpus()], total = { 0 };
+
+	if (bpf_map__lookup_elem(map, &slot, sizeof(slot), values, sizeof(values), 0))
+		return total;
+	for (int i = 0; i < cpus(); i++) {
+		total.new_flows += values[i].new_flows;
+		total.packets_in += values[i].packets_in;
+		total.bytes_in += values[i].bytes_in;
+		total.packets_out += values[i].packets_out;
+		total.bytes_out += values[i].bytes_out;
+		total.resets += values[i].resets;
+		total.port_alloc_errors += values[i].port_alloc_errors;
+		total.drops += values[i].drops;
+	}
+	return total;
+}
+
+struct xl_traffic fx_backend_traffic(struct fixture *fx, uint32_t backend)
+{
+	return sum_traffic(fx->skel->maps.xdplink_backend_stats_v1, backend);
+}
+
+struct xl_traffic fx_endpoint_traffic(struct fixture *fx, uint32_t endpoint)
+{
+	return sum_traffic(fx->skel->maps.xdplink_endpoint_stats_v1, endpoint);
+}
+
+uint32_t fx_active(struct fixture *fx, uint32_t backend)
+{
+	struct xl_conns conns = { 0 };
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_conns_v1, &backend, sizeof(backend), &conns,
+			     sizeof(conns), 0);
+	return conns.active;
+}
+
+uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)
+{
+	struct xl_port_pool bits;
+	uint32_t used = 0;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_pools_v1, &pool, sizeof(pool), &bits,
+				 sizeof(bits), 0))
+		return UINT32_MAX;
+	for (int w = 0; w < XL_POOL_WORDS; w++)
+		used += (uint32_t)__builtin_popcountll(bits.used[w]);
+	return used;
+}
+
+uint32_t fx_flow_count(struct fixture *fx)
+{
+	struct xl_flow_key key, next;
+	struct bpf_map *flows = fx->skel->maps.xdplink_flows_v1;
+	uint32_t n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map__get_next_key(flows, prev, &next, sizeof(next))) {
+		n++;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char *eni,
+	     uint16_t dport, struct xl_flow *flow)
+{
+	struct xl_flow_key key = { .client_addr = ipv4(client),
+				   .eni_addr = ipv4(eni),
+				   .client_port = htons(sport),
+				   .eni_port = htons(dport) };
+
+	return bpf_map__lookup_elem(fx->skel->maps.xdplink_flows_v1, &key, sizeof(key), flow,
+				    sizeof(*flow), 0) == 0;
+}
+
+bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rnat)
+{
+	struct xl_rnat_key key = { .target_addr = flow->target_addr,
+				   .snat_addr = flow->snat_addr,
+				   .target_port = flow->target_port,
+				   .snat_port = flow->snat_port };
+
+	return bpf_map__lookup_elem(fx->skel->maps.xdplink_rnat_v1, &key, sizeof(key), rnat,
+				    sizeof(*rnat), 0) == 0;
+}
+
+uint32_t fx_maglev_choice(struct fixture *fx, uint32_t table, const char *client, uint16_t sport,
+			  const char *eni, uint16_t dport)
+{
+	uint32_t inner_id, slot, backend = 0;
+	int inner;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_maglev_v1, &table, sizeof(table),
+				 &inner_id, sizeof(inner_id), 0))
+		return 0;
+	inner = bpf_map_get_fd_by_id(inner_id);
+	slot = xl_flow_hash(ipv4(client), ipv4(eni), htons(sport), htons(dport),
+			    XL_DEFAULT_HASH_SEED) %
+	       MAGLEV_SIZE;
+	bpf_map_lookup_elem(inner, &slot, &backend);
+	close(inner);
+	return backend;
+}

@@ -1,0 +1,84 @@
+/* The data path under test: the real BPF object, loaded but never attached, in a
+ * private network namespace whose interfaces and neighbours its FIB lookups see. */
+#ifndef XL_TEST_FIXTURE_H
+#define XL_TEST_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "maglev.h"
+#include "xdplink.h"
+#include "xdplink.skel.h"
+
+/* The scene every test starts from (fx_open):
+ *   interfaces  cons (consumer, 10.1.0.5)  prov (provider, 10.0.0.5, node IPs 10.0.1.10, 10.0.2.10)
+ *   endpoint 1  available          ENI 10.1.1.50, listener :80 -> table 1, SNAT 10.0.1.10
+ *   endpoint 2  pendingAcceptance  ENI 10.1.1.60, listener :80 -> table 1, SNAT 10.0.1.10
+ *   backends    1 10.0.1.21:80  2 10.0.1.22:80 (use1-az1)  3 10.0.2.21:80  4 10.0.2.22:8080 (use1-az2)
+ *               5 10.1.9.9:80 (reached through cons)  6 10.0.1.99:80 (no neighbour entry)
+ *   tables      1 = {1,2} (use1-az1 only)  2 = {1,2,3,4} (cross-zone)
+ *   pools       (10.0.1.10, b) -> pool b, (10.0.2.10, b) -> pool 8 + b */
+#define CLIENT_IP "10.1.1.11"
+#define ENI_IP "10.1.1.50"
+#define PENDING_ENI_IP "10.1.1.60"
+#define NODE_AZ1 "10.0.1.10"
+#define NODE_AZ2 "10.0.2.10"
+#define MAGLEV_SIZE 251
+#define FIXTURE_POOLS 64
+
+extern const uint8_t mac_cons[6], mac_cons_peer[6], mac_prov[6], mac_target[7][6];
+extern int ifindex_cons, ifindex_prov;
+extern const char *backend_ip[7];
+extern const uint16_t backend_port[7];
+
+struct fixture {
+	struct xdplink *skel;
+	int consumer;  /* program fds */
+	int provider;
+	int both;
+};
+
+struct fixture_options {
+	uint32_t max_flows;	 /* default 1024 */
+	uint32_t max_conns;	 /* default XL_DEFAULT_MAX_CONNS */
+	uint16_t port_count;	 /* default XL_PORTS_PER_POOL */
+};
+
+/* Enters a new network namespace and builds the interfaces; once per process. */
+int fixture_netns(void);
+
+int fx_open(struct fixture *fx, const struct fixture_options *opts);
+void fx_close(struct fixture *fx);
+
+int fx_run(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len, uint8_t *out,
+	   size_t *out_len);
+
+void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count);
+void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state);
+void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
+			   const char *snat);
+void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *backends, size_t n);
+void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_backend *members,
+		     size_t n);
+void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_t port);
+void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_t pool);
+int fx_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
+void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
+
+uint64_t fx_reason(struct fixture *fx, enum xl_reason reason);
+struct xl_traffic fx_backend_traffic(struct fixture *fx, uint32_t backend);
+struct xl_traffic fx_endpoint_traffic(struct fixture *fx, uint32_t endpoint);
+uint32_t fx_active(struct fixture *fx, uint32_t backend);
+uint32_t fx_ports_used(struct fixture *fx, uint32_t pool);
+uint32_t fx_flow_count(struct fixture *fx);
+bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char *eni,
+	     uint16_t dport, struct xl_flow *flow);
+bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rnat);
+
+/* The backend the Maglev table `table` holds for this flow (what the data path must pick). */
+uint32_t fx_maglev_choice(struct fixture *fx, uint32_t table, const char *client, uint16_t sport,
+			  const char *eni, uint16_t dport);
+
+#endif

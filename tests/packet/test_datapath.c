@@ -1,0 +1,824 @@
+/* Packet tests of the XDP program through BPF_PROG_TEST_RUN: each case builds real
+ * frames, runs them, and checks the action, every byte of the result and the maps. */
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixture.h"
+#include "frames.h"
+
+static struct fixture fx;
+
+#define SCENE(opts)                                                                                \
+	do {                                                                                       \
+		if (fx_open(&fx, opts)) {                                                          \
+			check_fail(__FILE__, __LINE__, "the BPF object did not load");             \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+#define CHECK_BYTES(got, got_len, want, want_len)                                                  \
+	do {                                                                                       \
+		CHECK_EQ(got_len, want_len);                                                       \
+		CHECK((got_len) == (want_len) && memcmp(got, want, want_len) == 0);                \
+	} while (0)
+
+static struct tcp_frame client_frame(uint16_t sport, uint8_t flags)
+{
+	struct tcp_frame f = {
+		.saddr = CLIENT_IP,
+		.daddr = ENI_IP,
+		.sport = sport,
+		.dport = 80,
+		.seq = 1000,
+		.flags = flags,
+	};
+
+	memcpy(f.src_mac, mac_cons_peer, 6);
+	memcpy(f.dst_mac, mac_cons, 6);
+	return f;
+}
+
+struct result {
+	int action;
+	uint8_t in[FRAME_MAX];
+	size_t in_len;
+	uint8_t out[FRAME_MAX];
+	size_t out_len;
+};
+
+static struct result run_frame(int prog, int ifindex, const uint8_t *frame, size_t len)
+{
+	struct result r = { .in_len = len };
+
+	memcpy(r.in, frame, len);
+	r.action = fx_run(&fx, prog, ifindex, r.in, len, r.out, &r.out_len);
+	return r;
+}
+
+static struct result send_client(const struct tcp_frame *f)
+{
+	uint8_t frame[FRAME_MAX];
+	size_t len = build_tcp(f, frame);
+
+	return run_frame(fx.consumer, ifindex_cons, frame, len);
+}
+
+static struct result syn(uint16_t sport)
+{
+	struct tcp_frame f = client_frame(sport, TCP_SYN);
+
+	f.options_len = 4;
+	return send_client(&f);
+}
+
+/* The reply a target sends to the flow's SNAT address and port. */
+static struct result send_target(const struct xl_flow *flow, uint8_t flags, const char *payload)
+{
+	struct in_addr target = { .s_addr = flow->target_addr }, node = { .s_addr = flow->snat_addr };
+	char target_ip[16], node_ip[16];
+	struct tcp_frame f = {
+		.sport = ntohs(flow->target_port),
+		.dport = ntohs(flow->snat_port),
+		.seq = 7000,
+		.ack = 1001,
+		.flags = flags,
+		.payload = payload,
+		.payload_len = payload ? strlen(payload) : 0,
+	};
+	uint8_t frame[FRAME_MAX];
+
+	inet_ntop(AF_INET, &target, target_ip, sizeof(target_ip));
+	inet_ntop(AF_INET, &node, node_ip, sizeof(node_ip));
+	f.saddr = target_ip;
+	f.daddr = node_ip;
+	memcpy(f.src_mac, mac_target[flow->backend], 6);
+	memcpy(f.dst_mac, mac_prov, 6);
+	return run_frame(fx.provider, ifindex_prov, frame, build_tcp(&f, frame));
+}
+
+static void use_only_backend(uint32_t backend)
+{
+	fx_set_table(&fx, 1, &backend, 1);
+}
+
+/* ---- What is not ours passes untouched ----------------------------------- */
+
+static void check_passes_untouched(int prog, int ifindex, const uint8_t *frame, size_t len)
+{
+	struct result r = run_frame(prog, ifindex, frame, len);
+
+	CHECK_EQ(r.action, XDP_PASS);
+	CHECK_BYTES(r.out, r.out_len, frame, len);
+}
+
+static void foreign_traffic_passes_untouched(void)
+{
+	uint8_t frame[FRAME_MAX];
+	struct tcp_frame host_tcp = client_frame(40000, TCP_SYN);
+
+	SCENE(NULL);
+	int progs[] = { fx.consumer, fx.provider, fx.both };
+	host_tcp.daddr = "10.1.0.5"; /* the host's own address, not an ENI */
+	host_tcp.dport = 22;
+	for (size_t i = 0; i < 3; i++) {
+		check_passes_untouched(progs[i], ifindex_cons, frame,
+				       build_arp_request(mac_cons_peer, CLIENT_IP, "10.1.0.5", frame));
+		check_passes_untouched(progs[i], ifindex_cons, frame, build_ipv6_tcp(frame));
+		check_passes_untouched(progs[i], ifindex_cons, frame,
+				       build_udp(CLIENT_IP, "10.1.0.5", 5353, 53, frame));
+		check_passes_untouched(progs[i], ifindex_cons, frame,
+				       build_icmp_echo(CLIENT_IP, "10.1.0.5", frame));
+		check_passes_untouched(progs[i], ifindex_cons, frame, build_tcp(&host_tcp, frame));
+	}
+	CHECK_EQ(fx_reason(&fx, XL_PASS_ARP), 3);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_IPV4), 3);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_OURS), 9);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+static void unknown_address_passes_unknown_port_drops(void)
+{
+	struct tcp_frame other_ip = client_frame(40000, TCP_SYN);
+	struct tcp_frame other_port = client_frame(40000, TCP_SYN);
+	uint8_t frame[FRAME_MAX];
+	struct result r;
+
+	SCENE(NULL);
+	other_ip.daddr = "10.1.1.99";
+	check_passes_untouched(fx.consumer, ifindex_cons, frame, build_tcp(&other_ip, frame));
+
+	other_port.dport = 443;
+	r = send_client(&other_port);
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_NO_LISTENER), 1);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+static void truncated_frames_are_never_rewritten(void)
+{
+	uint8_t frame[FRAME_MAX];
+	struct tcp_frame f = client_frame(40000, TCP_SYN);
+	size_t full;
+
+	SCENE(NULL);
+	f.options_len = 4;
+	full = build_tcp(&f, frame);
+	for (size_t len = 0; len < full; len++) {
+		struct result r = run_frame(fx.consumer, ifindex_cons, frame, len);
+
+		if (r.action < 0)
+			continue; /* the kernel refuses frames too short to run */
+		CHECK(r.action == XDP_PASS || r.action == XDP_DROP);
+		CHECK_BYTES(r.out, r.out_len, frame, len);
+	}
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_NEW_FLOW), 0);
+	fx_close(&fx);
+}
+
+/* Turns a valid SYN into IPv4 that must never be rewritten. */
+enum mangling { BAD_IHL, WITH_OPTIONS, MORE_FRAGMENTS, FRAGMENT_OFFSET, BAD_LENGTH, BAD_DOFF };
+
+static size_t mangled_syn(const char *daddr, enum mangling how, uint8_t *frame)
+{
+	struct tcp_frame f = client_frame(40000, TCP_SYN);
+	size_t len;
+
+	f.daddr = daddr;
+	len = build_tcp(&f, frame);
+	switch (how) {
+	case BAD_IHL:
+		frame[OFF_IP] = 0x44;
+		break;
+	case WITH_OPTIONS: /* a 4-byte NOP option after the header */
+		memmove(frame + OFF_TCP + 4, frame + OFF_TCP, len - OFF_TCP);
+		memset(frame + OFF_TCP, 1, 4);
+		frame[OFF_IP] = 0x46;
+		frame[OFF_IP + 3] += 4;
+		len += 4;
+		break;
+	case MORE_FRAGMENTS:
+		frame[OFF_IP + 6] |= 0x20;
+		break;
+	case FRAGMENT_OFFSET:
+		frame[OFF_IP + 7] = 0x10;
+		break;
+	case BAD_LENGTH:
+		frame[OFF_IP + 2] = 0x05; /* 1300 bytes claimed */
+		break;
+	case BAD_DOFF:
+		frame[OFF_TCP + 12] = 0x40;
+		break;
+	}
+	return len;
+}
+
+static void malformed_ipv4_is_never_rewritten(void)
+{
+	uint8_t frame[FRAME_MAX];
+
+	SCENE(NULL);
+	for (int how = BAD_IHL; how <= BAD_DOFF; how++) {
+		size_t len = mangled_syn(ENI_IP, how, frame);
+		struct result r = run_frame(fx.consumer, ifindex_cons, frame, len);
+
+		CHECK_EQ(r.action, XDP_DROP);
+		CHECK_BYTES(r.out, r.out_len, frame, len);
+		check_passes_untouched(fx.consumer, ifindex_cons, frame,
+				       mangled_syn("10.1.0.5", how, frame));
+	}
+	CHECK_EQ(fx_reason(&fx, XL_DROP_BAD_PACKET), 6);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_MALFORMED), 6);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+static void non_tcp_to_an_eni_is_dropped(void)
+{
+	uint8_t frame[FRAME_MAX];
+	struct result r;
+
+	SCENE(NULL);
+	r = run_frame(fx.consumer, ifindex_cons, frame, build_udp(CLIENT_IP, ENI_IP, 5353, 53, frame));
+	CHECK_EQ(r.action, XDP_DROP);
+	r = run_frame(fx.consumer, ifindex_cons, frame, build_icmp_echo(CLIENT_IP, ENI_IP, frame));
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_NOT_TCP), 2);
+	fx_close(&fx);
+}
+
+/* ---- ARP for ENIs -------------------------------------------------------- */
+
+static void arp_for_an_eni_is_answered(void)
+{
+	uint8_t frame[FRAME_MAX], want[FRAME_MAX];
+	size_t len = build_arp_request(mac_cons_peer, CLIENT_IP, ENI_IP, frame);
+	uint32_t eni = ipv4(ENI_IP), client = ipv4(CLIENT_IP);
+	struct result r;
+
+	SCENE(NULL);
+	r = run_frame(fx.consumer, ifindex_cons, frame, len);
+	CHECK_EQ(r.action, XDP_TX);
+	memcpy(want, frame, len);
+	memcpy(want, mac_cons_peer, 6);	     /* to the asker */
+	memcpy(want + 6, mac_cons, 6);	     /* from the interface */
+	want[14 + 7] = 2;		     /* reply */
+	memcpy(want + 14 + 8, mac_cons, 6);  /* sender: the ENI at our MAC */
+	memcpy(want + 14 + 14, &eni, 4);
+	memcpy(want + 14 + 18, mac_cons_peer, 6);
+	memcpy(want + 14 + 24, &client, 4);
+	CHECK_BYTES(r.out, r.out_len, want, len);
+	CHECK_EQ(fx_reason(&fx, XL_ARP_REPLY), 1);
+	fx_close(&fx);
+}
+
+/* ---- Endpoint state ------------------------------------------------------ */
+
+static void endpoint_not_available_gets_nothing_through(void)
+{
+	struct tcp_frame to_pending = client_frame(40000, TCP_SYN);
+	struct tcp_frame data = client_frame(40001, TCP_ACK | TCP_PSH);
+	struct result r;
+
+	SCENE(NULL);
+	to_pending.daddr = PENDING_ENI_IP;
+	r = send_client(&to_pending);
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_BYTES(r.out, r.out_len, r.in, r.in_len);
+	CHECK_EQ(fx_endpoint_traffic(&fx, 2).drops, 1);
+
+	/* An established flow stops as soon as its endpoint is rejected. */
+	CHECK_EQ(syn(40001).action, XDP_REDIRECT);
+	fx_set_endpoint_state(&fx, 1, XL_EP_REJECTED);
+	data.payload = "GET /";
+	data.payload_len = 5;
+	r = send_client(&data);
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_ENDPOINT_STATE), 2);
+	CHECK_EQ(fx_backend_traffic(&fx, 1).packets_in + fx_backend_traffic(&fx, 2).packets_in, 1);
+	fx_close(&fx);
+}
+
+/* ---- New flows ----------------------------------------------------------- */
+
+static void syn_opens_a_flow_to_the_maglev_choice(void)
+{
+	struct xl_flow flow;
+	struct xl_rnat rnat;
+	uint8_t want[FRAME_MAX];
+	uint32_t backend;
+	struct result r;
+
+	SCENE(NULL);
+	r = syn(40000);
+	CHECK_EQ(r.action, XDP_REDIRECT); /* ingress cons, egress prov */
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	backend = fx_maglev_choice(&fx, 1, CLIENT_IP, 40000, ENI_IP, 80);
+	CHECK(backend == 1 || backend == 2);
+	CHECK_EQ(flow.backend, backend);
+	CHECK_EQ(flow.snat_addr, ipv4(NODE_AZ1));
+	CHECK_EQ(flow.target_addr, ipv4(backend_ip[backend]));
+	CHECK_EQ(ntohs(flow.target_port), backend_port[backend]);
+	CHECK(ntohs(flow.snat_port) >= XL_DEFAULT_PORT_MIN &&
+	      ntohs(flow.snat_port) < XL_DEFAULT_PORT_MIN + XL_PORTS_PER_POOL);
+	CHECK_EQ(flow.flags, 0);
+
+	expect_rewrite(r.in, r.in_len, want, mac_target[backend], mac_prov, NODE_AZ1,
+		       backend_ip[backend], ntohs(flow.snat_port), backend_port[backend]);
+	CHECK_BYTES(r.out, r.out_len, want, r.in_len);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	CHECK(fx_rnat(&fx, &flow, &rnat));
+	CHECK_EQ(rnat.client_addr, ipv4(CLIENT_IP));
+	CHECK_EQ(ntohs(rnat.client_port), 40000);
+	CHECK_EQ(rnat.eni_addr, ipv4(ENI_IP));
+	CHECK_EQ(ntohs(rnat.eni_port), 80);
+	CHECK_EQ(rnat.ifindex, ifindex_cons);
+	CHECK(memcmp(rnat.client_mac, mac_cons_peer, 6) == 0);
+	CHECK(memcmp(rnat.eni_mac, mac_cons, 6) == 0);
+
+	CHECK_EQ(fx_active(&fx, backend), 1);
+	CHECK_EQ(fx_ports_used(&fx, backend), 1);
+	CHECK_EQ(fx_backend_traffic(&fx, backend).new_flows, 1);
+	CHECK_EQ(fx_backend_traffic(&fx, backend).packets_in, 1);
+	CHECK_EQ(fx_backend_traffic(&fx, backend).bytes_in, r.in_len - 14);
+	CHECK_EQ(fx_endpoint_traffic(&fx, 1).new_flows, 1);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_NEW_FLOW), 1);
+	fx_close(&fx);
+}
+
+static void following_packets_keep_target_and_port(void)
+{
+	struct tcp_frame data = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct xl_flow flow;
+	uint8_t want[FRAME_MAX];
+
+	SCENE(NULL);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	data.seq = 1001;
+	data.ack = 7001;
+	data.payload = "GET / HTTP/1.1\r\n\r\n";
+	data.payload_len = strlen(data.payload);
+	for (int i = 0; i < 5; i++) {
+		struct result r = send_client(&data);
+
+		CHECK_EQ(r.action, XDP_REDIRECT);
+		expect_rewrite(r.in, r.in_len, want, mac_target[flow.backend], mac_prov, NODE_AZ1,
+			       backend_ip[flow.backend], ntohs(flow.snat_port),
+			       backend_port[flow.backend]);
+		CHECK_BYTES(r.out, r.out_len, want, r.in_len);
+	}
+	CHECK_EQ(fx_flow_count(&fx), 1);
+	CHECK_EQ(fx_active(&fx, flow.backend), 1);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_TARGET), 5);
+	CHECK_EQ(fx_backend_traffic(&fx, flow.backend).packets_in, 6);
+	fx_close(&fx);
+}
+
+static void reply_is_rewritten_back_to_the_client(void)
+{
+	struct xl_flow flow;
+	uint8_t want[FRAME_MAX];
+	struct result r;
+
+	SCENE(NULL);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	r = send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	CHECK_EQ(r.action, XDP_REDIRECT); /* ingress prov, back out of cons */
+	expect_rewrite(r.in, r.in_len, want, mac_cons_peer, mac_cons, ENI_IP, CLIENT_IP, 80, 40000);
+	CHECK_BYTES(r.out, r.out_len, want, r.in_len);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	r = send_target(&flow, TCP_ACK | TCP_PSH, "HTTP/1.1 200 OK\r\n\r\nt1\n");
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	expect_rewrite(r.in, r.in_len, want, mac_cons_peer, mac_cons, ENI_IP, CLIENT_IP, 80, 40000);
+	CHECK_BYTES(r.out, r.out_len, want, r.in_len);
+	CHECK_EQ(fx_backend_traffic(&fx, flow.backend).packets_out, 2);
+	CHECK_EQ(fx_endpoint_traffic(&fx, 1).packets_out, 2);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_CLIENT), 2);
+	fx_close(&fx);
+}
+
+static void reply_without_flow_passes_untouched(void)
+{
+	struct xl_flow stale = { .backend = 1,
+				 .target_addr = ipv4("10.0.1.21"),
+				 .target_port = htons(80),
+				 .snat_addr = ipv4(NODE_AZ1),
+				 .snat_port = htons(2000) };
+	struct result r;
+
+	SCENE(NULL);
+	r = send_target(&stale, TCP_ACK, NULL);
+	CHECK_EQ(r.action, XDP_PASS);
+	CHECK_BYTES(r.out, r.out_len, r.in, r.in_len);
+	fx_close(&fx);
+}
+
+static void many_flows_get_unique_ports(void)
+{
+	const int flows = 300;
+	static uint8_t seen[3][XL_PORTS_PER_POOL]; /* per pool: backends 1 and 2 */
+	int duplicates = 0, wrong_target = 0;
+
+	SCENE(NULL);
+	for (int i = 0; i < flows; i++) {
+		uint16_t sport = (uint16_t)(20000 + i);
+		struct xl_flow flow;
+
+		CHECK_EQ(syn(sport).action, XDP_REDIRECT);
+		if (!fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow))
+			continue;
+		duplicates += seen[flow.backend][ntohs(flow.snat_port) - XL_DEFAULT_PORT_MIN]++ != 0;
+		wrong_target += flow.backend != fx_maglev_choice(&fx, 1, CLIENT_IP, sport, ENI_IP, 80);
+	}
+	CHECK_EQ(duplicates, 0);
+	CHECK_EQ(wrong_target, 0);
+	CHECK_EQ(fx_flow_count(&fx), flows);
+	CHECK_EQ(fx_active(&fx, 1) + fx_active(&fx, 2), flows);
+	CHECK_EQ(fx_ports_used(&fx, 1) + fx_ports_used(&fx, 2), flows);
+	CHECK(fx_active(&fx, 1) > 100 && fx_active(&fx, 2) > 100);
+	fx_close(&fx);
+}
+
+static void cross_zone_scope_follows_the_table(void)
+{
+	int picked[5] = { 0 }, wrong = 0;
+	struct xl_flow first;
+
+	SCENE(NULL);
+	for (uint16_t sport = 30000; sport < 30300; sport++) {
+		struct xl_flow flow;
+
+		syn(sport);
+		if (fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow))
+			picked[flow.backend]++;
+	}
+	CHECK_EQ(picked[1] + picked[2], 300); /* cross-zone off: use1-az1 only */
+	CHECK(fx_flow(&fx, CLIENT_IP, 30000, ENI_IP, 80, &first));
+
+	fx_set_listener_table(&fx, ENI_IP, 80, 2, NODE_AZ1); /* cross-zone on */
+	memset(picked, 0, sizeof(picked));
+	for (uint16_t sport = 31000; sport < 31300; sport++) {
+		struct xl_flow flow;
+
+		syn(sport);
+		if (!fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow))
+			continue;
+		picked[flow.backend]++;
+		wrong += flow.backend != fx_maglev_choice(&fx, 2, CLIENT_IP, sport, ENI_IP, 80);
+	}
+	CHECK_EQ(wrong, 0);
+	for (int b = 1; b <= 4; b++)
+		CHECK(picked[b] > 40);
+
+	/* The flows opened before the switch stay where they are. */
+	struct tcp_frame data = client_frame(30000, TCP_ACK);
+	struct result r = send_client(&data);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(backend_ip[first.backend])));
+	fx_close(&fx);
+}
+
+static void same_interface_uses_xdp_tx(void)
+{
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(5); /* 10.1.9.9, behind the consumer-facing interface */
+	r = syn(40000);
+	CHECK_EQ(r.action, XDP_TX);
+	CHECK(memcmp(r.out, mac_target[5], 6) == 0);
+	CHECK(memcmp(r.out + 6, mac_cons, 6) == 0);
+	fx_close(&fx);
+}
+
+static void unresolved_neighbour_drops_the_syn_and_takes_nothing(void)
+{
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(6); /* 10.0.1.99 has no neighbour entry */
+	r = syn(40000);
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_NO_NEIGH), 1);
+	CHECK_EQ(fx_active(&fx, 6), 0);
+	CHECK_EQ(fx_ports_used(&fx, 6), 0);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+/* ---- Refusals are RSTs --------------------------------------------------- */
+
+static void check_reset(const struct result *r, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	CHECK_EQ(r->action, XDP_TX);
+	CHECK_EQ(r->out_len, 54);
+	CHECK(memcmp(r->out, mac_cons_peer, 6) == 0);
+	CHECK(memcmp(r->out + 6, mac_cons, 6) == 0);
+	CHECK_EQ(get32(r->out + OFF_IP_SADDR), ntohl(ipv4(ENI_IP)));
+	CHECK_EQ(get32(r->out + OFF_IP_DADDR), ntohl(ipv4(CLIENT_IP)));
+	CHECK_EQ(get16(r->out + OFF_TCP_SPORT), 80);
+	CHECK_EQ(get16(r->out + OFF_TCP_DPORT), get16(r->in + OFF_TCP_SPORT));
+	CHECK_EQ(get32(r->out + OFF_TCP_SEQ), seq);
+	CHECK_EQ(get32(r->out + OFF_TCP_ACK), ack);
+	CHECK_EQ(r->out[OFF_TCP_FLAGS], flags);
+	CHECK_EQ(get16(r->out + 16), 40); /* IPv4 total length */
+	CHECK(ipv4_checksum_ok(r->out));
+	CHECK(tcp_checksum_ok(r->out, r->out_len));
+}
+
+static void packet_without_flow_gets_a_reset(void)
+{
+	struct tcp_frame ack = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct tcp_frame fin = client_frame(40001, TCP_FIN);
+	struct tcp_frame rst = client_frame(40002, TCP_RST);
+	struct result r;
+
+	SCENE(NULL);
+	ack.ack = 5000;
+	ack.payload = "0123456789";
+	ack.payload_len = 10;
+	r = send_client(&ack);
+	check_reset(&r, 5000, 0, TCP_RST); /* seq from the segment's ACK */
+
+	r = send_client(&fin);
+	check_reset(&r, 0, 1001, TCP_RST | TCP_ACK); /* ACK of seq + FIN */
+
+	r = send_client(&rst);
+	CHECK_EQ(r.action, XDP_DROP); /* a RST is never answered */
+	CHECK_EQ(fx_reason(&fx, XL_RST_NO_FLOW), 2);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_STRAY_RST), 1);
+	CHECK_EQ(fx_endpoint_traffic(&fx, 1).resets, 2);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+static void target_at_its_limit_refuses_with_a_reset(void)
+{
+	struct fixture_options opts = { .max_conns = 2 };
+	struct result r;
+
+	SCENE(&opts);
+	use_only_backend(1);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK_EQ(syn(40001).action, XDP_REDIRECT);
+	r = syn(40002);
+	check_reset(&r, 0, 1001, TCP_RST | TCP_ACK);
+	CHECK_EQ(fx_active(&fx, 1), 2);
+	CHECK_EQ(fx_ports_used(&fx, 1), 2);
+	CHECK_EQ(fx_flow_count(&fx), 2);
+	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_FULL), 1);
+	CHECK_EQ(fx_backend_traffic(&fx, 1).port_alloc_errors, 1);
+	CHECK_EQ(fx_backend_traffic(&fx, 1).resets, 1);
+	CHECK_EQ(fx_endpoint_traffic(&fx, 1).port_alloc_errors, 1);
+	fx_close(&fx);
+}
+
+static void exhausted_port_range_refuses_with_a_reset(void)
+{
+	struct fixture_options opts = { .port_count = 3 };
+	uint16_t ports[3];
+	struct result r;
+
+	SCENE(&opts);
+	use_only_backend(1);
+	for (int i = 0; i < 3; i++) {
+		struct xl_flow flow;
+
+		CHECK_EQ(syn((uint16_t)(40000 + i)).action, XDP_REDIRECT);
+		CHECK(fx_flow(&fx, CLIENT_IP, (uint16_t)(40000 + i), ENI_IP, 80, &flow));
+		ports[i] = ntohs(flow.snat_port);
+	}
+	CHECK(ports[0] != ports[1] && ports[1] != ports[2] && ports[0] != ports[2]);
+	for (int i = 0; i < 3; i++)
+		CHECK(ports[i] >= XL_DEFAULT_PORT_MIN && ports[i] < XL_DEFAULT_PORT_MIN + 3);
+	r = syn(40003);
+	check_reset(&r, 0, 1001, TCP_RST | TCP_ACK);
+	CHECK_EQ(fx_reason(&fx, XL_RST_NO_PORT), 1);
+	CHECK_EQ(fx_active(&fx, 1), 3); /* the refused flow's count was given back */
+	CHECK_EQ(fx_backend_traffic(&fx, 1).port_alloc_errors, 1);
+	fx_close(&fx);
+}
+
+static void the_last_free_port_is_found(void)
+{
+	const uint32_t last = 54321;
+	struct xl_flow flow;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_fill_pool(&fx, 1, last);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(ntohs(flow.snat_port), XL_DEFAULT_PORT_MIN + last);
+	CHECK_EQ(syn(40001).action, XDP_TX); /* now truly full: RST */
+	CHECK_EQ(fx_reason(&fx, XL_RST_NO_PORT), 1);
+	fx_close(&fx);
+}
+
+static void full_flow_table_refuses_with_a_reset(void)
+{
+	struct fixture_options opts = { .max_flows = 64 };
+	int opened = 0;
+
+	SCENE(&opts);
+	for (uint16_t sport = 20000; sport < 20064; sport++)
+		opened += syn(sport).action == XDP_REDIRECT;
+	CHECK_EQ(opened, 64);
+	CHECK_EQ(syn(20064).action, XDP_TX);
+	CHECK_EQ(fx_reason(&fx, XL_RST_FLOW_TABLE_FULL), 1);
+	CHECK_EQ(fx_active(&fx, 1) + fx_active(&fx, 2), 64);
+	CHECK_EQ(fx_ports_used(&fx, 1) + fx_ports_used(&fx, 2), 64);
+	fx_close(&fx);
+}
+
+static void unhealthy_target_resets_its_flows(void)
+{
+	struct tcp_frame data = client_frame(40000, TCP_ACK);
+	struct xl_flow flow;
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	fx_set_backend_flags(&fx, 1, XL_BE_RESET_FLOWS);
+	data.ack = 7001;
+	data.seq = 1001;
+	r = send_client(&data);
+	check_reset(&r, 7001, 0, TCP_RST);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.flags, XL_FLOW_RST);
+	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_RESET), 1);
+	CHECK_EQ(fx_backend_traffic(&fx, 1).resets, 1);
+	fx_close(&fx);
+}
+
+/* ---- Closing ------------------------------------------------------------- */
+
+static void fin_and_rst_mark_flows_closing(void)
+{
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct tcp_frame rst = client_frame(40001, TCP_RST | TCP_ACK);
+	struct xl_flow flow;
+	struct xl_rnat rnat;
+
+	SCENE(NULL);
+	syn(40000);
+	syn(40001);
+	CHECK_EQ(send_client(&fin).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.flags, XL_FLOW_FIN);
+	CHECK(fx_rnat(&fx, &flow, &rnat));
+	CHECK_EQ(rnat.flags, 0);
+	CHECK_EQ(send_target(&flow, TCP_FIN | TCP_ACK, NULL).action, XDP_REDIRECT);
+	CHECK(fx_rnat(&fx, &flow, &rnat));
+	CHECK_EQ(rnat.flags, XL_FLOW_FIN);
+
+	CHECK_EQ(send_client(&rst).action, XDP_REDIRECT); /* the target must hear it too */
+	CHECK(fx_flow(&fx, CLIENT_IP, 40001, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.flags, XL_FLOW_RST);
+	CHECK_EQ(send_target(&flow, TCP_RST, NULL).action, XDP_REDIRECT);
+	CHECK(fx_rnat(&fx, &flow, &rnat));
+	CHECK_EQ(rnat.flags, XL_FLOW_RST);
+	CHECK_EQ(fx_active(&fx, 1) + fx_active(&fx, 2), 2); /* the collector gives them back */
+	fx_close(&fx);
+}
+
+static void syn_reopens_a_closing_flow(void)
+{
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct xl_flow before, after;
+	struct xl_rnat rnat;
+
+	SCENE(NULL);
+	syn(40000);
+	send_client(&fin);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &before));
+	send_target(&before, TCP_FIN | TCP_ACK, NULL);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &after));
+	CHECK_EQ(after.flags, 0);
+	CHECK_EQ(after.backend, before.backend);
+	CHECK_EQ(after.snat_port, before.snat_port);
+	CHECK(fx_rnat(&fx, &after, &rnat));
+	CHECK_EQ(rnat.flags, 0);
+	CHECK_EQ(fx_active(&fx, before.backend), 1);
+	fx_close(&fx);
+}
+
+/* ---- Exactness when CPUs race -------------------------------------------- */
+
+struct storm {
+	int cpu;
+	const char *client;
+	int attempts;
+};
+
+static void *storm_on_cpu(void *arg)
+{
+	const struct storm *s = arg;
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(s->cpu, &cpus);
+	pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	for (int i = 0; i < s->attempts; i++) {
+		struct tcp_frame f = client_frame((uint16_t)(10000 + i), TCP_SYN);
+		uint8_t frame[FRAME_MAX], out[FRAME_MAX];
+		size_t out_len;
+
+		f.saddr = s->client;
+		fx_run(&fx, fx.consumer, ifindex_cons, frame, build_tcp(&f, frame), out, &out_len);
+	}
+	return NULL;
+}
+
+static void race_syns_on_two_cpus(int attempts)
+{
+	struct storm storms[2] = { { 0, "10.1.1.11", attempts }, { 1, "10.1.2.11", attempts } };
+	pthread_t threads[2];
+
+	for (int i = 0; i < 2; i++)
+		pthread_create(&threads[i], NULL, storm_on_cpu, &storms[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(threads[i], NULL);
+}
+
+static void connection_limit_is_exact_when_cpus_race(void)
+{
+	struct fixture_options opts = { .max_conns = 1000, .max_flows = 4096 };
+
+	SCENE(&opts);
+	use_only_backend(1);
+	race_syns_on_two_cpus(1500);
+	CHECK_EQ(fx_active(&fx, 1), 1000);
+	CHECK_EQ(fx_flow_count(&fx), 1000);
+	CHECK_EQ(fx_ports_used(&fx, 1), 1000);
+	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_FULL), 2000);
+	CHECK_EQ(fx_backend_traffic(&fx, 1).port_alloc_errors, 2000);
+	fx_close(&fx);
+}
+
+static void port_allocation_is_exact_when_cpus_race(void)
+{
+	struct fixture_options opts = { .port_count = 1000, .max_flows = 4096 };
+
+	SCENE(&opts);
+	use_only_backend(1);
+	race_syns_on_two_cpus(1500);
+	CHECK_EQ(fx_ports_used(&fx, 1), 1000);
+	CHECK_EQ(fx_flow_count(&fx), 1000);
+	CHECK_EQ(fx_active(&fx, 1), 1000);
+	CHECK_EQ(fx_reason(&fx, XL_RST_NO_PORT), 2000);
+	fx_close(&fx);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(foreign_traffic_passes_untouched),
+		TEST_CASE(unknown_address_passes_unknown_port_drops),
+		TEST_CASE(truncated_frames_are_never_rewritten),
+		TEST_CASE(malformed_ipv4_is_never_rewritten),
+		TEST_CASE(non_tcp_to_an_eni_is_dropped),
+		TEST_CASE(arp_for_an_eni_is_answered),
+		TEST_CASE(endpoint_not_available_gets_nothing_through),
+		TEST_CASE(syn_opens_a_flow_to_the_maglev_choice),
+		TEST_CASE(following_packets_keep_target_and_port),
+		TEST_CASE(reply_is_rewritten_back_to_the_client),
+		TEST_CASE(reply_without_flow_passes_untouched),
+		TEST_CASE(many_flows_get_unique_ports),
+		TEST_CASE(cross_zone_scope_follows_the_table),
+		TEST_CASE(same_interface_uses_xdp_tx),
+		TEST_CASE(unresolved_neighbour_drops_the_syn_and_takes_nothing),
+		TEST_CASE(packet_without_flow_gets_a_reset),
+		TEST_CASE(target_at_its_limit_refuses_with_a_reset),
+		TEST_CASE(exhausted_port_range_refuses_with_a_reset),
+		TEST_CASE(the_last_free_port_is_found),
+		TEST_CASE(full_flow_table_refuses_with_a_reset),
+		TEST_CASE(unhealthy_target_resets_its_flows),
+		TEST_CASE(fin_and_rst_mark_flows_closing),
+		TEST_CASE(syn_reopens_a_closing_flow),
+		TEST_CASE(connection_limit_is_exact_when_cpus_race),
+		TEST_CASE(port_allocation_is_exact_when_cpus_race),
+	};
+
+	if (fixture_netns()) {
+		fprintf(stderr, "test_datapath: cannot build the test network namespace (root?)\n");
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	return RUN_TESTS("datapath", cases, argc, argv);
+}
