@@ -25,6 +25,18 @@ static __always_inline struct xl_flow_key flow_key_of(const struct packet *pkt)
 	return key;
 }
 
+static __always_inline struct xl_flow_key flow_key_of_rnat(const struct xl_rnat *rnat)
+{
+	struct xl_flow_key key = {
+		.client_addr = rnat->client_addr,
+		.eni_addr = rnat->eni_addr,
+		.client_port = rnat->client_port,
+		.eni_port = rnat->eni_port,
+	};
+
+	return key;
+}
+
 static __always_inline struct xl_rnat_key rnat_key_of_packet(const struct packet *pkt)
 {
 	struct xl_rnat_key key = {
@@ -49,29 +61,48 @@ static __always_inline struct xl_rnat_key rnat_key_of_flow(const struct xl_flow 
 	return key;
 }
 
-static __always_inline void track(__u64 *last_seen, __u8 *flags, const struct tcphdr *tcp,
-				  __u64 now)
+static __always_inline void touch(__u64 *last_seen, __u64 now)
 {
-	__u8 seen = (tcp->fin ? XL_FLOW_FIN : 0) | (tcp->rst ? XL_FLOW_RST : 0);
-
-	if (seen & ~*flags) {
-		*flags |= seen;
-		*last_seen = now; /* the collector's close grace counts from here */
-	} else if (now - *last_seen >= LAST_SEEN_STEP_NS) {
+	if (now - *last_seen >= LAST_SEEN_STEP_NS)
 		*last_seen = now;
+}
+
+/* Records a FIN or RST; the collector's close grace counts from the last one. */
+static __always_inline void mark_closing(struct xl_flow *flow, __u8 closing, __u64 now)
+{
+	if (closing & ~flow->flags) {
+		flow->flags |= closing;
+		flow->last_seen = now;
 	}
 }
 
-/* A SYN on a flow that was closing: the client reuses its 4-tuple, the flow
- * lives on with the same target and port. */
-static __always_inline void reopen_flow(struct xl_flow *flow)
+static __always_inline void track_client_packet(struct xl_flow *flow, const struct tcphdr *tcp,
+						__u64 now)
 {
-	struct xl_rnat_key key = rnat_key_of_flow(flow);
-	struct xl_rnat *rnat = bpf_map_lookup_elem(&xdplink_rnat_v1, &key);
+	touch(&flow->last_seen, now);
+	if (tcp->fin | tcp->rst)
+		mark_closing(flow, (tcp->fin ? XL_FLOW_FIN_CLIENT : 0) |
+					   (tcp->rst ? XL_FLOW_RST_CLIENT : 0),
+			     now);
+}
 
-	flow->flags = 0;
-	if (rnat)
-		rnat->flags = 0;
+/* The target's FIN or RST goes into the flow entry too: one more lookup, but only
+ * for the few packets that close a connection. */
+static __always_inline void track_target_packet(struct xl_rnat *rnat, const struct tcphdr *tcp,
+						__u64 now)
+{
+	struct xl_flow_key key;
+	struct xl_flow *flow;
+
+	touch(&rnat->last_seen, now);
+	if (!(tcp->fin | tcp->rst))
+		return;
+	key = flow_key_of_rnat(rnat);
+	flow = bpf_map_lookup_elem(&xdplink_flows_v1, &key);
+	if (flow)
+		mark_closing(flow, (tcp->fin ? XL_FLOW_FIN_TARGET : 0) |
+					   (tcp->rst ? XL_FLOW_RST_TARGET : 0),
+			     now);
 }
 
 enum flow_insert {

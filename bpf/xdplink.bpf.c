@@ -124,21 +124,23 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
 	if (!be)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	if (be->flags & XL_BE_RESET_FLOWS) {
-		flow->flags |= XL_FLOW_RST; /* the collector gives its count and port back */
+		flow->flags |= XL_FLOW_RST_CLIENT; /* the collector gives its count and port back */
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 		return refuse(ctx, pkt, flow->endpoint, flow->backend, XL_RST_TARGET_RESET);
 	}
+	/* A SYN on a closing flow: the client reuses its 4-tuple, and the flow lives
+	 * on with the same target and port. */
 	if (flow->flags && is_connection_request(pkt->tcp))
-		reopen_flow(flow);
-	track(&flow->last_seen, &flow->flags, pkt->tcp, now);
+		flow->flags = 0;
+	track_client_packet(flow, pkt->tcp, now);
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_TO_TARGET);
 }
 
 static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt,
 				       struct xl_rnat *rnat)
 {
-	track(&rnat->last_seen, &rnat->flags, pkt->tcp, bpf_ktime_get_coarse_ns());
+	track_target_packet(rnat, pkt->tcp, bpf_ktime_get_coarse_ns());
 	nat_to_client(pkt, rnat);
 	count_towards_client(backend_traffic(rnat->backend), pkt->ip_len);
 	count_towards_client(endpoint_traffic(rnat->endpoint), pkt->ip_len);

@@ -138,9 +138,13 @@ struct xl_port_pool {
 /* ---- Flows: xdplink_flows_v1 (consumer side) and xdplink_rnat_v1 (provider
  * side). Plain hash maps, never LRU: an eviction would leak a count and a port. */
 
+/* How a flow is closing. Both sides' FINs and RSTs are recorded in the flow entry,
+ * so that the collector decides from the flow table alone. */
 enum xl_flow_flags {
-	XL_FLOW_FIN = 1 << 0, /* this side sent a FIN */
-	XL_FLOW_RST = 1 << 1, /* this side sent a RST */
+	XL_FLOW_FIN_CLIENT = 1 << 0,
+	XL_FLOW_RST_CLIENT = 1 << 1,
+	XL_FLOW_FIN_TARGET = 1 << 2,
+	XL_FLOW_RST_TARGET = 1 << 3,
 };
 
 struct xl_flow_key {
@@ -158,10 +162,10 @@ struct xl_flow {
 	__be32 snat_addr;
 	__be16 target_port;
 	__be16 snat_port;
-	__u8 flags;	/* enum xl_flow_flags, client side */
+	__u8 flags;	/* enum xl_flow_flags */
 	__u8 pad[3];
 	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
-	__u64 last_seen; /* coarse monotonic ns of the last client packet */
+	__u64 last_seen; /* coarse monotonic ns of the last client packet, or of a FIN/RST */
 };
 
 struct xl_rnat_key {
@@ -183,8 +187,6 @@ struct xl_rnat {
 	__u32 ifindex;
 	__u8 client_mac[6];
 	__u8 eni_mac[6];
-	__u8 flags; /* enum xl_flow_flags, target side */
-	__u8 pad[3];
 	__u32 seq_delta; /* subtracted from acks towards the client (proxy protocol v2) */
 	__u64 last_seen; /* coarse monotonic ns of the last target packet */
 };

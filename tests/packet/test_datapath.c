@@ -659,7 +659,7 @@ static void unhealthy_target_resets_its_flows(void)
 	r = send_client(&data);
 	check_reset(&r, 7001, 0, TCP_RST);
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
-	CHECK_EQ(flow.flags, XL_FLOW_RST);
+	CHECK_EQ(flow.flags, XL_FLOW_RST_CLIENT);
 	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_RESET), 1);
 	CHECK_EQ(fx_backend_traffic(&fx, 1).resets, 1);
 	fx_close(&fx);
@@ -672,26 +672,23 @@ static void fin_and_rst_mark_flows_closing(void)
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
 	struct tcp_frame rst = client_frame(40001, TCP_RST | TCP_ACK);
 	struct xl_flow flow;
-	struct xl_rnat rnat;
 
 	SCENE(NULL);
 	syn(40000);
 	syn(40001);
 	CHECK_EQ(send_client(&fin).action, XDP_REDIRECT);
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
-	CHECK_EQ(flow.flags, XL_FLOW_FIN);
-	CHECK(fx_rnat(&fx, &flow, &rnat));
-	CHECK_EQ(rnat.flags, 0);
+	CHECK_EQ(flow.flags, XL_FLOW_FIN_CLIENT);
 	CHECK_EQ(send_target(&flow, TCP_FIN | TCP_ACK, NULL).action, XDP_REDIRECT);
-	CHECK(fx_rnat(&fx, &flow, &rnat));
-	CHECK_EQ(rnat.flags, XL_FLOW_FIN);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.flags, XL_FLOW_FIN_CLIENT | XL_FLOW_FIN_TARGET);
 
 	CHECK_EQ(send_client(&rst).action, XDP_REDIRECT); /* the target must hear it too */
 	CHECK(fx_flow(&fx, CLIENT_IP, 40001, ENI_IP, 80, &flow));
-	CHECK_EQ(flow.flags, XL_FLOW_RST);
+	CHECK_EQ(flow.flags, XL_FLOW_RST_CLIENT);
 	CHECK_EQ(send_target(&flow, TCP_RST, NULL).action, XDP_REDIRECT);
-	CHECK(fx_rnat(&fx, &flow, &rnat));
-	CHECK_EQ(rnat.flags, XL_FLOW_RST);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40001, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.flags, XL_FLOW_RST_CLIENT | XL_FLOW_RST_TARGET);
 	CHECK_EQ(fx_active(&fx, 1) + fx_active(&fx, 2), 2); /* the collector gives them back */
 	fx_close(&fx);
 }
@@ -700,7 +697,6 @@ static void syn_reopens_a_closing_flow(void)
 {
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
 	struct xl_flow before, after;
-	struct xl_rnat rnat;
 
 	SCENE(NULL);
 	syn(40000);
@@ -712,8 +708,6 @@ static void syn_reopens_a_closing_flow(void)
 	CHECK_EQ(after.flags, 0);
 	CHECK_EQ(after.backend, before.backend);
 	CHECK_EQ(after.snat_port, before.snat_port);
-	CHECK(fx_rnat(&fx, &after, &rnat));
-	CHECK_EQ(rnat.flags, 0);
 	CHECK_EQ(fx_active(&fx, before.backend), 1);
 	fx_close(&fx);
 }
