@@ -54,8 +54,22 @@ TEST_DATAPATH := tests/packet/test_datapath.c tests/packet/fixture.c tests/packe
 BENCH_DATAPATH := bench/datapath_bench.c tests/packet/fixture.c tests/packet/frames.c \
 		  agent/maglev.c
 
-PROGRAMS := $(BUILD)/tests/test_datapath $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
+# The agent is every agent/ file but the CLI's; the CLI is xdplink.c and cli_*.c.
+CLI_SRCS := agent/xdplink.c $(wildcard agent/cli_*.c)
+AGENT_SRCS := $(filter-out $(CLI_SRCS),$(wildcard agent/*.c))
+AGENT_HEADERS := $(wildcard agent/*.h) include/xdplink.h
+AGENT_LIBS := $(LIBBPF) -ljson-c -lsqlite3
+
+PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
 	    $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench
+
+$(BUILD)/xdplinkd: $(AGENT_SRCS) $(AGENT_HEADERS) $(BUILD)/xdplink.skel.h | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(AGENT_SRCS) $(AGENT_LIBS) -o $@
+
+$(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(CLI_SRCS) -ljson-c -o $@
 
 $(BUILD)/tests/test_datapath: $(TEST_DATAPATH) $(BUILD)/xdplink.skel.h | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -83,7 +97,7 @@ $(BUILD) $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench:
 
 # ---- Entry points --------------------------------------------------------------
 
-.PHONY: all test bench deps fmt lint clean
+.PHONY: all test bench vmtest deps fmt lint clean
 
 all: $(PROGRAMS)
 
@@ -93,8 +107,13 @@ test: all
 bench: all
 	$(Q)bench/run $(BUILD)
 
+# The test suites again on Debian 12's stock kernel (6.1), booted in QEMU.
+vmtest: all
+	$(Q)vmtest/vm-run --timeout 1200 -- tests/run $(BUILD)
+
 DEPS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool iproute2 make gcc \
-	clang-format clang-tidy cppcheck
+	libjson-c-dev libsqlite3-dev clang-format clang-tidy cppcheck \
+	qemu-system-x86 busybox-static kmod cpio xz-utils
 
 deps:
 	$(Q)tools/install-deps $(DEPS)

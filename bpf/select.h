@@ -133,6 +133,9 @@ static __always_inline void release_port(struct xl_port_pool *pool, __u32 index)
 {
 	__u32 word = index / 64;
 
+	/* Bound-check the very register that indexes: clang would check one load of the
+	 * index and address with another, which the 6.1 verifier cannot relate. */
+	barrier_var(word);
 	if (word < XL_POOL_WORDS)
 		__sync_fetch_and_and(&pool->used[word], ~(1ULL << (index % 64)));
 }
