@@ -1,0 +1,108 @@
+/* The one path of every command: wrap the arguments in an API request, call the agent,
+ * print its Result (as JSON or through the verb's printer) or its refusal, and decide the exit code. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_print_json(json_object *value)
+{
+	puts(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static char *request_text(const struct cli *cli, const char *action, json_object *args)
+{
+	json_object *request = json_object_new_object();
+	char *text;
+
+	json_object_object_add(request, "Action", json_object_new_string(action));
+	if (cli->principal)
+		json_object_object_add(request, "Principal",
+				       json_object_new_string(cli->principal));
+	json_object_object_add(request, "Args", json_object_get(args));
+	text = strdup(json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN));
+	json_object_put(request);
+	if (!text)
+		abort();
+	return text;
+}
+
+/* {"Ok": true, "Result": {...}} or {"Ok": false, "Error": {"Code", "Message"}}. */
+static int read_response(const char *text, json_object **result)
+{
+	json_object *response = json_tokener_parse(text), *value;
+	int rc = CLI_EXIT_FAILED;
+
+	if (!json_object_is_type(jget(response, "Ok"), json_type_boolean)) {
+		fprintf(stderr, "xdplink: the agent sent something that is not an answer: %.200s\n",
+			text);
+	} else if (!jbool(response, "Ok")) {
+		fprintf(stderr, "%s: %s\n", jstr(response, "Error.Code"),
+			jstr(response, "Error.Message"));
+	} else {
+		value = jget(response, "Result");
+		*result = value ? json_object_get(value) : json_object_new_object();
+		rc = CLI_EXIT_OK;
+	}
+	json_object_put(response);
+	return rc;
+}
+
+int cli_call(const struct cli *cli, const char *action, json_object *args, json_object **result)
+{
+	char *request = request_text(cli, action, args), *response = NULL;
+	char why[512];
+	int rc;
+
+	*result = NULL;
+	if (client_exchange(cli->socket_path, request, &response, why, sizeof(why))) {
+		fprintf(stderr, "xdplink: %s\n", why);
+		rc = CLI_EXIT_FAILED;
+	} else {
+		rc = read_response(response, result);
+	}
+	free(request);
+	free(response);
+	return rc;
+}
+
+bool cli_failed(json_object *result, const char *id)
+{
+	for (size_t i = 0; i < jlen(result, "Unsuccessful"); i++)
+		if (!strcmp(jstr(jitem(result, "Unsuccessful", i), "ResourceId"), id))
+			return true;
+	return false;
+}
+
+/* "ID: Code: message" for each item of a batch that failed; whether there was any. */
+static bool report_unsuccessful(json_object *result)
+{
+	size_t count = jlen(result, "Unsuccessful");
+
+	for (size_t i = 0; i < count; i++) {
+		json_object *item = jitem(result, "Unsuccessful", i);
+
+		fprintf(stderr, "%s: %s: %s\n", jstr(item, "ResourceId"), jstr(item, "Error.Code"),
+			jstr(item, "Error.Message"));
+	}
+	return count > 0;
+}
+
+int cli_run(const struct cli *cli, const struct request *req, const char *action, print_fn print)
+{
+	json_object *result;
+	int rc = cli_call(cli, action, req->args, &result);
+
+	if (rc)
+		return rc;
+	if (cli->json)
+		cli_print_json(result);
+	else
+		print(req, result);
+	if (report_unsuccessful(result))
+		rc = CLI_EXIT_FAILED;
+	json_object_put(result);
+	return rc;
+}

@@ -1,0 +1,261 @@
+/* The daemon's own answers: DescribeAgent, DescribeInterfaces and GetStats, and
+ * the live flow counts added to DescribeTargetHealth. */
+#include "daemon_actions.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ADD(obj, key, value) json_object_object_add(obj, key, value)
+
+static const char *endpoint_state_name(uint32_t state)
+{
+	switch (state) {
+	case XL_EP_PENDING_ACCEPTANCE:
+		return "pendingAcceptance";
+	case XL_EP_PENDING:
+		return "pending";
+	case XL_EP_AVAILABLE:
+		return "available";
+	case XL_EP_REJECTED:
+		return "rejected";
+	case XL_EP_DELETING:
+		return "deleting";
+	case XL_EP_DELETED:
+		return "deleted";
+	default:
+		return "failed";
+	}
+}
+
+static const char *role_name(uint8_t role)
+{
+	return role == XL_ROLE_CONSUMER ? "consumer" : role == XL_ROLE_PROVIDER ? "provider" : "both";
+}
+
+static json_object *uint_json(uint64_t value)
+{
+	return json_object_new_uint64(value);
+}
+
+static uint64_t total_active_flows(struct agent *agent, const struct dataplane *dp)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < dp->backend_count; i++)
+		total += datapath_active_flows(agent->dp, dp->backends[i].slot);
+	return total;
+}
+
+static json_object *interfaces_json(struct agent *agent, const struct dataplane *dp)
+{
+	json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < dp->iface_count; i++) {
+		const struct dp_iface *want = &dp->ifaces[i];
+		const struct attached_iface *now = datapath_iface(agent->dp, want->name);
+		json_object *iface = json_object_new_object();
+
+		ADD(iface, "Name", json_object_new_string(want->name));
+		ADD(iface, "Role", json_object_new_string(role_name(want->role)));
+		ADD(iface, "Mode", json_object_new_string(want->generic ? "generic" : "native"));
+		ADD(iface, "Attached", json_object_new_boolean(now != NULL));
+		ADD(iface, "Ifindex", json_object_new_int(now ? now->ifindex : 0));
+		json_object_array_add(list, iface);
+	}
+	return list;
+}
+
+static json_object *config_json(const struct agent *agent)
+{
+	const struct daemon_options *o = agent->opts;
+	const struct xl_config *c = &o->datapath.config;
+	json_object *config = json_object_new_object();
+	char ports[24];
+
+	snprintf(ports, sizeof(ports), "%u-%u", c->port_min, c->port_min + c->port_count - 1);
+	ADD(config, "MaxConnectionsPerTarget", uint_json(c->max_conns_per_target));
+	ADD(config, "SnatPortRange", json_object_new_string(ports));
+	ADD(config, "MaglevTableSize", uint_json(c->maglev_size));
+	ADD(config, "HashSeed", uint_json(c->hash_seed));
+	ADD(config, "MaxFlows", uint_json(o->datapath.max_flows));
+	ADD(config, "IdleTimeoutSeconds", uint_json(o->flows.idle_timeout_ns / 1000000000ULL));
+	ADD(config, "PortReuseDelaySeconds",
+	    uint_json(o->flows.port_reuse_delay_ns / 1000000000ULL));
+	return config;
+}
+
+static int describe_agent(struct agent *agent, json_object *result, const struct dataplane *dp)
+{
+	const struct daemon_options *o = agent->opts;
+
+	ADD(result, "Version", json_object_new_string(XDPLINK_VERSION));
+	ADD(result, "Region", json_object_new_string(o->region));
+	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
+	ADD(result, "SocketPath", json_object_new_string(o->socket_path));
+	ADD(result, "StatePath", json_object_new_string(o->state_path));
+	ADD(result, "PinPath", json_object_new_string(o->datapath.pin_dir));
+	ADD(result, "Config", config_json(agent));
+	ADD(result, "Interfaces", interfaces_json(agent, dp));
+	ADD(result, "ActiveFlowCount", uint_json(total_active_flows(agent, dp)));
+	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
+	return 0;
+}
+
+static void add_traffic(json_object *obj, const struct xl_traffic *t)
+{
+	ADD(obj, "NewFlowCount", uint_json(t->new_flows));
+	ADD(obj, "ProcessedBytes", uint_json(t->bytes_in + t->bytes_out));
+	ADD(obj, "ProcessedPackets", uint_json(t->packets_in + t->packets_out));
+	ADD(obj, "BytesToTarget", uint_json(t->bytes_in));
+	ADD(obj, "BytesToClient", uint_json(t->bytes_out));
+	ADD(obj, "PacketsToTarget", uint_json(t->packets_in));
+	ADD(obj, "PacketsToClient", uint_json(t->packets_out));
+	ADD(obj, "TCP_ELB_Reset_Count", uint_json(t->resets));
+	ADD(obj, "PortAllocationErrorCount", uint_json(t->port_alloc_errors));
+}
+
+static json_object *target_stats(struct agent *agent, struct api_error *err)
+{
+	struct model_target *targets = NULL;
+	json_object *list;
+	size_t count = 0;
+
+	if (model_list_targets(agent->model, &targets, &count, err))
+		return NULL;
+	list = json_object_new_array();
+	for (size_t i = 0; i < count; i++) {
+		const struct model_target *t = &targets[i];
+		json_object *row = json_object_new_object();
+		struct xl_traffic traffic;
+		char addr[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &t->addr, addr, sizeof(addr));
+		datapath_backend_traffic(agent->dp, t->backend, &traffic);
+		ADD(row, "TargetGroupName", json_object_new_string(t->group));
+		ADD(row, "Id", json_object_new_string(addr));
+		ADD(row, "Port", json_object_new_int(ntohs(t->port)));
+		ADD(row, "AvailabilityZone", json_object_new_string(t->zone));
+		ADD(row, "State", json_object_new_string(t->state));
+		ADD(row, "ActiveFlowCount", uint_json(datapath_active_flows(agent->dp, t->backend)));
+		add_traffic(row, &traffic);
+		json_object_array_add(list, row);
+	}
+	free(targets);
+	return list;
+}
+
+static json_object *endpoint_stats(struct agent *agent, const struct dataplane *dp)
+{
+	json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < dp->endpoint_count; i++) {
+		const struct dp_endpoint *e = &dp->endpoints[i];
+		json_object *row = json_object_new_object();
+		struct xl_traffic traffic;
+
+		datapath_endpoint_traffic(agent->dp, e->slot, &traffic);
+		ADD(row, "VpcEndpointId", json_object_new_string(e->id));
+		ADD(row, "ServiceId", json_object_new_string(e->service_id));
+		ADD(row, "State", json_object_new_string(endpoint_state_name(e->state)));
+		add_traffic(row, &traffic);
+		ADD(row, "Drops", uint_json(traffic.drops));
+		json_object_array_add(list, row);
+	}
+	return list;
+}
+
+static json_object *reason_stats(struct agent *agent)
+{
+	uint64_t counts[XL_REASON_COUNT];
+	json_object *reasons = json_object_new_object();
+
+	datapath_reasons(agent->dp, counts);
+	for (int r = 0; r < XL_REASON_COUNT; r++)
+		ADD(reasons, xl_reason_names[r], uint_json(counts[r]));
+	return reasons;
+}
+
+static int get_stats(struct agent *agent, json_object *result, const struct dataplane *dp,
+		     struct api_error *err)
+{
+	json_object *targets = target_stats(agent, err);
+
+	if (!targets)
+		return -1;
+	ADD(result, "Targets", targets);
+	ADD(result, "Endpoints", endpoint_stats(agent, dp));
+	ADD(result, "Reasons", reason_stats(agent));
+	ADD(result, "ActiveFlowCount", uint_json(total_active_flows(agent, dp)));
+	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
+	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
+	return 0;
+}
+
+int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,
+		  struct api_error *err)
+{
+	struct dataplane dp = { 0 };
+	int rc;
+
+	if (strcmp(name, "DescribeAgent") && strcmp(name, "DescribeInterfaces") &&
+	    strcmp(name, "GetStats")) {
+		snprintf(err->code, sizeof(err->code), "InvalidAction");
+		snprintf(err->message, sizeof(err->message), "there is no action named \"%s\"",
+			 name);
+		return -1;
+	}
+	if (json_object_object_length(args)) {
+		snprintf(err->code, sizeof(err->code), "ValidationError");
+		snprintf(err->message, sizeof(err->message), "%s takes no arguments", name);
+		return -1;
+	}
+	if (model_dataplane(agent->model, &dp, err))
+		return -1;
+	*result = json_object_new_object();
+	if (!strcmp(name, "DescribeAgent")) {
+		rc = describe_agent(agent, *result, &dp);
+	} else if (!strcmp(name, "DescribeInterfaces")) {
+		ADD(*result, "Interfaces", interfaces_json(agent, &dp));
+		rc = 0;
+	} else {
+		rc = get_stats(agent, *result, &dp, err);
+	}
+	dataplane_free(&dp);
+	return rc;
+}
+
+/* ActiveFlowCount of each target, from the shared counters. */
+int decorate_result(struct agent *agent, const char *name, json_object *result,
+		    struct api_error *err)
+{
+	json_object *descriptions;
+	struct model_target *targets = NULL;
+	size_t count = 0;
+
+	if (strcmp(name, "DescribeTargetHealth") ||
+	    !json_object_object_get_ex(result, "TargetHealthDescriptions", &descriptions))
+		return 0;
+	if (model_list_targets(agent->model, &targets, &count, err))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(descriptions); i++) {
+		json_object *d = json_object_array_get_idx(descriptions, i), *target, *id, *port;
+		uint32_t addr;
+
+		if (!json_object_object_get_ex(d, "Target", &target) ||
+		    !json_object_object_get_ex(target, "Id", &id) ||
+		    !json_object_object_get_ex(target, "Port", &port) ||
+		    inet_pton(AF_INET, json_object_get_string(id), &addr) != 1)
+			continue;
+		for (size_t t = 0; t < count; t++)
+			if (targets[t].addr == addr &&
+			    ntohs(targets[t].port) == json_object_get_int(port)) {
+				ADD(d, "ActiveFlowCount",
+				    uint_json(datapath_active_flows(agent->dp, targets[t].backend)));
+				break;
+			}
+	}
+	free(targets);
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* The actions the daemon answers itself, from its runtime state rather than the
+ * store: its status, its interfaces and the counters of the data path. */
+#ifndef XL_DAEMON_ACTIONS_H
+#define XL_DAEMON_ACTIONS_H
+
+#include <json-c/json.h>
+
+#include "agent.h"
+
+/* DescribeAgent, DescribeInterfaces, GetStats; InvalidAction for any other name. */
+int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,
+		  struct api_error *err);
+
+/* Adds runtime facts to a model answer: ActiveFlowCount to DescribeTargetHealth. */
+int decorate_result(struct agent *agent, const char *name, json_object *result,
+		    struct api_error *err);
+
+#endif

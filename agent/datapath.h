@@ -1,0 +1,82 @@
+/* The agent's hold on the data path: the BPF object with its maps pinned (so a
+ * restart keeps every flow), the interfaces it is attached to, and the sync of the
+ * maps to the model's projection. The agent is the only writer of the maps. */
+#ifndef XL_DATAPATH_H
+#define XL_DATAPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "xdplink.h"
+#include "xdplink.skel.h"
+
+struct datapath_options {
+	const char *pin_dir;
+	uint32_t max_flows;
+	uint32_t max_endpoints;
+	uint32_t max_backends;
+	uint32_t max_pools;
+	uint32_t max_tables;
+	struct xl_config config;
+};
+
+struct attached_iface {
+	char name[16];
+	int ifindex;
+	uint8_t role;
+	bool generic;
+};
+
+struct datapath {
+	struct xdplink *skel;
+	char pin_dir[256];
+	struct xl_config config;
+	uint32_t max_endpoints, max_backends, max_pools, max_tables;
+	/* Shared with the program through mmap: the agent decrements counts and
+	 * releases ports in place, atomically. */
+	struct xl_conns *conns;
+	size_t conns_size;
+	struct xl_port_pool *pools;
+	size_t pools_size;
+	/* What was applied last, so that only changes are written. */
+	uint64_t *table_digest;	  /* per table slot; 0: not built by this process */
+	uint32_t *endpoint_state; /* per endpoint slot */
+	char (*endpoint_id)[32];  /* per endpoint slot: a new id there gets fresh counters */
+	struct attached_iface *ifaces;
+	size_t iface_count;
+	/* Set by datapath_apply: endpoints that stopped carrying traffic, whose flows
+	 * the caller must remove (flows_remove_endpoint). */
+	uint32_t *closed_endpoints;
+	size_t closed_count;
+};
+
+/* Loads the program, reusing the maps pinned under opts->pin_dir (or pinning new
+ * ones). On failure returns NULL with a sentence in err. */
+struct datapath *datapath_open(const struct datapath_options *opts, char *err, size_t err_size);
+
+/* Frees the agent's hold; the program stays attached and the maps pinned. */
+void datapath_close(struct datapath *dp);
+
+/* Makes the maps and attachments what `want` says. An interface that cannot be
+ * attached is an error only if it is `strict_iface` (the one being attached by
+ * the request); others are logged and retried on the next apply. */
+int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,
+		   char *err, size_t err_size);
+
+/* Detaches the program from every interface it is attached to. */
+void datapath_detach_all(struct datapath *dp);
+
+uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend);
+bool datapath_pool_empty(const struct datapath *dp, uint32_t pool);
+const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name);
+
+/* Counters summed over CPUs. */
+int datapath_backend_traffic(struct datapath *dp, uint32_t backend, struct xl_traffic *sum);
+int datapath_endpoint_traffic(struct datapath *dp, uint32_t endpoint, struct xl_traffic *sum);
+int datapath_reasons(struct datapath *dp, uint64_t counts[XL_REASON_COUNT]);
+
+extern const char *const xl_reason_names[XL_REASON_COUNT];
+
+#endif

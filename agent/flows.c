@@ -1,0 +1,350 @@
+/* The flow collector behind flows.h. The agent is the only deleter of flows: the
+ * delete that succeeds owns the flow's count and port, which makes each release
+ * happen exactly once. */
+#include "flows.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define BATCH 4096
+
+struct held_port {
+	uint32_t pool;
+	uint32_t index; /* port - port_min */
+	uint64_t due;
+	bool verify; /* recovered at start: make sure no flow took it meanwhile */
+};
+
+struct flows {
+	struct datapath *dp;
+	struct flows_options opts;
+	struct held_port *held; /* a ring, in order of due time */
+	size_t held_head, held_count, held_capacity;
+	struct xl_flow_key *keys;
+	struct xl_flow *values;
+};
+
+uint64_t flows_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct flows *flows_new(struct datapath *dp, const struct flows_options *opts)
+{
+	struct flows *flows = calloc(1, sizeof(*flows));
+
+	if (!flows)
+		return NULL;
+	flows->dp = dp;
+	flows->opts = *opts;
+	flows->keys = calloc(BATCH, sizeof(*flows->keys));
+	flows->values = calloc(BATCH, sizeof(*flows->values));
+	if (!flows->keys || !flows->values) {
+		flows_free(flows);
+		return NULL;
+	}
+	return flows;
+}
+
+void flows_free(struct flows *flows)
+{
+	if (!flows)
+		return;
+	free(flows->held);
+	free(flows->keys);
+	free(flows->values);
+	free(flows);
+}
+
+size_t flows_held_ports(const struct flows *flows)
+{
+	return flows->held_count;
+}
+
+/* ---- Ports --------------------------------------------------------------------- */
+
+static void release_port(struct flows *flows, uint32_t pool, uint32_t index)
+{
+	if (pool < flows->dp->max_pools && index < XL_PORTS_PER_POOL)
+		__atomic_fetch_and(&flows->dp->pools[pool].used[index / 64], ~(1ULL << (index % 64)),
+				   __ATOMIC_RELEASE);
+}
+
+static int hold_port(struct flows *flows, struct held_port port)
+{
+	if (flows->held_count == flows->held_capacity) {
+		size_t capacity = flows->held_capacity ? 2 * flows->held_capacity : 1024;
+		struct held_port *grown = malloc(capacity * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		for (size_t i = 0; i < flows->held_count; i++)
+			grown[i] = flows->held[(flows->held_head + i) % flows->held_capacity];
+		free(flows->held);
+		flows->held = grown;
+		flows->held_head = 0;
+		flows->held_capacity = capacity;
+	}
+	flows->held[(flows->held_head + flows->held_count) % flows->held_capacity] = port;
+	flows->held_count++;
+	return 0;
+}
+
+/* Whether a flow now uses this port of this pool (only asked of recovered ports). */
+static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
+{
+	struct bpf_map *pool_index = flows->dp->skel->maps.xdplink_pool_index_v1;
+	struct xl_pool_key key, next, *prev = NULL;
+	struct xl_pool_slot slot;
+
+	while (!bpf_map__get_next_key(pool_index, prev, &next, sizeof(next))) {
+		struct xl_backend be;
+		struct xl_rnat rnat;
+		struct xl_rnat_key rkey;
+
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(pool_index, &key, sizeof(key), &slot, sizeof(slot), 0) ||
+		    slot.pool != pool ||
+		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_backends_v1, &key.backend,
+					 sizeof(key.backend), &be, sizeof(be), 0))
+			continue;
+		rkey = (struct xl_rnat_key){ .target_addr = be.addr,
+					     .snat_addr = key.snat_addr,
+					     .target_port = be.port,
+					     .snat_port = htons(flows->dp->config.port_min + index) };
+		return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v1, &rkey,
+					     sizeof(rkey), &rnat, sizeof(rnat), 0);
+	}
+	return false;
+}
+
+static uint32_t release_due_ports(struct flows *flows, uint64_t now)
+{
+	uint32_t released = 0;
+
+	while (flows->held_count) {
+		struct held_port *port = &flows->held[flows->held_head];
+
+		if (port->due > now)
+			break;
+		if (!port->verify || !port_in_use(flows, port->pool, port->index)) {
+			release_port(flows, port->pool, port->index);
+			released++;
+		}
+		flows->held_head = (flows->held_head + 1) % flows->held_capacity;
+		flows->held_count--;
+	}
+	return released;
+}
+
+/* ---- Flows ----------------------------------------------------------------------- */
+
+enum verdict { KEEP, CLOSED_BY_FIN, CLOSED_BY_RST, MAYBE_IDLE };
+
+static enum verdict judge(const struct flows *flows, const struct xl_flow *flow, uint64_t now)
+{
+	uint64_t quiet = now > flow->last_seen ? now - flow->last_seen : 0;
+	bool reset = flow->flags & (XL_FLOW_RST_CLIENT | XL_FLOW_RST_TARGET);
+	bool finished = (flow->flags & XL_FLOW_FIN_CLIENT) && (flow->flags & XL_FLOW_FIN_TARGET);
+
+	if ((reset || finished) && quiet >= flows->opts.close_grace_ns)
+		return reset ? CLOSED_BY_RST : CLOSED_BY_FIN;
+	if (quiet >= flows->opts.idle_timeout_ns)
+		return MAYBE_IDLE;
+	return KEEP;
+}
+
+static struct xl_rnat_key rnat_key_of(const struct xl_flow *flow)
+{
+	return (struct xl_rnat_key){ .target_addr = flow->target_addr,
+				     .snat_addr = flow->snat_addr,
+				     .target_port = flow->target_port,
+				     .snat_port = flow->snat_port };
+}
+
+/* Idle only if the target has been quiet as long as the client. */
+static bool target_idle(struct flows *flows, const struct xl_flow *flow, uint64_t now)
+{
+	struct xl_rnat_key key = rnat_key_of(flow);
+	struct xl_rnat rnat;
+
+	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v1, &key, sizeof(key), &rnat,
+				 sizeof(rnat), 0))
+		return true;
+	return now <= rnat.last_seen ? false
+				     : now - rnat.last_seen >= flows->opts.idle_timeout_ns;
+}
+
+/* Removes the flow and gives back its count and port. `seen` is the entry as the
+ * pass read it: a flow that changed since (a SYN reopened it) is left alone. The
+ * program may still be writing to the element of a flow deleted under it, but
+ * only for a packet that raced its collection after a quiet grace period. */
+static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
+			 const struct xl_flow *seen, bool hold, uint64_t now)
+{
+	struct bpf_map *map = flows->dp->skel->maps.xdplink_flows_v1;
+	struct xl_rnat_key rkey;
+	struct xl_flow flow;
+	uint32_t index;
+
+	if (bpf_map__lookup_elem(map, key, sizeof(*key), &flow, sizeof(flow), 0) ||
+	    (seen && (flow.flags != seen->flags || flow.last_seen != seen->last_seen)))
+		return false;
+	if (bpf_map__delete_elem(map, key, sizeof(*key), 0))
+		return false;
+	rkey = rnat_key_of(&flow);
+	bpf_map__delete_elem(flows->dp->skel->maps.xdplink_rnat_v1, &rkey, sizeof(rkey), 0);
+	if (flow.backend < flows->dp->max_backends)
+		__atomic_fetch_sub(&flows->dp->conns[flow.backend].active, 1, __ATOMIC_RELEASE);
+	index = ntohs(flow.snat_port) - flows->dp->config.port_min;
+	if (!hold || hold_port(flows, (struct held_port){ .pool = flow.pool,
+							  .index = index,
+							  .due = now + flows->opts.port_reuse_delay_ns }))
+		release_port(flows, flow.pool, index);
+	return true;
+}
+
+/* Calls visit() on every flow, reading the table in batches. */
+static int for_each_flow(struct flows *flows,
+			 void (*visit)(struct flows *, const struct xl_flow_key *,
+				       const struct xl_flow *, void *),
+			 void *ctx)
+{
+	int fd = bpf_map__fd(flows->dp->skel->maps.xdplink_flows_v1);
+	__u32 batch, *in = NULL;
+	bool last = false;
+
+	while (!last) {
+		__u32 count = BATCH;
+		int rc = bpf_map_lookup_batch(fd, in, &batch, flows->keys, flows->values, &count,
+					      NULL);
+
+		if (rc && errno != ENOENT)
+			return -1;
+		last = rc != 0;
+		for (__u32 i = 0; i < count; i++)
+			visit(flows, &flows->keys[i], &flows->values[i], ctx);
+		in = &batch;
+	}
+	return 0;
+}
+
+struct collect_ctx {
+	uint64_t now;
+	struct flows_pass *pass;
+};
+
+static void collect_one(struct flows *flows, const struct xl_flow_key *key,
+			const struct xl_flow *flow, void *ctx)
+{
+	struct collect_ctx *c = ctx;
+
+	switch (judge(flows, flow, c->now)) {
+	case CLOSED_BY_FIN:
+		c->pass->closed += release_flow(flows, key, flow, true, c->now);
+		break;
+	case CLOSED_BY_RST:
+		c->pass->closed += release_flow(flows, key, flow, false, c->now);
+		break;
+	case MAYBE_IDLE:
+		if (target_idle(flows, flow, c->now))
+			c->pass->idle += release_flow(flows, key, flow, false, c->now);
+		break;
+	case KEEP:
+		break;
+	}
+}
+
+int flows_collect(struct flows *flows, uint64_t now, struct flows_pass *pass)
+{
+	struct collect_ctx ctx = { .now = now, .pass = pass };
+
+	memset(pass, 0, sizeof(*pass));
+	pass->ports_released = release_due_ports(flows, now);
+	return for_each_flow(flows, collect_one, &ctx);
+}
+
+struct endpoint_ctx {
+	uint32_t endpoint;
+	uint32_t removed;
+	uint64_t now;
+};
+
+static void remove_if_of_endpoint(struct flows *flows, const struct xl_flow_key *key,
+				  const struct xl_flow *flow, void *ctx)
+{
+	struct endpoint_ctx *c = ctx;
+
+	/* The target may still hold the connection: its port waits out the delay. */
+	if (flow->endpoint == c->endpoint)
+		c->removed += release_flow(flows, key, NULL, true, c->now);
+}
+
+uint32_t flows_remove_endpoint(struct flows *flows, uint32_t endpoint, uint64_t now)
+{
+	struct endpoint_ctx ctx = { .endpoint = endpoint, .now = now };
+
+	if (for_each_flow(flows, remove_if_of_endpoint, &ctx))
+		log_warn("could not read every flow of endpoint slot %u: %s", endpoint,
+			 strerror(errno));
+	return ctx.removed;
+}
+
+/* ---- Recovery --------------------------------------------------------------------- */
+
+static void unmark_flow_port(struct flows *flows, const struct xl_flow_key *key,
+			     const struct xl_flow *flow, void *ctx)
+{
+	struct xl_port_pool *snapshot = ctx;
+	uint32_t index = ntohs(flow->snat_port) - flows->dp->config.port_min;
+
+	(void)key;
+	if (flow->pool < flows->dp->max_pools && index < XL_PORTS_PER_POOL)
+		snapshot[flow->pool].used[index / 64] &= ~(1ULL << (index % 64));
+}
+
+int flows_recover(struct flows *flows, uint64_t now)
+{
+	uint32_t pools = flows->dp->max_pools;
+	struct xl_port_pool *snapshot = malloc(pools * sizeof(*snapshot));
+	size_t recovered = 0;
+
+	if (!snapshot)
+		return -1;
+	/* Ports first, flows second: a port claimed after the snapshot is not in it. */
+	memcpy(snapshot, flows->dp->pools, pools * sizeof(*snapshot));
+	if (for_each_flow(flows, unmark_flow_port, snapshot)) {
+		free(snapshot);
+		return -1;
+	}
+	for (uint32_t pool = 0; pool < pools; pool++)
+		for (uint32_t w = 0; w < XL_POOL_WORDS; w++)
+			for (uint64_t bits = snapshot[pool].used[w]; bits; bits &= bits - 1) {
+				struct held_port port = {
+					.pool = pool,
+					.index = w * 64 + (uint32_t)__builtin_ctzll(bits),
+					.due = now + flows->opts.port_reuse_delay_ns,
+					.verify = true,
+				};
+
+				if (hold_port(flows, port))
+					break;
+				recovered++;
+			}
+	free(snapshot);
+	if (recovered)
+		log_info("holding %zu SNAT ports of closed flows for the reuse delay", recovered);
+	return 0;
+}

@@ -1,0 +1,175 @@
+/* The model: load balancers, target groups, listeners, endpoint services and
+ * interface endpoints, with AWS's rules, kept in the durable store. It knows SQL and
+ * AWS; it knows nothing of BPF: the daemon turns its data-path projection into maps. */
+#ifndef XL_MODEL_H
+#define XL_MODEL_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xdplink.h"
+
+struct model;
+
+struct model_options {
+	const char *path;	/* SQLite file; created if absent */
+	const char *region;	/* e.g. "us-east-1" */
+	uint32_t max_endpoints; /* endpoint slots 1 .. max_endpoints-1 */
+	uint32_t max_backends;
+	uint32_t max_pools;
+	uint32_t max_tables;
+};
+
+/* An error as the API returns it: an AWS-style code and a plain sentence. */
+struct api_error {
+	char code[64];
+	char message[256];
+};
+
+/* Opens (or creates) the store. A file that is not an xdplink state database, is
+ * damaged, or has a schema of another version is refused with a clear sentence in
+ * err->message, and left untouched. Returns NULL on failure. */
+struct model *model_open(const struct model_options *opts, struct api_error *err);
+void model_close(struct model *m);
+
+/* Every API action of docs/API.md that the model owns. `run` reads `args` (never
+ * NULL, an object), and on success sets *result to a new object (never NULL) and
+ * returns 0; on refusal fills *err and returns -1, having changed nothing.
+ * Mutating actions run inside a transaction that the caller opened with
+ * model_begin() and closes with model_commit() or model_rollback(). */
+struct model_action {
+	const char *name; /* "CreateLoadBalancer" */
+	bool mutates;
+	int (*run)(struct model *m, const char *principal, json_object *args, json_object **result,
+		   struct api_error *err);
+};
+
+const struct model_action *model_find_action(const char *name);
+
+int model_begin(struct model *m, struct api_error *err);
+int model_commit(struct model *m, struct api_error *err); /* durable once it returns 0 */
+void model_rollback(struct model *m);
+
+/* ---- The data-path projection ------------------------------------------------
+ * What the maps must hold, computed from the store (inside an open transaction it
+ * sees that transaction's changes). Slots are allocated by the model and stable
+ * for a resource's life, so counters and flows survive restarts. */
+
+struct dp_frontend {
+	uint32_t eni_addr;  /* network order */
+	uint16_t port;	    /* network order; 0 for the ENI's own entry */
+	uint32_t endpoint;  /* endpoint slot */
+	uint32_t table;	    /* Maglev table slot (target group x scope) */
+	uint32_t snat_addr; /* network order: the NLB node IP of the ENI's zone */
+};
+
+struct dp_endpoint {
+	uint32_t slot;
+	uint32_t state; /* enum xl_endpoint_state */
+	char id[32];	/* vpce-... */
+	char service_id[32];
+};
+
+struct dp_backend {
+	uint32_t slot;
+	uint32_t addr; /* network order */
+	uint16_t port; /* network order */
+	uint8_t flags; /* enum xl_backend_flags */
+};
+
+struct dp_pool {
+	uint32_t slot;
+	uint32_t snat_addr; /* network order */
+	uint32_t backend;   /* backend slot */
+};
+
+/* A Maglev table: the backends new flows of one target group may reach from one
+ * scope (a zone, or every zone for cross-zone). Members are the healthy targets;
+ * when none is healthy, every registered target that is not draining (fail-open). */
+struct dp_table {
+	uint32_t slot;
+	size_t count;
+	struct dp_table_member {
+		uint32_t backend; /* slot */
+		uint32_t addr;	  /* network order */
+		uint16_t port;	  /* network order */
+	} *members;
+};
+
+struct dp_iface {
+	char name[16];
+	uint8_t role;	/* enum xl_role */
+	bool generic;	/* generic (skb) XDP instead of native */
+};
+
+struct dataplane {
+	struct dp_frontend *frontends;
+	size_t frontend_count;
+	struct dp_endpoint *endpoints;
+	size_t endpoint_count;
+	struct dp_backend *backends;
+	size_t backend_count;
+	struct dp_pool *pools;
+	size_t pool_count;
+	struct dp_table *tables;
+	size_t table_count;
+	struct dp_iface *ifaces;
+	size_t iface_count;
+};
+
+int model_dataplane(struct model *m, struct dataplane *dp, struct api_error *err);
+void dataplane_free(struct dataplane *dp);
+
+/* ---- What the daemon tells the model ---------------------------------------- */
+
+/* Slots of backends and pools no longer referenced by any target group or endpoint,
+ * kept until the daemon says their flows and ports are gone. */
+struct model_release {
+	bool (*backend_idle)(void *ctx, uint32_t backend); /* no active flow */
+	bool (*pool_empty)(void *ctx, uint32_t pool);	    /* no port in use or held */
+	void *ctx;
+};
+int model_release_unused(struct model *m, const struct model_release *release,
+			 struct api_error *err);
+
+/* Registered targets as the health checker and the statistics see them. A target
+ * registered in two groups appears twice (health is per group); `backend` is the
+ * shared slot of its address and port. */
+struct model_target {
+	char group[33];	    /* target group name */
+	char group_arn[160];
+	uint32_t addr;	    /* network order */
+	uint16_t port;	    /* network order */
+	uint32_t backend;   /* slot */
+	char zone[16];	    /* AZ id */
+	char state[24];	    /* initial, healthy, unhealthy, draining, unused */
+	char reason[48];    /* AWS reason code, or "" */
+	/* how to check it: from the node IP of its zone of a load balancer whose listener
+	 * forwards to its group (0 when none: the target is unused) */
+	uint32_t source_addr;
+	bool http;	    /* HTTP check instead of a TCP connect */
+	uint16_t check_port; /* network order */
+	char path[128];
+	char matcher[32];   /* "200-399" */
+	uint32_t interval_s;
+	uint32_t timeout_s;
+	uint32_t healthy_threshold;
+	uint32_t unhealthy_threshold;
+};
+
+int model_list_targets(struct model *m, struct model_target **targets, size_t *count,
+		       struct api_error *err);
+
+/* Moves draining targets whose deregistration delay has passed to unused and out
+ * of their group (with connection termination on, their flows get reset). Returns
+ * 1 if anything changed, 0 if not, -1 on error. */
+int model_expire_draining(struct model *m, int64_t now_unix, struct api_error *err);
+
+/* Health of one registered target, from the health checker. Returns 1 if the state
+ * changed (the data path must be synced), 0 if not, -1 on error. */
+int model_set_target_health(struct model *m, const char *tg_arn, uint32_t addr, uint16_t port,
+			    const char *state, const char *reason, struct api_error *err);
+
+#endif
