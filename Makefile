@@ -60,7 +60,11 @@ AGENT_SRCS := $(filter-out $(CLI_SRCS),$(wildcard agent/*.c))
 AGENT_HEADERS := $(wildcard agent/*.h) include/xdplink.h
 AGENT_LIBS := $(LIBBPF) -ljson-c -lsqlite3
 
-PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
+MODEL_SRCS := $(wildcard agent/model*.c) agent/store.c agent/ids.c agent/args.c
+UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
+	      $(BUILD)/tests/test_health
+
+PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
 	    $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench
 
 $(BUILD)/xdplinkd: $(AGENT_SRCS) $(AGENT_HEADERS) $(BUILD)/xdplink.skel.h | $(BUILD)
@@ -74,6 +78,20 @@ $(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) | $(BUILD)
 $(BUILD)/tests/test_datapath: $(TEST_DATAPATH) $(BUILD)/xdplink.skel.h | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_DATAPATH) $(LIBBPF) -lpthread -o $@
+
+$(BUILD)/tests/test_model $(BUILD)/tests/test_store: $(BUILD)/tests/test_%: tests/unit/test_%.c \
+		$(MODEL_SRCS) tests/lib/check.c $(AGENT_HEADERS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(MODEL_SRCS) tests/lib/check.c -ljson-c -lsqlite3 -o $@
+
+$(BUILD)/tests/test_ids: tests/unit/test_ids.c agent/ids.c tests/lib/check.c | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+
+$(BUILD)/tests/test_health: tests/unit/test_health.c agent/health.c agent/loop.c agent/log.c \
+		tests/lib/check.c | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -ljson-c -o $@
 
 $(BUILD)/tests/test_maglev: tests/unit/test_maglev.c agent/maglev.c tests/lib/check.c | $(BUILD)/tests
 	$(call msg,CC,$@)

@@ -970,8 +970,6 @@ int model_list_targets(struct model *m, struct model_target **targets, size_t *c
 
 int model_expire_draining(struct model *m, int64_t now_unix, struct api_error *err)
 {
-	int removed;
-
 	if (store_savepoint(m->store, err) < 0)
 		return -1;
 	if (store_exec(
@@ -983,7 +981,8 @@ int model_expire_draining(struct model *m, int64_t now_unix, struct api_error *e
 	    store_exec(m->store,
 		       "DELETE FROM target WHERE health = 'draining' AND drain_deadline <= ?",
 		       SQL_ARGS(SQL_INT(now_unix)), err) == 0) {
-		removed = store_changes(m->store);
+		int removed = store_changes(m->store);
+
 		if (store_release(m->store, err) == 0)
 			return removed > 0;
 	}

@@ -1,0 +1,408 @@
+#!/usr/bin/env bash
+# The xdplink CLI against a real agent on a private socket, state file and bpffs: the seed
+# lab end to end, --json fields, prefix matching, help, exit codes, and garbage on the socket.
+set -euo pipefail
+
+build=$(realpath "${1:-build}")
+xl="$build/xdplink"
+work=$(mktemp -d /tmp/xl-cli-test.XXXXXX)
+sock="$work/agent.sock"
+pins="$work/bpf"
+netns=xl-cli-$$
+agent_pid=""
+passed=0
+failed=0
+consumer=arn:aws:iam::222222222222:root
+
+cleanup() {
+	if [ -n "$agent_pid" ]; then
+		kill "$agent_pid" 2>/dev/null || true
+		wait "$agent_pid" 2>/dev/null || true
+	fi
+	if mountpoint -q "$pins"; then
+		umount "$pins"
+	fi
+	ip netns delete "$netns" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() {
+	printf 'ok %s\n' "$1"
+	passed=$((passed + 1))
+}
+
+fail() {
+	printf 'FAIL %s\n' "$1"
+	shift
+	[ $# -gt 0 ] && printf '    %s\n' "$@"
+	sed 's/^/    stdout: /' "$work/out" | head -n 5
+	sed 's/^/    stderr: /' "$work/err" | head -n 5
+	failed=$((failed + 1))
+}
+
+# run ARGS...: runs the CLI; its output lands in $work/out and $work/err, its status in $rc.
+run() {
+	rc=0
+	"$xl" "$@" >"$work/out" 2>"$work/err" || rc=$?
+}
+
+# check NAME STATUS [STDOUT_REGEX [STDERR_REGEX]] -- ARGS...: the status and output of one run.
+check() {
+	local name=$1 want=$2 out_re="" err_re=""
+	shift 2
+	if [ "$1" != "--" ]; then
+		out_re=$1
+		shift
+	fi
+	if [ "$1" != "--" ]; then
+		err_re=$1
+		shift
+	fi
+	shift
+	run "$@"
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit status $rc, expected $want: xdplink $*"
+	elif [ -n "$out_re" ] && ! grep -Eq -- "$out_re" "$work/out"; then
+		fail "$name" "stdout does not match /$out_re/"
+	elif [ -n "$err_re" ] && ! grep -Eq -- "$err_re" "$work/err"; then
+		fail "$name" "stderr does not match /$err_re/"
+	else
+		ok "$name"
+	fi
+}
+
+# grep_check NAME REGEX FILE: a line of FILE (the last run's stdout or stderr) matches.
+grep_check() {
+	if grep -Eq -- "$2" "$3"; then
+		ok "$1"
+	else
+		fail "$1" "no line matches /$2/"
+	fi
+}
+
+# jcheck NAME EXPR: a Python expression over r, the JSON the last run printed.
+jcheck() {
+	if python3 -c 'import json, re, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$work/out" "$2" 2>"$work/pyerr"; then
+		ok "$1"
+	else
+		fail "$1" "not true of the JSON: $2" "$(cat "$work/pyerr")"
+	fi
+}
+
+# jget EXPR: prints a value of the JSON the last run printed.
+jget() {
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$work/out" "$1"
+}
+
+# unchanged NAME COMMAND... -- REFUSED_ARGS...: the refused command leaves the listing as it was.
+unchanged() {
+	local name=$1 before after
+	shift
+	local -a listing=()
+	while [ "$1" != "--" ]; do
+		listing+=("$1")
+		shift
+	done
+	shift
+	before=$("$xl" --json "${listing[@]}")
+	run "$@"
+	after=$("$xl" --json "${listing[@]}")
+	if [ "$rc" -ne 1 ]; then
+		fail "$name" "exit status $rc, expected 1"
+	elif [ "$before" != "$after" ]; then
+		fail "$name" "xdplink ${listing[*]} changed"
+	else
+		ok "$name"
+	fi
+}
+
+# The agent runs in a namespace of its own, with a veth pair to attach to; its socket
+# and pins are files, reachable from here.
+start_agent() {
+	mkdir -p "$pins"
+	mount -t bpf bpf "$pins"
+	ip netns add "$netns"
+	ip -n "$netns" link add xlc0 type veth peer name xlc1
+	ip -n "$netns" link set xlc0 up
+	ip -n "$netns" link set xlc1 up
+	ip netns exec "$netns" "$build/xdplinkd" --socket "$sock" --state "$work/state.db" --pin-dir "$pins/xdplink" \
+		>"$work/agent.log" 2>&1 &
+	agent_pid=$!
+	for _ in $(seq 100); do
+		if "$xl" --socket "$sock" agent status >/dev/null 2>&1; then
+			return 0
+		fi
+		if ! kill -0 "$agent_pid" 2>/dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	printf 'FAIL the agent did not start\n'
+	sed 's/^/    agent: /' "$work/agent.log"
+	printf '0 passed, 1 failed\n'
+	exit 1
+}
+
+# ---- The agent ------------------------------------------------------------------
+
+start_agent
+export XDPLINK_SOCKET=$sock
+unset XDPLINK_PRINCIPAL
+
+check "agent status" 0 '^Region: +us-east-1' -- agent status
+run --json agent status
+jcheck "agent status --json" 'r["Region"] == "us-east-1" and "Version" in r'
+check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .* is xdplinkd running\?' \
+	-- --socket /nonexistent/x.sock agent status
+
+# ---- The seed lab: provider side --------------------------------------------------
+
+run --json lb create web --az use1-az1=10.0.1.10 --az use1-az2=10.0.2.10
+jcheck "lb create --json" 'r["LoadBalancer"]["LoadBalancerName"] == "web"
+	and r["LoadBalancer"]["Type"] == "network" and r["LoadBalancer"]["CrossZoneEnabled"] is False
+	and [(z["ZoneId"], z["ZoneName"], z["LoadBalancerAddresses"][0]["PrivateIPv4Address"])
+	     for z in r["LoadBalancer"]["AvailabilityZones"]]
+	    == [("use1-az1", "us-east-1a", "10.0.1.10"), ("use1-az2", "us-east-1b", "10.0.2.10")]
+	and re.fullmatch(r"arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/web/[0-9a-f]{16}",
+	                 r["LoadBalancer"]["LoadBalancerArn"])'
+check "lb list" 0 '^web +active +off +use1-az1=10.0.1.10,use1-az2=10.0.2.10 ' -- lb list
+check "lb show" 0 '^Cross-zone: +off' -- lb show web
+
+check "tg create" 0 '^created target group web-tg: port 80, health check TCP' -- tg create web-tg --port 80
+run --json tg show web-tg
+jcheck "tg defaults as AWS" 'r["TargetGroups"][0]["HealthCheckProtocol"] == "TCP"
+	and r["TargetGroups"][0]["HealthCheckIntervalSeconds"] == 30
+	and r["TargetGroups"][0]["HealthCheckTimeoutSeconds"] == 10
+	and r["TargetGroups"][0]["HealthyThresholdCount"] == 5
+	and r["TargetGroups"][0]["UnhealthyThresholdCount"] == 2
+	and r["TargetGroups"][0]["DeregistrationDelaySeconds"] == 300'
+check "tg set" 0 '^updated target group web-tg' -- tg set web-tg --deregistration-delay 10 --proxy-protocol off
+run --json tg show web-tg
+jcheck "tg set took effect" 'r["TargetGroups"][0]["DeregistrationDelaySeconds"] == 10'
+
+check "tg register az1" 0 '^registered 1 target in web-tg' -- tg register web-tg 10.0.1.21:80 --az use1-az1
+check "tg register az2" 0 '' -- tg register web-tg 10.0.2.21:80 --az use1-az2
+run --json tg health web-tg
+jcheck "tg health --json" 'sorted((d["Target"]["Id"], d["Target"]["Port"], d["Target"]["AvailabilityZone"])
+	for d in r["TargetHealthDescriptions"])
+	== [("10.0.1.21", 80, "use1-az1"), ("10.0.2.21", 80, "use1-az2")]'
+check "tg health table" 0 '^TARGET +PORT +ZONE +STATE +REASON +ACTIVE$' -- tg health web-tg
+
+check "listener add" 0 '^added listener web:80 -> web-tg' -- listener add web --port 80 --tg web-tg
+run --json listener list web
+jcheck "listener list --json" 'len(r["Listeners"]) == 1 and r["Listeners"][0]["Port"] == 80
+	and r["Listeners"][0]["DefaultActions"][0]["Type"] == "forward"'
+
+run --json service create --lb web --acceptance-required
+jcheck "service create --json" 're.fullmatch(r"vpce-svc-[0-9a-f]{17}", r["ServiceConfiguration"]["ServiceId"])
+	and r["ServiceConfiguration"]["ServiceName"]
+	    == "com.amazonaws.vpce.us-east-1." + r["ServiceConfiguration"]["ServiceId"]
+	and r["ServiceConfiguration"]["AcceptanceRequired"] is True
+	and r["ServiceConfiguration"]["AvailabilityZoneIds"] == ["use1-az1", "use1-az2"]
+	and r["ServiceConfiguration"]["BaseEndpointDnsNames"]
+	    == [r["ServiceConfiguration"]["ServiceId"] + ".us-east-1.vpce.amazonaws.com"]'
+svc=$(jget 'r["ServiceConfiguration"]["ServiceId"]')
+svc_name=com.amazonaws.vpce.us-east-1.$svc
+check "service list" 0 "^$svc +Available +required +use1-az1,use1-az2 +web " -- service list
+check "service show by name" 0 "^ID: +$svc\$" -- service show "$svc_name"
+
+# ---- Consumer side ----------------------------------------------------------------
+
+unchanged "endpoint of a principal not allowed: InvalidServiceName" \
+	--principal "$consumer" endpoint list -- \
+	--principal "$consumer" endpoint create --service "$svc_name" --subnet use1-az1=10.1.1.50
+grep_check "InvalidServiceName on stderr" '^InvalidServiceName: ' "$work/err"
+
+run --json service allow "$svc" "$consumer"
+jcheck "service allow --json" 'r["AddedPrincipals"][0]["Principal"] == "arn:aws:iam::222222222222:root"
+	and re.fullmatch(r"vpce-svc-perm-[0-9a-f]{17}", r["AddedPrincipals"][0]["ServicePermissionId"])'
+check "service principals" 0 '^arn:aws:iam::222222222222:root +Account ' -- service principals "$svc"
+check "service available to the consumer" 0 "^$svc_name +111111111111 " -- \
+	--principal "$consumer" service available
+
+export XDPLINK_PRINCIPAL=$consumer
+run --json endpoint create --service "$svc_name" --subnet use1-az1=10.1.1.50 --subnet use1-az2=10.1.2.50
+jcheck "endpoint create: pendingAcceptance, consumer-owned" 'r["VpcEndpoint"]["State"] == "pendingAcceptance"
+	and r["VpcEndpoint"]["OwnerId"] == "222222222222"
+	and re.fullmatch(r"vpce-[0-9a-f]{17}", r["VpcEndpoint"]["VpcEndpointId"])
+	and [(n["AvailabilityZoneId"], n["PrivateIpAddress"]) for n in r["VpcEndpoint"]["NetworkInterfaces"]]
+	    == [("use1-az1", "10.1.1.50"), ("use1-az2", "10.1.2.50")]'
+ep=$(jget 'r["VpcEndpoint"]["VpcEndpointId"]')
+jcheck "endpoint DNS names in AWS formats" 'all(e["HostedZoneId"] == "Z7HUB22UULQXV" for e in r["VpcEndpoint"]["DnsEntries"])
+	and [re.sub(r"^vpce-[0-9a-f]{17}-[a-z0-9]{8}", "EP", e["DnsName"]) for e in r["VpcEndpoint"]["DnsEntries"]]
+	    == ["EP.'"$svc"'.us-east-1.vpce.amazonaws.com", "EP-us-east-1a.'"$svc"'.us-east-1.vpce.amazonaws.com",
+	        "EP-us-east-1b.'"$svc"'.us-east-1.vpce.amazonaws.com"]'
+check "endpoint list" 0 "^$ep +$svc +pendingAcceptance +use1-az1=10.1.1.50,use1-az2=10.1.2.50 +222222222222\$" \
+	-- endpoint list
+check "endpoint create, human" 0 '^created endpoint vpce-[0-9a-f]{17} \(pendingAcceptance\)$' -- \
+	endpoint create --service "$svc_name" --subnet use1-az1=10.1.1.60
+ep2=$(awk 'NR == 1 { print $3 }' "$work/out")
+grep_check "endpoint create prints its DNS names" \
+	"^  $ep2-[a-z0-9]{8}-us-east-1a\\.$svc\\.us-east-1\\.vpce\\.amazonaws\\.com\$" "$work/out"
+check "endpoint delete" 0 "^deleted endpoint $ep2\$" -- endpoint delete "$ep2"
+unset XDPLINK_PRINCIPAL
+
+check "service connections" 0 "^$ep +$svc +222222222222 +pendingAcceptance " -- service connections "$svc"
+check "endpoint accept" 0 "^accepted endpoint $ep\$" -- endpoint accept "$svc_name" "$ep"
+run --principal "$consumer" --json endpoint show "$ep"
+jcheck "accepted endpoint is available" 'r["VpcEndpoints"][0]["State"] == "available"'
+check "accepting it twice is not an error of the CLI" 0 '' -- endpoint accept "$svc" "$ep"
+check "accept of an unknown endpoint: ID: Code: message" 1 '' \
+	"^vpce-00000000000000000: InvalidVpcEndpointId.NotFound: " -- \
+	endpoint accept "$svc" vpce-00000000000000000
+
+# ---- Prefix matching and aliases ---------------------------------------------------
+
+"$xl" --principal "$consumer" endpoint show "$ep" >"$work/full"
+check "ep sh == endpoint show" 0 '' -- --principal "$consumer" ep sh "$ep"
+if cmp -s "$work/full" "$work/out"; then
+	ok "ep sh prints what endpoint show does"
+else
+	fail "ep sh prints what endpoint show does"
+fi
+check "svc l == service list" 0 "^$svc " -- svc l
+check "li l == listener list" 0 '^web +80 +TCP +web-tg ' -- li l
+check "ambiguous noun" 2 '' "ambiguous noun 'l' \\(could be lb, listener\\)" -- l
+check "ambiguous verb" 2 '' "ambiguous verb 'de' \\(could be delete, deregister\\)" -- tg de web-tg
+check "noun alone runs its default verb" 0 '^NAME +STATE ' -- lb
+check "--json after the verb" 0 '^\{' -- lb list --json
+
+# ---- Help ---------------------------------------------------------------------------
+
+check "help" 0 '^Usage: xdplink ' -- help
+check "--help" 0 '^Usage: xdplink ' -- --help
+for noun in lb tg listener service endpoint iface agent stats; do
+	check "help $noun" 0 "^Usage: xdplink $noun " -- help "$noun"
+	check "$noun help" 0 "^Usage: xdplink $noun " -- "$noun" help
+	check "$noun --help" 0 "^Usage: xdplink $noun " -- "$noun" --help
+done
+check "verb --help" 0 '^  --az ZONE=NODE_IP ' -- lb create --help
+check "help NOUN VERB" 0 '^Usage: xdplink tg register NAME IP\[:PORT\]\.\.\. --az ZONE$' -- help tg register
+
+# ---- Usage errors: status 2, one sentence, the usage line ----------------------------
+
+check "unknown noun" 2 '' "^xdplink: unknown noun 'frob'" -- frob
+check "unknown verb" 2 '' "^xdplink: lb: unknown verb 'frob'" -- lb frob
+check "unknown option" 2 '' '^xdplink: lb list: unknown option --frob' -- lb list --frob
+check "missing argument" 2 '' '^xdplink: lb show: missing NAME' -- lb show
+check "missing option" 2 '' '^xdplink: listener add: missing --port N' -- listener add web --tg web-tg
+check "usage line follows" 2 '' '^Usage: xdplink listener add LB --port N --tg TG$' -- listener add web --tg web-tg
+check "ZONE=IP without =IP" 2 '' "^xdplink: lb create: --az takes ZONE=NODE_IP, not 'use1-az1'" -- \
+	lb create web2 --az use1-az1
+check "port not a number" 2 '' "^xdplink: tg create: --port: 'http' is not a port" -- tg create x --port http
+check "port out of range" 2 '' "is not a port" -- tg create x --port 65536
+check "bad target port" 2 '' "'10.0.1.21:x' is not IP\\[:PORT\\]" -- tg register web-tg 10.0.1.21:x --az use1-az1
+check "on|off" 2 '' "--cross-zone takes on or off, not 'yes'" -- lb set web --cross-zone yes
+check "exclusive options" 2 '' 'exclude each other' -- service create --lb web --auto-accept --acceptance-required
+check "option given twice" 2 '' '--port is given twice' -- tg create x --port 1 --port 2
+check "extra argument" 2 '' "unexpected argument 'extra'" -- lb list extra
+check "global option without value" 2 '' '--principal needs a value' -- --principal
+
+# ---- Refusals: status 1, "Code: message", nothing changed -----------------------------
+
+check "unknown load balancer" 1 '' '^LoadBalancerNotFound: ' -- lb show nope
+check "unknown target group" 1 '' '^TargetGroupNotFound: ' -- tg health nope
+check "unknown service" 1 '' '^InvalidVpcEndpointServiceId.NotFound: ' -- service show vpce-svc-00000000000000000
+check "unknown endpoint" 1 '' '^InvalidVpcEndpointId.NotFound: ' -- endpoint show vpce-00000000000000000
+unchanged "duplicate load balancer refused, nothing changed" lb list -- \
+	lb create web --az use1-az3=10.0.3.10
+grep_check "DuplicateLoadBalancerName on stderr" '^DuplicateLoadBalancerName: ' "$work/err"
+unchanged "semantic check left to the agent (bad zone)" lb list -- lb create web3 --az use9-az9=10.0.9.10
+unchanged "service with an endpoint is not deleted" service list -- service delete "$svc"
+grep_check "ExistingVpcEndpointConnections as ID: Code: message" \
+	"^$svc: ExistingVpcEndpointConnections: " "$work/err"
+unchanged "target group in use is not deleted" tg list -- tg delete web-tg
+
+# ---- Interfaces ------------------------------------------------------------------------
+
+check "iface attach" 0 '^attached xlc0 as both \(generic\)$' -- iface attach xlc0 --role both --mode generic
+run --json iface list
+jcheck "iface list --json" 'r["Interfaces"] == [{"Name": "xlc0", "Role": "both", "Mode": "generic",
+	"Attached": True, "Ifindex": r["Interfaces"][0]["Ifindex"]}] and r["Interfaces"][0]["Ifindex"] > 0'
+check "iface list" 0 '^xlc0 +[0-9]+ +both +generic +yes$' -- iface list
+check "iface attach of no interface" 1 '' '^InterfaceNotFound: ' -- iface attach nope0 --role consumer
+check "iface detach" 0 '^detached xlc0$' -- iface detach xlc0
+check "iface detach twice" 1 '' '^InterfaceNotFound: ' -- iface detach xlc0
+
+# ---- Stats ---------------------------------------------------------------------------
+
+check "stats tables" 0 '^TARGET GROUP +TARGET +ZONE +STATE +ACTIVE +NEW +PACKETS +BYTES +RESETS +PORT ALLOC ERR$' -- stats
+grep_check "stats totals" '^Total: ' "$work/out"
+grep_check "stats per endpoint" "^$ep +$svc +available " "$work/out"
+rc=0
+timeout 2.5 "$xl" stats --watch 1 >"$work/out" 2>"$work/err" || rc=$?
+redraws=$(grep -Ec $'^\e\\[H\e\\[2J[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  every 1 s' "$work/out" || true)
+if [ "$rc" -eq 124 ] && [ "$redraws" -ge 2 ]; then
+	ok "stats --watch redraws with a timestamp"
+else
+	fail "stats --watch redraws with a timestamp" "status $rc, $redraws redraws"
+fi
+run --json stats
+jcheck "stats --json" 'len(r["Targets"]) == 2 and isinstance(r["Reasons"], dict)
+	and any(e["VpcEndpointId"] == "'"$ep"'" for e in r["Endpoints"])'
+
+# ---- The socket survives garbage ------------------------------------------------------
+
+if python3 - "$sock" >"$work/out" 2>"$work/err" <<'EOF'; then
+import json, socket, sys
+
+def ask(payload, close_write=True):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(sys.argv[1])
+    try:
+        s.sendall(payload)
+        if close_write:
+            s.shutdown(socket.SHUT_WR)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return json.loads(data)
+
+cases = [
+    (b"this is not json\n", "MalformedRequest"),
+    (b"[]\n", "MalformedRequest"),
+    (b'{"Action": "DescribeAgent", "Args": {}, "Pad": "' + b"x" * 70 * 1024 + b'"}\n', "RequestTooLarge"),
+    (b'{"Action":', "MalformedRequest"),
+    (b'{"Action": "FrobnicateEverything"}\n', "InvalidAction"),
+    (b'{"Action": "DescribeAgent", "Extra": 1}\n', "MalformedRequest"),
+]
+bad = 0
+for payload, code in cases:
+    answer = ask(payload)
+    got = answer.get("Error", {}).get("Code")
+    if answer.get("Ok") is not False or got != code:
+        print(f"{payload[:40]!r}: expected {code}, got {answer}")
+        bad += 1
+sys.exit(bad)
+EOF
+	ok "garbage gets the documented errors"
+else
+	fail "garbage gets the documented errors"
+fi
+check "the agent still serves after garbage" 0 '^Region:' -- agent status
+
+# ---- Tear down through the CLI ---------------------------------------------------------
+
+check "endpoint delete by its owner" 0 "^deleted endpoint $ep\$" -- --principal "$consumer" endpoint delete "$ep"
+check "service delete" 0 "^deleted endpoint service $svc\$" -- service delete "$svc"
+check "listener remove" 0 '^removed listener web:80$' -- listener remove web --port 80
+check "tg deregister" 0 '^deregistered 2 targets from web-tg' -- tg deregister web-tg 10.0.1.21:80 10.0.2.21
+check "tg delete" 0 '^deleted target group web-tg$' -- tg delete web-tg
+check "lb delete" 0 '^deleted load balancer web$' -- lb delete web
+run --json lb list
+jcheck "nothing left" 'r["LoadBalancers"] == []'
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
