@@ -58,7 +58,7 @@ BENCH_DATAPATH := bench/datapath_bench.c tests/packet/fixture.c tests/packet/fra
 CLI_SRCS := agent/xdplink.c $(wildcard agent/cli_*.c)
 AGENT_SRCS := $(filter-out $(CLI_SRCS),$(wildcard agent/*.c))
 AGENT_HEADERS := $(wildcard agent/*.h) include/xdplink.h
-AGENT_LIBS := $(LIBBPF) -ljson-c -lsqlite3
+AGENT_LIBS := $(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd
 
 MODEL_SRCS := $(wildcard agent/model*.c) agent/store.c agent/ids.c agent/args.c
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
@@ -115,11 +115,17 @@ $(BUILD) $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench:
 
 # ---- Entry points --------------------------------------------------------------
 
-.PHONY: all test bench vmtest deps fmt lint clean
+.PHONY: all demo test bench vmtest deps fmt lint clean
 
 all: $(PROGRAMS)
 
-test: all
+# The two entry points of a new machine install what they need first.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)vmtest/demo
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run $(BUILD)
 
 bench: all
@@ -129,8 +135,10 @@ bench: all
 vmtest: all
 	$(Q)vmtest/vm-run --timeout 1200 -- tests/run $(BUILD)
 
+# What the build, the tests and the demo need (the testbed: nginx, curl, ethtool...).
 DEPS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool iproute2 make gcc \
-	libjson-c-dev libsqlite3-dev clang-format clang-tidy cppcheck \
+	nginx-light curl ethtool python3 procps util-linux tcpdump \
+	libjson-c-dev libsqlite3-dev libmicrohttpd-dev clang-format clang-tidy cppcheck \
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 
 deps:

@@ -10,6 +10,7 @@
 #include "flows.h"
 #include "health.h"
 #include "loop.h"
+#include "metrics.h"
 #include "model.h"
 
 #define XDPLINK_VERSION "0.1.0"
@@ -23,6 +24,7 @@ struct agent {
 	struct loop *loop;
 	struct api *api;
 	struct health *health;
+	struct metrics *metrics;
 };
 
 #endif

@@ -280,6 +280,17 @@ static void check_health(struct loop *loop, void *ctx)
 	free(targets);
 }
 
+static json_object *current_stats(void *ctx)
+{
+	json_object *args = json_object_new_object(), *stats = NULL;
+	struct api_error err;
+
+	if (daemon_action(ctx, "GetStats", args, &stats, &err))
+		log_warn("cannot read the counters for metrics: %s", err.message);
+	json_object_put(args);
+	return stats;
+}
+
 /* ---- Start and stop ------------------------------------------------------------ */
 
 static int make_parent_dir(const char *path)
@@ -349,11 +360,20 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("cannot start serving");
 		return -1;
 	}
+	if (opts->metrics_listen) {
+		agent->metrics = metrics_start(agent->loop, opts->metrics_listen, current_stats,
+					       agent, why, sizeof(why));
+		if (!agent->metrics) {
+			log_error("%s", why);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 static void stop(struct agent *agent)
 {
+	metrics_stop(agent->metrics);
 	health_free(agent->health);
 	api_close(agent->api);
 	loop_free(agent->loop);

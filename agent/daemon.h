@@ -16,6 +16,7 @@ struct daemon_options {
 	struct datapath_options datapath;
 	struct flows_options flows;
 	uint32_t collect_interval_ms;
+	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
 };
 
 /* Runs the agent until SIGTERM or SIGINT. Returns the process exit status. */

@@ -40,6 +40,8 @@ static const char usage[] =
 	"  --close-grace-ms MS          how long a closed flow lingers for its last ACK\n"
 	"                               (default 1000)\n"
 	"  --collect-interval-ms MS     flow collector period (default 1000)\n"
+	"  --metrics [ADDR:]PORT        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+	"                               (off by default; ADDR defaults to 127.0.0.1)\n"
 	"  --version                    print the version\n"
 	"  --help                       print this\n";
 
@@ -57,6 +59,7 @@ enum option_id {
 	OPT_PORT_REUSE_DELAY,
 	OPT_CLOSE_GRACE,
 	OPT_COLLECT_INTERVAL,
+	OPT_METRICS,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -75,6 +78,7 @@ static const struct option options[] = {
 	{ "port-reuse-delay", required_argument, NULL, OPT_PORT_REUSE_DELAY },
 	{ "close-grace-ms", required_argument, NULL, OPT_CLOSE_GRACE },
 	{ "collect-interval-ms", required_argument, NULL, OPT_COLLECT_INTERVAL },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
@@ -141,6 +145,23 @@ static int snat_ports(const char *text, struct xl_config *config)
 	}
 	config->port_min = (uint16_t)first;
 	config->port_count = (uint16_t)(last - first + 1);
+	return 0;
+}
+
+/* "PORT" means the loopback address: metrics stay on the host unless asked. */
+static int metrics_listen(const char *text, struct daemon_options *o)
+{
+	static char listen[64];
+	unsigned long port;
+
+	if (strchr(text, ':')) {
+		snprintf(listen, sizeof(listen), "%s", text);
+	} else {
+		if (number(text, "metrics", 1, 65535, &port))
+			return -1;
+		snprintf(listen, sizeof(listen), "127.0.0.1:%lu", port);
+	}
+	o->metrics_listen = listen;
 	return 0;
 }
 
@@ -211,6 +232,10 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			if (number(optarg, "collect-interval-ms", 10, 60000, &n))
 				return -1;
 			o->collect_interval_ms = (uint32_t)n;
+			break;
+		case OPT_METRICS:
+			if (metrics_listen(optarg, o))
+				return -1;
 			break;
 		case OPT_VERSION:
 			printf("xdplinkd %s\n", XDPLINK_VERSION);
