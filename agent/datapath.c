@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <net/if.h>
@@ -73,12 +74,11 @@ static int prepare_pin_dir(const char *dir, char *err, size_t size)
 
 /* A pinned map of another layout (other sizes, an older version) is never reused
  * silently: say which, and what to do. */
-static int check_pinned(const struct bpf_map *map, const char *path, char *err, size_t size)
+static int check_pinned(struct bpf_map *map, const char *path, char *err, size_t size)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	int fd = bpf_obj_get(path);
-	int same;
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : fail(err, size, "cannot open %s: %s", path, strerror(errno));
@@ -87,18 +87,18 @@ static int check_pinned(const struct bpf_map *map, const char *path, char *err, 
 		return fail(err, size, "cannot read %s: %s", path, strerror(errno));
 	}
 	close(fd);
-	/* The kernel adds BPF_F_RDONLY_PROG to device maps itself. */
-	same = info.type == bpf_map__type(map) && info.key_size == bpf_map__key_size(map) &&
-	       info.value_size == bpf_map__value_size(map) &&
-	       info.max_entries == bpf_map__max_entries(map) &&
-	       (info.map_flags & ~BPF_F_RDONLY_PROG) == bpf_map__map_flags(map);
-	if (!same)
-		return fail(err, size,
-			    "the pinned map %s has another layout (max_entries %u, this agent wants "
-			    "%u): start with the same sizes, or remove the pin directory to start "
-			    "afresh, which drops every flow",
-			    path, info.max_entries, bpf_map__max_entries(map));
-	return 0;
+	/* The kernel adds BPF_F_RDONLY_PROG to device maps itself, and libbpf compares
+	 * flags exactly when it reuses a pin: take the pinned map's. */
+	if (info.type == bpf_map__type(map) && info.key_size == bpf_map__key_size(map) &&
+	    info.value_size == bpf_map__value_size(map) &&
+	    info.max_entries == bpf_map__max_entries(map) &&
+	    (info.map_flags & ~BPF_F_RDONLY_PROG) == bpf_map__map_flags(map))
+		return bpf_map__set_map_flags(map, info.map_flags);
+	return fail(err, size,
+		    "the pinned map %s has another layout (max_entries %u, this agent wants %u): "
+		    "start with the same sizes, or remove the pin directory to start afresh, "
+		    "which drops every flow",
+		    path, info.max_entries, bpf_map__max_entries(map));
 }
 
 static int pin_maps(struct datapath *dp, char *err, size_t size)
@@ -130,18 +130,41 @@ static void size_maps(struct xdplink *skel, const struct datapath_options *opts)
 	bpf_map__set_max_entries(skel->maps.xdplink_frontends_v1, opts->max_endpoints * 16);
 }
 
-static int read_endpoint_states(struct datapath *dp)
+/* Reads a whole array map in one system call. */
+static int read_array(struct bpf_map *map, uint32_t count, void *values)
 {
-	int fd = bpf_map__fd(dp->skel->maps.xdplink_endpoints_v1);
+	uint32_t *keys = calloc(count, sizeof(*keys)), batch, read = count;
+	int rc;
 
-	for (uint32_t slot = 0; slot < dp->max_endpoints; slot++) {
-		struct xl_endpoint ep;
+	if (!keys)
+		return -1;
+	rc = bpf_map_lookup_batch(bpf_map__fd(map), NULL, &batch, keys, values, &read, NULL);
+	free(keys);
+	return rc && errno != ENOENT ? -1 : 0;
+}
 
-		if (bpf_map_lookup_elem(fd, &slot, &ep))
-			return -1;
-		dp->endpoint_state[slot] = ep.state;
+/* What a restarted agent finds in the pinned maps becomes its starting point. */
+static int read_maps(struct datapath *dp)
+{
+	struct xl_endpoint *endpoints = calloc(dp->max_endpoints, sizeof(*endpoints));
+	int rc = -1;
+
+	if (endpoints && !read_array(dp->skel->maps.xdplink_endpoints_v1, dp->max_endpoints,
+				     endpoints) &&
+	    !read_array(dp->skel->maps.xdplink_backends_v1, dp->max_backends, dp->backends)) {
+		for (uint32_t slot = 0; slot < dp->max_endpoints; slot++)
+			dp->endpoint_state[slot] = endpoints[slot].state;
+		for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
+			uint32_t inner_id;
+
+			if (!bpf_map__lookup_elem(dp->skel->maps.xdplink_maglev_v1, &slot,
+						  sizeof(slot), &inner_id, sizeof(inner_id), 0))
+				dp->table_digest[slot] = 1;
+		}
+		rc = 0;
 	}
-	return 0;
+	free(endpoints);
+	return rc;
 }
 
 static int allocate_caches(struct datapath *dp)
@@ -150,7 +173,9 @@ static int allocate_caches(struct datapath *dp)
 	dp->endpoint_state = calloc(dp->max_endpoints, sizeof(*dp->endpoint_state));
 	dp->endpoint_id = calloc(dp->max_endpoints, sizeof(*dp->endpoint_id));
 	dp->closed_endpoints = calloc(dp->max_endpoints, sizeof(*dp->closed_endpoints));
-	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->closed_endpoints
+	dp->backends = calloc(dp->max_backends, sizeof(*dp->backends));
+	return dp->table_digest && dp->endpoint_state && dp->endpoint_id &&
+			       dp->closed_endpoints && dp->backends
 		       ? 0
 		       : -1;
 }
@@ -184,8 +209,7 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 		goto failed;
 	if (xdplink__load(dp->skel)) {
 		fail(err, err_size,
-		     "the kernel refused the XDP program (%s); see the lines above for the "
-		     "verifier's reason",
+		     "cannot load the XDP program and its maps (%s); the lines above say why",
 		     strerror(errno));
 		goto failed;
 	}
@@ -199,7 +223,7 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 	}
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero),
 				 &dp->config, sizeof(dp->config), BPF_ANY) ||
-	    read_endpoint_states(dp)) {
+	    read_maps(dp)) {
 		fail(err, err_size, "cannot set up the maps: %s", strerror(errno));
 		goto failed;
 	}
@@ -222,6 +246,7 @@ void datapath_close(struct datapath *dp)
 	free(dp->endpoint_state);
 	free(dp->endpoint_id);
 	free(dp->closed_endpoints);
+	free(dp->backends);
 	free(dp->ifaces);
 	free(dp);
 }
@@ -472,43 +497,43 @@ bool datapath_pool_empty(const struct datapath *dp, uint32_t pool)
 
 /* ---- Backends, pools, tables, endpoints, frontends -------------------------- */
 
+static int write_backend(struct datapath *dp, uint32_t slot, const struct xl_backend *next)
+{
+	struct xl_backend *now = &dp->backends[slot];
+
+	if (now->addr == next->addr && now->port == next->port && now->flags == next->flags)
+		return 0;
+	if (now->addr != next->addr || now->port != next->port) /* a new target here */
+		zero_percpu(dp->skel->maps.xdplink_backend_stats_v1, slot);
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_backends_v1, &slot, sizeof(slot), next,
+				 sizeof(*next), BPF_ANY))
+		return -1;
+	*now = *next;
+	return 0;
+}
+
 static int apply_backends(struct datapath *dp, const struct dataplane *want)
 {
-	struct bpf_map *map = dp->skel->maps.xdplink_backends_v1;
 	bool *kept = calloc(dp->max_backends, sizeof(*kept));
+	const struct xl_backend none = { 0 };
+	int rc = 0;
 
 	if (!kept)
 		return -1;
-	for (size_t i = 0; i < want->backend_count; i++) {
+	for (size_t i = 0; i < want->backend_count && !rc; i++) {
 		const struct dp_backend *b = &want->backends[i];
-		struct xl_backend now = { 0 }, next = { .addr = b->addr, .port = b->port,
-						       .flags = b->flags };
+		struct xl_backend next = { .addr = b->addr, .port = b->port, .flags = b->flags };
 
 		if (b->slot >= dp->max_backends)
 			continue;
 		kept[b->slot] = true;
-		bpf_map__lookup_elem(map, &b->slot, sizeof(b->slot), &now, sizeof(now), 0);
-		if (now.addr == next.addr && now.port == next.port && now.flags == next.flags)
-			continue;
-		if (now.addr != next.addr || now.port != next.port) /* a new target here */
-			zero_percpu(dp->skel->maps.xdplink_backend_stats_v1, b->slot);
-		if (bpf_map__update_elem(map, &b->slot, sizeof(b->slot), &next, sizeof(next),
-					 BPF_ANY)) {
-			free(kept);
-			return -1;
-		}
+		rc = write_backend(dp, b->slot, &next);
 	}
-	for (uint32_t slot = 1; slot < dp->max_backends; slot++) {
-		struct xl_backend now = { 0 }, none = { 0 };
-
-		if (kept[slot] ||
-		    bpf_map__lookup_elem(map, &slot, sizeof(slot), &now, sizeof(now), 0) ||
-		    !now.addr)
-			continue;
-		bpf_map__update_elem(map, &slot, sizeof(slot), &none, sizeof(none), BPF_ANY);
-	}
+	for (uint32_t slot = 1; slot < dp->max_backends && !rc; slot++)
+		if (!kept[slot] && dp->backends[slot].addr)
+			rc = write_backend(dp, slot, &none);
 	free(kept);
-	return 0;
+	return rc;
 }
 
 /* ---- Sets of wanted keys, and the deletion of the others ---------------------------- */
@@ -676,10 +701,7 @@ static int apply_tables(struct datapath *dp, const struct dataplane *want)
 		dp->table_digest[t->slot] = digest;
 	}
 	for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
-		uint32_t inner_id;
-
-		if (kept[slot] || bpf_map__lookup_elem(dp->skel->maps.xdplink_maglev_v1, &slot,
-						       sizeof(slot), &inner_id, sizeof(inner_id), 0))
+		if (kept[slot] || !dp->table_digest[slot])
 			continue;
 		bpf_map__delete_elem(dp->skel->maps.xdplink_maglev_v1, &slot, sizeof(slot), 0);
 		dp->table_digest[slot] = 0;
@@ -727,34 +749,126 @@ static void apply_endpoints(struct datapath *dp, const struct dataplane *want)
 	free(kept);
 }
 
-static int apply_frontends(struct datapath *dp, const struct dataplane *want)
+struct subnet {
+	uint32_t net; /* network order, like the mask */
+	uint32_t mask;
+	int ifindex;
+};
+
+/* The subnets of the attached consumer interfaces: an ENI is in the VPC whose
+ * subnet holds its address, and serves only that interface. */
+static size_t consumer_subnets(const struct datapath *dp, struct subnet *out, size_t max)
+{
+	struct ifaddrs *list;
+	size_t n = 0;
+
+	if (getifaddrs(&list))
+		return 0;
+	for (struct ifaddrs *a = list; a && n < max; a = a->ifa_next) {
+		const struct attached_iface *iface = datapath_iface(dp, a->ifa_name);
+		uint32_t addr, mask;
+
+		if (!iface || iface->role == XL_ROLE_PROVIDER || !a->ifa_addr || !a->ifa_netmask ||
+		    a->ifa_addr->sa_family != AF_INET)
+			continue;
+		addr = ((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr;
+		mask = ((struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr;
+		out[n++] = (struct subnet){ addr & mask, mask, iface->ifindex };
+	}
+	freeifaddrs(list);
+	return n;
+}
+
+/* The interface of the most specific subnet that holds addr, or 0: none. */
+static uint32_t interface_of(const struct subnet *subnets, size_t count, uint32_t addr)
+{
+	uint32_t ifindex = 0, longest = 0;
+
+	for (size_t i = 0; i < count; i++)
+		if ((addr & subnets[i].mask) == subnets[i].net &&
+		    ntohl(subnets[i].mask) >= longest) {
+			longest = ntohl(subnets[i].mask);
+			ifindex = (uint32_t)subnets[i].ifindex;
+		}
+	return ifindex;
+}
+
+struct frontend_entry {
+	struct xl_frontend_key key;
+	struct xl_frontend value;
+};
+
+static int write_frontend(struct datapath *dp, const struct frontend_entry *e)
 {
 	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v1;
-	struct key_set set = { calloc(want->frontend_count + 1, sizeof(uint64_t)),
-			       want->frontend_count };
+	struct xl_frontend now;
+	char addr[INET_ADDRSTRLEN];
 
-	if (!set.keys)
-		return -1;
+	if (!bpf_map__lookup_elem(map, &e->key, sizeof(e->key), &now, sizeof(now), 0) &&
+	    !memcmp(&now, &e->value, sizeof(now)))
+		return 0;
+	if (e->value.endpoint && !e->value.ifindex && !e->key.port) {
+		inet_ntop(AF_INET, &e->key.addr, addr, sizeof(addr));
+		log_warn("ENI %s is in the subnet of no attached consumer interface: it gets no "
+			 "traffic until one is attached",
+			 addr);
+	}
+	return bpf_map__update_elem(map, &e->key, sizeof(e->key), &e->value, sizeof(e->value),
+				    BPF_ANY);
+}
+
+/* Every listener and ENI entry of the projection, and a marker for every node
+ * address (the SNAT addresses): consumers must not reach those. */
+static size_t frontend_entries(const struct datapath *dp, const struct dataplane *want,
+			       struct frontend_entry *out)
+{
+	struct subnet subnets[64];
+	size_t count = consumer_subnets(dp, subnets, 64), n = 0;
+
 	for (size_t i = 0; i < want->frontend_count; i++) {
 		const struct dp_frontend *f = &want->frontends[i];
-		struct xl_frontend_key k = { .addr = f->eni_addr, .port = f->port };
-		struct xl_frontend now, fe = { .endpoint = f->endpoint,
-					       .table = f->table,
-					       .snat_addr = f->snat_addr };
 
-		set.keys[i] = frontend_key64(k.addr, k.port);
-		if (!bpf_map__lookup_elem(map, &k, sizeof(k), &now, sizeof(now), 0) &&
-		    !memcmp(&now, &fe, sizeof(fe)))
-			continue;
-		if (bpf_map__update_elem(map, &k, sizeof(k), &fe, sizeof(fe), BPF_ANY)) {
-			free(set.keys);
-			return -1;
-		}
+		out[n++] = (struct frontend_entry){
+			.key = { .addr = f->eni_addr, .port = f->port },
+			.value = { .endpoint = f->endpoint,
+				   .table = f->table,
+				   .snat_addr = f->snat_addr,
+				   .ifindex = interface_of(subnets, count, f->eni_addr) },
+		};
+	}
+	for (size_t i = 0; i < want->pool_count; i++) {
+		bool seen = false;
+
+		for (size_t j = want->frontend_count; j < n && !seen; j++)
+			seen = out[j].key.addr == want->pools[i].snat_addr;
+		if (!seen)
+			out[n++] = (struct frontend_entry){ .key = { .addr = want->pools[i].snat_addr } };
+	}
+	return n;
+}
+
+static int apply_frontends(struct datapath *dp, const struct dataplane *want)
+{
+	size_t capacity = want->frontend_count + want->pool_count + 1, count;
+	struct frontend_entry *entries = calloc(capacity, sizeof(*entries));
+	struct key_set set = { calloc(capacity, sizeof(uint64_t)), 0 };
+	int rc = -1;
+
+	if (!entries || !set.keys)
+		goto out;
+	count = frontend_entries(dp, want, entries);
+	for (size_t i = 0; i < count; i++) {
+		if (write_frontend(dp, &entries[i]))
+			goto out;
+		set.keys[set.count++] = frontend_key64(entries[i].key.addr, entries[i].key.port);
 	}
 	qsort(set.keys, set.count, sizeof(uint64_t), by_key);
-	prune(map, frontend_kept, &set);
+	prune(dp->skel->maps.xdplink_frontends_v1, frontend_kept, &set);
+	rc = 0;
+out:
+	free(entries);
 	free(set.keys);
-	return 0;
+	return rc;
 }
 
 int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,

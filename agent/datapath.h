@@ -40,9 +40,10 @@ struct datapath {
 	size_t conns_size;
 	struct xl_port_pool *pools;
 	size_t pools_size;
-	/* What was applied last, so that only changes are written. */
-	uint64_t *table_digest;	  /* per table slot; 0: not built by this process */
-	uint32_t *endpoint_state; /* per endpoint slot */
+	/* What the maps hold, so that a sync writes only changes and reads nothing. */
+	uint64_t *table_digest;	    /* per table slot; 0: empty; 1: there, contents unknown */
+	uint32_t *endpoint_state;   /* per endpoint slot */
+	struct xl_backend *backends; /* per backend slot: address, port, flags */
 	char (*endpoint_id)[32];  /* per endpoint slot: a new id there gets fresh counters */
 	struct attached_iface *ifaces;
 	size_t iface_count;

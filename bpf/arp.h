@@ -24,18 +24,21 @@ struct arp_ipv4 {
 	__u8 target_ip[4];
 };
 
-static __always_inline int is_eni(__be32 addr)
+/* The marker entry of an ENI or NLB node address, or NULL. */
+static __always_inline struct xl_frontend *address_entry(__be32 addr)
 {
 	struct xl_frontend_key key = { .addr = addr, .port = 0 };
 
-	return bpf_map_lookup_elem(&xdplink_frontends_v1, &key) != NULL;
+	return bpf_map_lookup_elem(&xdplink_frontends_v1, &key);
 }
 
-/* Answers a request for an ENI address with the MAC of the interface it came in on. */
+/* Answers a request for an ENI address with the MAC of the interface it came in on,
+ * if that is the ENI's interface: an ENI exists in its own VPC only. */
 static __always_inline int answer_arp(struct xdp_md *ctx, struct packet *pkt)
 {
 	struct arp_ipv4 *arp = (void *)(pkt->eth + 1);
 	__u32 ifindex = ctx->ingress_ifindex;
+	struct xl_frontend *entry;
 	struct xl_iface *iface;
 	__be32 wanted;
 
@@ -45,8 +48,9 @@ static __always_inline int answer_arp(struct xdp_md *ctx, struct packet *pkt)
 	    arp->hw_len != ETH_ALEN || arp->proto_len != 4 || arp->op != bpf_htons(ARP_OP_REQUEST))
 		return verdict(XDP_PASS, XL_PASS_ARP);
 	__builtin_memcpy(&wanted, arp->target_ip, 4);
+	entry = address_entry(wanted);
 	iface = bpf_map_lookup_elem(&xdplink_ifaces_v1, &ifindex);
-	if (!iface || !is_eni(wanted))
+	if (!iface || !entry || !entry->endpoint || entry->ifindex != ifindex)
 		return verdict(XDP_PASS, XL_PASS_ARP);
 
 	arp->op = bpf_htons(ARP_OP_REPLY);

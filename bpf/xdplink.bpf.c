@@ -161,18 +161,37 @@ static __always_inline struct xl_rnat *reverse_nat_of(const struct packet *pkt)
 	return bpf_map_lookup_elem(&xdplink_rnat_v1, &key);
 }
 
-/* TCP that no listener and no flow claims: an ENI answers nothing else. */
-static __always_inline int tcp_not_ours(const struct packet *pkt)
+/* Consumer traffic to an address of ours that no listener takes: an ENI answers
+ * nothing else, and node addresses are not for consumers (unless the interface also
+ * faces targets, whose packets to node addresses the host must get). */
+static __always_inline int known_address(struct xdp_md *ctx, const struct xl_frontend *entry,
+					 enum xl_reason reason, int faces_targets)
 {
-	if (is_eni(pkt->ip->daddr))
-		return verdict(XDP_DROP, XL_DROP_NO_LISTENER);
-	return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+	if (!entry->endpoint)
+		return faces_targets ? verdict(XDP_PASS, XL_PASS_NOT_OURS)
+				     : verdict(XDP_DROP, XL_DROP_NODE_ADDRESS);
+	if (entry->ifindex != ctx->ingress_ifindex)
+		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
+	return verdict(XDP_DROP, reason);
+}
+
+/* An IPv4 packet that is not ours to forward: the host's, unless it is for one of
+ * our addresses. */
+static __always_inline int not_forwarded(struct xdp_md *ctx, const struct packet *pkt,
+					 enum xl_reason reason, enum xl_reason host_reason,
+					 int faces_targets)
+{
+	struct xl_frontend *entry = address_entry(pkt->ip->daddr);
+
+	if (entry)
+		return known_address(ctx, entry, reason, faces_targets);
+	return verdict(XDP_PASS, host_reason);
 }
 
 /* Everything but IPv4/TCP on a consumer-facing interface: ARP for ENIs is
- * answered, anything else sent to an ENI is dropped, the rest is the host's. */
+ * answered, anything else sent to our addresses is dropped, the rest is the host's. */
 static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct packet *pkt,
-						 int kind)
+						 int kind, int faces_targets)
 {
 	switch (kind) {
 	case PACKET_ARP:
@@ -180,16 +199,22 @@ static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct pack
 	case PACKET_NOT_IPV4:
 		return verdict(XDP_PASS, XL_PASS_NOT_IPV4);
 	case PACKET_IPV4_OTHER:
-		if (is_eni(pkt->ip->daddr))
-			return verdict(XDP_DROP, XL_DROP_NOT_TCP);
-		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+		return not_forwarded(ctx, pkt, XL_DROP_NOT_TCP, XL_PASS_NOT_OURS, faces_targets);
 	case PACKET_IPV4_BAD:
-		if (is_eni(pkt->ip->daddr))
-			return verdict(XDP_DROP, XL_DROP_BAD_PACKET);
-		return verdict(XDP_PASS, XL_PASS_MALFORMED);
+		return not_forwarded(ctx, pkt, XL_DROP_BAD_PACKET, XL_PASS_MALFORMED,
+				     faces_targets);
 	default:
 		return verdict(XDP_PASS, XL_PASS_MALFORMED);
 	}
+}
+
+/* A listener of an ENI, for a packet that came from the ENI's own interface. */
+static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
+				       const struct xl_frontend *fe)
+{
+	if (fe->ifindex != ctx->ingress_ifindex)
+		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
+	return from_client(ctx, pkt, fe);
 }
 
 static __always_inline int not_tcp_from_provider(int kind)
@@ -214,11 +239,11 @@ int xdplink_consumer(struct xdp_md *ctx)
 	struct xl_frontend *fe;
 
 	if (kind != PACKET_TCP)
-		return not_tcp_from_consumer(ctx, &pkt, kind);
+		return not_tcp_from_consumer(ctx, &pkt, kind, 0);
 	fe = listener_of(&pkt);
 	if (fe)
-		return from_client(ctx, &pkt, fe);
-	return tcp_not_ours(&pkt);
+		return to_listener(ctx, &pkt, fe);
+	return not_forwarded(ctx, &pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, 0);
 }
 
 SEC("xdp.frags")
@@ -246,12 +271,12 @@ int xdplink_both(struct xdp_md *ctx)
 	struct xl_rnat *rnat;
 
 	if (kind != PACKET_TCP)
-		return not_tcp_from_consumer(ctx, &pkt, kind);
+		return not_tcp_from_consumer(ctx, &pkt, kind, 1);
 	fe = listener_of(&pkt);
 	if (fe)
-		return from_client(ctx, &pkt, fe);
+		return to_listener(ctx, &pkt, fe);
 	rnat = reverse_nat_of(&pkt);
 	if (rnat)
 		return from_target(ctx, &pkt, rnat);
-	return tcp_not_ours(&pkt);
+	return not_forwarded(ctx, &pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, 1);
 }

@@ -51,8 +51,9 @@ struct xl_iface {
 };
 
 /* ---- Frontends: xdplink_frontends_v1, (ENI IP, listener port) -> listener
- * The entry with port 0 marks the ENI address itself: it answers ARP and lets
- * the program drop traffic to ports that have no listener. */
+ * The entry with port 0 marks the address itself: for an ENI it answers ARP and lets
+ * the program drop traffic to ports that have no listener; an entry with endpoint 0
+ * marks an NLB node address, which consumers must not reach at all. */
 
 struct xl_frontend_key {
 	__be32 addr; /* ENI IP */
@@ -61,10 +62,10 @@ struct xl_frontend_key {
 };
 
 struct xl_frontend {
-	__u32 endpoint;	  /* slot in xdplink_endpoints_v1 */
+	__u32 endpoint;	  /* slot in xdplink_endpoints_v1; 0: an NLB node address */
 	__u32 table;	  /* slot in xdplink_maglev_v1: target group x scope */
 	__be32 snat_addr; /* NLB node IP of the ENI's AZ: the source targets see */
-	__u32 pad;
+	__u32 ifindex;	  /* the consumer interface (VPC) the ENI is in: the only one it serves */
 };
 
 /* ---- Endpoints: xdplink_endpoints_v1[slot] ----------------------------- */
@@ -218,6 +219,8 @@ struct xl_traffic {
 	X(FWD_TO_CLIENT, "fwd_to_client", "reply forwarded back to the client")                    \
 	X(DROP_ENDPOINT_STATE, "drop_endpoint_state", "endpoint not available")                    \
 	X(DROP_NO_LISTENER, "drop_no_listener", "TCP to an ENI port without listener")             \
+	X(DROP_OTHER_VPC, "drop_other_vpc", "traffic for an ENI from another interface (VPC)")     \
+	X(DROP_NODE_ADDRESS, "drop_node_address", "consumer traffic to an NLB node address")       \
 	X(DROP_NOT_TCP, "drop_not_tcp", "non-TCP to an ENI: endpoints carry IPv4/TCP only")        \
 	X(DROP_BAD_PACKET, "drop_bad_packet", "malformed packet to an ENI")                        \
 	X(DROP_NO_NEIGH, "drop_no_neigh", "SYN dropped: next hop to target not resolved yet")      \

@@ -145,13 +145,24 @@ void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, u
 
 static void add_eni(struct fixture *fx, const char *eni, uint32_t endpoint, uint32_t state)
 {
-	struct xl_frontend listener = { .endpoint = endpoint, .table = 1, .snat_addr = ipv4(NODE_AZ1) };
+	struct xl_frontend listener = { .endpoint = endpoint,
+					.table = 1,
+					.snat_addr = ipv4(NODE_AZ1),
+					.ifindex = (uint32_t)ifindex_cons };
 	struct xl_frontend_key marker = { .addr = ipv4(eni), .port = 0 };
 	struct xl_frontend_key port80 = { .addr = ipv4(eni), .port = htons(80) };
 
 	update(fx->skel->maps.xdplink_frontends_v1, &marker, &listener);
 	update(fx->skel->maps.xdplink_frontends_v1, &port80, &listener);
 	fx_set_endpoint_state(fx, endpoint, state);
+}
+
+static void add_node_address(struct fixture *fx, const char *addr)
+{
+	struct xl_frontend_key key = { .addr = ipv4(addr), .port = 0 };
+	struct xl_frontend node = { .endpoint = 0 };
+
+	update(fx->skel->maps.xdplink_frontends_v1, &key, &node);
 }
 
 void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_t port)
@@ -253,6 +264,8 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	add_iface(fx, ifindex_prov, XL_ROLE_PROVIDER, mac_prov);
 	add_eni(fx, ENI_IP, 1, XL_EP_AVAILABLE);
 	add_eni(fx, PENDING_ENI_IP, 2, XL_EP_PENDING_ACCEPTANCE);
+	add_node_address(fx, NODE_AZ1);
+	add_node_address(fx, NODE_AZ2);
 	for (uint32_t b = 1; b <= 6; b++) {
 		fx_add_backend(fx, b, backend_ip[b], backend_port[b]);
 		fx_add_pool(fx, NODE_AZ1, b, b);

@@ -15,6 +15,7 @@
  *   interfaces  cons (consumer, 10.1.0.5)  prov (provider, 10.0.0.5, node IPs 10.0.1.10, 10.0.2.10)
  *   endpoint 1  available          ENI 10.1.1.50, listener :80 -> table 1, SNAT 10.0.1.10
  *   endpoint 2  pendingAcceptance  ENI 10.1.1.60, listener :80 -> table 1, SNAT 10.0.1.10
+ *               (both ENIs on cons; the node IPs are marked as not for consumers)
  *   backends    1 10.0.1.21:80  2 10.0.1.22:80 (use1-az1)  3 10.0.2.21:80  4 10.0.2.22:8080 (use1-az2)
  *               5 10.1.9.9:80 (reached through cons)  6 10.0.1.99:80 (no neighbour entry)
  *   tables      1 = {1,2} (use1-az1 only)  2 = {1,2,3,4} (cross-zone)

@@ -255,6 +255,46 @@ static void non_tcp_to_an_eni_is_dropped(void)
 	fx_close(&fx);
 }
 
+static void an_eni_serves_only_its_own_interface(void)
+{
+	struct tcp_frame syn_frame = client_frame(40000, TCP_SYN);
+	uint8_t frame[FRAME_MAX];
+	size_t len;
+	struct result r;
+
+	SCENE(NULL);
+	/* the ENI lives on cons; the same packets arriving on prov belong to another VPC */
+	r = run_frame(fx.consumer, ifindex_prov, frame, build_tcp(&syn_frame, frame));
+	CHECK_EQ(r.action, XDP_DROP);
+	r = run_frame(fx.consumer, ifindex_prov, frame, build_icmp_echo(CLIENT_IP, ENI_IP, frame));
+	CHECK_EQ(r.action, XDP_DROP);
+	len = build_arp_request(mac_cons_peer, CLIENT_IP, ENI_IP, frame);
+	check_passes_untouched(fx.consumer, ifindex_prov, frame, len); /* never answered */
+	CHECK_EQ(fx_reason(&fx, XL_DROP_OTHER_VPC), 2);
+	CHECK_EQ(fx_reason(&fx, XL_ARP_REPLY), 0);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+static void node_addresses_are_not_for_consumers(void)
+{
+	struct tcp_frame to_node = client_frame(40000, TCP_SYN);
+	uint8_t frame[FRAME_MAX];
+	struct result r;
+
+	SCENE(NULL);
+	to_node.daddr = NODE_AZ1;
+	to_node.dport = 22;
+	r = run_frame(fx.consumer, ifindex_cons, frame, build_tcp(&to_node, frame));
+	CHECK_EQ(r.action, XDP_DROP);
+	r = run_frame(fx.consumer, ifindex_cons, frame, build_icmp_echo(CLIENT_IP, NODE_AZ1, frame));
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_NODE_ADDRESS), 2);
+	/* on an interface that also faces targets, the host gets them (health checks) */
+	check_passes_untouched(fx.both, ifindex_cons, frame, build_tcp(&to_node, frame));
+	fx_close(&fx);
+}
+
 /* ---- ARP for ENIs -------------------------------------------------------- */
 
 static void arp_for_an_eni_is_answered(void)
@@ -787,6 +827,8 @@ int main(int argc, char **argv)
 		TEST_CASE(truncated_frames_are_never_rewritten),
 		TEST_CASE(malformed_ipv4_is_never_rewritten),
 		TEST_CASE(non_tcp_to_an_eni_is_dropped),
+		TEST_CASE(an_eni_serves_only_its_own_interface),
+		TEST_CASE(node_addresses_are_not_for_consumers),
 		TEST_CASE(arp_for_an_eni_is_answered),
 		TEST_CASE(endpoint_not_available_gets_nothing_through),
 		TEST_CASE(syn_opens_a_flow_to_the_maglev_choice),
