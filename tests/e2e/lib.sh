@@ -246,6 +246,57 @@ active_flows_are() {
 	expect "total ActiveFlowCount" "$(stats_json | jq -r .ActiveFlowCount)" "$1"
 }
 
+# ---- many connections from c1 ---------------------------------------------------------
+
+# c1's addresses for storms: past about 30,000 connections per source address and
+# destination, the kernel's search for a free local port gets slow.
+readonly CLIENT_SOURCES=(10.1.1.11 10.1.1.12 10.1.1.13 10.1.1.14 10.1.1.15 10.1.1.16 10.1.1.17 10.1.1.18)
+
+# add_client_sources: c1 gets all of CLIENT_SOURCES, and reuses TIME_WAIT ports.
+add_client_sources() {
+	local ip
+	for ip in "${CLIENT_SOURCES[@]:1}"; do
+		tb_exec c1 ip addr add "$ip/16" dev eth0
+	done
+	tb_exec c1 sysctl -qw net.ipv4.tcp_tw_reuse=1
+}
+
+# sources N: the first N of CLIENT_SOURCES, comma-separated, as xl-storm -s wants them.
+sources() {
+	local IFS=,
+	echo "${CLIENT_SOURCES[*]:0:$1}"
+}
+
+# ---- what the maps hold, read with bpftool (not through the agent) ------------------------
+
+held_ports() {
+	tb_xdplink --json agent status | jq -er .HeldPortCount
+}
+
+# Ports in use in every SNAT pool, read from the pinned maps.
+ports_in_use_in_maps() {
+	local pin=$TB_PIN_DIR slot total=0 n key
+	for slot in $(bpftool -j map dump pinned "$pin"/xdplink_pool_index_v* | jq -r '.[].value.pool'); do
+		key=$(printf '0x%02x 0x%02x 0x%02x 0x%02x' $((slot & 255)) $((slot >> 8 & 255)) 0 0)
+		# shellcheck disable=SC2086 # the key is four separate bytes
+		n=$(bpftool -j map lookup pinned "$pin"/xdplink_pools_v* key $key | python3 -c \
+			'import json, sys; print(sum(bin(w).count("1") for w in json.load(sys.stdin)["value"]["used"]))')
+		total=$((total + n))
+	done
+	echo "$total"
+}
+
+flows_in_maps() {
+	bpftool -j map dump pinned "$TB_PIN_DIR"/xdplink_flows_v* | jq length
+}
+
+# Nothing held, no port in use, no flow: the maps are back to empty.
+maps_empty() {
+	expect "held ports" "$(held_ports)" 0 &&
+		expect "ports in use in the maps" "$(ports_in_use_in_maps)" 0 &&
+		expect "flows in the maps" "$(flows_in_maps)" 0
+}
+
 # ---- traffic --------------------------------------------------------------------------
 
 # curl_answers HOST URL [BODY_REGEX]: one request from HOST is answered (by a target whose

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tests/e2e/churn.sh: counts stay exact under churn: connections opened and closed at full
+# speed for 30 s, by FIN, by RST, or abandoned to the idle timeout; then nothing is left.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+readonly SECONDS_OF_CHURN=30
+readonly IDLE_TIMEOUT=3
+readonly REUSE_DELAY=3
+readonly PROCESSES=4        # abandoned connections stay open: spread them over processes
+
+CHURN_DIR=$(mktemp -d /tmp/xl-churn.XXXXXX)
+
+churn_total() {
+	cat "$CHURN_DIR"/report.* | jq -s --arg f "$1" 'map(.[$f]) | add'
+}
+
+# Every process opens, and closes by FIN (45%), by RST (45%), or leaves silent (10%: the
+# load balancer must expire those after the idle timeout).
+churn() {
+	local i pids=()
+	for ((i = 0; i < PROCESSES; i++)); do
+		tb_exec c1 "$STORM" churn -t "$ENI_AZ1:80" -d "$SECONDS_OF_CHURN" -c 200 -w 5000 \
+			-s "$(sources 4)" --mix 45,45,10 --json >"$CHURN_DIR/report.$i" 2>&1 &
+		pids+=($!)
+		E2E_PIDS+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+}
+
+e2e_up --target-workers 2 --agent-args "--idle-timeout $IDLE_TIMEOUT --port-reuse-delay $REUSE_DELAY --close-grace-ms 500 --collect-interval-ms 250"
+add_client_sources
+setup_service
+xl_quiet "$PROVIDER" lb set web --cross-zone on
+
+note "churning for $SECONDS_OF_CHURN s from $PROCESSES processes"
+churn
+note "opened $(churn_total opened): $(churn_total closed_fin) closed by FIN, $(churn_total closed_rst) by RST, $(churn_total abandoned) abandoned"
+check "no connection timed out or failed" \
+	expect "timeouts, errors" "$(churn_total timeout) $(churn_total error)" "0 0"
+check "every connection was established" \
+	expect established "$(churn_total established)" "$(churn_total opened)"
+# An idle-expired flow gives its port back at once (AWS does too), while the target may
+# still hold that connection: a new flow given the same port meets a challenge ACK, the
+# client resets, and its retransmitted SYN opens a second flow. So: at least one each.
+flows=$(targets_sum NewFlowCount)
+note "$flows flows for $(churn_total established) connections"
+check "the load balancer opened a flow for every connection" \
+	test "$flows" -ge "$(churn_total established)"
+check "every count returns to 0" wait_until $((IDLE_TIMEOUT + 10)) no_active_flows
+check "no flow or port is left in the maps" wait_until $((REUSE_DELAY + 10)) maps_empty
+
+rm -rf "$CHURN_DIR"
+finish

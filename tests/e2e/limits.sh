@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# tests/e2e/limits.sh: AWS's 55,000 connections per target at full scale, with real TCP:
+# exact counts when storms overrun a target, the port reuse delay, and no leaks after.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+readonly LIMIT=55000
+readonly REUSE_DELAY=8              # seconds; AWS's is 60, shortened so the test waits less
+# One xl-storm holds at most this many: a process may not have 20,000 descriptors here.
+readonly PER_PROCESS=15000
+
+STORM_DIR=$(mktemp -d /tmp/xl-limits.XXXXXX)
+STORM_WRITERS=()
+STORM_PROCS=()
+
+# ---- connection storms held open --------------------------------------------------
+
+# storm_open COUNT SOURCES: COUNT connections from xl-c1 to the ENI, spread over xl-storm
+# processes and SOURCES source addresses (the kernel's port search slows down past about
+# 30,000 connections per source), held open until storm_close.
+storm_open() {
+	local count=$1 sources=$2 processes i fifo
+	processes=$(((count + PER_PROCESS - 1) / PER_PROCESS))
+	rm -f "$STORM_DIR"/report.*
+	for ((i = 0; i < processes; i++)); do
+		fifo=$STORM_DIR/hold.$i
+		rm -f "$fifo"
+		mkfifo "$fifo"
+		tb_exec c1 "$STORM" open -t "$ENI_AZ1:80" -n $((count / processes)) \
+			-s "$(sources "$sources")" -c 1000 -w 10000 \
+			--hold-until-stdin-closes --json <"$fifo" >"$STORM_DIR/report.$i" 2>&1 &
+		STORM_PROCS+=($!)
+		E2E_PIDS+=($!)
+		exec {writer}>"$fifo"
+		STORM_WRITERS+=("$writer")
+	done
+	wait_until 120 reports_complete "$processes"
+}
+
+# Every process printed its report: every attempt has settled.
+reports_complete() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		[[ -s $STORM_DIR/report.$i ]] || return 1
+	done
+}
+
+# storm_total FIELD: a field of the reports, summed.
+storm_total() {
+	cat "$STORM_DIR"/report.* | jq -s --arg f "$1" 'map(.[$f]) | add'
+}
+
+storm_rate() {
+	cat "$STORM_DIR"/report.* | jq -s 'map(.conn_per_sec) | add | floor'
+}
+
+# storm_close: the clients close every connection (FIN) and exit.
+storm_close() {
+	local fd pid
+	for fd in "${STORM_WRITERS[@]}"; do
+		exec {fd}>&-
+	done
+	for pid in "${STORM_PROCS[@]}"; do
+		wait "$pid" || true
+	done
+	STORM_WRITERS=()
+	STORM_PROCS=()
+}
+
+# ---- what the agent and the maps say ------------------------------------------------
+
+target_field() {
+	stats_json | jq -er --arg id "$1" --arg f "$2" '[.Targets[] | select(.Id == $id) | .[$f]] | add'
+}
+
+# An initial target takes no new flows while a healthy one is there (as on AWS).
+healthy() {
+	expect "health of $1" "$(tb_xdplink --json tg health web-tg | jq -r --arg id "$1" \
+		'.TargetHealthDescriptions[] | select(.Target.Id == $id) | .TargetHealth.State')" healthy
+}
+
+active_is() {
+	expect "ActiveFlowCount of $1" "$(target_field "$1" ActiveFlowCount)" "$2"
+}
+
+storm_result_is() {
+	expect "established, reset, timeout, error" \
+		"$(storm_total established) $(storm_total reset) $(storm_total timeout) $(storm_total error)" "$1"
+}
+
+# ---- the scenario ---------------------------------------------------------------------
+
+# One load balancer, one target (t1), an auto-accepted endpoint in use1-az1.
+setup_single_target() {
+	xl_quiet "$PROVIDER" lb create web --az "use1-az1=$NODE_AZ1" --az "use1-az2=$NODE_AZ2"
+	xl_quiet "$PROVIDER" tg create web-tg --port 80 --interval 5 --timeout 2 --healthy-threshold 2
+	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" --az use1-az1
+	xl_quiet "$PROVIDER" listener add web --port 80 --tg web-tg
+	E2E_SVC=$(xl_as "$PROVIDER" --json service create --lb web --auto-accept |
+		jq -er .ServiceConfiguration.ServiceId)
+	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
+	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
+}
+
+e2e_up --target-workers 4 --agent-args "--port-reuse-delay $REUSE_DELAY --close-grace-ms 500 --collect-interval-ms 250"
+add_client_sources
+setup_single_target
+t1=${TB_IP[t1]}
+check "t1 turns healthy" wait_until 30 healthy "$t1"
+t3=${TB_IP[t3]}
+
+note "storm 1: 56,000 connections to one target"
+storm_open 56000 4
+note "opened at $(storm_rate) connections/s"
+check "exactly 55,000 established, 1,000 answered by a RST, none timed out" storm_result_is "$LIMIT 1000 0 0"
+check "the target holds exactly 55,000 active flows" active_is "$t1" "$LIMIT"
+check "1,000 port allocation errors, one per refused connection" \
+	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" 1000
+check "1,000 resets sent" expect TCP_ELB_Reset_Count "$(target_field "$t1" TCP_ELB_Reset_Count)" 1000
+storm_close
+check "closing them brings the count back to 0 at once" wait_until 10 active_is "$t1" 0
+
+note "storm 2: inside the port reuse delay"
+storm_open 1000 1
+check "every port rests: all 1,000 refused with a RST" storm_result_is "0 1000 0 0"
+check "... each one a port allocation error" \
+	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" 2000
+storm_close
+
+note "after the reuse delay"
+check "every SNAT port is free again and no flow is left, in the maps too" \
+	wait_until $((REUSE_DELAY + 10)) maps_empty
+
+note "storm 3: 56,000 again"
+storm_open 56000 4
+check "exactly 55,000 established again (nothing leaked)" storm_result_is "$LIMIT 1000 0 0"
+check "the target holds exactly 55,000 active flows again" active_is "$t1" "$LIMIT"
+storm_close
+check "all closed" wait_until 10 active_is "$t1" 0
+wait_until $((REUSE_DELAY + 10)) maps_empty
+
+note "storm 4: two targets, cross-zone on, 114,000 connections"
+xl_quiet "$PROVIDER" tg register web-tg "$t3" --az use1-az2
+xl_quiet "$PROVIDER" lb set web --cross-zone on
+check "t3 turns healthy" wait_until 30 healthy "$t3"
+storm_open 114000 8
+check "110,000 established" expect established "$(storm_total established)" 110000
+check "no connection timed out" expect timeouts "$(storm_total timeout)" 0
+check "t1 at 55,000" active_is "$t1" "$LIMIT"
+check "t3 at 55,000" active_is "$t3" "$LIMIT"
+storm_close
+check "all closed" wait_until 20 no_active_flows
+
+rm -rf "$STORM_DIR"
+finish
