@@ -29,6 +29,7 @@ e2e_passed=0
 e2e_failed=0
 e2e_started_us=$(_tb_now_us)
 E2E_PIDS=()             # background processes of the script, ended on exit
+E2E_EXTRA_HOSTS=()      # namespaces the script added to the testbed, deleted on exit
 E2E_UP_LOG=
 
 # ---- bookkeeping ----------------------------------------------------------------------
@@ -99,11 +100,31 @@ e2e_on_exit() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	for pid in "${E2E_EXTRA_HOSTS[@]}"; do
+		ip netns del "xl-$pid" 2>/dev/null || true
+	done
 	if ! tb_down >>"$E2E_UP_LOG" 2>&1; then
 		cat "$E2E_UP_LOG" >&2
 	fi
 	rm -f "$E2E_UP_LOG"
+	[[ -n $STORM_DIR ]] && rm -rf "$STORM_DIR"
 	exit "$rc"
+}
+
+# extra_host NAME CIDR SWITCH: one more host, xl-NAME, on SWITCH's bridge (pvpc, cvpc...),
+# computing its own checksums like every testbed host; deleted when the script exits.
+extra_host() {
+	local name=$1 cidr=$2 switch=$3
+	ip netns add "xl-$name"
+	E2E_EXTRA_HOSTS+=("$name")
+	ip -n "xl-$name" link set lo up
+	ip -n "xl-$name" link add eth0 type veth peer name "$name" netns "xl-$switch"
+	ip -n "xl-$switch" link set "$name" master br0 up
+	ip -n "xl-$name" addr add "$cidr" dev eth0
+	ip -n "xl-$name" link set eth0 up
+	ip netns exec "xl-$name" ethtool -K eth0 tx off >/dev/null
+	ip netns exec "xl-$name" sysctl -qw "net.ipv4.ip_local_port_range=1024 65535" \
+		net.ipv4.tcp_tw_reuse=1
 }
 
 # in_background HOST CMD [ARGS...]: start CMD in xl-HOST, ended when the script exits.
@@ -266,6 +287,76 @@ sources() {
 	local IFS=,
 	echo "${CLIENT_SOURCES[*]:0:$1}"
 }
+
+# One xl-storm holds at most this many: a process may not have 20,000 descriptors here.
+readonly PER_PROCESS=15000
+STORM_DIR=
+STORM_WRITERS=()
+STORM_PROCS=()
+
+STORM_WRITERS=()
+STORM_PROCS=()
+
+# ---- connection storms held open --------------------------------------------------
+
+# storm_open COUNT SOURCES [HOST [IP:PORT]]: COUNT connections from xl-HOST (c1) to
+# IP:PORT (the use1-az1 ENI) from SOURCES (addresses, comma-separated: see `sources`),
+# spread over xl-storm processes, held open until storm_close. Reports land in STORM_DIR.
+storm_open() {
+	[[ -n $STORM_DIR ]] || STORM_DIR=$(mktemp -d /tmp/xl-storms.XXXXXX)
+	local count=$1 sources=$2 host=${3:-c1} target=${4:-$ENI_AZ1:80} processes i fifo
+	processes=$(((count + PER_PROCESS - 1) / PER_PROCESS))
+	rm -f "$STORM_DIR"/report.*
+	for ((i = 0; i < processes; i++)); do
+		fifo=$STORM_DIR/hold.$i
+		rm -f "$fifo"
+		mkfifo "$fifo"
+		tb_exec "$host" "$STORM" open -t "$target" -n $((count / processes)) \
+			-s "$sources" -c 1000 -w 10000 \
+			--hold-until-stdin-closes --json <"$fifo" >"$STORM_DIR/report.$i" 2>&1 &
+		STORM_PROCS+=($!)
+		E2E_PIDS+=($!)
+		exec {writer}>"$fifo"
+		STORM_WRITERS+=("$writer")
+	done
+	wait_until 120 reports_complete "$processes"
+}
+
+# Every process printed its report: every attempt has settled.
+reports_complete() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		[[ -s $STORM_DIR/report.$i ]] || return 1
+	done
+}
+
+# storm_total FIELD: a field of the reports, summed.
+storm_total() {
+	cat "$STORM_DIR"/report.* | jq -s --arg f "$1" 'map(.[$f]) | add'
+}
+
+# storm_seconds: how long the opening took (the processes run side by side).
+storm_seconds() {
+	cat "$STORM_DIR"/report.* | jq -s 'map(.open_seconds) | max'
+}
+
+storm_rate() {
+	cat "$STORM_DIR"/report.* | jq -s 'map(.conn_per_sec) | add | floor'
+}
+
+# storm_close: the clients close every connection (FIN) and exit.
+storm_close() {
+	local fd pid
+	for fd in "${STORM_WRITERS[@]}"; do
+		exec {fd}>&-
+	done
+	for pid in "${STORM_PROCS[@]}"; do
+		wait "$pid" || true
+	done
+	STORM_WRITERS=()
+	STORM_PROCS=()
+}
+
 
 # ---- what the maps hold, read with bpftool (not through the agent) ------------------------
 

@@ -6,66 +6,6 @@ source "$(dirname "$0")/lib.sh"
 
 readonly LIMIT=55000
 readonly REUSE_DELAY=8              # seconds; AWS's is 60, shortened so the test waits less
-# One xl-storm holds at most this many: a process may not have 20,000 descriptors here.
-readonly PER_PROCESS=15000
-
-STORM_DIR=$(mktemp -d /tmp/xl-limits.XXXXXX)
-STORM_WRITERS=()
-STORM_PROCS=()
-
-# ---- connection storms held open --------------------------------------------------
-
-# storm_open COUNT SOURCES: COUNT connections from xl-c1 to the ENI, spread over xl-storm
-# processes and SOURCES source addresses (the kernel's port search slows down past about
-# 30,000 connections per source), held open until storm_close.
-storm_open() {
-	local count=$1 sources=$2 processes i fifo
-	processes=$(((count + PER_PROCESS - 1) / PER_PROCESS))
-	rm -f "$STORM_DIR"/report.*
-	for ((i = 0; i < processes; i++)); do
-		fifo=$STORM_DIR/hold.$i
-		rm -f "$fifo"
-		mkfifo "$fifo"
-		tb_exec c1 "$STORM" open -t "$ENI_AZ1:80" -n $((count / processes)) \
-			-s "$(sources "$sources")" -c 1000 -w 10000 \
-			--hold-until-stdin-closes --json <"$fifo" >"$STORM_DIR/report.$i" 2>&1 &
-		STORM_PROCS+=($!)
-		E2E_PIDS+=($!)
-		exec {writer}>"$fifo"
-		STORM_WRITERS+=("$writer")
-	done
-	wait_until 120 reports_complete "$processes"
-}
-
-# Every process printed its report: every attempt has settled.
-reports_complete() {
-	local i
-	for ((i = 0; i < $1; i++)); do
-		[[ -s $STORM_DIR/report.$i ]] || return 1
-	done
-}
-
-# storm_total FIELD: a field of the reports, summed.
-storm_total() {
-	cat "$STORM_DIR"/report.* | jq -s --arg f "$1" 'map(.[$f]) | add'
-}
-
-storm_rate() {
-	cat "$STORM_DIR"/report.* | jq -s 'map(.conn_per_sec) | add | floor'
-}
-
-# storm_close: the clients close every connection (FIN) and exit.
-storm_close() {
-	local fd pid
-	for fd in "${STORM_WRITERS[@]}"; do
-		exec {fd}>&-
-	done
-	for pid in "${STORM_PROCS[@]}"; do
-		wait "$pid" || true
-	done
-	STORM_WRITERS=()
-	STORM_PROCS=()
-}
 
 # ---- what the agent and the maps say ------------------------------------------------
 
@@ -110,7 +50,7 @@ check "t1 turns healthy" wait_until 30 healthy "$t1"
 t3=${TB_IP[t3]}
 
 note "storm 1: 56,000 connections to one target"
-storm_open 56000 4
+storm_open 56000 "$(sources 4)"
 note "opened at $(storm_rate) connections/s"
 check "exactly 55,000 established, 1,000 answered by a RST, none timed out" storm_result_is "$LIMIT 1000 0 0"
 check "the target holds exactly 55,000 active flows" active_is "$t1" "$LIMIT"
@@ -121,7 +61,7 @@ storm_close
 check "closing them brings the count back to 0 at once" wait_until 10 active_is "$t1" 0
 
 note "storm 2: inside the port reuse delay"
-storm_open 1000 1
+storm_open 1000 "$(sources 1)"
 check "every port rests: all 1,000 refused with a RST" storm_result_is "0 1000 0 0"
 check "... each one a port allocation error" \
 	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" 2000
@@ -132,7 +72,7 @@ check "every SNAT port is free again and no flow is left, in the maps too" \
 	wait_until $((REUSE_DELAY + 10)) maps_empty
 
 note "storm 3: 56,000 again"
-storm_open 56000 4
+storm_open 56000 "$(sources 4)"
 check "exactly 55,000 established again (nothing leaked)" storm_result_is "$LIMIT 1000 0 0"
 check "the target holds exactly 55,000 active flows again" active_is "$t1" "$LIMIT"
 storm_close
@@ -143,7 +83,7 @@ note "storm 4: two targets, cross-zone on, 114,000 connections"
 xl_quiet "$PROVIDER" tg register web-tg "$t3" --az use1-az2
 xl_quiet "$PROVIDER" lb set web --cross-zone on
 check "t3 turns healthy" wait_until 30 healthy "$t3"
-storm_open 114000 8
+storm_open 114000 "$(sources 8)"
 check "110,000 established" expect established "$(storm_total established)" 110000
 check "no connection timed out" expect timeouts "$(storm_total timeout)" 0
 check "t1 at 55,000" active_is "$t1" "$LIMIT"
@@ -151,5 +91,4 @@ check "t3 at 55,000" active_is "$t3" "$LIMIT"
 storm_close
 check "all closed" wait_until 20 no_active_flows
 
-rm -rf "$STORM_DIR"
 finish

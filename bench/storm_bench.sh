@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# bench/storm_bench.sh OUT.json: in the veth testbed, how long 55,000 connections take to
+# open through xdplink versus straight to the target, and what a tracked flow costs in memory.
+set -euo pipefail
+source "$(dirname "$0")/../tests/e2e/lib.sh"
+
+readonly OUT=$1
+readonly COUNT=55000
+readonly DIRECT_SOURCES=(10.0.9.11 10.0.9.12 10.0.9.13 10.0.9.14)
+
+setup_single_target() {
+	xl_quiet "$PROVIDER" lb create web --az "use1-az1=$NODE_AZ1"
+	xl_quiet "$PROVIDER" tg create web-tg --port 80
+	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" --az use1-az1
+	xl_quiet "$PROVIDER" listener add web --port 80 --tg web-tg
+	E2E_SVC=$(xl_as "$PROVIDER" --json service create --lb web --auto-accept |
+		jq -er .ServiceConfiguration.ServiceId)
+	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
+	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
+}
+
+# A client on the provider's VPC reaches the target without the load balancer.
+add_direct_client() {
+	local ip
+	extra_host pc "${DIRECT_SOURCES[0]}/16" pvpc
+	for ip in "${DIRECT_SOURCES[@]:1}"; do
+		ip -n xl-pc addr add "$ip/16" dev eth0
+	done
+}
+
+# opening_time HOST IP:PORT SOURCES: seconds to open COUNT connections, held, then closed.
+opening_time() {
+	local seconds
+	storm_open "$COUNT" "$3" "$1" "$2"
+	[[ $(storm_total established) == "$COUNT" ]] ||
+		{ echo "storm_bench: only $(storm_total established) of $COUNT opened via $2" >&2 && return 1; }
+	seconds=$(storm_seconds)
+	storm_close
+	echo "$seconds"
+}
+
+# map_info NAME FIELD: a field of a pinned map, NAME without its version (xdplink_flows).
+map_info() {
+	bpftool -j map show pinned "$TB_PIN_DIR/$1"_v* | jq ".$2"
+}
+
+e2e_up --target-workers 4 --agent-args "--port-reuse-delay 1 --close-grace-ms 200 --collect-interval-ms 200"
+add_client_sources
+add_direct_client
+setup_single_target
+wait_until 30 curl_answers c1 "http://$ENI_AZ1/" t1
+wait_until 10 maps_empty
+
+note "opening $COUNT connections straight to the target"
+direct=$(opening_time pc "${TB_IP[t1]}:80" "$(IFS=,; echo "${DIRECT_SOURCES[*]}")")
+note "opening $COUNT connections through xdplink"
+through=$(opening_time c1 "$ENI_AZ1:80" "$(sources 4)")
+
+flows_bytes=$(map_info xdplink_flows bytes_memlock)
+rnat_bytes=$(map_info xdplink_rnat bytes_memlock)
+capacity=$(map_info xdplink_flows max_entries)
+per_flow=$(((flows_bytes + rnat_bytes) / capacity))
+
+printf '\n55,000 connections opened and held, %s\n' "$(uname -r)"
+printf '  straight to the target   %6.2f s   %6.0f connections/s\n' "$direct" "$(jq -n "$COUNT / $direct")"
+printf '  through xdplink          %6.2f s   %6.0f connections/s\n' "$through" "$(jq -n "$COUNT / $through")"
+printf '  ratio (xdplink / direct) %6.2f\n' "$(jq -n "$through / $direct")"
+printf '\nmemory per tracked flow: %d bytes (flow table %d + reverse NAT %d bytes, %d flows, preallocated)\n' \
+	"$per_flow" "$flows_bytes" "$rnat_bytes" "$capacity"
+jq -n --argjson direct "$direct" --argjson through "$through" --argjson per_flow "$per_flow" \
+	--argjson flows "$flows_bytes" --argjson rnat "$rnat_bytes" --argjson capacity "$capacity" \
+	'{connections: 55000, direct_seconds: $direct, xdplink_seconds: $through,
+	  ratio: ($through / $direct), bytes_per_flow: $per_flow, flow_table_bytes: $flows,
+	  rnat_table_bytes: $rnat, flow_capacity: $capacity}' >"$OUT"
+echo "wrote $OUT"
+finish
