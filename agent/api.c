@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -72,8 +73,8 @@ static void drop_client(struct client *c)
 static void send_some(struct client *c)
 {
 	while (c->out_sent < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
-				 MSG_NOSIGNAL);
+		ssize_t n =
+		    send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EAGAIN) {
 			loop_rewatch(c->api->loop, c->fd, EPOLLOUT);
@@ -220,7 +221,7 @@ struct api *api_listen(struct loop *loop, const char *path, api_handler handler,
 		log_error("socket path %s is too long", path);
 		return NULL;
 	}
-	strcpy(addr.sun_path, path);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
 	if (claim_path(path, &addr))
 		return NULL;
 	api = calloc(1, sizeof(*api));
@@ -229,7 +230,7 @@ struct api *api_listen(struct loop *loop, const char *path, api_handler handler,
 	api->loop = loop;
 	api->handler = handler;
 	api->ctx = ctx;
-	strcpy(api->path, path);
+	snprintf(api->path, sizeof(api->path), "%s", path);
 	api->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	old_mask = umask(0077); /* root only, from the moment the file exists */
 	if (api->fd < 0 || bind(api->fd, (struct sockaddr *)&addr, sizeof(addr)) ||
@@ -250,8 +251,10 @@ void api_close(struct api *api)
 {
 	if (!api)
 		return;
-	while (api->clients)
-		drop_client(api->clients);
+	for (struct client *c = api->clients, *next; c; c = next) {
+		next = c->next;
+		drop_client(c);
+	}
 	loop_unwatch(api->loop, api->fd);
 	close(api->fd);
 	unlink(api->path);

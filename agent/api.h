@@ -7,7 +7,7 @@
 
 #include "loop.h"
 
-#define API_MAX_REQUEST (64 * 1024)
+#define API_MAX_REQUEST	      (64 * 1024)
 #define API_CLIENT_TIMEOUT_MS 5000
 
 /* Turns a request into a response; never NULL. `request` is NULL when the bytes

@@ -23,7 +23,7 @@
 #include "loop.h"
 
 #define DEFAULT_PRINCIPAL "arn:aws:iam::111111111111:root"
-#define HEALTH_TICK_MS 200 /* how often due checks start and overdue ones fail */
+#define HEALTH_TICK_MS	  200 /* how often due checks start and overdue ones fail */
 
 static void set_error(struct api_error *err, const char *code, const char *message)
 {
@@ -66,8 +66,7 @@ static void restore_datapath(struct agent *agent)
 	struct api_error ignored;
 
 	if (sync_datapath(agent, NULL, &ignored))
-		log_error("cannot bring the maps back in line with the store: %s",
-			  ignored.message);
+		log_error("cannot bring the maps back in line with the store: %s", ignored.message);
 }
 
 /* Runs a mutating action, or any other change of the store, as one transaction
@@ -129,7 +128,8 @@ static int read_envelope(json_object *request, struct action_call *call, const c
 		if (strcmp(key, "Action") && strcmp(key, "Principal") && strcmp(key, "Args")) {
 			snprintf(err->code, sizeof(err->code), "MalformedRequest");
 			snprintf(err->message, sizeof(err->message),
-				 "unknown request field \"%s\" (expected Action, Principal, Args)", key);
+				 "unknown request field \"%s\" (expected Action, Principal, Args)",
+				 key);
 			return -1;
 		}
 		(void)field;
@@ -185,7 +185,8 @@ static json_object *handle_request(void *ctx, json_object *request)
 	} else {
 		rc = run_action(agent, &call, &err);
 		if (!rc)
-			rc = decorate_result(agent, name, call.result, &err);
+			rc = decorate_result(agent, name, call.principal, call.args, call.result,
+					     &err);
 	}
 	json_object_put(empty);
 	if (rc) {
@@ -213,9 +214,9 @@ static int release_and_expire(struct agent *agent, void *ctx, struct api_error *
 
 	(void)ctx;
 	return model_release_unused(agent->model, &release, err) ||
-			       model_expire_draining(agent->model, (int64_t)time(NULL), err) < 0
-		       ? -1
-		       : 0;
+		       model_expire_draining(agent->model, (int64_t)time(NULL), err) < 0
+		   ? -1
+		   : 0;
 }
 
 static void collect(struct loop *loop, void *ctx)
@@ -246,8 +247,8 @@ static int set_health(struct agent *agent, void *ctx, struct api_error *err)
 
 	return model_set_target_health(agent->model, c->target->group_arn, c->target->addr,
 				       c->target->port, c->state, c->reason, err) < 0
-		       ? -1
-		       : 0;
+		   ? -1
+		   : 0;
 }
 
 static void report_health(void *ctx, const struct model_target *target, const char *state,
@@ -317,6 +318,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		.region = opts->region,
 		.max_endpoints = opts->datapath.max_endpoints,
 		.max_backends = opts->datapath.max_backends,
+		.max_members = opts->datapath.max_members,
 		.max_pools = opts->datapath.max_pools,
 		.max_tables = opts->datapath.max_tables,
 	};

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ids.h"
+
 #define ADD(obj, key, value) json_object_object_add(obj, key, value)
 
 static const char *endpoint_state_name(uint32_t state)
@@ -31,7 +33,9 @@ static const char *endpoint_state_name(uint32_t state)
 
 static const char *role_name(uint8_t role)
 {
-	return role == XL_ROLE_CONSUMER ? "consumer" : role == XL_ROLE_PROVIDER ? "provider" : "both";
+	return role == XL_ROLE_CONSUMER	  ? "consumer"
+	       : role == XL_ROLE_PROVIDER ? "provider"
+					  : "both";
 }
 
 static json_object *uint_json(uint64_t value)
@@ -132,13 +136,14 @@ static json_object *target_stats(struct agent *agent, struct api_error *err)
 		char addr[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &t->addr, addr, sizeof(addr));
-		datapath_backend_traffic(agent->dp, t->backend, &traffic);
+		datapath_member_traffic(agent->dp, t->member, &traffic);
 		ADD(row, "TargetGroupName", json_object_new_string(t->group));
 		ADD(row, "Id", json_object_new_string(addr));
 		ADD(row, "Port", json_object_new_int(ntohs(t->port)));
 		ADD(row, "AvailabilityZone", json_object_new_string(t->zone));
 		ADD(row, "State", json_object_new_string(t->state));
-		ADD(row, "ActiveFlowCount", uint_json(datapath_active_flows(agent->dp, t->backend)));
+		ADD(row, "ActiveFlowCount",
+		    uint_json(datapath_member_active_flows(agent->dp, t->member)));
 		add_traffic(row, &traffic);
 		json_object_array_add(list, row);
 	}
@@ -226,21 +231,37 @@ int daemon_action(struct agent *agent, const char *name, json_object *args, json
 	return rc;
 }
 
-/* ActiveFlowCount of each target, from the shared counters. */
-int decorate_result(struct agent *agent, const char *name, json_object *result,
-		    struct api_error *err)
+/* The registration of addr:port in the caller's group of that name. */
+static const struct model_target *find_target(const struct model_target *targets, size_t count,
+					      const char *account, const char *group, uint32_t addr,
+					      int port)
 {
-	json_object *descriptions;
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(targets[i].account, account) && !strcmp(targets[i].group, group) &&
+		    targets[i].addr == addr && ntohs(targets[i].port) == port)
+			return &targets[i];
+	return NULL;
+}
+
+/* ActiveFlowCount of each target, in its group, from the shared counters. */
+int decorate_result(struct agent *agent, const char *name, const char *principal, json_object *args,
+		    json_object *result, struct api_error *err)
+{
+	json_object *descriptions, *group;
 	struct model_target *targets = NULL;
+	struct principal caller;
 	size_t count = 0;
 
 	if (strcmp(name, "DescribeTargetHealth") ||
-	    !json_object_object_get_ex(result, "TargetHealthDescriptions", &descriptions))
+	    !json_object_object_get_ex(result, "TargetHealthDescriptions", &descriptions) ||
+	    !json_object_object_get_ex(args, "Name", &group) ||
+	    !principal_parse(principal, &caller))
 		return 0;
 	if (model_list_targets(agent->model, &targets, &count, err))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(descriptions); i++) {
 		json_object *d = json_object_array_get_idx(descriptions, i), *target, *id, *port;
+		const struct model_target *found;
 		uint32_t addr;
 
 		if (!json_object_object_get_ex(d, "Target", &target) ||
@@ -248,13 +269,11 @@ int decorate_result(struct agent *agent, const char *name, json_object *result,
 		    !json_object_object_get_ex(target, "Port", &port) ||
 		    inet_pton(AF_INET, json_object_get_string(id), &addr) != 1)
 			continue;
-		for (size_t t = 0; t < count; t++)
-			if (targets[t].addr == addr &&
-			    ntohs(targets[t].port) == json_object_get_int(port)) {
-				ADD(d, "ActiveFlowCount",
-				    uint_json(datapath_active_flows(agent->dp, targets[t].backend)));
-				break;
-			}
+		found = find_target(targets, count, caller.account, json_object_get_string(group),
+				    addr, json_object_get_int(port));
+		if (found)
+			ADD(d, "ActiveFlowCount",
+			    uint_json(datapath_member_active_flows(agent->dp, found->member)));
 	}
 	free(targets);
 	return 0;

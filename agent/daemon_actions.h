@@ -11,8 +11,9 @@
 int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,
 		  struct api_error *err);
 
-/* Adds runtime facts to a model answer: ActiveFlowCount to DescribeTargetHealth. */
-int decorate_result(struct agent *agent, const char *name, json_object *result,
-		    struct api_error *err);
+/* Adds runtime facts to the answer of a model action the principal called with args:
+ * ActiveFlowCount to DescribeTargetHealth. */
+int decorate_result(struct agent *agent, const char *name, const char *principal, json_object *args,
+		    json_object *result, struct api_error *err);
 
 #endif

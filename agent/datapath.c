@@ -28,8 +28,7 @@
 const char *const xl_reason_names[XL_REASON_COUNT] = { XL_REASONS(XL_REASON_NAME) };
 #undef XL_REASON_NAME
 
-static int fail(char *err, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t size, const char *fmt, ...)
 {
@@ -51,8 +50,8 @@ static size_t mmap_size(const struct bpf_map *map)
 
 static void *map_memory(const struct bpf_map *map)
 {
-	void *mem = mmap(NULL, mmap_size(map), PROT_READ | PROT_WRITE, MAP_SHARED,
-			 bpf_map__fd(map), 0);
+	void *mem =
+	    mmap(NULL, mmap_size(map), PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
 
 	return mem == MAP_FAILED ? NULL : mem;
 }
@@ -65,10 +64,11 @@ static int prepare_pin_dir(const char *dir, char *err, size_t size)
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return fail(err, size, "cannot create %s: %s", dir, strerror(errno));
 	if (statfs(dir, &fs) || fs.f_type != BPF_FS_MAGIC)
-		return fail(err, size,
-			    "%s is not on a BPF filesystem: mount one (mount -t bpf bpf /sys/fs/bpf) "
-			    "or choose another --pin-dir",
-			    dir);
+		return fail(
+		    err, size,
+		    "%s is not on a BPF filesystem: mount one (mount -t bpf bpf /sys/fs/bpf) "
+		    "or choose another --pin-dir",
+		    dir);
 	return 0;
 }
 
@@ -81,7 +81,9 @@ static int check_pinned(struct bpf_map *map, const char *path, char *err, size_t
 	int fd = bpf_obj_get(path);
 
 	if (fd < 0)
-		return errno == ENOENT ? 0 : fail(err, size, "cannot open %s: %s", path, strerror(errno));
+		return errno == ENOENT
+			   ? 0
+			   : fail(err, size, "cannot open %s: %s", path, strerror(errno));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		close(fd);
 		return fail(err, size, "cannot read %s: %s", path, strerror(errno));
@@ -117,16 +119,18 @@ static int pin_maps(struct datapath *dp, char *err, size_t size)
 
 static void size_maps(struct xdplink *skel, const struct datapath_options *opts)
 {
-	bpf_map__set_max_entries(skel->maps.xdplink_flows_v1, opts->max_flows);
-	bpf_map__set_max_entries(skel->maps.xdplink_rnat_v1, opts->max_flows);
+	bpf_map__set_max_entries(skel->maps.xdplink_flows_v2, opts->max_flows);
+	bpf_map__set_max_entries(skel->maps.xdplink_rnat_v2, opts->max_flows);
 	bpf_map__set_max_entries(skel->maps.xdplink_endpoints_v1, opts->max_endpoints);
 	bpf_map__set_max_entries(skel->maps.xdplink_endpoint_stats_v1, opts->max_endpoints);
 	bpf_map__set_max_entries(skel->maps.xdplink_backends_v1, opts->max_backends);
-	bpf_map__set_max_entries(skel->maps.xdplink_backend_stats_v1, opts->max_backends);
 	bpf_map__set_max_entries(skel->maps.xdplink_conns_v1, opts->max_backends);
+	bpf_map__set_max_entries(skel->maps.xdplink_members_v1, opts->max_members);
+	bpf_map__set_max_entries(skel->maps.xdplink_member_stats_v1, opts->max_members);
+	bpf_map__set_max_entries(skel->maps.xdplink_member_conns_v1, opts->max_members);
 	bpf_map__set_max_entries(skel->maps.xdplink_pools_v1, opts->max_pools);
 	bpf_map__set_max_entries(skel->maps.xdplink_pool_index_v1, opts->max_pools);
-	bpf_map__set_max_entries(skel->maps.xdplink_maglev_v1, opts->max_tables);
+	bpf_map__set_max_entries(skel->maps.xdplink_maglev_v2, opts->max_tables);
 	bpf_map__set_max_entries(skel->maps.xdplink_frontends_v1, opts->max_endpoints * 16);
 }
 
@@ -149,15 +153,16 @@ static int read_maps(struct datapath *dp)
 	struct xl_endpoint *endpoints = calloc(dp->max_endpoints, sizeof(*endpoints));
 	int rc = -1;
 
-	if (endpoints && !read_array(dp->skel->maps.xdplink_endpoints_v1, dp->max_endpoints,
-				     endpoints) &&
-	    !read_array(dp->skel->maps.xdplink_backends_v1, dp->max_backends, dp->backends)) {
+	if (endpoints &&
+	    !read_array(dp->skel->maps.xdplink_endpoints_v1, dp->max_endpoints, endpoints) &&
+	    !read_array(dp->skel->maps.xdplink_backends_v1, dp->max_backends, dp->backends) &&
+	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members)) {
 		for (uint32_t slot = 0; slot < dp->max_endpoints; slot++)
 			dp->endpoint_state[slot] = endpoints[slot].state;
 		for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
 			uint32_t inner_id;
 
-			if (!bpf_map__lookup_elem(dp->skel->maps.xdplink_maglev_v1, &slot,
+			if (!bpf_map__lookup_elem(dp->skel->maps.xdplink_maglev_v2, &slot,
 						  sizeof(slot), &inner_id, sizeof(inner_id), 0))
 				dp->table_digest[slot] = 1;
 		}
@@ -174,10 +179,11 @@ static int allocate_caches(struct datapath *dp)
 	dp->endpoint_id = calloc(dp->max_endpoints, sizeof(*dp->endpoint_id));
 	dp->closed_endpoints = calloc(dp->max_endpoints, sizeof(*dp->closed_endpoints));
 	dp->backends = calloc(dp->max_backends, sizeof(*dp->backends));
-	return dp->table_digest && dp->endpoint_state && dp->endpoint_id &&
-			       dp->closed_endpoints && dp->backends
-		       ? 0
-		       : -1;
+	dp->members = calloc(dp->max_members, sizeof(*dp->members));
+	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->closed_endpoints &&
+		       dp->backends && dp->members
+		   ? 0
+		   : -1;
 }
 
 struct datapath *datapath_open(const struct datapath_options *opts, char *err, size_t err_size)
@@ -191,6 +197,7 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 	dp->config = opts->config;
 	dp->max_endpoints = opts->max_endpoints;
 	dp->max_backends = opts->max_backends;
+	dp->max_members = opts->max_members;
 	dp->max_pools = opts->max_pools;
 	dp->max_tables = opts->max_tables;
 	if (allocate_caches(dp)) {
@@ -215,14 +222,16 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 	}
 	dp->conns = map_memory(dp->skel->maps.xdplink_conns_v1);
 	dp->conns_size = mmap_size(dp->skel->maps.xdplink_conns_v1);
+	dp->member_conns = map_memory(dp->skel->maps.xdplink_member_conns_v1);
+	dp->member_conns_size = mmap_size(dp->skel->maps.xdplink_member_conns_v1);
 	dp->pools = map_memory(dp->skel->maps.xdplink_pools_v1);
 	dp->pools_size = mmap_size(dp->skel->maps.xdplink_pools_v1);
-	if (!dp->conns || !dp->pools) {
+	if (!dp->conns || !dp->member_conns || !dp->pools) {
 		fail(err, err_size, "cannot map the shared counters: %s", strerror(errno));
 		goto failed;
 	}
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero),
-				 &dp->config, sizeof(dp->config), BPF_ANY) ||
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &dp->config,
+				 sizeof(dp->config), BPF_ANY) ||
 	    read_maps(dp)) {
 		fail(err, err_size, "cannot set up the maps: %s", strerror(errno));
 		goto failed;
@@ -239,6 +248,8 @@ void datapath_close(struct datapath *dp)
 		return;
 	if (dp->conns)
 		munmap(dp->conns, dp->conns_size);
+	if (dp->member_conns)
+		munmap(dp->member_conns, dp->member_conns_size);
 	if (dp->pools)
 		munmap(dp->pools, dp->pools_size);
 	xdplink__destroy(dp->skel);
@@ -247,6 +258,7 @@ void datapath_close(struct datapath *dp)
 	free(dp->endpoint_id);
 	free(dp->closed_endpoints);
 	free(dp->backends);
+	free(dp->members);
 	free(dp->ifaces);
 	free(dp);
 }
@@ -323,8 +335,7 @@ static int attach(struct datapath *dp, const struct dp_iface *want, char *err, s
 		enable_forwarding(want->name);
 	/* A program of the other mode would make the attach fail: take it off first. */
 	bpf_xdp_detach(ifindex, mode_flags(!want->generic), NULL);
-	if (bpf_xdp_attach(ifindex, role_program(dp, want->role), mode_flags(want->generic),
-			   NULL))
+	if (bpf_xdp_attach(ifindex, role_program(dp, want->role), mode_flags(want->generic), NULL))
 		return fail(err, size, "cannot attach XDP (%s mode) to %s: %s",
 			    want->generic ? "generic" : "native", want->name, strerror(errno));
 	return ifindex;
@@ -344,7 +355,8 @@ static bool wanted(const struct dataplane *want, const struct attached_iface *if
 {
 	for (size_t i = 0; i < want->iface_count; i++)
 		if (!strcmp(want->ifaces[i].name, iface->name) &&
-		    want->ifaces[i].role == iface->role && want->ifaces[i].generic == iface->generic)
+		    want->ifaces[i].role == iface->role &&
+		    want->ifaces[i].generic == iface->generic)
 			return true;
 	return false;
 }
@@ -380,7 +392,7 @@ static int apply_ifaces(struct datapath *dp, const struct dataplane *want, const
 				continue;
 			}
 			log_info("attached to %s as %s (%s)", w->name,
-				 w->role == XL_ROLE_CONSUMER	? "consumer"
+				 w->role == XL_ROLE_CONSUMER   ? "consumer"
 				 : w->role == XL_ROLE_PROVIDER ? "provider"
 							       : "both",
 				 w->generic ? "generic" : "native");
@@ -449,9 +461,9 @@ static int sum_traffic(struct bpf_map *map, uint32_t slot, struct xl_traffic *su
 	return rc;
 }
 
-int datapath_backend_traffic(struct datapath *dp, uint32_t backend, struct xl_traffic *sum)
+int datapath_member_traffic(struct datapath *dp, uint32_t member, struct xl_traffic *sum)
 {
-	return sum_traffic(dp->skel->maps.xdplink_backend_stats_v1, backend, sum);
+	return sum_traffic(dp->skel->maps.xdplink_member_stats_v1, member, sum);
 }
 
 int datapath_endpoint_traffic(struct datapath *dp, uint32_t endpoint, struct xl_traffic *sum)
@@ -478,11 +490,19 @@ int datapath_reasons(struct datapath *dp, uint64_t counts[XL_REASON_COUNT])
 	return 0;
 }
 
+static uint32_t active_flows(const struct xl_conns *conns, uint32_t slots, uint32_t slot)
+{
+	return slot < slots ? __atomic_load_n(&conns[slot].active, __ATOMIC_RELAXED) : 0;
+}
+
 uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend)
 {
-	return backend < dp->max_backends ? __atomic_load_n(&dp->conns[backend].active,
-							    __ATOMIC_RELAXED)
-					  : 0;
+	return active_flows(dp->conns, dp->max_backends, backend);
+}
+
+uint32_t datapath_member_active_flows(const struct datapath *dp, uint32_t member)
+{
+	return active_flows(dp->member_conns, dp->max_members, member);
 }
 
 bool datapath_pool_empty(const struct datapath *dp, uint32_t pool)
@@ -503,8 +523,6 @@ static int write_backend(struct datapath *dp, uint32_t slot, const struct xl_bac
 
 	if (now->addr == next->addr && now->port == next->port && now->flags == next->flags)
 		return 0;
-	if (now->addr != next->addr || now->port != next->port) /* a new target here */
-		zero_percpu(dp->skel->maps.xdplink_backend_stats_v1, slot);
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_backends_v1, &slot, sizeof(slot), next,
 				 sizeof(*next), BPF_ANY))
 		return -1;
@@ -532,6 +550,50 @@ static int apply_backends(struct datapath *dp, const struct dataplane *want)
 	for (uint32_t slot = 1; slot < dp->max_backends && !rc; slot++)
 		if (!kept[slot] && dp->backends[slot].addr)
 			rc = write_backend(dp, slot, &none);
+	free(kept);
+	return rc;
+}
+
+/* A member slot is written 0 by the sync of the change that releases it, so a
+ * registration that takes it later always changes it: then it starts with fresh
+ * counters. A restarted agent reads the map and keeps them. */
+static int write_member(struct datapath *dp, uint32_t slot, const struct xl_member *next)
+{
+	struct xl_member *now = &dp->members[slot];
+
+	if (now->backend == next->backend)
+		return 0;
+	if (next->backend != XL_NO_BACKEND) {
+		zero_percpu(dp->skel->maps.xdplink_member_stats_v1, slot);
+		__atomic_store_n(&dp->member_conns[slot].active, 0, __ATOMIC_RELAXED);
+	}
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_members_v1, &slot, sizeof(slot), next,
+				 sizeof(*next), BPF_ANY))
+		return -1;
+	*now = *next;
+	return 0;
+}
+
+static int apply_members(struct datapath *dp, const struct dataplane *want)
+{
+	bool *kept = calloc(dp->max_members, sizeof(*kept));
+	const struct xl_member none = { 0 };
+	int rc = 0;
+
+	if (!kept)
+		return -1;
+	for (size_t i = 0; i < want->member_count && !rc; i++) {
+		const struct dp_member *r = &want->members[i];
+		struct xl_member next = { .backend = r->backend };
+
+		if (r->slot >= dp->max_members)
+			continue;
+		kept[r->slot] = true;
+		rc = write_member(dp, r->slot, &next);
+	}
+	for (uint32_t slot = 1; slot < dp->max_members && !rc; slot++)
+		if (!kept[slot] && dp->members[slot].backend)
+			rc = write_member(dp, slot, &none);
 	free(kept);
 	return rc;
 }
@@ -584,7 +646,7 @@ static void prune(struct bpf_map *map, bool (*kept)(const void *key, const void 
 		  const struct key_set *set)
 {
 	size_t size = bpf_map__key_size(map);
-	uint8_t last[64], candidate[64];
+	uint8_t last[64] = { 0 }, candidate[64];
 	bool have_last = false;
 
 	while (!bpf_map__get_next_key(map, have_last ? last : NULL, candidate, size)) {
@@ -637,7 +699,7 @@ static uint64_t table_digest(const struct datapath *dp, const struct dp_table *t
 		     ((uint64_t)dp->config.hash_seed << 32);
 
 	for (size_t i = 0; i < t->count; i++) {
-		h = (h ^ t->members[i].backend) * 1099511628211ULL;
+		h = (h ^ t->members[i].member) * 1099511628211ULL;
 		h = (h ^ t->members[i].addr) * 1099511628211ULL;
 		h = (h ^ t->members[i].port) * 1099511628211ULL;
 	}
@@ -657,7 +719,7 @@ static int install_table(struct datapath *dp, const struct dp_table *t)
 	if (!members || !keys || !slots)
 		goto out;
 	for (size_t i = 0; i < t->count; i++)
-		members[i] = (struct maglev_backend){ .slot = t->members[i].backend,
+		members[i] = (struct maglev_backend){ .slot = t->members[i].member,
 						      .addr = t->members[i].addr,
 						      .port = t->members[i].port };
 	if (maglev_build(members, t->count, size, dp->config.hash_seed, slots))
@@ -668,7 +730,7 @@ static int install_table(struct datapath *dp, const struct dp_table *t)
 			       sizeof(uint32_t), size, &create);
 	if (inner < 0 || bpf_map_update_batch(inner, keys, slots, &count, NULL))
 		goto out;
-	rc = bpf_map__update_elem(dp->skel->maps.xdplink_maglev_v1, &t->slot, sizeof(t->slot),
+	rc = bpf_map__update_elem(dp->skel->maps.xdplink_maglev_v2, &t->slot, sizeof(t->slot),
 				  &inner, sizeof(inner), BPF_ANY);
 out:
 	if (inner >= 0)
@@ -703,7 +765,7 @@ static int apply_tables(struct datapath *dp, const struct dataplane *want)
 	for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
 		if (kept[slot] || !dp->table_digest[slot])
 			continue;
-		bpf_map__delete_elem(dp->skel->maps.xdplink_maglev_v1, &slot, sizeof(slot), 0);
+		bpf_map__delete_elem(dp->skel->maps.xdplink_maglev_v2, &slot, sizeof(slot), 0);
 		dp->table_digest[slot] = 0;
 	}
 	free(kept);
@@ -802,12 +864,13 @@ static int write_frontend(struct datapath *dp, const struct frontend_entry *e)
 {
 	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v1;
 	struct xl_frontend now;
-	char addr[INET_ADDRSTRLEN];
 
 	if (!bpf_map__lookup_elem(map, &e->key, sizeof(e->key), &now, sizeof(now), 0) &&
 	    !memcmp(&now, &e->value, sizeof(now)))
 		return 0;
 	if (e->value.endpoint && !e->value.ifindex && !e->key.port) {
+		char addr[INET_ADDRSTRLEN];
+
 		inet_ntop(AF_INET, &e->key.addr, addr, sizeof(addr));
 		log_warn("ENI %s is in the subnet of no attached consumer interface: it gets no "
 			 "traffic until one is attached",
@@ -842,7 +905,8 @@ static size_t frontend_entries(const struct datapath *dp, const struct dataplane
 		for (size_t j = want->frontend_count; j < n && !seen; j++)
 			seen = out[j].key.addr == want->pools[i].snat_addr;
 		if (!seen)
-			out[n++] = (struct frontend_entry){ .key = { .addr = want->pools[i].snat_addr } };
+			out[n++] =
+			    (struct frontend_entry){ .key = { .addr = want->pools[i].snat_addr } };
 	}
 	return n;
 }
@@ -877,9 +941,10 @@ int datapath_apply(struct datapath *dp, const struct dataplane *want, const char
 	dp->closed_count = 0;
 	if (apply_ifaces(dp, want, strict_iface, err, err_size))
 		return -1;
-	/* Targets and tables first, so that a listener never points at a table that is
-	 * not there yet; frontends last. */
-	if (apply_backends(dp, want) || apply_pools(dp, want) || apply_tables(dp, want))
+	/* Each before what points at it: members before the tables that hold them, tables
+	 * before the listeners (frontends, last) that use them. */
+	if (apply_backends(dp, want) || apply_members(dp, want) || apply_pools(dp, want) ||
+	    apply_tables(dp, want))
 		return fail(err, err_size, "cannot program the data path: %s", strerror(errno));
 	apply_endpoints(dp, want);
 	if (apply_frontends(dp, want))

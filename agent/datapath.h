@@ -17,6 +17,7 @@ struct datapath_options {
 	uint32_t max_flows;
 	uint32_t max_endpoints;
 	uint32_t max_backends;
+	uint32_t max_members;
 	uint32_t max_pools;
 	uint32_t max_tables;
 	struct xl_config config;
@@ -33,18 +34,21 @@ struct datapath {
 	struct xdplink *skel;
 	char pin_dir[256];
 	struct xl_config config;
-	uint32_t max_endpoints, max_backends, max_pools, max_tables;
+	uint32_t max_endpoints, max_backends, max_members, max_pools, max_tables;
 	/* Shared with the program through mmap: the agent decrements counts and
 	 * releases ports in place, atomically. */
-	struct xl_conns *conns;
+	struct xl_conns *conns; /* per backend */
 	size_t conns_size;
+	struct xl_conns *member_conns; /* per member */
+	size_t member_conns_size;
 	struct xl_port_pool *pools;
 	size_t pools_size;
 	/* What the maps hold, so that a sync writes only changes and reads nothing. */
-	uint64_t *table_digest;	    /* per table slot; 0: empty; 1: there, contents unknown */
-	uint32_t *endpoint_state;   /* per endpoint slot */
+	uint64_t *table_digest;	     /* per table slot; 0: empty; 1: there, contents unknown */
+	uint32_t *endpoint_state;    /* per endpoint slot */
 	struct xl_backend *backends; /* per backend slot: address, port, flags */
-	char (*endpoint_id)[32];  /* per endpoint slot: a new id there gets fresh counters */
+	struct xl_member *members;   /* per member slot: its backend */
+	char (*endpoint_id)[32];     /* per endpoint slot: a new id there gets fresh counters */
 	struct attached_iface *ifaces;
 	size_t iface_count;
 	/* Set by datapath_apply: endpoints that stopped carrying traffic, whose flows
@@ -69,12 +73,15 @@ int datapath_apply(struct datapath *dp, const struct dataplane *want, const char
 /* Detaches the program from every interface it is attached to. */
 void datapath_detach_all(struct datapath *dp);
 
+/* Active flows of a backend: the count its connection limit applies to. */
 uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend);
+/* Active flows of a member: its backend's flows that count to its target group. */
+uint32_t datapath_member_active_flows(const struct datapath *dp, uint32_t member);
 bool datapath_pool_empty(const struct datapath *dp, uint32_t pool);
 const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name);
 
 /* Counters summed over CPUs. */
-int datapath_backend_traffic(struct datapath *dp, uint32_t backend, struct xl_traffic *sum);
+int datapath_member_traffic(struct datapath *dp, uint32_t member, struct xl_traffic *sum);
 int datapath_endpoint_traffic(struct datapath *dp, uint32_t endpoint, struct xl_traffic *sum);
 int datapath_reasons(struct datapath *dp, uint64_t counts[XL_REASON_COUNT]);
 

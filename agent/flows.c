@@ -77,8 +77,8 @@ size_t flows_held_ports(const struct flows *flows)
 static void release_port(struct flows *flows, uint32_t pool, uint32_t index)
 {
 	if (pool < flows->dp->max_pools && index < XL_PORTS_PER_POOL)
-		__atomic_fetch_and(&flows->dp->pools[pool].used[index / 64], ~(1ULL << (index % 64)),
-				   __ATOMIC_RELEASE);
+		__atomic_fetch_and(&flows->dp->pools[pool].used[index / 64],
+				   ~(1ULL << (index % 64)), __ATOMIC_RELEASE);
 }
 
 static int hold_port(struct flows *flows, struct held_port port)
@@ -120,11 +120,12 @@ static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
 		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_backends_v1, &key.backend,
 					 sizeof(key.backend), &be, sizeof(be), 0))
 			continue;
-		rkey = (struct xl_rnat_key){ .target_addr = be.addr,
-					     .snat_addr = key.snat_addr,
-					     .target_port = be.port,
-					     .snat_port = htons(flows->dp->config.port_min + index) };
-		return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v1, &rkey,
+		rkey =
+		    (struct xl_rnat_key){ .target_addr = be.addr,
+					  .snat_addr = key.snat_addr,
+					  .target_port = be.port,
+					  .snat_port = htons(flows->dp->config.port_min + index) };
+		return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v2, &rkey,
 					     sizeof(rkey), &rnat, sizeof(rnat), 0);
 	}
 	return false;
@@ -151,7 +152,12 @@ static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 
 /* ---- Flows ----------------------------------------------------------------------- */
 
-enum verdict { KEEP, CLOSED_BY_FIN, CLOSED_BY_RST, MAYBE_IDLE };
+enum verdict {
+	KEEP,
+	CLOSED_BY_FIN,
+	CLOSED_BY_RST,
+	MAYBE_IDLE
+};
 
 static enum verdict judge(const struct flows *flows, const struct xl_flow *flow, uint64_t now)
 {
@@ -159,8 +165,10 @@ static enum verdict judge(const struct flows *flows, const struct xl_flow *flow,
 	bool reset = flow->flags & (XL_FLOW_RST_CLIENT | XL_FLOW_RST_TARGET);
 	bool finished = (flow->flags & XL_FLOW_FIN_CLIENT) && (flow->flags & XL_FLOW_FIN_TARGET);
 
+	/* Both FINs make an orderly close, even if a RST follows: a target that closed
+	 * answers a duplicate final ACK with one. */
 	if ((reset || finished) && quiet >= flows->opts.close_grace_ns)
-		return reset ? CLOSED_BY_RST : CLOSED_BY_FIN;
+		return finished ? CLOSED_BY_FIN : CLOSED_BY_RST;
 	if (quiet >= flows->opts.idle_timeout_ns)
 		return MAYBE_IDLE;
 	return KEEP;
@@ -180,21 +188,27 @@ static bool target_idle(struct flows *flows, const struct xl_flow *flow, uint64_
 	struct xl_rnat_key key = rnat_key_of(flow);
 	struct xl_rnat rnat;
 
-	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v1, &key, sizeof(key), &rnat,
+	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v2, &key, sizeof(key), &rnat,
 				 sizeof(rnat), 0))
 		return true;
-	return now <= rnat.last_seen ? false
-				     : now - rnat.last_seen >= flows->opts.idle_timeout_ns;
+	return now <= rnat.last_seen ? false : now - rnat.last_seen >= flows->opts.idle_timeout_ns;
 }
 
-/* Removes the flow and gives back its count and port. `seen` is the entry as the
+/* Subtracts a released flow from the count of its slot (a backend's or a member's). */
+static void give_back(struct xl_conns *conns, uint32_t slots, uint32_t slot)
+{
+	if (slot < slots)
+		__atomic_fetch_sub(&conns[slot].active, 1, __ATOMIC_RELEASE);
+}
+
+/* Removes the flow and gives back its counts and port. `seen` is the entry as the
  * pass read it: a flow that changed since (a SYN reopened it) is left alone. The
  * program may still be writing to the element of a flow deleted under it, but
  * only for a packet that raced its collection after a quiet grace period. */
 static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
 			 const struct xl_flow *seen, bool hold, uint64_t now)
 {
-	struct bpf_map *map = flows->dp->skel->maps.xdplink_flows_v1;
+	struct bpf_map *map = flows->dp->skel->maps.xdplink_flows_v2;
 	struct xl_rnat_key rkey;
 	struct xl_flow flow;
 	uint32_t index;
@@ -205,13 +219,14 @@ static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
 	if (bpf_map__delete_elem(map, key, sizeof(*key), 0))
 		return false;
 	rkey = rnat_key_of(&flow);
-	bpf_map__delete_elem(flows->dp->skel->maps.xdplink_rnat_v1, &rkey, sizeof(rkey), 0);
-	if (flow.backend < flows->dp->max_backends)
-		__atomic_fetch_sub(&flows->dp->conns[flow.backend].active, 1, __ATOMIC_RELEASE);
+	bpf_map__delete_elem(flows->dp->skel->maps.xdplink_rnat_v2, &rkey, sizeof(rkey), 0);
+	give_back(flows->dp->conns, flows->dp->max_backends, flow.backend);
+	give_back(flows->dp->member_conns, flows->dp->max_members, flow.member);
 	index = ntohs(flow.snat_port) - flows->dp->config.port_min;
-	if (!hold || hold_port(flows, (struct held_port){ .pool = flow.pool,
-							  .index = index,
-							  .due = now + flows->opts.port_reuse_delay_ns }))
+	if (!hold ||
+	    hold_port(flows, (struct held_port){ .pool = flow.pool,
+						 .index = index,
+						 .due = now + flows->opts.port_reuse_delay_ns }))
 		release_port(flows, flow.pool, index);
 	return true;
 }
@@ -222,14 +237,14 @@ static int for_each_flow(struct flows *flows,
 				       const struct xl_flow *, void *),
 			 void *ctx)
 {
-	int fd = bpf_map__fd(flows->dp->skel->maps.xdplink_flows_v1);
+	int fd = bpf_map__fd(flows->dp->skel->maps.xdplink_flows_v2);
 	__u32 batch, *in = NULL;
 	bool last = false;
 
 	while (!last) {
 		__u32 count = BATCH;
-		int rc = bpf_map_lookup_batch(fd, in, &batch, flows->keys, flows->values, &count,
-					      NULL);
+		int rc =
+		    bpf_map_lookup_batch(fd, in, &batch, flows->keys, flows->values, &count, NULL);
 
 		if (rc && errno != ENOENT)
 			return -1;

@@ -216,8 +216,7 @@ static void start_check(struct health *health, struct record *r, uint64_t now_ms
 	check->http = t->http;
 	check->deadline_ms = now_ms + (uint64_t)t->timeout_s * 1000;
 	check->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (check->fd < 0 ||
-	    bind(check->fd, (struct sockaddr *)&source, sizeof(source)) ||
+	if (check->fd < 0 || bind(check->fd, (struct sockaddr *)&source, sizeof(source)) ||
 	    (connect(check->fd, (struct sockaddr *)&dest, sizeof(dest)) && errno != EINPROGRESS) ||
 	    loop_watch(health->loop, check->fd, EPOLLOUT, on_check_ready, check)) {
 		if (check->fd >= 0)

@@ -48,10 +48,11 @@ int kernel_support_check(char *why, size_t size)
 		}
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
 		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, helpers[i].helper, NULL) != 1) {
-			snprintf(why, size,
-				 "this kernel cannot run xdplink: XDP programs lack %s (Linux %s+), "
-				 "needed %s",
-				 helpers[i].name, helpers[i].since, helpers[i].why);
+			snprintf(
+			    why, size,
+			    "this kernel cannot run xdplink: XDP programs lack %s (Linux %s+), "
+			    "needed %s",
+			    helpers[i].name, helpers[i].since, helpers[i].why);
 			return -1;
 		}
 	return 0;

@@ -12,7 +12,7 @@
 #define MAGLEV_MAX_SIZE (1u << 24)
 
 struct maglev_backend {
-	uint32_t slot; /* value written into the table: the backend's slot (never 0) */
+	uint32_t slot; /* value written into the table (xdplink: a member slot; never 0) */
 	uint32_t addr; /* target IPv4, network byte order: identity for the permutation */
 	uint16_t port; /* target port, network byte order */
 };

@@ -80,7 +80,8 @@ static void render_targets(FILE *out, json_object *targets)
 			json_object *row = json_object_array_get_idx(targets, i);
 			char target[64];
 
-			snprintf(target, sizeof(target), "%s:%s", field(row, "Id"), field(row, "Port"));
+			snprintf(target, sizeof(target), "%s:%s", field(row, "Id"),
+				 field(row, "Port"));
 			fprintf(out, "xdplink_%s{", target_metrics[m].name);
 			label(out, "target_group", field(row, "TargetGroupName"), "");
 			label(out, "target", target, ",");
@@ -112,8 +113,10 @@ static void render_host_counts(FILE *out, json_object *targets)
 			for (size_t j = 0; j < n; j++) {
 				json_object *other = json_object_array_get_idx(targets, j);
 
-				if (strcmp(field(row, "TargetGroupName"), field(other, "TargetGroupName")) ||
-				    strcmp(field(row, "AvailabilityZone"), field(other, "AvailabilityZone")))
+				if (strcmp(field(row, "TargetGroupName"),
+					   field(other, "TargetGroupName")) ||
+				    strcmp(field(row, "AvailabilityZone"),
+					   field(other, "AvailabilityZone")))
 					continue;
 				first &= j >= i;
 				count += !strcmp(field(other, "State"), state);
@@ -177,11 +180,11 @@ char *metrics_render(json_object *stats)
 	return text;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *connection, unsigned int status,
-			     char *body, const char *type)
+static enum MHD_Result reply(struct MHD_Connection *connection, unsigned int status, char *body,
+			     const char *type)
 {
 	struct MHD_Response *response =
-		MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	    MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result rc;
 
 	MHD_add_response_header(response, "Content-Type", type);
@@ -206,8 +209,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 		return reply(connection, MHD_HTTP_METHOD_NOT_ALLOWED, strdup("only GET\n"),
 			     "text/plain");
 	if (strcmp(url, "/metrics"))
-		return reply(connection, MHD_HTTP_NOT_FOUND, strdup("the metrics are at /metrics\n"),
-			     "text/plain");
+		return reply(connection, MHD_HTTP_NOT_FOUND,
+			     strdup("the metrics are at /metrics\n"), "text/plain");
 	stats = metrics->source(metrics->ctx);
 	text = stats ? metrics_render(stats) : NULL;
 	json_object_put(stats);
@@ -253,20 +256,19 @@ struct metrics *metrics_start(struct loop *loop, const char *listen, metrics_sou
 	const union MHD_DaemonInfo *info;
 
 	if (!metrics || parse_listen(listen, &addr)) {
-		snprintf(err, err_size, "--metrics takes ADDR:PORT, e.g. 127.0.0.1:9100, not \"%s\"",
-			 listen);
+		snprintf(err, err_size,
+			 "--metrics takes ADDR:PORT, e.g. 127.0.0.1:9100, not \"%s\"", listen);
 		free(metrics);
 		return NULL;
 	}
 	metrics->loop = loop;
 	metrics->source = source;
 	metrics->ctx = ctx;
-	metrics->http = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, metrics,
-					 MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_LIMIT,
-					 (unsigned int)64, MHD_OPTION_CONNECTION_TIMEOUT,
-					 (unsigned int)10, MHD_OPTION_END);
-	info = metrics->http ? MHD_get_daemon_info(metrics->http, MHD_DAEMON_INFO_EPOLL_FD)
-			     : NULL;
+	metrics->http =
+	    MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, metrics, MHD_OPTION_SOCK_ADDR,
+			     &addr, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
+	info = metrics->http ? MHD_get_daemon_info(metrics->http, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	metrics->epoll_fd = info ? info->epoll_fd : -1;
 	if (!info || loop_watch(loop, metrics->epoll_fd, EPOLLIN, on_ready, metrics) ||
 	    loop_every(loop, 1000, on_tick, metrics)) {

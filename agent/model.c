@@ -196,6 +196,8 @@ static const struct {
 			    "interface endpoints" },
 	[SLOT_BACKEND] = { "backend", "max_backends", "TooManyTargets",
 			   "unique target addresses and ports" },
+	[SLOT_MEMBER] = { "member", "max_members", "TooManyTargets",
+			  "target registrations (target groups times their targets)" },
 	[SLOT_POOL] = { "pool", "max_pools", "TooManyTargets",
 			"SNAT port pools (load balancer node IPs times targets)" },
 	[SLOT_TABLE] = { "maglev_table", "max_tables", "TooManyTargetGroups",
@@ -209,6 +211,8 @@ static uint32_t slot_limit(const struct model *m, enum slot_kind kind)
 		return m->max_endpoints;
 	case SLOT_BACKEND:
 		return m->max_backends;
+	case SLOT_MEMBER:
+		return m->max_members;
 	case SLOT_POOL:
 		return m->max_pools;
 	case SLOT_TABLE:
@@ -478,12 +482,11 @@ static int check_options(const struct model_options *opts, struct api_error *err
 		return fail(err, "InvalidParameterValue",
 			    "region '%s' is not an AWS region name such as us-east-1",
 			    opts->region ? opts->region : "");
-	if (opts->max_endpoints < 2 || opts->max_backends < 2 || opts->max_pools < 2 ||
-	    opts->max_tables < 2)
-		return fail(
-		    err, "InvalidParameterValue",
-		    "max_endpoints, max_backends, max_pools and max_tables must be at least "
-		    "2 (slot 0 is never used)");
+	if (opts->max_endpoints < 2 || opts->max_backends < 2 || opts->max_members < 2 ||
+	    opts->max_pools < 2 || opts->max_tables < 2)
+		return fail(err, "InvalidParameterValue",
+			    "max_endpoints, max_backends, max_members, max_pools and max_tables "
+			    "must be at least 2 (slot 0 is never used)");
 	return 0;
 }
 
@@ -501,6 +504,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 	snprintf(m->region, sizeof(m->region), "%s", opts->region);
 	m->max_endpoints = opts->max_endpoints;
 	m->max_backends = opts->max_backends;
+	m->max_members = opts->max_members;
 	m->max_pools = opts->max_pools;
 	m->max_tables = opts->max_tables;
 	m->store = store_open(opts->path, err);
@@ -661,12 +665,13 @@ static void fill_endpoint(sqlite3_stmt *row, void *element)
 struct registration {
 	int64_t group;
 	uint32_t backend;
+	uint32_t member;
 	uint32_t addr;
 	uint16_t port;
 	char zone[ZONE_MAX];
 	char state[16];
 	bool unhealthy_termination;
-	bool member; /* of some Maglev table */
+	bool in_table; /* of some Maglev table */
 };
 
 static void fill_registration(sqlite3_stmt *row, void *element)
@@ -675,11 +680,12 @@ static void fill_registration(sqlite3_stmt *row, void *element)
 
 	r->group = sqlite3_column_int64(row, 0);
 	r->backend = column_u32(row, 1);
-	snprintf(r->zone, sizeof(r->zone), "%s", store_column_text(row, 2));
-	snprintf(r->state, sizeof(r->state), "%s", store_column_text(row, 3));
-	r->addr = column_addr(row, 4);
-	r->port = column_port(row, 5);
-	r->unhealthy_termination = sqlite3_column_int(row, 6);
+	r->member = column_u32(row, 2);
+	snprintf(r->zone, sizeof(r->zone), "%s", store_column_text(row, 3));
+	snprintf(r->state, sizeof(r->state), "%s", store_column_text(row, 4));
+	r->addr = column_addr(row, 5);
+	r->port = column_port(row, 6);
+	r->unhealthy_termination = sqlite3_column_int(row, 7);
 }
 
 /* May take new flows: registered, in use, not draining. */
@@ -722,10 +728,12 @@ static int fill_members(struct dp_table *table, const struct table_row *row,
 		if (!candidate(&regs[i], row->group, row->scope) ||
 		    (healthy && strcmp(regs[i].state, "healthy") != 0))
 			continue;
-		regs[i].member = true;
-		table->members[table->count++] = (struct dp_table_member){
-			.backend = regs[i].backend, .addr = regs[i].addr, .port = regs[i].port
-		};
+		regs[i].in_table = true;
+		table->members[table->count++] =
+		    (struct dp_table_member){ .member = regs[i].member,
+					      .backend = regs[i].backend,
+					      .addr = regs[i].addr,
+					      .port = regs[i].port };
 	}
 	return 0;
 }
@@ -768,7 +776,7 @@ static uint8_t backend_flags(uint32_t slot, bool drained_reset, const struct reg
 		if (regs[i].backend != slot)
 			continue;
 		cut = strcmp(regs[i].state, "unhealthy") == 0 && regs[i].unhealthy_termination &&
-		      !regs[i].member;
+		      !regs[i].in_table;
 		reset |= cut;
 		keep |= !cut;
 	}
@@ -790,7 +798,8 @@ static int load_tables_and_backends(struct model *m, struct dataplane *dp, struc
 	size_t reg_count = 0;
 	struct registration *regs = load_rows(
 	    m,
-	    "SELECT s.tg, s.backend, s.zone, s.state, s.address, s.port, g.unhealthy_termination"
+	    "SELECT s.tg, s.backend, s.member, s.zone, s.state, s.address, s.port,"
+	    " g.unhealthy_termination"
 	    " FROM target_state s JOIN target_group g ON g.id = s.tg ORDER BY s.backend, s.tg",
 	    sizeof(*regs), fill_registration, &reg_count, err);
 	int rc = -1;
@@ -808,6 +817,14 @@ static int load_tables_and_backends(struct model *m, struct dataplane *dp, struc
 		    backend_flags(dp->backends[i].slot, dp->backends[i].flags, regs, reg_count);
 	free(regs);
 	return rc;
+}
+
+static void fill_member(sqlite3_stmt *row, void *element)
+{
+	*(struct dp_member *)element = (struct dp_member){
+		.slot = column_u32(row, 0),
+		.backend = column_u32(row, 1),
+	};
 }
 
 static void fill_pool(sqlite3_stmt *row, void *element)
@@ -843,6 +860,10 @@ static int load_dataplane(struct model *m, struct dataplane *dp, struct api_erro
 				  &dp->frontend_count, err);
 	if (!dp->frontends || load_tables_and_backends(m, dp, err) < 0)
 		return -1;
+	dp->members = load_rows(m, "SELECT slot, backend FROM member ORDER BY slot",
+				sizeof(*dp->members), fill_member, &dp->member_count, err);
+	if (!dp->members)
+		return -1;
 	dp->pools = load_rows(m, "SELECT slot, snat_address, backend FROM pool ORDER BY slot",
 			      sizeof(*dp->pools), fill_pool, &dp->pool_count, err);
 	if (!dp->pools)
@@ -871,6 +892,7 @@ void dataplane_free(struct dataplane *dp)
 	free(dp->frontends);
 	free(dp->endpoints);
 	free(dp->backends);
+	free(dp->members);
 	free(dp->pools);
 	free(dp->tables);
 	free(dp->ifaces);
@@ -879,46 +901,64 @@ void dataplane_free(struct dataplane *dp)
 
 /* ---- Releasing slots -------------------------------------------------------------------- */
 
-static void fill_slot(sqlite3_stmt *row, void *element)
+/* A slot no longer referenced, and the slot whose idleness frees it: its own, or for a
+ * member its backend's. */
+struct unused_slot {
+	uint32_t slot;
+	uint32_t asked;
+};
+
+static void fill_unused_slot(sqlite3_stmt *row, void *element)
 {
-	*(uint32_t *)element = column_u32(row, 0);
+	*(struct unused_slot *)element =
+	    (struct unused_slot){ .slot = column_u32(row, 0), .asked = column_u32(row, 1) };
 }
 
-/* Deletes each unreferenced slot of `unused_sql` that `idle` says the data path is
- * done with. */
+/* Deletes each slot of `unused_sql` (slot, asked) whose `asked` slot `idle` says the
+ * data path is done with. */
 static int release_slots(struct model *m, const char *unused_sql, const char *delete_sql,
 			 bool (*idle)(void *ctx, uint32_t slot), void *ctx, struct api_error *err)
 {
 	size_t count = 0;
-	uint32_t *slots = load_rows(m, unused_sql, sizeof(*slots), fill_slot, &count, err);
+	struct unused_slot *unused =
+	    load_rows(m, unused_sql, sizeof(*unused), fill_unused_slot, &count, err);
 	int rc = 0;
 
-	if (!slots)
+	if (!unused)
 		return -1;
 	for (size_t i = 0; idle && rc == 0 && i < count; i++) {
-		if (idle(ctx, slots[i]))
-			rc = store_exec(m->store, delete_sql, SQL_ARGS(SQL_INT(slots[i])), err);
+		if (idle(ctx, unused[i].asked))
+			rc = store_exec(m->store, delete_sql, SQL_ARGS(SQL_INT(unused[i].slot)),
+					err);
 	}
-	free(slots);
+	free(unused);
 	return rc;
 }
 
-/* Pools first: a backend is unreferenced only once its pools are gone. */
+/* Pools and members first: a backend is unreferenced only once they are gone. A
+ * member outlives its registration until its backend is idle: until then flows of the
+ * registration may count to it. */
 int model_release_unused(struct model *m, const struct model_release *release,
 			 struct api_error *err)
 {
 	if (store_savepoint(m->store, err) < 0)
 		return -1;
-	if (release_slots(m,
-			  "SELECT slot FROM pool p WHERE NOT EXISTS (SELECT 1 FROM needed_pool n"
-			  " WHERE n.snat_address = p.snat_address AND n.backend = p.backend)"
-			  " ORDER BY slot",
-			  "DELETE FROM pool WHERE slot = ?", release->pool_empty, release->ctx,
-			  err) == 0 &&
+	if (release_slots(
+		m,
+		"SELECT slot, slot FROM pool p WHERE NOT EXISTS (SELECT 1 FROM needed_pool n"
+		" WHERE n.snat_address = p.snat_address AND n.backend = p.backend)"
+		" ORDER BY slot",
+		"DELETE FROM pool WHERE slot = ?", release->pool_empty, release->ctx, err) == 0 &&
 	    release_slots(
 		m,
-		"SELECT slot FROM backend b"
-		" WHERE NOT EXISTS (SELECT 1 FROM target WHERE backend = b.slot)"
+		"SELECT slot, backend FROM member r"
+		" WHERE NOT EXISTS (SELECT 1 FROM target WHERE member = r.slot) ORDER BY slot",
+		"DELETE FROM member WHERE slot = ?", release->backend_idle, release->ctx,
+		err) == 0 &&
+	    release_slots(
+		m,
+		"SELECT slot, slot FROM backend b"
+		" WHERE NOT EXISTS (SELECT 1 FROM member WHERE backend = b.slot)"
 		" AND NOT EXISTS (SELECT 1 FROM pool WHERE backend = b.slot) ORDER BY slot",
 		"DELETE FROM backend WHERE slot = ?", release->backend_idle, release->ctx,
 		err) == 0 &&
@@ -936,21 +976,23 @@ static void fill_target(sqlite3_stmt *row, void *element)
 
 	snprintf(t->group, sizeof(t->group), "%s", store_column_text(row, 0));
 	snprintf(t->group_arn, sizeof(t->group_arn), "%s", store_column_text(row, 1));
-	t->addr = column_addr(row, 2);
-	t->port = column_port(row, 3);
-	t->backend = column_u32(row, 4);
-	snprintf(t->zone, sizeof(t->zone), "%s", store_column_text(row, 5));
-	snprintf(t->state, sizeof(t->state), "%s", store_column_text(row, 6));
-	snprintf(t->reason, sizeof(t->reason), "%s", store_column_text(row, 7));
-	t->source_addr = column_addr(row, 8);
-	t->http = strcmp(store_column_text(row, 9), "HTTP") == 0;
-	t->check_port = column_port(row, 10);
-	snprintf(t->path, sizeof(t->path), "%s", store_column_text(row, 11));
-	snprintf(t->matcher, sizeof(t->matcher), "%s", store_column_text(row, 12));
-	t->interval_s = column_u32(row, 13);
-	t->timeout_s = column_u32(row, 14);
-	t->healthy_threshold = column_u32(row, 15);
-	t->unhealthy_threshold = column_u32(row, 16);
+	snprintf(t->account, sizeof(t->account), "%s", store_column_text(row, 2));
+	t->addr = column_addr(row, 3);
+	t->port = column_port(row, 4);
+	t->backend = column_u32(row, 5);
+	t->member = column_u32(row, 6);
+	snprintf(t->zone, sizeof(t->zone), "%s", store_column_text(row, 7));
+	snprintf(t->state, sizeof(t->state), "%s", store_column_text(row, 8));
+	snprintf(t->reason, sizeof(t->reason), "%s", store_column_text(row, 9));
+	t->source_addr = column_addr(row, 10);
+	t->http = strcmp(store_column_text(row, 11), "HTTP") == 0;
+	t->check_port = column_port(row, 12);
+	snprintf(t->path, sizeof(t->path), "%s", store_column_text(row, 13));
+	snprintf(t->matcher, sizeof(t->matcher), "%s", store_column_text(row, 14));
+	t->interval_s = column_u32(row, 15);
+	t->timeout_s = column_u32(row, 16);
+	t->healthy_threshold = column_u32(row, 17);
+	t->unhealthy_threshold = column_u32(row, 18);
 }
 
 int model_list_targets(struct model *m, struct model_target **targets, size_t *count,
@@ -959,7 +1001,8 @@ int model_list_targets(struct model *m, struct model_target **targets, size_t *c
 	*count = 0;
 	*targets = load_rows(
 	    m,
-	    "SELECT g.name, g.arn, s.address, s.port, s.backend, s.zone, s.state, s.reason,"
+	    "SELECT g.name, g.arn, g.account, s.address, s.port, s.backend, s.member, s.zone,"
+	    " s.state, s.reason,"
 	    " s.check_source, g.check_protocol, coalesce(g.check_port, s.port), g.check_path,"
 	    " g.matcher, g.check_interval, g.effective_timeout, g.healthy_threshold,"
 	    " g.unhealthy_threshold"

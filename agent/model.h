@@ -18,6 +18,7 @@ struct model_options {
 	const char *region;	/* e.g. "us-east-1" */
 	uint32_t max_endpoints; /* endpoint slots 1 .. max_endpoints-1 */
 	uint32_t max_backends;
+	uint32_t max_members; /* registrations of backends in target groups */
 	uint32_t max_pools;
 	uint32_t max_tables;
 };
@@ -85,23 +86,31 @@ struct dp_pool {
 	uint32_t backend;   /* backend slot */
 };
 
-/* A Maglev table: the backends new flows of one target group may reach from one
+/* A registration of a backend in a target group: the table entries new flows pick,
+ * and what their traffic and active flows are counted to. */
+struct dp_member {
+	uint32_t slot;
+	uint32_t backend; /* slot */
+};
+
+/* A Maglev table: the targets new flows of one target group may reach from one
  * scope (a zone, or every zone for cross-zone). Members are the healthy targets;
  * when none is healthy, every registered target that is not draining (fail-open). */
 struct dp_table {
 	uint32_t slot;
 	size_t count;
 	struct dp_table_member {
+		uint32_t member;  /* slot: what the table holds */
 		uint32_t backend; /* slot */
 		uint32_t addr;	  /* network order */
 		uint16_t port;	  /* network order */
-	} *members;
+	} * members;
 };
 
 struct dp_iface {
 	char name[16];
-	uint8_t role;	/* enum xl_role */
-	bool generic;	/* generic (skb) XDP instead of native */
+	uint8_t role; /* enum xl_role */
+	bool generic; /* generic (skb) XDP instead of native */
 };
 
 struct dataplane {
@@ -111,6 +120,8 @@ struct dataplane {
 	size_t endpoint_count;
 	struct dp_backend *backends;
 	size_t backend_count;
+	struct dp_member *members;
+	size_t member_count;
 	struct dp_pool *pools;
 	size_t pool_count;
 	struct dp_table *tables;
@@ -124,35 +135,39 @@ void dataplane_free(struct dataplane *dp);
 
 /* ---- What the daemon tells the model ---------------------------------------- */
 
-/* Slots of backends and pools no longer referenced by any target group or endpoint,
- * kept until the daemon says their flows and ports are gone. */
+/* Slots of members, backends and pools no longer referenced by any target group or
+ * endpoint, kept until the daemon says their flows and ports are gone: a member's when
+ * its backend is idle. */
 struct model_release {
 	bool (*backend_idle)(void *ctx, uint32_t backend); /* no active flow */
-	bool (*pool_empty)(void *ctx, uint32_t pool);	    /* no port in use or held */
+	bool (*pool_empty)(void *ctx, uint32_t pool);	   /* no port in use or held */
 	void *ctx;
 };
 int model_release_unused(struct model *m, const struct model_release *release,
 			 struct api_error *err);
 
 /* Registered targets as the health checker and the statistics see them. A target
- * registered in two groups appears twice (health is per group); `backend` is the
- * shared slot of its address and port. */
+ * registered in two groups appears twice (health and counters are per group):
+ * `member` is the registration's slot, `backend` the shared slot of its address and
+ * port. */
 struct model_target {
-	char group[33];	    /* target group name */
+	char group[33]; /* target group name */
 	char group_arn[160];
-	uint32_t addr;	    /* network order */
-	uint16_t port;	    /* network order */
-	uint32_t backend;   /* slot */
-	char zone[16];	    /* AZ id */
-	char state[24];	    /* initial, healthy, unhealthy, draining, unused */
-	char reason[48];    /* AWS reason code, or "" */
+	char account[13]; /* the group's owner */
+	uint32_t addr;	  /* network order */
+	uint16_t port;	  /* network order */
+	uint32_t backend; /* slot */
+	uint32_t member;  /* slot */
+	char zone[16];	  /* AZ id */
+	char state[24];	  /* initial, healthy, unhealthy, draining, unused */
+	char reason[48];  /* AWS reason code, or "" */
 	/* how to check it: from the node IP of its zone of a load balancer whose listener
 	 * forwards to its group (0 when none: the target is unused) */
 	uint32_t source_addr;
-	bool http;	    /* HTTP check instead of a TCP connect */
+	bool http;	     /* HTTP check instead of a TCP connect */
 	uint16_t check_port; /* network order */
 	char path[128];
-	char matcher[32];   /* "200-399" */
+	char matcher[32]; /* "200-399" */
 	uint32_t interval_s;
 	uint32_t timeout_s;
 	uint32_t healthy_threshold;

@@ -20,6 +20,7 @@ struct model {
 	char region[REGION_MAX];
 	uint32_t max_endpoints;
 	uint32_t max_backends;
+	uint32_t max_members;
 	uint32_t max_pools;
 	uint32_t max_tables;
 };
@@ -98,6 +99,7 @@ int check_resource_name(const char *name, const char *what, struct api_error *er
 enum slot_kind {
 	SLOT_ENDPOINT,
 	SLOT_BACKEND,
+	SLOT_MEMBER,
 	SLOT_POOL,
 	SLOT_TABLE,
 };

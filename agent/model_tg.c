@@ -450,17 +450,31 @@ static int read_targets_request(struct model *m, const struct principal *caller,
 	return 0;
 }
 
+/* A new registration's member slot, for the backend. */
+static int new_member(struct model *m, int64_t backend, int64_t *member, struct api_error *err)
+{
+	uint32_t slot;
+
+	if (slot_allocate(m, SLOT_MEMBER, &slot, err) < 0 ||
+	    store_exec(m->store, "INSERT INTO member (slot, backend) VALUES (?, ?)",
+		       SQL_ARGS(SQL_INT(slot), SQL_INT(backend)), err) < 0)
+		return -1;
+	*member = slot;
+	return 0;
+}
+
 static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 			struct api_error *err)
 {
 	char zone[ZONE_MAX] = "", health[16] = "";
-	int64_t backend;
+	int64_t backend, member = 0;
 	sqlite3_stmt *stmt;
 	int rc;
 
 	if (backend_slot(m, t->address, t->port, &backend, err) < 0)
 		return -1;
-	stmt = store_query(m->store, "SELECT zone, health FROM target WHERE tg = ? AND backend = ?",
+	stmt = store_query(m->store,
+			   "SELECT zone, health, member FROM target WHERE tg = ? AND backend = ?",
 			   SQL_ARGS(SQL_INT(tg), SQL_INT(backend)), err);
 	if (!stmt)
 		return -1;
@@ -468,6 +482,7 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 	if (rc > 0) {
 		snprintf(zone, sizeof(zone), "%s", store_column_text(stmt, 0));
 		snprintf(health, sizeof(health), "%s", store_column_text(stmt, 1));
+		member = sqlite3_column_int64(stmt, 2);
 	}
 	sqlite3_finalize(stmt);
 	if (rc < 0)
@@ -477,14 +492,17 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 			    t->address, (long long)t->port, zone);
 	if (rc > 0 && strcmp(health, "draining") != 0)
 		return 0; /* registered already: nothing changes */
-	/* New, or draining and registered again: checked from scratch. Flows to it are
-	 * welcome again, so a reset planned by its earlier draining is called off. */
-	if (store_exec(m->store,
-		       "INSERT INTO target (tg, backend, zone, health, reason)"
-		       " VALUES (?, ?, ?, 'initial', 'Elb.InitialHealthChecking')"
+	/* New, or draining and registered again (keeping its member and counters): checked
+	 * from scratch. Flows to it are welcome again, so a reset planned by its earlier
+	 * draining is called off. */
+	if ((rc == 0 && new_member(m, backend, &member, err) < 0) ||
+	    store_exec(m->store,
+		       "INSERT INTO target (tg, backend, member, zone, health, reason)"
+		       " VALUES (?, ?, ?, ?, 'initial', 'Elb.InitialHealthChecking')"
 		       " ON CONFLICT (tg, backend) DO UPDATE SET health = excluded.health,"
 		       " reason = excluded.reason, drain_deadline = NULL",
-		       SQL_ARGS(SQL_INT(tg), SQL_INT(backend), SQL_STR(t->zone)), err) < 0)
+		       SQL_ARGS(SQL_INT(tg), SQL_INT(backend), SQL_INT(member), SQL_STR(t->zone)),
+		       err) < 0)
 		return -1;
 	return store_exec(m->store, "UPDATE backend SET drained_reset = 0 WHERE slot = ?",
 			  SQL_ARGS(SQL_INT(backend)), err);

@@ -66,9 +66,17 @@ static const char schema[] =
     "  port INTEGER NOT NULL,"
     "  drained_reset INTEGER NOT NULL DEFAULT 0," /* drained with termination on */
     "  UNIQUE (address, port)) STRICT;"
+    /* one per registration of a backend in a target group, which the data path counts
+	 * its flows and traffic to; it outlives the registration until its backend has no
+	 * flow left, as flows of the registration may still count to it until then */
+    "CREATE TABLE member ("
+    "  slot INTEGER PRIMARY KEY CHECK (slot > 0),"
+    "  backend INTEGER NOT NULL REFERENCES backend(slot)) STRICT;"
+    "CREATE INDEX member_backend ON member(backend);"
     "CREATE TABLE target ("
     "  tg INTEGER NOT NULL REFERENCES target_group(id) ON DELETE CASCADE,"
     "  backend INTEGER NOT NULL REFERENCES backend(slot), zone TEXT NOT NULL,"
+    "  member INTEGER NOT NULL UNIQUE REFERENCES member(slot),"
     "  health TEXT NOT NULL," /* initial, healthy, unhealthy, draining */
     "  reason TEXT NOT NULL,"
     "  drain_deadline INTEGER," /* UNIX time the draining ends */
@@ -140,7 +148,7 @@ static const char schema[] =
     /* A target as the world sees it: unused unless a listener of a load balancer with
 	 * the target's zone forwards to its group (an NLB target group has one LB). */
     "CREATE VIEW target_state AS"
-    "  SELECT t.tg, t.backend, t.zone, b.address, b.port, u.lb,"
+    "  SELECT t.tg, t.backend, t.member, t.zone, b.address, b.port, u.lb,"
     "    CASE WHEN t.health = 'draining' THEN 'draining'"
     "         WHEN z.address IS NULL THEN 'unused' ELSE t.health END AS state,"
     "    CASE WHEN t.health = 'draining' THEN t.reason"

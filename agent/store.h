@@ -10,7 +10,9 @@
 #include "model.h" /* struct api_error */
 
 #define STORE_APPLICATION_ID 0x78646c6b /* "xdlk" */
-#define STORE_SCHEMA_VERSION 1
+/* 2: member slots (registrations), which the data path counts per target group.
+ * xdplink is pre-release: a file of version 1 is refused, not migrated. */
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 

@@ -11,39 +11,39 @@
 #include "daemon.h"
 #include "maglev.h"
 
-#define NS_PER_S 1000000000ULL
+#define NS_PER_S  1000000000ULL
 #define NS_PER_MS 1000000ULL
 
 static const char usage[] =
-	"usage: xdplinkd [options]\n"
-	"\n"
-	"Runs the xdplink agent: it loads the XDP data path, keeps its state in a database,\n"
-	"and serves the xdplink CLI on a Unix socket. Stop it with SIGTERM: the data path\n"
-	"stays attached and keeps every flow until the agent is back.\n"
-	"\n"
-	"  --socket PATH                API socket, root only (default /run/xdplink/xdplink.sock)\n"
-	"  --state PATH                 state database (default /var/lib/xdplink/state.db)\n"
-	"  --pin-dir PATH               maps are pinned here, on a BPF filesystem\n"
-	"                               (default /sys/fs/bpf/xdplink)\n"
-	"  --region REGION              region of ids, names and zones (default us-east-1)\n"
-	"  --max-flows N                flows the data path can track (default 1048576)\n"
-	"  --max-conns-per-target N     active flows per target (default 55000, as AWS)\n"
-	"  --snat-ports FIRST-LAST      SNAT source ports per (node IP, target), at most\n"
-	"                               55000 of them (default 1024-56023); keep the host's\n"
-	"                               ip_local_port_range out of this range\n"
-	"  --maglev-size N              slots per Maglev table, a prime (default 65537)\n"
-	"  --hash-seed N                flow hash seed, the same on every node of a fleet\n"
-	"  --idle-timeout SECONDS       TCP idle timeout (default 350; AWS allows 60-6000,\n"
-	"                               shorter values are for tests)\n"
-	"  --port-reuse-delay SECONDS   how long the port of a FIN-closed flow rests before\n"
-	"                               reuse (default 60: ~55,000 connections per minute)\n"
-	"  --close-grace-ms MS          how long a closed flow lingers for its last ACK\n"
-	"                               (default 1000)\n"
-	"  --collect-interval-ms MS     flow collector period (default 1000)\n"
-	"  --metrics [ADDR:]PORT        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
-	"                               (off by default; ADDR defaults to 127.0.0.1)\n"
-	"  --version                    print the version\n"
-	"  --help                       print this\n";
+    "usage: xdplinkd [options]\n"
+    "\n"
+    "Runs the xdplink agent: it loads the XDP data path, keeps its state in a database,\n"
+    "and serves the xdplink CLI on a Unix socket. Stop it with SIGTERM: the data path\n"
+    "stays attached and keeps every flow until the agent is back.\n"
+    "\n"
+    "  --socket PATH                API socket, root only (default /run/xdplink/xdplink.sock)\n"
+    "  --state PATH                 state database (default /var/lib/xdplink/state.db)\n"
+    "  --pin-dir PATH               maps are pinned here, on a BPF filesystem\n"
+    "                               (default /sys/fs/bpf/xdplink)\n"
+    "  --region REGION              region of ids, names and zones (default us-east-1)\n"
+    "  --max-flows N                flows the data path can track (default 1048576)\n"
+    "  --max-conns-per-target N     active flows per target (default 55000, as AWS)\n"
+    "  --snat-ports FIRST-LAST      SNAT source ports per (node IP, target), at most\n"
+    "                               55000 of them (default 1024-56023); keep the host's\n"
+    "                               ip_local_port_range out of this range\n"
+    "  --maglev-size N              slots per Maglev table, a prime (default 65537)\n"
+    "  --hash-seed N                flow hash seed, the same on every node of a fleet\n"
+    "  --idle-timeout SECONDS       TCP idle timeout (default 350; AWS allows 60-6000,\n"
+    "                               shorter values are for tests)\n"
+    "  --port-reuse-delay SECONDS   how long the port of a FIN-closed flow rests before\n"
+    "                               reuse (default 60: ~55,000 connections per minute)\n"
+    "  --close-grace-ms MS          how long a closed flow lingers for its last ACK\n"
+    "                               (default 1000)\n"
+    "  --collect-interval-ms MS     flow collector period (default 1000)\n"
+    "  --metrics [ADDR:]PORT        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+    "                               (off by default; ADDR defaults to 127.0.0.1)\n"
+    "  --version                    print the version\n"
+    "  --help                       print this\n";
 
 enum option_id {
 	OPT_SOCKET = 1,
@@ -95,6 +95,7 @@ static void defaults(struct daemon_options *o)
 			.max_flows = XL_DEFAULT_MAX_FLOWS,
 			.max_endpoints = XL_DEFAULT_MAX_ENDPOINTS,
 			.max_backends = XL_DEFAULT_MAX_BACKENDS,
+			.max_members = XL_DEFAULT_MAX_MEMBERS,
 			.max_pools = XL_DEFAULT_MAX_POOLS,
 			.max_tables = XL_DEFAULT_MAX_TABLES,
 			.config = {
@@ -203,7 +204,8 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			if (number(optarg, "maglev-size", 3, MAGLEV_MAX_SIZE, &n))
 				return -1;
 			if (!maglev_size_valid((uint32_t)n)) {
-				fprintf(stderr, "xdplinkd: --maglev-size must be a prime, not %lu\n", n);
+				fprintf(stderr,
+					"xdplinkd: --maglev-size must be a prime, not %lu\n", n);
 				return -1;
 			}
 			config->maglev_size = (uint32_t)n;
@@ -249,7 +251,8 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "xdplinkd: unexpected argument \"%s\" (see --help)\n", argv[optind]);
+		fprintf(stderr, "xdplinkd: unexpected argument \"%s\" (see --help)\n",
+			argv[optind]);
 		return -1;
 	}
 	return 0;

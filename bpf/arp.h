@@ -8,9 +8,9 @@
 #include "stats.h"
 
 /* From linux/if_arp.h, which drags in libc headers that do not build for BPF. */
-#define ARP_HW_ETHER 1
+#define ARP_HW_ETHER   1
 #define ARP_OP_REQUEST 1
-#define ARP_OP_REPLY 2
+#define ARP_OP_REPLY   2
 
 struct arp_ipv4 {
 	__be16 hw_type;

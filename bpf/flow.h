@@ -81,9 +81,9 @@ static __always_inline void track_client_packet(struct xl_flow *flow, const stru
 {
 	touch(&flow->last_seen, now);
 	if (tcp->fin | tcp->rst)
-		mark_closing(flow, (tcp->fin ? XL_FLOW_FIN_CLIENT : 0) |
-					   (tcp->rst ? XL_FLOW_RST_CLIENT : 0),
-			     now);
+		mark_closing(
+		    flow, (tcp->fin ? XL_FLOW_FIN_CLIENT : 0) | (tcp->rst ? XL_FLOW_RST_CLIENT : 0),
+		    now);
 }
 
 /* The target's FIN or RST goes into the flow entry too: one more lookup, but only
@@ -98,11 +98,11 @@ static __always_inline void track_target_packet(struct xl_rnat *rnat, const stru
 	if (!(tcp->fin | tcp->rst))
 		return;
 	key = flow_key_of_rnat(rnat);
-	flow = bpf_map_lookup_elem(&xdplink_flows_v1, &key);
+	flow = bpf_map_lookup_elem(&xdplink_flows_v2, &key);
 	if (flow)
-		mark_closing(flow, (tcp->fin ? XL_FLOW_FIN_TARGET : 0) |
-					   (tcp->rst ? XL_FLOW_RST_TARGET : 0),
-			     now);
+		mark_closing(
+		    flow, (tcp->fin ? XL_FLOW_FIN_TARGET : 0) | (tcp->rst ? XL_FLOW_RST_TARGET : 0),
+		    now);
 }
 
 enum flow_insert {
@@ -123,7 +123,7 @@ static __always_inline int insert_flow(struct xdp_md *ctx, const struct packet *
 		.client_port = key->client_port,
 		.eni_port = key->eni_port,
 		.endpoint = flow->endpoint,
-		.backend = flow->backend,
+		.member = flow->member,
 		.ifindex = ctx->ingress_ifindex,
 		.last_seen = flow->last_seen,
 	};
@@ -131,12 +131,12 @@ static __always_inline int insert_flow(struct xdp_md *ctx, const struct packet *
 
 	__builtin_memcpy(rnat.client_mac, pkt->eth->h_source, ETH_ALEN);
 	__builtin_memcpy(rnat.eni_mac, pkt->eth->h_dest, ETH_ALEN);
-	if (bpf_map_update_elem(&xdplink_rnat_v1, &rkey, &rnat, BPF_NOEXIST))
+	if (bpf_map_update_elem(&xdplink_rnat_v2, &rkey, &rnat, BPF_NOEXIST))
 		return FLOW_TABLE_FULL;
-	err = bpf_map_update_elem(&xdplink_flows_v1, key, flow, BPF_NOEXIST);
+	err = bpf_map_update_elem(&xdplink_flows_v2, key, flow, BPF_NOEXIST);
 	if (!err)
 		return FLOW_INSERTED;
-	bpf_map_delete_elem(&xdplink_rnat_v1, &rkey);
+	bpf_map_delete_elem(&xdplink_rnat_v2, &rkey);
 	return err == -EEXIST ? FLOW_EXISTS : FLOW_TABLE_FULL;
 }
 

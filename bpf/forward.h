@@ -39,7 +39,8 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 		return 0;
 	}
 	/* Only attached interfaces are in the redirect map. */
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS || !bpf_map_lookup_elem(&xdplink_ifaces_v1, &fib.ifindex)) {
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS ||
+	    !bpf_map_lookup_elem(&xdplink_ifaces_v1, &fib.ifindex)) {
 		*why = XL_DROP_NO_ROUTE;
 		return 0;
 	}

@@ -45,13 +45,14 @@ struct {
 } xdplink_endpoints_v1 SEC(".maps");
 
 /* One Maglev table per (target group, scope); the agent builds a new inner map
- * and swaps it in with one update, so a lookup never sees a half-built table. */
+ * and swaps it in with one update, so a lookup never sees a half-built table.
+ * _v2: its entries are member slots (they were backend slots). */
 struct xl_maglev_table {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XL_DEFAULT_MAGLEV_SIZE);
 	__uint(map_flags, BPF_F_INNER_MAP); /* tables of any configured size */
 	__type(key, __u32);
-	__type(value, __u32); /* backend slot */
+	__type(value, __u32); /* member slot */
 };
 
 struct {
@@ -59,7 +60,14 @@ struct {
 	__uint(max_entries, XL_DEFAULT_MAX_TABLES);
 	__type(key, __u32);
 	__array(values, struct xl_maglev_table);
-} xdplink_maglev_v1 SEC(".maps");
+} xdplink_maglev_v2 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_MEMBERS);
+	__type(key, __u32);
+	__type(value, struct xl_member);
+} xdplink_members_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -91,19 +99,21 @@ struct {
 	__type(value, struct xl_port_pool);
 } xdplink_pools_v1 SEC(".maps");
 
+/* _v2: a flow holds its member too; its reverse-NAT entry the member instead of
+ * the backend. The two are created and collected together. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
 	__type(key, struct xl_flow_key);
 	__type(value, struct xl_flow);
-} xdplink_flows_v1 SEC(".maps");
+} xdplink_flows_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
 	__type(key, struct xl_rnat_key);
 	__type(value, struct xl_rnat);
-} xdplink_rnat_v1 SEC(".maps");
+} xdplink_rnat_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -114,10 +124,19 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XL_DEFAULT_MAX_BACKENDS);
+	__uint(max_entries, XL_DEFAULT_MAX_MEMBERS);
 	__type(key, __u32);
 	__type(value, struct xl_traffic);
-} xdplink_backend_stats_v1 SEC(".maps");
+} xdplink_member_stats_v1 SEC(".maps");
+
+/* Active flows per member, for the statistics only: the limit is the backend's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_MAX_MEMBERS);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the agent decrements in place */
+	__type(key, __u32);
+	__type(value, struct xl_conns);
+} xdplink_member_conns_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

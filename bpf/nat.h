@@ -31,7 +31,7 @@ static __always_inline __u64 csum_change16(__be16 from, __be16 to)
 /* HC' = ~(~HC + sum of changes) */
 static __always_inline void csum_apply(__sum16 *check, __u64 change)
 {
-	*check = ~csum_fold((__u16)~*check + change);
+	*check = ~csum_fold((__u16) ~*check + change);
 }
 
 /* Rewrites the 4-tuple in place; the IPv4 checksum covers the addresses, the
@@ -82,8 +82,8 @@ static __always_inline __u16 ipv4_header_csum(const struct iphdr *ip)
  * zero, with the IPv4 pseudo-header. */
 static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struct tcphdr *tcp)
 {
-	__u64 pseudo = (__u64)ip->saddr + ip->daddr + bpf_htons(IPPROTO_TCP) +
-		       bpf_htons(sizeof(*tcp));
+	__u64 pseudo =
+	    (__u64)ip->saddr + ip->daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(sizeof(*tcp));
 
 	return csum_words((const __u16 *)tcp, sizeof(*tcp) / 2, pseudo);
 }

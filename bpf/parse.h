@@ -11,7 +11,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
-#define IPV4_MORE_FRAGMENTS 0x2000
+#define IPV4_MORE_FRAGMENTS  0x2000
 #define IPV4_FRAGMENT_OFFSET 0x1fff
 
 enum packet_kind {

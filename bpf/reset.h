@@ -7,7 +7,7 @@
 #include "parse.h"
 
 #define RESET_FRAME_LEN (sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct tcphdr))
-#define RESET_TTL 64
+#define RESET_TTL	64
 
 struct reset {
 	__u8 dst_mac[6];
@@ -40,7 +40,8 @@ static __always_inline void reset_for(const struct packet *pkt, struct reset *rs
 	} else {
 		/* Acknowledge everything the segment occupied: payload, SYN and FIN. */
 		rst->seq = 0;
-		rst->ack_seq = bpf_htonl(bpf_ntohl(tcp->seq) + pkt->payload_len + tcp->syn + tcp->fin);
+		rst->ack_seq =
+		    bpf_htonl(bpf_ntohl(tcp->seq) + pkt->payload_len + tcp->syn + tcp->fin);
 		rst->with_ack = 1;
 	}
 }

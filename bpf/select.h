@@ -1,5 +1,6 @@
-/* Choosing where a new flow goes and what it may use: the target from the Maglev
- * table of its scope, a place under the target's connection limit, and a SNAT port. */
+/* Choosing where a new flow goes and what it may use: the member (target group x
+ * target) from the Maglev table of its scope and the member's backend, a place under
+ * the backend's connection limit, and a SNAT port. */
 #ifndef XL_BPF_SELECT_H
 #define XL_BPF_SELECT_H
 
@@ -12,21 +13,28 @@ static __always_inline const struct xl_config *config(void)
 	return bpf_map_lookup_elem(&xdplink_config_v1, &zero);
 }
 
-/* The backend slot for a flow, or XL_NO_BACKEND when the scope has no target. */
-static __always_inline __u32 pick_backend(const struct xl_config *cfg,
-					  const struct xl_frontend *fe,
-					  const struct xl_flow_key *key)
+/* The member slot for a flow, or XL_NO_MEMBER when the scope has no target. */
+static __always_inline __u32 pick_member(const struct xl_config *cfg, const struct xl_frontend *fe,
+					 const struct xl_flow_key *key)
 {
-	void *table = bpf_map_lookup_elem(&xdplink_maglev_v1, &fe->table);
-	__u32 slot, *backend;
+	void *table = bpf_map_lookup_elem(&xdplink_maglev_v2, &fe->table);
+	__u32 slot, *member;
 
 	if (!table || !cfg->maglev_size)
-		return XL_NO_BACKEND;
+		return XL_NO_MEMBER;
 	slot = xl_flow_hash(key->client_addr, key->eni_addr, key->client_port, key->eni_port,
 			    cfg->hash_seed) %
 	       cfg->maglev_size;
-	backend = bpf_map_lookup_elem(table, &slot);
-	return backend ? *backend : XL_NO_BACKEND;
+	member = bpf_map_lookup_elem(table, &slot);
+	return member ? *member : XL_NO_MEMBER;
+}
+
+/* The backend (unique target address and port) a member registers, or XL_NO_BACKEND. */
+static __always_inline __u32 backend_of(__u32 member)
+{
+	struct xl_member *found = bpf_map_lookup_elem(&xdplink_members_v1, &member);
+
+	return found ? found->backend : XL_NO_BACKEND;
 }
 
 /* Takes one of the target's connections. The increment comes first and is undone
@@ -49,6 +57,17 @@ static __always_inline void release_connection(__u32 backend)
 
 	if (conns)
 		__sync_fetch_and_sub(&conns->active, 1);
+}
+
+/* Counts a recorded flow to its member, for the statistics of its target group. It
+ * limits nothing, so it is counted only once the flow is in the table: there is
+ * nothing to undo, and the collector subtracts it when it releases the flow. */
+static __always_inline void count_member_connection(__u32 member)
+{
+	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_member_conns_v1, &member);
+
+	if (conns)
+		__sync_fetch_and_add(&conns->active, 1);
 }
 
 /* ---- SNAT ports ---------------------------------------------------------

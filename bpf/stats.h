@@ -1,5 +1,6 @@
-/* Counters: one per reason for every packet's fate, and traffic per backend and
- * per endpoint. All per-CPU, so no packet ever waits on another CPU's counter. */
+/* Counters: one per reason for every packet's fate, and traffic per member (target
+ * group x target) and per endpoint. All per-CPU, so no packet ever waits on another
+ * CPU's counter. */
 #ifndef XL_BPF_STATS_H
 #define XL_BPF_STATS_H
 
@@ -21,9 +22,9 @@ static __always_inline int verdict(int action, enum xl_reason reason)
 	return action;
 }
 
-static __always_inline struct xl_traffic *backend_traffic(__u32 backend)
+static __always_inline struct xl_traffic *member_traffic(__u32 member)
 {
-	return bpf_map_lookup_elem(&xdplink_backend_stats_v1, &backend);
+	return bpf_map_lookup_elem(&xdplink_member_stats_v1, &member);
 }
 
 static __always_inline struct xl_traffic *endpoint_traffic(__u32 endpoint)

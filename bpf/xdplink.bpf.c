@@ -22,16 +22,17 @@ static __always_inline int endpoint_available(__u32 endpoint)
 	return ep && ep->state == XL_EP_AVAILABLE;
 }
 
-/* Answers a connection attempt or a packet without flow with a RST. */
+/* Answers a connection attempt or a packet without flow with a RST, counted to the
+ * endpoint and to the member the connection was meant for, if any. */
 static __always_inline int refuse(struct xdp_md *ctx, struct packet *pkt, __u32 endpoint,
-				  __u32 backend, enum xl_reason reason)
+				  __u32 member, enum xl_reason reason)
 {
 	int port_alloc_error = reason == XL_RST_TARGET_FULL || reason == XL_RST_NO_PORT;
 	int action;
 
 	count_refusal(endpoint_traffic(endpoint), port_alloc_error);
-	if (backend != XL_NO_BACKEND)
-		count_refusal(backend_traffic(backend), port_alloc_error);
+	if (member != XL_NO_MEMBER)
+		count_refusal(member_traffic(member), port_alloc_error);
 	action = send_reset(ctx, pkt);
 	return verdict(action, action == XDP_TX ? reason : XL_DROP_TX_ERROR);
 }
@@ -45,13 +46,14 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
 	nat_to_target(pkt, flow);
-	count_towards_target(backend_traffic(flow->backend), pkt->ip_len);
+	count_towards_target(member_traffic(flow->member), pkt->ip_len);
 	count_towards_target(endpoint_traffic(flow->endpoint), pkt->ip_len);
 	return verdict(send_to_target(ctx, pkt, be), reason);
 }
 
-/* A SYN without a flow: pick the target, take one of its connections and a SNAT
- * port, record the flow, forward. Whatever is refused is given back at once. */
+/* A SYN without a flow: pick the member and its target, take one of the target's
+ * connections and a SNAT port, record the flow, forward. Whatever is refused is given
+ * back at once. */
 static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 				     const struct xl_frontend *fe, const struct xl_flow_key *key,
 				     __u64 now)
@@ -66,19 +68,20 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 
 	if (!cfg)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	flow.backend = pick_backend(cfg, fe, key);
+	flow.member = pick_member(cfg, fe, key);
+	flow.backend = backend_of(flow.member);
 	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow.backend);
 	if (flow.backend == XL_NO_BACKEND || !be)
-		return refuse(ctx, pkt, fe->endpoint, XL_NO_BACKEND, XL_RST_NO_TARGET);
+		return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_TARGET);
 	if (!next_hop_ready(ctx, be, fe->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
 	if (!claim_connection(cfg, flow.backend))
-		return refuse(ctx, pkt, fe->endpoint, flow.backend, XL_RST_TARGET_FULL);
+		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_TARGET_FULL);
 	pool = pool_of(fe->snat_addr, flow.backend, &flow.pool);
 	port = pool ? claim_port(cfg, pool) : -1;
 	if (!pool || port < 0) {
 		release_connection(flow.backend);
-		return refuse(ctx, pkt, fe->endpoint, flow.backend, XL_RST_NO_PORT);
+		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_NO_PORT);
 	}
 
 	flow.target_addr = be->addr;
@@ -91,11 +94,24 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		release_connection(flow.backend);
 		if (inserted == FLOW_EXISTS)
 			return verdict(XDP_DROP, XL_DROP_SYN_RACE);
-		return refuse(ctx, pkt, fe->endpoint, flow.backend, XL_RST_FLOW_TABLE_FULL);
+		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_FLOW_TABLE_FULL);
 	}
-	count_new_flow(backend_traffic(flow.backend));
+	count_member_connection(flow.member);
+	count_new_flow(member_traffic(flow.member));
 	count_new_flow(endpoint_traffic(flow.endpoint));
 	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
+}
+
+/* A SYN on a closing flow: the client reuses its 4-tuple for a new connection,
+ * which lives on in the flow, with the same target, count and port. */
+static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
+				       struct xl_backend *be, __u64 now)
+{
+	flow->flags = 0;
+	flow->last_seen = now;
+	count_new_flow(member_traffic(flow->member));
+	count_new_flow(endpoint_traffic(flow->endpoint));
+	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_NEW_FLOW);
 }
 
 static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
@@ -111,13 +127,13 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
 		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
 	}
 
-	flow = bpf_map_lookup_elem(&xdplink_flows_v1, &key);
+	flow = bpf_map_lookup_elem(&xdplink_flows_v2, &key);
 	if (!flow) {
 		if (is_connection_request(pkt->tcp))
 			return open_flow(ctx, pkt, fe, &key, now);
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
-		return refuse(ctx, pkt, fe->endpoint, XL_NO_BACKEND, XL_RST_NO_FLOW);
+		return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_FLOW);
 	}
 
 	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow->backend);
@@ -127,22 +143,21 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
 		flow->flags |= XL_FLOW_RST_CLIENT; /* the collector gives its count and port back */
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
-		return refuse(ctx, pkt, flow->endpoint, flow->backend, XL_RST_TARGET_RESET);
+		return refuse(ctx, pkt, flow->endpoint, flow->member, XL_RST_TARGET_RESET);
 	}
 	/* A SYN on a closing flow: the client reuses its 4-tuple, and the flow lives
 	 * on with the same target and port. */
 	if (flow->flags && is_connection_request(pkt->tcp))
-		flow->flags = 0;
+		return reopen_flow(ctx, pkt, flow, be, now);
 	track_client_packet(flow, pkt->tcp, now);
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_TO_TARGET);
 }
 
-static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt,
-				       struct xl_rnat *rnat)
+static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, struct xl_rnat *rnat)
 {
 	track_target_packet(rnat, pkt->tcp, bpf_ktime_get_coarse_ns());
 	nat_to_client(pkt, rnat);
-	count_towards_client(backend_traffic(rnat->backend), pkt->ip_len);
+	count_towards_client(member_traffic(rnat->member), pkt->ip_len);
 	count_towards_client(endpoint_traffic(rnat->endpoint), pkt->ip_len);
 	return verdict(send_to_client(ctx, pkt, rnat), XL_FWD_TO_CLIENT);
 }
@@ -158,7 +173,7 @@ static __always_inline struct xl_rnat *reverse_nat_of(const struct packet *pkt)
 {
 	struct xl_rnat_key key = rnat_key_of_packet(pkt);
 
-	return bpf_map_lookup_elem(&xdplink_rnat_v1, &key);
+	return bpf_map_lookup_elem(&xdplink_rnat_v2, &key);
 }
 
 /* Consumer traffic to an address of ours that no listener takes: an ENI answers
@@ -190,8 +205,8 @@ static __always_inline int not_forwarded(struct xdp_md *ctx, const struct packet
 
 /* Everything but IPv4/TCP on a consumer-facing interface: ARP for ENIs is
  * answered, anything else sent to our addresses is dropped, the rest is the host's. */
-static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct packet *pkt,
-						 int kind, int faces_targets)
+static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct packet *pkt, int kind,
+						 int faces_targets)
 {
 	switch (kind) {
 	case PACKET_ARP:

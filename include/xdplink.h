@@ -10,7 +10,7 @@
 
 #define XL_PORTS_PER_POOL	 55000 /* SNAT ports per (NLB node IP, target IP:port) */
 #define XL_POOL_WORDS		 ((XL_PORTS_PER_POOL + 63) / 64)
-#define XL_DEFAULT_PORT_MIN	 1024 /* SNAT ports 1024..56023 */
+#define XL_DEFAULT_PORT_MIN	 1024  /* SNAT ports 1024..56023 */
 #define XL_DEFAULT_MAX_CONNS	 55000 /* active flows per target */
 #define XL_DEFAULT_MAGLEV_SIZE	 65537 /* prime, slots per lookup table */
 #define XL_DEFAULT_HASH_SEED	 0x5eed1234
@@ -18,12 +18,14 @@
 #define XL_DEFAULT_MAX_FRONTENDS 65536
 #define XL_DEFAULT_MAX_ENDPOINTS 4096
 #define XL_DEFAULT_MAX_BACKENDS	 4096
+#define XL_DEFAULT_MAX_MEMBERS	 8192 /* registrations: a target may be in several groups */
 #define XL_DEFAULT_MAX_POOLS	 1024
 #define XL_DEFAULT_MAX_TABLES	 1024
 #define XL_MAX_IFACES		 64
 
-/* Slot 0 of the endpoint, backend and table arrays is never used: a zero in a
- * Maglev table means "no target", as Katran reserves real 0. */
+/* Slot 0 of the endpoint, member, backend and table arrays is never used: a zero in
+ * a Maglev table means "no target", as Katran reserves real 0. */
+#define XL_NO_MEMBER  0
 #define XL_NO_BACKEND 0
 
 /* ---- Configuration: xdplink_config_v1[0], written by the agent --------- */
@@ -63,7 +65,7 @@ struct xl_frontend_key {
 
 struct xl_frontend {
 	__u32 endpoint;	  /* slot in xdplink_endpoints_v1; 0: an NLB node address */
-	__u32 table;	  /* slot in xdplink_maglev_v1: target group x scope */
+	__u32 table;	  /* slot in xdplink_maglev_v2: target group x scope */
 	__be32 snat_addr; /* NLB node IP of the ENI's AZ: the source targets see */
 	__u32 ifindex;	  /* the consumer interface (VPC) the ENI is in: the only one it serves */
 };
@@ -107,10 +109,22 @@ struct xl_backend {
 	__u64 nh_expires; /* coarse monotonic ns after which it is looked up again */
 };
 
-/* Active flows per backend: xdplink_conns_v1[slot], mmapable. The data path adds
- * with an atomic fetch-add; the agent's collector subtracts atomically. */
+/* Active flows per backend: xdplink_conns_v1[slot], mmapable, the count the
+ * connection limit applies to. The data path adds with an atomic fetch-add; the
+ * agent's collector subtracts atomically. xdplink_member_conns_v1 counts a member's
+ * flows the same way, for its statistics only. */
 struct xl_conns {
 	__u32 active;
+	__u32 pad;
+};
+
+/* ---- Members (registrations: target group x backend): xdplink_members_v1[slot]
+ * Maglev tables hold member slots, so that a target registered in two target groups
+ * is counted per group (xdplink_member_stats_v1, xdplink_member_conns_v1, as
+ * CloudWatch counts), while its connection limit stays with its backend. */
+
+struct xl_member {
+	__u32 backend; /* slot in xdplink_backends_v1; XL_NO_BACKEND: none */
 	__u32 pad;
 };
 
@@ -136,7 +150,7 @@ struct xl_port_pool {
 	__u64 used[XL_POOL_WORDS];
 };
 
-/* ---- Flows: xdplink_flows_v1 (consumer side) and xdplink_rnat_v1 (provider
+/* ---- Flows: xdplink_flows_v2 (consumer side) and xdplink_rnat_v2 (provider
  * side). Plain hash maps, never LRU: an eviction would leak a count and a port. */
 
 /* How a flow is closing. Both sides' FINs and RSTs are recorded in the flow entry,
@@ -156,16 +170,18 @@ struct xl_flow_key {
 };
 
 struct xl_flow {
-	__u32 backend;
+	__u32 backend; /* the unique target: its connection limit and next hop */
+	__u32 member;  /* the registration it counts to: target group x backend */
 	__u32 pool;
 	__u32 endpoint;
 	__be32 target_addr;
 	__be32 snat_addr;
 	__be16 target_port;
 	__be16 snat_port;
-	__u8 flags;	/* enum xl_flow_flags */
+	__u8 flags; /* enum xl_flow_flags */
 	__u8 pad[3];
 	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
+	__u32 pad2;	 /* last_seen stays 8-aligned, with no implicit hole */
 	__u64 last_seen; /* coarse monotonic ns of the last client packet, or of a FIN/RST */
 };
 
@@ -182,7 +198,7 @@ struct xl_rnat {
 	__be16 client_port;
 	__be16 eni_port;
 	__u32 endpoint;
-	__u32 backend;
+	__u32 member; /* the reply's traffic counts to it */
 	/* The way back to the client: the interface and L2 neighbour its SYN came
 	 * from. An ENI has no kernel address, so replies return the way they came. */
 	__u32 ifindex;
@@ -194,7 +210,7 @@ struct xl_rnat {
 
 /* ---- Statistics (per-CPU; the agent sums) ------------------------------ */
 
-/* Traffic of one backend (xdplink_backend_stats_v1) or one endpoint
+/* Traffic of one member (xdplink_member_stats_v1) or one endpoint
  * (xdplink_endpoint_stats_v1). "in" is towards the target, "out" towards the client. */
 struct xl_traffic {
 	__u64 new_flows;
@@ -226,9 +242,10 @@ struct xl_traffic {
 	X(DROP_NO_NEIGH, "drop_no_neigh", "SYN dropped: next hop to target not resolved yet")      \
 	X(DROP_NO_ROUTE, "drop_no_route", "no route to the target")                                \
 	X(DROP_TX_ERROR, "drop_tx_error", "could not build the RST to send")                       \
-	X(DROP_STRAY_RST, "drop_stray_rst", "RST without a flow: dropped, a RST is never answered")\
-	X(DROP_SYN_RACE, "drop_syn_race", "copy of a SYN that another CPU already forwarded")     \
-	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                \
+	X(DROP_STRAY_RST, "drop_stray_rst",                                                        \
+	  "RST without a flow: dropped, a RST is never answered")                                  \
+	X(DROP_SYN_RACE, "drop_syn_race", "copy of a SYN that another CPU already forwarded")      \
+	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                 \
 	X(RST_NO_FLOW, "rst_no_flow", "RST: packet without a flow (not a SYN, or expired)")        \
 	X(RST_NO_TARGET, "rst_no_target", "RST: no target available for the endpoint")             \
 	X(RST_TARGET_FULL, "rst_target_full", "RST: target at its connection limit")               \
@@ -237,7 +254,9 @@ struct xl_traffic {
 	X(RST_TARGET_RESET, "rst_target_reset", "RST: flow to an unhealthy or drained target")
 
 #define XL_REASON_ENUM(id, name, text) XL_##id,
-enum xl_reason { XL_REASONS(XL_REASON_ENUM) XL_REASON_COUNT };
+enum xl_reason {
+	XL_REASONS(XL_REASON_ENUM) XL_REASON_COUNT
+};
 #undef XL_REASON_ENUM
 
 /* ---- The flow hash, shared so that userspace can tell which slot a flow takes.
@@ -248,8 +267,7 @@ static inline __u32 xl_rol32(__u32 word, unsigned int shift)
 	return (word << shift) | (word >> ((-shift) & 31));
 }
 
-static inline __u32 xl_flow_hash(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
-				 __u32 seed)
+static inline __u32 xl_flow_hash(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, __u32 seed)
 {
 	__u32 a = (__u32)saddr + seed + 0xdeadbeef + 12;
 	__u32 b = (__u32)daddr + seed + 0xdeadbeef + 12;

@@ -29,8 +29,8 @@ const uint8_t mac_target[7][6] = {
 	{ 0x02, 0, 0, 0, 0x19, 0x09 },
 	{ 0 },
 };
-const char *backend_ip[7] = { NULL, "10.0.1.21", "10.0.1.22", "10.0.2.21",
-			      "10.0.2.22", "10.1.9.9", "10.0.1.99" };
+const char *backend_ip[7] = { NULL,	   "10.0.1.21", "10.0.1.22", "10.0.2.21",
+			      "10.0.2.22", "10.1.9.9",	"10.0.1.99" };
 const uint16_t backend_port[7] = { 0, 80, 80, 80, 8080, 80, 80 };
 int ifindex_cons, ifindex_prov;
 
@@ -68,20 +68,22 @@ int fixture_netns(void)
 	}
 	if (fx_shell("ip link set lo up") ||
 	    fx_shell("ip link add cons address %s type veth peer name cons-peer address %s",
-		mac_text(mac_cons), mac_text(mac_cons_peer)) ||
-	    fx_shell("ip link add prov address %s type veth peer name prov-peer", mac_text(mac_prov)) ||
+		     mac_text(mac_cons), mac_text(mac_cons_peer)) ||
+	    fx_shell("ip link add prov address %s type veth peer name prov-peer",
+		     mac_text(mac_prov)) ||
 	    fx_shell("ip link set cons up && ip link set cons-peer up && ip link set prov up && "
-		"ip link set prov-peer up") ||
+		     "ip link set prov-peer up") ||
 	    fx_shell("ip addr add 10.1.0.5/16 dev cons && ip addr add 10.0.0.5/16 dev prov && "
-		"ip addr add " NODE_AZ1 "/16 dev prov && ip addr add " NODE_AZ2 "/16 dev prov") ||
+		     "ip addr add " NODE_AZ1 "/16 dev prov && ip addr add " NODE_AZ2
+		     "/16 dev prov") ||
 	    fx_shell("sysctl -qw net.ipv4.conf.all.forwarding=1"))
 		return -1;
 	for (int b = 1; b <= 4; b++)
 		if (fx_shell("ip neigh add %s lladdr %s dev prov nud permanent", backend_ip[b],
-			mac_text(mac_target[b])))
+			     mac_text(mac_target[b])))
 			return -1;
 	if (fx_shell("ip neigh add %s lladdr %s dev cons nud permanent", backend_ip[5],
-		mac_text(mac_target[5])))
+		     mac_text(mac_target[5])))
 		return -1;
 	ifindex_cons = (int)if_nametoindex("cons");
 	ifindex_prov = (int)if_nametoindex("prov");
@@ -90,8 +92,8 @@ int fixture_netns(void)
 
 static void update(struct bpf_map *map, const void *key, const void *value)
 {
-	if (bpf_map__update_elem(map, key, bpf_map__key_size(map), value,
-				 bpf_map__value_size(map), BPF_ANY)) {
+	if (bpf_map__update_elem(map, key, bpf_map__key_size(map), value, bpf_map__value_size(map),
+				 BPF_ANY)) {
 		fprintf(stderr, "fixture: update of %s failed: %s\n", bpf_map__name(map),
 			strerror(errno));
 		abort();
@@ -170,6 +172,23 @@ void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_
 	struct xl_backend be = { .addr = ipv4(addr), .port = htons(port) };
 
 	update(fx->skel->maps.xdplink_backends_v1, &slot, &be);
+	fx_add_member(fx, slot, slot);
+}
+
+void fx_add_member(struct fixture *fx, uint32_t slot, uint32_t backend)
+{
+	struct xl_member member = { .backend = backend };
+
+	update(fx->skel->maps.xdplink_members_v1, &slot, &member);
+}
+
+static uint32_t backend_of(struct fixture *fx, uint32_t member)
+{
+	struct xl_member found = { 0 };
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_members_v1, &member, sizeof(member), &found,
+			     sizeof(found), 0);
+	return found.backend;
 }
 
 void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags)
@@ -190,16 +209,18 @@ void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_
 	update(fx->skel->maps.xdplink_pool_index_v1, &key, &slot);
 }
 
-void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *backends, size_t n)
+void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *members, size_t n)
 {
-	struct maglev_backend members[8];
+	struct maglev_backend entries[8];
 
 	for (size_t i = 0; i < n && i < 8; i++) {
-		members[i].slot = backends[i];
-		members[i].addr = ipv4(backend_ip[backends[i]]);
-		members[i].port = htons(backend_port[backends[i]]);
+		uint32_t backend = backend_of(fx, members[i]);
+
+		entries[i].slot = members[i];
+		entries[i].addr = ipv4(backend_ip[backend]);
+		entries[i].port = htons(backend_port[backend]);
 	}
-	fx_set_table_of(fx, table, members, n < 8 ? n : 8);
+	fx_set_table_of(fx, table, entries, n < 8 ? n : 8);
 }
 
 void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_backend *members,
@@ -216,7 +237,7 @@ void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_bac
 		abort();
 	for (uint32_t i = 0; i < MAGLEV_SIZE; i++)
 		bpf_map_update_elem(inner, &i, &slots[i], BPF_ANY);
-	update(fx->skel->maps.xdplink_maglev_v1, &table, &inner);
+	update(fx->skel->maps.xdplink_maglev_v2, &table, &inner);
 	close(inner); /* the outer map holds it now */
 }
 
@@ -247,8 +268,8 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	fx->skel = xdplink__open();
 	if (!fx->skel)
 		return -1;
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v1, max_flows);
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_rnat_v1, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v2, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_rnat_v2, max_flows);
 	bpf_map__set_max_entries(fx->skel->maps.xdplink_pools_v1, FIXTURE_POOLS);
 	bpf_map__set_max_entries(fx->skel->maps.xdplink_pool_index_v1, FIXTURE_POOLS);
 	if (xdplink__load(fx->skel)) {
@@ -338,9 +359,9 @@ static struct xl_traffic sum_traffic(struct bpf_map *map, uint32_t slot)
 	return total;
 }
 
-struct xl_traffic fx_backend_traffic(struct fixture *fx, uint32_t backend)
+struct xl_traffic fx_member_traffic(struct fixture *fx, uint32_t member)
 {
-	return sum_traffic(fx->skel->maps.xdplink_backend_stats_v1, backend);
+	return sum_traffic(fx->skel->maps.xdplink_member_stats_v1, member);
 }
 
 struct xl_traffic fx_endpoint_traffic(struct fixture *fx, uint32_t endpoint)
@@ -348,13 +369,22 @@ struct xl_traffic fx_endpoint_traffic(struct fixture *fx, uint32_t endpoint)
 	return sum_traffic(fx->skel->maps.xdplink_endpoint_stats_v1, endpoint);
 }
 
-uint32_t fx_active(struct fixture *fx, uint32_t backend)
+static uint32_t active(struct bpf_map *map, uint32_t slot)
 {
 	struct xl_conns conns = { 0 };
 
-	bpf_map__lookup_elem(fx->skel->maps.xdplink_conns_v1, &backend, sizeof(backend), &conns,
-			     sizeof(conns), 0);
+	bpf_map__lookup_elem(map, &slot, sizeof(slot), &conns, sizeof(conns), 0);
 	return conns.active;
+}
+
+uint32_t fx_active(struct fixture *fx, uint32_t backend)
+{
+	return active(fx->skel->maps.xdplink_conns_v1, backend);
+}
+
+uint32_t fx_member_active(struct fixture *fx, uint32_t member)
+{
+	return active(fx->skel->maps.xdplink_member_conns_v1, member);
 }
 
 uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)
@@ -373,7 +403,7 @@ uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)
 uint32_t fx_flow_count(struct fixture *fx)
 {
 	struct xl_flow_key key, next;
-	struct bpf_map *flows = fx->skel->maps.xdplink_flows_v1;
+	struct bpf_map *flows = fx->skel->maps.xdplink_flows_v2;
 	uint32_t n = 0;
 	void *prev = NULL;
 
@@ -393,7 +423,7 @@ bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char 
 				   .client_port = htons(sport),
 				   .eni_port = htons(dport) };
 
-	return bpf_map__lookup_elem(fx->skel->maps.xdplink_flows_v1, &key, sizeof(key), flow,
+	return bpf_map__lookup_elem(fx->skel->maps.xdplink_flows_v2, &key, sizeof(key), flow,
 				    sizeof(*flow), 0) == 0;
 }
 
@@ -404,24 +434,24 @@ bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rna
 				   .target_port = flow->target_port,
 				   .snat_port = flow->snat_port };
 
-	return bpf_map__lookup_elem(fx->skel->maps.xdplink_rnat_v1, &key, sizeof(key), rnat,
+	return bpf_map__lookup_elem(fx->skel->maps.xdplink_rnat_v2, &key, sizeof(key), rnat,
 				    sizeof(*rnat), 0) == 0;
 }
 
 uint32_t fx_maglev_choice(struct fixture *fx, uint32_t table, const char *client, uint16_t sport,
 			  const char *eni, uint16_t dport)
 {
-	uint32_t inner_id, slot, backend = 0;
+	uint32_t inner_id, slot, member = 0;
 	int inner;
 
-	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_maglev_v1, &table, sizeof(table),
-				 &inner_id, sizeof(inner_id), 0))
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_maglev_v2, &table, sizeof(table), &inner_id,
+				 sizeof(inner_id), 0))
 		return 0;
 	inner = bpf_map_get_fd_by_id(inner_id);
 	slot = xl_flow_hash(ipv4(client), ipv4(eni), htons(sport), htons(dport),
 			    XL_DEFAULT_HASH_SEED) %
 	       MAGLEV_SIZE;
-	bpf_map_lookup_elem(inner, &slot, &backend);
+	bpf_map_lookup_elem(inner, &slot, &member);
 	close(inner);
-	return backend;
+	return member;
 }

@@ -18,15 +18,16 @@
  *               (both ENIs on cons; the node IPs are marked as not for consumers)
  *   backends    1 10.0.1.21:80  2 10.0.1.22:80 (use1-az1)  3 10.0.2.21:80  4 10.0.2.22:8080 (use1-az2)
  *               5 10.1.9.9:80 (reached through cons)  6 10.0.1.99:80 (no neighbour entry)
- *   tables      1 = {1,2} (use1-az1 only)  2 = {1,2,3,4} (cross-zone)
+ *   members     b -> backend b for each backend b (one registration each)
+ *   tables      1 = {1,2} (use1-az1 only)  2 = {1,2,3,4} (cross-zone), of members
  *   pools       (10.0.1.10, b) -> pool b, (10.0.2.10, b) -> pool 8 + b */
-#define CLIENT_IP "10.1.1.11"
-#define ENI_IP "10.1.1.50"
+#define CLIENT_IP      "10.1.1.11"
+#define ENI_IP	       "10.1.1.50"
 #define PENDING_ENI_IP "10.1.1.60"
-#define NODE_AZ1 "10.0.1.10"
-#define NODE_AZ2 "10.0.2.10"
-#define MAGLEV_SIZE 251
-#define FIXTURE_POOLS 64
+#define NODE_AZ1       "10.0.1.10"
+#define NODE_AZ2       "10.0.2.10"
+#define MAGLEV_SIZE    251
+#define FIXTURE_POOLS  64
 
 extern const uint8_t mac_cons[6], mac_cons_peer[6], mac_prov[6], mac_target[7][6];
 extern int ifindex_cons, ifindex_prov;
@@ -35,15 +36,15 @@ extern const uint16_t backend_port[7];
 
 struct fixture {
 	struct xdplink *skel;
-	int consumer;  /* program fds */
+	int consumer; /* program fds */
 	int provider;
 	int both;
 };
 
 struct fixture_options {
-	uint32_t max_flows;	 /* default 1024 */
-	uint32_t max_conns;	 /* default XL_DEFAULT_MAX_CONNS */
-	uint16_t port_count;	 /* default XL_PORTS_PER_POOL */
+	uint32_t max_flows;  /* default 1024 */
+	uint32_t max_conns;  /* default XL_DEFAULT_MAX_CONNS */
+	uint16_t port_count; /* default XL_PORTS_PER_POOL */
 };
 
 /* Enters a new network namespace and builds the interfaces; once per process. */
@@ -59,26 +60,31 @@ void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count);
 void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state);
 void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
 			   const char *snat);
-void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *backends, size_t n);
+/* A table of the scene's members (their backends must be among the scene's six). */
+void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *members, size_t n);
 void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_backend *members,
 		     size_t n);
+/* Adds a backend, and member `slot` for it: its registration in one target group. */
 void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_t port);
+/* Another registration of a backend: member `slot`. */
+void fx_add_member(struct fixture *fx, uint32_t slot, uint32_t backend);
 void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_t pool);
 int fx_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
 
 uint64_t fx_reason(struct fixture *fx, enum xl_reason reason);
-struct xl_traffic fx_backend_traffic(struct fixture *fx, uint32_t backend);
+struct xl_traffic fx_member_traffic(struct fixture *fx, uint32_t member);
 struct xl_traffic fx_endpoint_traffic(struct fixture *fx, uint32_t endpoint);
-uint32_t fx_active(struct fixture *fx, uint32_t backend);
+uint32_t fx_active(struct fixture *fx, uint32_t backend);	/* what the limit counts */
+uint32_t fx_member_active(struct fixture *fx, uint32_t member); /* a target group's share */
 uint32_t fx_ports_used(struct fixture *fx, uint32_t pool);
 uint32_t fx_flow_count(struct fixture *fx);
 bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char *eni,
 	     uint16_t dport, struct xl_flow *flow);
 bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rnat);
 
-/* The backend the Maglev table `table` holds for this flow (what the data path must pick). */
+/* The member the Maglev table `table` holds for this flow (what the data path must pick). */
 uint32_t fx_maglev_choice(struct fixture *fx, uint32_t table, const char *client, uint16_t sport,
 			  const char *eni, uint16_t dport);
 

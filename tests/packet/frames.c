@@ -110,7 +110,7 @@ size_t build_tcp(const struct tcp_frame *spec, uint8_t *frame)
 	put16(tcp + 14, 64240);
 	if (options) {
 		memset(tcp + 20, 1, options); /* NOP */
-		tcp[20] = 2; /* MSS 1460 */
+		tcp[20] = 2;		      /* MSS 1460 */
 		tcp[21] = 4;
 		put16(tcp + 22, 1460);
 	}

@@ -80,7 +80,8 @@ static struct result syn(uint16_t sport)
 /* The reply a target sends to the flow's SNAT address and port. */
 static struct result send_target(const struct xl_flow *flow, uint8_t flags, const char *payload)
 {
-	struct in_addr target = { .s_addr = flow->target_addr }, node = { .s_addr = flow->snat_addr };
+	struct in_addr target = { .s_addr = flow->target_addr },
+		       node = { .s_addr = flow->snat_addr };
 	char target_ip[16], node_ip[16];
 	struct tcp_frame f = {
 		.sport = ntohs(flow->target_port),
@@ -92,6 +93,7 @@ static struct result send_target(const struct xl_flow *flow, uint8_t flags, cons
 		.payload_len = payload ? strlen(payload) : 0,
 	};
 	uint8_t frame[FRAME_MAX];
+	size_t len;
 
 	inet_ntop(AF_INET, &target, target_ip, sizeof(target_ip));
 	inet_ntop(AF_INET, &node, node_ip, sizeof(node_ip));
@@ -99,9 +101,11 @@ static struct result send_target(const struct xl_flow *flow, uint8_t flags, cons
 	f.daddr = node_ip;
 	memcpy(f.src_mac, mac_target[flow->backend], 6);
 	memcpy(f.dst_mac, mac_prov, 6);
-	return run_frame(fx.provider, ifindex_prov, frame, build_tcp(&f, frame));
+	len = build_tcp(&f, frame);
+	return run_frame(fx.provider, ifindex_prov, frame, len);
 }
 
+/* Table 1 holds only the backend's member (the scene registers backend b as member b). */
 static void use_only_backend(uint32_t backend)
 {
 	fx_set_table(&fx, 1, &backend, 1);
@@ -127,14 +131,16 @@ static void foreign_traffic_passes_untouched(void)
 	host_tcp.daddr = "10.1.0.5"; /* the host's own address, not an ENI */
 	host_tcp.dport = 22;
 	for (size_t i = 0; i < 3; i++) {
-		check_passes_untouched(progs[i], ifindex_cons, frame,
-				       build_arp_request(mac_cons_peer, CLIENT_IP, "10.1.0.5", frame));
-		check_passes_untouched(progs[i], ifindex_cons, frame, build_ipv6_tcp(frame));
-		check_passes_untouched(progs[i], ifindex_cons, frame,
-				       build_udp(CLIENT_IP, "10.1.0.5", 5353, 53, frame));
-		check_passes_untouched(progs[i], ifindex_cons, frame,
-				       build_icmp_echo(CLIENT_IP, "10.1.0.5", frame));
-		check_passes_untouched(progs[i], ifindex_cons, frame, build_tcp(&host_tcp, frame));
+		size_t len = build_arp_request(mac_cons_peer, CLIENT_IP, "10.1.0.5", frame);
+		check_passes_untouched(progs[i], ifindex_cons, frame, len);
+		len = build_ipv6_tcp(frame);
+		check_passes_untouched(progs[i], ifindex_cons, frame, len);
+		len = build_udp(CLIENT_IP, "10.1.0.5", 5353, 53, frame);
+		check_passes_untouched(progs[i], ifindex_cons, frame, len);
+		len = build_icmp_echo(CLIENT_IP, "10.1.0.5", frame);
+		check_passes_untouched(progs[i], ifindex_cons, frame, len);
+		len = build_tcp(&host_tcp, frame);
+		check_passes_untouched(progs[i], ifindex_cons, frame, len);
 	}
 	CHECK_EQ(fx_reason(&fx, XL_PASS_ARP), 3);
 	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_IPV4), 3);
@@ -148,11 +154,13 @@ static void unknown_address_passes_unknown_port_drops(void)
 	struct tcp_frame other_ip = client_frame(40000, TCP_SYN);
 	struct tcp_frame other_port = client_frame(40000, TCP_SYN);
 	uint8_t frame[FRAME_MAX];
+	size_t len;
 	struct result r;
 
 	SCENE(NULL);
 	other_ip.daddr = "10.1.1.99";
-	check_passes_untouched(fx.consumer, ifindex_cons, frame, build_tcp(&other_ip, frame));
+	len = build_tcp(&other_ip, frame);
+	check_passes_untouched(fx.consumer, ifindex_cons, frame, len);
 
 	other_port.dport = 443;
 	r = send_client(&other_port);
@@ -185,7 +193,14 @@ static void truncated_frames_are_never_rewritten(void)
 }
 
 /* Turns a valid SYN into IPv4 that must never be rewritten. */
-enum mangling { BAD_IHL, WITH_OPTIONS, MORE_FRAGMENTS, FRAGMENT_OFFSET, BAD_LENGTH, BAD_DOFF };
+enum mangling {
+	BAD_IHL,
+	WITH_OPTIONS,
+	MORE_FRAGMENTS,
+	FRAGMENT_OFFSET,
+	BAD_LENGTH,
+	BAD_DOFF
+};
 
 static size_t mangled_syn(const char *daddr, enum mangling how, uint8_t *frame)
 {
@@ -232,8 +247,8 @@ static void malformed_ipv4_is_never_rewritten(void)
 
 		CHECK_EQ(r.action, XDP_DROP);
 		CHECK_BYTES(r.out, r.out_len, frame, len);
-		check_passes_untouched(fx.consumer, ifindex_cons, frame,
-				       mangled_syn("10.1.0.5", how, frame));
+		len = mangled_syn("10.1.0.5", how, frame);
+		check_passes_untouched(fx.consumer, ifindex_cons, frame, len);
 	}
 	CHECK_EQ(fx_reason(&fx, XL_DROP_BAD_PACKET), 6);
 	CHECK_EQ(fx_reason(&fx, XL_PASS_MALFORMED), 6);
@@ -244,12 +259,15 @@ static void malformed_ipv4_is_never_rewritten(void)
 static void non_tcp_to_an_eni_is_dropped(void)
 {
 	uint8_t frame[FRAME_MAX];
+	size_t len;
 	struct result r;
 
 	SCENE(NULL);
-	r = run_frame(fx.consumer, ifindex_cons, frame, build_udp(CLIENT_IP, ENI_IP, 5353, 53, frame));
+	len = build_udp(CLIENT_IP, ENI_IP, 5353, 53, frame);
+	r = run_frame(fx.consumer, ifindex_cons, frame, len);
 	CHECK_EQ(r.action, XDP_DROP);
-	r = run_frame(fx.consumer, ifindex_cons, frame, build_icmp_echo(CLIENT_IP, ENI_IP, frame));
+	len = build_icmp_echo(CLIENT_IP, ENI_IP, frame);
+	r = run_frame(fx.consumer, ifindex_cons, frame, len);
 	CHECK_EQ(r.action, XDP_DROP);
 	CHECK_EQ(fx_reason(&fx, XL_DROP_NOT_TCP), 2);
 	fx_close(&fx);
@@ -264,9 +282,11 @@ static void an_eni_serves_only_its_own_interface(void)
 
 	SCENE(NULL);
 	/* the ENI lives on cons; the same packets arriving on prov belong to another VPC */
-	r = run_frame(fx.consumer, ifindex_prov, frame, build_tcp(&syn_frame, frame));
+	len = build_tcp(&syn_frame, frame);
+	r = run_frame(fx.consumer, ifindex_prov, frame, len);
 	CHECK_EQ(r.action, XDP_DROP);
-	r = run_frame(fx.consumer, ifindex_prov, frame, build_icmp_echo(CLIENT_IP, ENI_IP, frame));
+	len = build_icmp_echo(CLIENT_IP, ENI_IP, frame);
+	r = run_frame(fx.consumer, ifindex_prov, frame, len);
 	CHECK_EQ(r.action, XDP_DROP);
 	len = build_arp_request(mac_cons_peer, CLIENT_IP, ENI_IP, frame);
 	check_passes_untouched(fx.consumer, ifindex_prov, frame, len); /* never answered */
@@ -280,18 +300,22 @@ static void node_addresses_are_not_for_consumers(void)
 {
 	struct tcp_frame to_node = client_frame(40000, TCP_SYN);
 	uint8_t frame[FRAME_MAX];
+	size_t len;
 	struct result r;
 
 	SCENE(NULL);
 	to_node.daddr = NODE_AZ1;
 	to_node.dport = 22;
-	r = run_frame(fx.consumer, ifindex_cons, frame, build_tcp(&to_node, frame));
+	len = build_tcp(&to_node, frame);
+	r = run_frame(fx.consumer, ifindex_cons, frame, len);
 	CHECK_EQ(r.action, XDP_DROP);
-	r = run_frame(fx.consumer, ifindex_cons, frame, build_icmp_echo(CLIENT_IP, NODE_AZ1, frame));
+	len = build_icmp_echo(CLIENT_IP, NODE_AZ1, frame);
+	r = run_frame(fx.consumer, ifindex_cons, frame, len);
 	CHECK_EQ(r.action, XDP_DROP);
 	CHECK_EQ(fx_reason(&fx, XL_DROP_NODE_ADDRESS), 2);
 	/* on an interface that also faces targets, the host gets them (health checks) */
-	check_passes_untouched(fx.both, ifindex_cons, frame, build_tcp(&to_node, frame));
+	len = build_tcp(&to_node, frame);
+	check_passes_untouched(fx.both, ifindex_cons, frame, len);
 	fx_close(&fx);
 }
 
@@ -308,10 +332,10 @@ static void arp_for_an_eni_is_answered(void)
 	r = run_frame(fx.consumer, ifindex_cons, frame, len);
 	CHECK_EQ(r.action, XDP_TX);
 	memcpy(want, frame, len);
-	memcpy(want, mac_cons_peer, 6);	     /* to the asker */
-	memcpy(want + 6, mac_cons, 6);	     /* from the interface */
-	want[14 + 7] = 2;		     /* reply */
-	memcpy(want + 14 + 8, mac_cons, 6);  /* sender: the ENI at our MAC */
+	memcpy(want, mac_cons_peer, 6);	    /* to the asker */
+	memcpy(want + 6, mac_cons, 6);	    /* from the interface */
+	want[14 + 7] = 2;		    /* reply */
+	memcpy(want + 14 + 8, mac_cons, 6); /* sender: the ENI at our MAC */
 	memcpy(want + 14 + 14, &eni, 4);
 	memcpy(want + 14 + 18, mac_cons_peer, 6);
 	memcpy(want + 14 + 24, &client, 4);
@@ -343,7 +367,7 @@ static void endpoint_not_available_gets_nothing_through(void)
 	r = send_client(&data);
 	CHECK_EQ(r.action, XDP_DROP);
 	CHECK_EQ(fx_reason(&fx, XL_DROP_ENDPOINT_STATE), 2);
-	CHECK_EQ(fx_backend_traffic(&fx, 1).packets_in + fx_backend_traffic(&fx, 2).packets_in, 1);
+	CHECK_EQ(fx_member_traffic(&fx, 1).packets_in + fx_member_traffic(&fx, 2).packets_in, 1);
 	fx_close(&fx);
 }
 
@@ -354,15 +378,17 @@ static void syn_opens_a_flow_to_the_maglev_choice(void)
 	struct xl_flow flow;
 	struct xl_rnat rnat;
 	uint8_t want[FRAME_MAX];
-	uint32_t backend;
+	uint32_t member, backend;
 	struct result r;
 
 	SCENE(NULL);
 	r = syn(40000);
 	CHECK_EQ(r.action, XDP_REDIRECT); /* ingress cons, egress prov */
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
-	backend = fx_maglev_choice(&fx, 1, CLIENT_IP, 40000, ENI_IP, 80);
-	CHECK(backend == 1 || backend == 2);
+	member = fx_maglev_choice(&fx, 1, CLIENT_IP, 40000, ENI_IP, 80);
+	CHECK(member == 1 || member == 2);
+	backend = member; /* the scene's member b registers backend b */
+	CHECK_EQ(flow.member, member);
 	CHECK_EQ(flow.backend, backend);
 	CHECK_EQ(flow.snat_addr, ipv4(NODE_AZ1));
 	CHECK_EQ(flow.target_addr, ipv4(backend_ip[backend]));
@@ -385,12 +411,14 @@ static void syn_opens_a_flow_to_the_maglev_choice(void)
 	CHECK_EQ(rnat.ifindex, ifindex_cons);
 	CHECK(memcmp(rnat.client_mac, mac_cons_peer, 6) == 0);
 	CHECK(memcmp(rnat.eni_mac, mac_cons, 6) == 0);
+	CHECK_EQ(rnat.member, member);
 
 	CHECK_EQ(fx_active(&fx, backend), 1);
+	CHECK_EQ(fx_member_active(&fx, member), 1);
 	CHECK_EQ(fx_ports_used(&fx, backend), 1);
-	CHECK_EQ(fx_backend_traffic(&fx, backend).new_flows, 1);
-	CHECK_EQ(fx_backend_traffic(&fx, backend).packets_in, 1);
-	CHECK_EQ(fx_backend_traffic(&fx, backend).bytes_in, r.in_len - 14);
+	CHECK_EQ(fx_member_traffic(&fx, member).new_flows, 1);
+	CHECK_EQ(fx_member_traffic(&fx, member).packets_in, 1);
+	CHECK_EQ(fx_member_traffic(&fx, member).bytes_in, r.in_len - 14);
 	CHECK_EQ(fx_endpoint_traffic(&fx, 1).new_flows, 1);
 	CHECK_EQ(fx_reason(&fx, XL_FWD_NEW_FLOW), 1);
 	fx_close(&fx);
@@ -421,7 +449,7 @@ static void following_packets_keep_target_and_port(void)
 	CHECK_EQ(fx_flow_count(&fx), 1);
 	CHECK_EQ(fx_active(&fx, flow.backend), 1);
 	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_TARGET), 5);
-	CHECK_EQ(fx_backend_traffic(&fx, flow.backend).packets_in, 6);
+	CHECK_EQ(fx_member_traffic(&fx, flow.member).packets_in, 6);
 	fx_close(&fx);
 }
 
@@ -444,7 +472,7 @@ static void reply_is_rewritten_back_to_the_client(void)
 	CHECK_EQ(r.action, XDP_REDIRECT);
 	expect_rewrite(r.in, r.in_len, want, mac_cons_peer, mac_cons, ENI_IP, CLIENT_IP, 80, 40000);
 	CHECK_BYTES(r.out, r.out_len, want, r.in_len);
-	CHECK_EQ(fx_backend_traffic(&fx, flow.backend).packets_out, 2);
+	CHECK_EQ(fx_member_traffic(&fx, flow.member).packets_out, 2);
 	CHECK_EQ(fx_endpoint_traffic(&fx, 1).packets_out, 2);
 	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_CLIENT), 2);
 	fx_close(&fx);
@@ -480,8 +508,10 @@ static void many_flows_get_unique_ports(void)
 		CHECK_EQ(syn(sport).action, XDP_REDIRECT);
 		if (!fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow))
 			continue;
-		duplicates += seen[flow.backend][ntohs(flow.snat_port) - XL_DEFAULT_PORT_MIN]++ != 0;
-		wrong_target += flow.backend != fx_maglev_choice(&fx, 1, CLIENT_IP, sport, ENI_IP, 80);
+		duplicates +=
+		    seen[flow.backend][ntohs(flow.snat_port) - XL_DEFAULT_PORT_MIN]++ != 0;
+		wrong_target +=
+		    flow.member != fx_maglev_choice(&fx, 1, CLIENT_IP, sport, ENI_IP, 80);
 	}
 	CHECK_EQ(duplicates, 0);
 	CHECK_EQ(wrong_target, 0);
@@ -517,7 +547,7 @@ static void cross_zone_scope_follows_the_table(void)
 		if (!fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow))
 			continue;
 		picked[flow.backend]++;
-		wrong += flow.backend != fx_maglev_choice(&fx, 2, CLIENT_IP, sport, ENI_IP, 80);
+		wrong += flow.member != fx_maglev_choice(&fx, 2, CLIENT_IP, sport, ENI_IP, 80);
 	}
 	CHECK_EQ(wrong, 0);
 	for (int b = 1; b <= 4; b++)
@@ -620,9 +650,68 @@ static void target_at_its_limit_refuses_with_a_reset(void)
 	CHECK_EQ(fx_ports_used(&fx, 1), 2);
 	CHECK_EQ(fx_flow_count(&fx), 2);
 	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_FULL), 1);
-	CHECK_EQ(fx_backend_traffic(&fx, 1).port_alloc_errors, 1);
-	CHECK_EQ(fx_backend_traffic(&fx, 1).resets, 1);
+	CHECK_EQ(fx_member_traffic(&fx, 1).port_alloc_errors, 1);
+	CHECK_EQ(fx_member_traffic(&fx, 1).resets, 1);
 	CHECK_EQ(fx_endpoint_traffic(&fx, 1).port_alloc_errors, 1);
+	fx_close(&fx);
+}
+
+/* Backend 1 registered in two target groups: member 1 (table 1, behind ENI_IP) and
+ * member 7 (table 3, behind the second ENI, made available). Each group counts its own
+ * flows, traffic and refusals; the connection limit is the backend's, whichever group. */
+static void a_target_in_two_groups_counts_per_group_and_limits_once(void)
+{
+	struct fixture_options opts = { .max_conns = 3 };
+	const uint32_t web = 1, api = 7;
+	struct tcp_frame to_api = client_frame(40002, TCP_SYN);
+	struct xl_flow flow;
+	struct xl_rnat rnat;
+	struct result r;
+
+	SCENE(&opts);
+	fx_add_member(&fx, api, 1);
+	fx_set_table(&fx, 1, &web, 1);
+	fx_set_table(&fx, 3, &api, 1);
+	fx_set_endpoint_state(&fx, 2, XL_EP_AVAILABLE);
+	fx_set_listener_table(&fx, PENDING_ENI_IP, 80, 3, NODE_AZ1);
+	to_api.daddr = PENDING_ENI_IP;
+	to_api.options_len = 4;
+
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK_EQ(syn(40001).action, XDP_REDIRECT);
+	CHECK_EQ(send_client(&to_api).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40002, PENDING_ENI_IP, 80, &flow));
+	CHECK_EQ(flow.member, api);
+	CHECK_EQ(flow.backend, 1);
+	CHECK(fx_rnat(&fx, &flow, &rnat));
+	CHECK_EQ(rnat.member, api);
+	CHECK_EQ(send_target(&flow, TCP_SYN | TCP_ACK, NULL).action, XDP_REDIRECT);
+
+	CHECK_EQ(fx_active(&fx, 1), 3);
+	CHECK_EQ(fx_member_active(&fx, web), 2);
+	CHECK_EQ(fx_member_active(&fx, api), 1);
+	CHECK_EQ(fx_ports_used(&fx, 1), 3); /* one pool per (node IP, backend) */
+	CHECK_EQ(fx_member_traffic(&fx, web).new_flows, 2);
+	CHECK_EQ(fx_member_traffic(&fx, api).new_flows, 1);
+	CHECK_EQ(fx_member_traffic(&fx, web).packets_in, 2);
+	CHECK_EQ(fx_member_traffic(&fx, api).packets_in, 1);
+	CHECK_EQ(fx_member_traffic(&fx, web).packets_out, 0);
+	CHECK_EQ(fx_member_traffic(&fx, api).packets_out, 1);
+
+	/* The backend is full: a fourth flow is refused through either group, and each
+	 * refusal counts to the group it was meant for. */
+	r = syn(40003);
+	check_reset(&r, 0, 1001, TCP_RST | TCP_ACK);
+	to_api.sport = 40004;
+	CHECK_EQ(send_client(&to_api).action, XDP_TX);
+	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_FULL), 2);
+	CHECK_EQ(fx_member_traffic(&fx, web).port_alloc_errors, 1);
+	CHECK_EQ(fx_member_traffic(&fx, api).port_alloc_errors, 1);
+	CHECK_EQ(fx_member_traffic(&fx, api).resets, 1);
+	CHECK_EQ(fx_active(&fx, 1), 3);
+	CHECK_EQ(fx_member_active(&fx, web), 2);
+	CHECK_EQ(fx_member_active(&fx, api), 1);
+	CHECK_EQ(fx_flow_count(&fx), 3);
 	fx_close(&fx);
 }
 
@@ -648,7 +737,7 @@ static void exhausted_port_range_refuses_with_a_reset(void)
 	check_reset(&r, 0, 1001, TCP_RST | TCP_ACK);
 	CHECK_EQ(fx_reason(&fx, XL_RST_NO_PORT), 1);
 	CHECK_EQ(fx_active(&fx, 1), 3); /* the refused flow's count was given back */
-	CHECK_EQ(fx_backend_traffic(&fx, 1).port_alloc_errors, 1);
+	CHECK_EQ(fx_member_traffic(&fx, 1).port_alloc_errors, 1);
 	fx_close(&fx);
 }
 
@@ -701,7 +790,7 @@ static void unhealthy_target_resets_its_flows(void)
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
 	CHECK_EQ(flow.flags, XL_FLOW_RST_CLIENT);
 	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_RESET), 1);
-	CHECK_EQ(fx_backend_traffic(&fx, 1).resets, 1);
+	CHECK_EQ(fx_member_traffic(&fx, 1).resets, 1);
 	fx_close(&fx);
 }
 
@@ -749,6 +838,8 @@ static void syn_reopens_a_closing_flow(void)
 	CHECK_EQ(after.backend, before.backend);
 	CHECK_EQ(after.snat_port, before.snat_port);
 	CHECK_EQ(fx_active(&fx, before.backend), 1);
+	CHECK_EQ(fx_member_traffic(&fx, before.member).new_flows, 2); /* a new connection */
+	CHECK_EQ(fx_reason(&fx, XL_FWD_NEW_FLOW), 2);
 	fx_close(&fx);
 }
 
@@ -771,10 +862,12 @@ static void *storm_on_cpu(void *arg)
 	for (int i = 0; i < s->attempts; i++) {
 		struct tcp_frame f = client_frame((uint16_t)(10000 + i), TCP_SYN);
 		uint8_t frame[FRAME_MAX], out[FRAME_MAX];
+		size_t len;
 		size_t out_len;
 
 		f.saddr = s->client;
-		fx_run(&fx, fx.consumer, ifindex_cons, frame, build_tcp(&f, frame), out, &out_len);
+		len = build_tcp(&f, frame);
+		fx_run(&fx, fx.consumer, ifindex_cons, frame, len, out, &out_len);
 	}
 	return NULL;
 }
@@ -798,10 +891,11 @@ static void connection_limit_is_exact_when_cpus_race(void)
 	use_only_backend(1);
 	race_syns_on_two_cpus(1500);
 	CHECK_EQ(fx_active(&fx, 1), 1000);
+	CHECK_EQ(fx_member_active(&fx, 1), 1000);
 	CHECK_EQ(fx_flow_count(&fx), 1000);
 	CHECK_EQ(fx_ports_used(&fx, 1), 1000);
 	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_FULL), 2000);
-	CHECK_EQ(fx_backend_traffic(&fx, 1).port_alloc_errors, 2000);
+	CHECK_EQ(fx_member_traffic(&fx, 1).port_alloc_errors, 2000);
 	fx_close(&fx);
 }
 
@@ -841,6 +935,7 @@ int main(int argc, char **argv)
 		TEST_CASE(unresolved_neighbour_drops_the_syn_and_takes_nothing),
 		TEST_CASE(packet_without_flow_gets_a_reset),
 		TEST_CASE(target_at_its_limit_refuses_with_a_reset),
+		TEST_CASE(a_target_in_two_groups_counts_per_group_and_limits_once),
 		TEST_CASE(exhausted_port_range_refuses_with_a_reset),
 		TEST_CASE(the_last_free_port_is_found),
 		TEST_CASE(full_flow_table_refuses_with_a_reset),

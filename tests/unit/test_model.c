@@ -26,6 +26,7 @@ static struct model_options options = {
 	.region = "us-east-1",
 	.max_endpoints = 64,
 	.max_backends = 64,
+	.max_members = 128,
 	.max_pools = 256,
 	.max_tables = 64,
 };
@@ -159,13 +160,16 @@ static void dump_dataplane(FILE *out)
 	for (size_t i = 0; i < dp.backend_count; i++)
 		fprintf(out, "be %u %08x:%u %u\n", dp.backends[i].slot, dp.backends[i].addr,
 			ntohs(dp.backends[i].port), dp.backends[i].flags);
+	for (size_t i = 0; i < dp.member_count; i++)
+		fprintf(out, "member %u %u\n", dp.members[i].slot, dp.members[i].backend);
 	for (size_t i = 0; i < dp.pool_count; i++)
 		fprintf(out, "pool %u %08x %u\n", dp.pools[i].slot, dp.pools[i].snat_addr,
 			dp.pools[i].backend);
 	for (size_t i = 0; i < dp.table_count; i++) {
 		fprintf(out, "table %u:", dp.tables[i].slot);
 		for (size_t j = 0; j < dp.tables[i].count; j++)
-			fprintf(out, " %u", dp.tables[i].members[j].backend);
+			fprintf(out, " %u/%u", dp.tables[i].members[j].member,
+				dp.tables[i].members[j].backend);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < dp.iface_count; i++)
@@ -228,8 +232,9 @@ static char *snapshot(void)
 	dump_dataplane(out);
 	if (model_list_targets(m, &targets, &count, &last_error) == 0) {
 		for (size_t i = 0; i < count; i++)
-			fprintf(out, "target %s %08x %s %s\n", targets[i].group, targets[i].addr,
-				targets[i].state, targets[i].reason);
+			fprintf(out, "target %s %08x member %u %s %s\n", targets[i].group,
+				targets[i].addr, targets[i].member, targets[i].state,
+				targets[i].reason);
 	}
 	free(targets);
 	fclose(out);
@@ -593,12 +598,19 @@ static void seed_lab_end_to_end(void)
 	CHECK_EQ(dp.backends[1].addr, ip("10.0.2.21"));
 	CHECK_EQ(dp.table_count, 2);
 	CHECK_EQ(dp.tables[0].slot, 1);
+	CHECK_EQ(dp.member_count, 2);
+	CHECK_EQ(dp.members[0].slot, 1);
+	CHECK_EQ(dp.members[0].backend, 1);
+	CHECK_EQ(dp.members[1].slot, 2);
+	CHECK_EQ(dp.members[1].backend, 2);
 	CHECK_EQ(dp.tables[0].count, 1);
+	CHECK_EQ(dp.tables[0].members[0].member, 1);
 	CHECK_EQ(dp.tables[0].members[0].backend, 1);
 	CHECK_EQ(dp.tables[0].members[0].addr, ip("10.0.1.21"));
 	CHECK_EQ(dp.tables[0].members[0].port, htons(80));
 	CHECK_EQ(dp.tables[1].slot, 2);
 	CHECK_EQ(dp.tables[1].count, 1);
+	CHECK_EQ(dp.tables[1].members[0].member, 2);
 	CHECK_EQ(dp.tables[1].members[0].backend, 2);
 	CHECK_EQ(dp.pool_count, 4);
 	{
@@ -1597,7 +1609,9 @@ static void health_states_follow_aws(void)
 		CHECK(strncmp(targets[0].group_arn, "arn:aws:elasticloadbalancing:", 29) == 0);
 		CHECK_EQ(targets[0].addr, ip("10.0.1.21"));
 		CHECK_EQ(targets[0].port, htons(80));
+		CHECK_STR(targets[0].account, "111111111111");
 		CHECK_EQ(targets[0].backend, 1);
+		CHECK_EQ(targets[0].member, 1);
 		CHECK_STR(targets[0].zone, "use1-az1");
 		CHECK_STR(targets[0].state, "initial");
 		CHECK_EQ(targets[0].source_addr, ip("10.0.1.10"));
@@ -1800,36 +1814,150 @@ static void unused_slots_wait_for_the_data_path(void)
 	CHECK_EQ(model_expire_draining(m, time(NULL), &err), 1);
 	/* Nothing in use is ever offered. */
 	CHECK_EQ(model_release_unused(m, &release, &err), 0);
-	CHECK_EQ(data_path.asked, 2); /* the two pools of backend 2 */
+	CHECK_EQ(data_path.asked, 3); /* the two pools of backend 2, and its member */
 	project(&dp);
 	CHECK_EQ(dp.backend_count, 2);
+	CHECK_EQ(dp.member_count, 2);
 	CHECK_EQ(dp.pool_count, 4);
 	dataplane_free(&dp);
-	/* Pools empty but flows still on the backend: the pools go, the backend stays. */
+	/* Pools empty but flows still on the backend: the pools go, the member and the
+	 * backend stay (the registration's flows may still count to its member). */
 	data_path.pools_empty = true;
 	CHECK_EQ(model_release_unused(m, &release, &err), 0);
 	project(&dp);
 	CHECK_EQ(dp.pool_count, 2);
 	CHECK_EQ(dp.pools[0].backend, 1);
 	CHECK_EQ(dp.pools[1].backend, 1);
+	CHECK_EQ(dp.member_count, 2);
 	CHECK_EQ(dp.backend_count, 2);
 	dataplane_free(&dp);
 	data_path.backends_idle = true;
 	CHECK_EQ(model_release_unused(m, &release, &err), 0);
 	project(&dp);
+	CHECK_EQ(dp.member_count, 1);
+	CHECK_EQ(dp.members[0].slot, 1);
 	CHECK_EQ(dp.backend_count, 1);
 	CHECK_EQ(dp.backends[0].slot, 1);
 	dataplane_free(&dp);
 	CHECK_EQ(model_release_unused(m, &release, &err), 0);
-	/* A released slot is given to the next new target. */
+	/* Released slots are given to the next new target. */
 	DO(PROVIDER, "RegisterTargets",
 	   "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.2.22', 'AvailabilityZone': 'use1-az2'}]}");
 	project(&dp);
 	CHECK_EQ(dp.backend_count, 2);
 	CHECK_EQ(dp.backends[1].slot, 2);
 	CHECK_EQ(dp.backends[1].addr, ip("10.0.2.22"));
+	CHECK_EQ(dp.member_count, 2);
+	CHECK_EQ(dp.members[1].slot, 2);
+	CHECK_EQ(dp.members[1].backend, 2);
 	CHECK_EQ(dp.pool_count, 4);
 	dataplane_free(&dp);
+	data_path = (struct idle_answers){ 0 };
+	remove_model();
+}
+
+/* The target with this address in the group, from model_list_targets (zeroes if none). */
+static struct model_target target_of(const char *group, const char *address)
+{
+	struct model_target *targets = NULL, found = { 0 };
+	size_t count = 0;
+
+	if (model_list_targets(m, &targets, &count, &last_error) == 0) {
+		for (size_t i = 0; i < count; i++) {
+			if (strcmp(targets[i].group, group) == 0 && targets[i].addr == ip(address))
+				found = targets[i];
+		}
+	}
+	free(targets);
+	return found;
+}
+
+/* The member of the table the frontend (ENI address, port) uses, when it has just one. */
+static uint32_t only_member_of(const char *eni, uint16_t port)
+{
+	struct dataplane dp;
+	const struct dp_table *table = NULL;
+	uint32_t member = 0;
+
+	project(&dp);
+	for (size_t i = 0; i < dp.frontend_count; i++) {
+		if (dp.frontends[i].eni_addr == ip(eni) && dp.frontends[i].port == htons(port))
+			table = table_of(&dp, dp.frontends[i].table);
+	}
+	if (table && table->count == 1)
+		member = table->members[0].member;
+	dataplane_free(&dp);
+	return member;
+}
+
+/* A target in two groups is one backend (one connection limit) with a member in each:
+ * what the data path counts each group's flows and traffic to. A member is allocated
+ * with its registration, kept across restarts and while draining, and outlives the
+ * registration until its backend is idle. */
+static void registrations_have_member_slots_of_their_own(void)
+{
+	struct model_release release = { backend_idle, pool_empty, &data_path };
+	struct api_error err = { 0 };
+	char endpoint[ID_MAX], *before, *after;
+
+	fresh_model();
+	provider_lab(false);
+	create_endpoint(CONSUMER, 50, endpoint);
+	DO(PROVIDER, "CreateTargetGroup", "{'Name': 'api-tg', 'Port': 80}");
+	DO(PROVIDER, "RegisterTargets",
+	   "{'Name': 'api-tg', 'Targets': [{'Id': '10.0.2.21', 'AvailabilityZone': 'use1-az2'}]}");
+	CHECK_EQ(target_of("web-tg", "10.0.1.21").member, 1);
+	CHECK_EQ(target_of("web-tg", "10.0.2.21").member, 2);
+	CHECK_EQ(target_of("web-tg", "10.0.2.21").backend, 2);
+	CHECK_EQ(target_of("api-tg", "10.0.2.21").member, 3);
+	CHECK_EQ(target_of("api-tg", "10.0.2.21").backend, 2);
+	CHECK_EQ(only_member_of("10.1.2.50", 80), 2);
+
+	/* Registered again while draining: the same registration, the same member. */
+	DO(PROVIDER, "DeregisterTargets", "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.2.21'}]}");
+	DO(PROVIDER, "RegisterTargets",
+	   "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.2.21', 'AvailabilityZone': 'use1-az2'}]}");
+	CHECK_EQ(target_of("web-tg", "10.0.2.21").member, 2);
+
+	/* Gone and registered again while flows may still count to the old member: a new
+	 * member, and the table holds it. */
+	DO(PROVIDER, "ModifyTargetGroupAttributes",
+	   "{'Name': 'web-tg', 'DeregistrationDelaySeconds': 0}");
+	DO(PROVIDER, "DeregisterTargets", "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.2.21'}]}");
+	CHECK_EQ(model_expire_draining(m, time(NULL), &err), 1);
+	CHECK_EQ(model_release_unused(m, &release, &err), 0); /* backend 2 is busy */
+	DO(PROVIDER, "RegisterTargets",
+	   "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.2.21', 'AvailabilityZone': 'use1-az2'}]}");
+	CHECK_EQ(target_of("web-tg", "10.0.2.21").member, 4);
+	CHECK_EQ(target_of("web-tg", "10.0.2.21").backend, 2);
+	CHECK_EQ(only_member_of("10.1.2.50", 80), 4);
+
+	before = snapshot();
+	model_close(m);
+	open_model();
+	after = snapshot();
+	CHECK_STR(after, before);
+	CHECK(strstr(after, "member 2 2\n") != NULL); /* still held */
+	free(before);
+	free(after);
+
+	/* Once the backend is idle the old member goes; the registered ones stay. */
+	data_path.backends_idle = true;
+	data_path.pools_empty = true;
+	CHECK_EQ(model_release_unused(m, &release, &err), 0);
+	after = snapshot();
+	CHECK(strstr(after, "member 2 2\n") == NULL);
+	CHECK(strstr(after, "member 3 2\n") != NULL);
+	CHECK(strstr(after, "member 4 2\n") != NULL);
+	free(after);
+	/* The group deleted: its member is released like any unreferenced one. */
+	DO(PROVIDER, "DeleteTargetGroup", "{'Name': 'api-tg'}");
+	CHECK_EQ(model_release_unused(m, &release, &err), 0);
+	CHECK_EQ(target_of("web-tg", "10.0.2.21").member, 4);
+	after = snapshot();
+	CHECK(strstr(after, "member 3 2\n") == NULL);
+	free(after);
+	data_path = (struct idle_answers){ 0 };
 	remove_model();
 }
 
@@ -1839,6 +1967,7 @@ static void slots_run_out_with_a_clear_refusal(void)
 
 	options.max_endpoints = 3;
 	options.max_backends = 4;
+	options.max_members = 4;
 	fresh_model();
 	provider_lab(true);
 	create_endpoint(CONSUMER, 50, first);
@@ -1855,9 +1984,17 @@ static void slots_run_out_with_a_clear_refusal(void)
 	REFUSE(
 	    "TooManyTargets", PROVIDER, "RegisterTargets",
 	    "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.1.23', 'AvailabilityZone': 'use1-az1'}]}");
+	CHECK(strstr(refusal.message, "max_backends") != NULL);
+	/* A known target registered in another group takes a member slot only. */
+	DO(PROVIDER, "CreateTargetGroup", "{'Name': 'other', 'Port': 80}");
+	REFUSE(
+	    "TooManyTargets", PROVIDER, "RegisterTargets",
+	    "{'Name': 'other', 'Targets': [{'Id': '10.0.1.22', 'AvailabilityZone': 'use1-az1'}]}");
+	CHECK(strstr(refusal.message, "max_members") != NULL);
 	remove_model();
 	options.max_endpoints = 64;
 	options.max_backends = 64;
+	options.max_members = 128;
 }
 
 static void state_and_slots_survive_a_restart(void)
@@ -1993,6 +2130,7 @@ int main(int argc, char **argv)
 		TEST_CASE(unhealthy_targets_have_their_flows_reset),
 		TEST_CASE(deregistered_targets_drain_then_leave),
 		TEST_CASE(unused_slots_wait_for_the_data_path),
+		TEST_CASE(registrations_have_member_slots_of_their_own),
 		TEST_CASE(slots_run_out_with_a_clear_refusal),
 		TEST_CASE(state_and_slots_survive_a_restart),
 		TEST_CASE(opening_checks_region_and_limits),

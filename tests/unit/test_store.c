@@ -225,7 +225,10 @@ static void a_database_of_another_schema_version_is_refused(void)
 	make_directory();
 	make_store_with_rows();
 	sqlite("PRAGMA user_version = 99;");
-	CHECK_REFUSED("has schema version 99; this xdplink reads version 1");
+	CHECK_REFUSED("has schema version 99; this xdplink reads version 2");
+	/* the version before member slots: pre-release, refused rather than migrated */
+	sqlite("PRAGMA user_version = 1;");
+	CHECK_REFUSED("has schema version 1; this xdplink reads version 2");
 	remove_directory();
 }
 
@@ -261,6 +264,7 @@ static const struct model_options crash_options = {
 	.region = "us-east-1",
 	.max_endpoints = 16,
 	.max_backends = 16,
+	.max_members = 16,
 	.max_pools = 16,
 	.max_tables = 16,
 };
