@@ -151,15 +151,7 @@ fmt:
 	$(Q)clang-format -i $(SOURCES)
 
 lint: $(BUILD)/xdplink.skel.h
-	$(call msg,FORMAT,check)
-	$(Q)clang-format --dry-run --Werror $(SOURCES)
-	$(call msg,CPPCHECK,$(words $(SOURCES)) files)
-	$(Q)cppcheck -q --error-exitcode=1 --enable=warning,style,performance --std=c11 \
-		--suppress=missingIncludeSystem --inline-suppr $(CPPFLAGS) -Itests/packet \
-		$(filter %.c,$(filter-out bpf/% bench/%.bpf.c,$(SOURCES)))
-	$(call msg,TIDY,$(words $(SOURCES)) files)
-	$(Q)clang-tidy --quiet $(filter %.c,$(filter-out bpf/% bench/%.bpf.c,$(SOURCES))) -- \
-		$(CPPFLAGS) -Itests/packet -std=c11 -D_GNU_SOURCE 2>/dev/null
+	$(Q)tools/lint $(BUILD)
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

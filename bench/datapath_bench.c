@@ -17,12 +17,12 @@
 #include "fixture.h"
 #include "frames.h"
 
-#define FLOWS (1000 * 1000)
-#define CALLS 200000
-#define ROUNDS 5
-#define TARGETS 48
+#define FLOWS		  (1000 * 1000)
+#define CALLS		  200000
+#define ROUNDS		  5
+#define TARGETS		  48
 #define FIRST_TARGET_SLOT 10
-#define HOT_FLOW 4242 /* the flow of the hot cases, as Katran measures */
+#define HOT_FLOW	  4242 /* the flow of the hot cases, as Katran measures */
 
 enum bench_case {
 	EMPTY,
@@ -47,11 +47,12 @@ static const char *case_name[CASES] = {
 	[REPLY_SPREAD] = "(c') as (c), each call another flow",
 };
 static const char *case_key[CASES] = {
-	"empty_ns", "baseline_ns", "syn_ns", "established_ns", "reply_ns", "pass_ns",
-	"established_spread_ns", "reply_spread_ns",
+	"empty_ns", "baseline_ns",	     "syn_ns",		"established_ns", "reply_ns",
+	"pass_ns",  "established_spread_ns", "reply_spread_ns",
 };
-static const double target_ns[CASES] = { [SYN] = 800, [ESTABLISHED] = 120, [REPLY] = 120,
-					 [NOT_OURS] = 40 };
+static const double target_ns[CASES] = {
+	[SYN] = 800, [ESTABLISHED] = 120, [REPLY] = 120, [NOT_OURS] = 40
+};
 
 static struct fixture fx;
 static int prog_empty, prog_baseline;
@@ -88,8 +89,11 @@ static size_t reply_frame(uint32_t i, uint8_t *frame)
 	char client[16], target[16], node[16];
 	struct in_addr addr = { .s_addr = flow_client(i) };
 	struct xl_flow flow;
-	struct tcp_frame f = { .seq = 7001, .ack = 1028, .flags = TCP_ACK | TCP_PSH,
-			       .payload = "HTTP/1.1 200 OK\r\n\r\nt1\n", .payload_len = 22 };
+	struct tcp_frame f = { .seq = 7001,
+			       .ack = 1028,
+			       .flags = TCP_ACK | TCP_PSH,
+			       .payload = "HTTP/1.1 200 OK\r\n\r\nt1\n",
+			       .payload_len = 22 };
 
 	inet_ntop(AF_INET, &addr, client, sizeof(client));
 	if (!fx_flow(&fx, client, 40000, ENI_IP, 80, &flow))
@@ -124,8 +128,8 @@ static int setup_scene(void)
 			return -1;
 		fx_add_backend(&fx, slot, addr, 80);
 		fx_add_pool(&fx, NODE_AZ1, slot, slot);
-		members[i] = (struct maglev_backend){ .slot = slot, .addr = ipv4(addr),
-						      .port = htons(80) };
+		members[i] =
+		    (struct maglev_backend){ .slot = slot, .addr = ipv4(addr), .port = htons(80) };
 	}
 	fx_set_table_of(&fx, 1, members, TARGETS);
 
@@ -196,8 +200,11 @@ static uint32_t run_case(enum bench_case c, uint32_t call, uint8_t *frame)
 		len = reply_frame(c == REPLY ? HOT_FLOW : spread, frame);
 		return timed_call(fx.provider, ifindex_prov, frame, len, XDP_REDIRECT);
 	case NOT_OURS: {
-		struct tcp_frame f = { .saddr = CLIENT_IP, .daddr = "10.1.0.5", .sport = 50000,
-				       .dport = 22, .flags = TCP_ACK };
+		struct tcp_frame f = { .saddr = CLIENT_IP,
+				       .daddr = "10.1.0.5",
+				       .sport = 50000,
+				       .dport = 22,
+				       .flags = TCP_ACK };
 
 		len = build_tcp(&f, frame);
 		return timed_call(fx.consumer, ifindex_cons, frame, len, XDP_PASS);
@@ -256,9 +263,10 @@ static void report(const double *ns, const char *json_path)
 	printf("\n(b) and (c) run one flow's packets, with %d flows in the table; (b') and (c')\n"
 	       "visit a different flow each call: their extra cost is cache and TLB misses.\n",
 	       FLOWS);
-	printf("net = raw minus (f). Katran's program, measured the same way on this machine kind:\n"
-	       "about 150-190 ns net for an established flow, 0.9-1.2 us for a new flow with its\n"
-	       "table insert, 60 ns for a packet that is not for a VIP.\n");
+	printf(
+	    "net = raw minus (f). Katran's program, measured the same way on this machine kind:\n"
+	    "about 150-190 ns net for an established flow, 0.9-1.2 us for a new flow with its\n"
+	    "table insert, 60 ns for a packet that is not for a VIP.\n");
 
 	json = fopen(json_path, "w");
 	if (!json) {

@@ -42,9 +42,10 @@ check "no connection timed out or failed" \
 	expect "timeouts, errors" "$(churn_total timeout) $(churn_total error)" "0 0"
 check "every connection was established" \
 	expect established "$(churn_total established)" "$(churn_total opened)"
-# An idle-expired flow gives its port back at once (AWS does too), while the target may
-# still hold that connection: a new flow given the same port meets a challenge ACK, the
-# client resets, and its retransmitted SYN opens a second flow. So: at least one each.
+# A connection is one new flow (also when the client reuses the 4-tuple of a flow that is
+# still closing), and sometimes two: an idle-expired flow gives its port back at once (as
+# AWS does) while the target may still hold that connection, so a new flow given the same
+# port meets a challenge ACK, the client resets, and its retransmitted SYN opens another.
 flows=$(targets_sum NewFlowCount)
 note "$flows flows for $(churn_total established) connections"
 check "the load balancer opened a flow for every connection" \

@@ -11,10 +11,13 @@ struct test_case {
 	void (*run)(void);
 };
 
-#define TEST_CASE(fn) { #fn, fn }
+#define TEST_CASE(fn)                                                                              \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
 
 void check_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -26,16 +29,17 @@ void check_fail(const char *file, int line, const char *fmt, ...)
 	do {                                                                                       \
 		long long check_a_ = (long long)(a), check_b_ = (long long)(b);                    \
 		if (check_a_ != check_b_)                                                          \
-			check_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, #b, check_a_, \
-				   check_b_);                                                      \
+			check_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, #b,          \
+				   check_a_, check_b_);                                            \
 	} while (0)
 
 #define CHECK_STR(a, b)                                                                            \
 	do {                                                                                       \
 		const char *check_a_ = (a), *check_b_ = (b);                                       \
 		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0)                     \
-			check_fail(__FILE__, __LINE__, "%s == %s (\"%s\" != \"%s\")", #a, #b,       \
-				   check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)"); \
+			check_fail(__FILE__, __LINE__, "%s == %s (\"%s\" != \"%s\")", #a, #b,      \
+				   check_a_ ? check_a_ : "(null)",                                 \
+				   check_b_ ? check_b_ : "(null)");                                \
 	} while (0)
 
 /* Runs every case whose name contains argv[1] (all without an argument), prints
