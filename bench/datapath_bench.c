@@ -55,6 +55,7 @@ static const double target_ns[CASES] = {
 };
 
 static struct fixture fx;
+static struct maglev_backend members[TARGETS]; /* the targets of the listener's table */
 static int prog_empty, prog_baseline;
 static uint32_t next_new_client; /* never-seen clients for the SYN case */
 
@@ -114,7 +115,6 @@ static int setup_scene(void)
 {
 	struct fixture_options opts = { .max_flows = FLOWS + ROUNDS * CALLS + 4096,
 					.max_conns = UINT32_MAX };
-	struct maglev_backend members[TARGETS];
 	char addr[16];
 
 	if (fixture_netns() || fx_open(&fx, &opts))
@@ -245,7 +245,39 @@ static double median(double *values, size_t n)
 	return values[n / 2];
 }
 
-static void report(const double *ns, const char *json_path)
+struct stability {
+	uint32_t sampled;
+	uint32_t would_move; /* flows whose slot the new table gives to another target */
+	uint32_t moved;	     /* flows whose packets went to another target */
+};
+
+/* One target leaves the table. Maglev moves its slots and a few more; established flows
+ * must not move at all: the flow table pins them. */
+static struct stability established_flows_stay(void)
+{
+	struct stability st = { .sampled = 100000 };
+	uint8_t frame[FRAME_MAX], out[FRAME_MAX];
+	char client[16];
+
+	fx_set_table_of(&fx, 1, members + 1, TARGETS - 1);
+	for (uint32_t i = 0; i < st.sampled; i++) {
+		uint32_t f = (i * 7919u) % FLOWS;
+		struct in_addr addr = { .s_addr = flow_client(f) };
+		struct xl_flow flow;
+		size_t len, out_len;
+
+		inet_ntop(AF_INET, &addr, client, sizeof(client));
+		if (!fx_flow(&fx, client, 40000, ENI_IP, 80, &flow))
+			continue;
+		st.would_move += fx_maglev_choice(&fx, 1, client, 40000, ENI_IP, 80) != flow.member;
+		len = client_frame(flow_client(f), TCP_ACK | TCP_PSH, frame);
+		fx_run(&fx, fx.consumer, ifindex_cons, frame, len, out, &out_len);
+		st.moved += get32(out + OFF_IP_DADDR) != ntohl(flow.target_addr);
+	}
+	return st;
+}
+
+static void report(const double *ns, const struct stability *st, const char *json_path)
 {
 	FILE *json;
 
@@ -276,7 +308,10 @@ static void report(const double *ns, const char *json_path)
 	fprintf(json, "{");
 	for (int c = 0; c < CASES; c++)
 		fprintf(json, "\"%s\":%.1f, ", case_key[c], ns[c]);
-	fprintf(json, "\"flows_in_table\":%d}\n", FLOWS);
+	fprintf(json,
+		"\"flows_in_table\":%d, \"stability\":{\"sampled\":%u, \"would_move\":%u, "
+		"\"moved\":%u}}\n",
+		FLOWS, st->sampled, st->would_move, st->moved);
 	fclose(json);
 	printf("wrote %s\n", json_path);
 }
@@ -310,6 +345,7 @@ int main(int argc, char **argv)
 	}
 	for (int c = 0; c < CASES; c++)
 		ns[c] = median(rounds[c], ROUNDS);
-	report(ns, argv[1]);
+	struct stability st = established_flows_stay();
+	report(ns, &st, argv[1]);
 	return 0;
 }
