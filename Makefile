@@ -128,7 +128,12 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run $(BUILD)
 
-bench: all
+# The side-by-side comparison runs the usual alternatives and draws the results.
+BENCH_DEPS := wrk iperf3 haproxy libnginx-mod-stream gnuplot-nox
+
+bench: deps
+	$(Q)tools/install-deps $(BENCH_DEPS)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run $(BUILD)
 
 # The test suites again on Debian 12's stock kernel (6.1), booted in QEMU.
@@ -137,7 +142,7 @@ vmtest: all
 
 # What the build, the tests and the demo need (the testbed: nginx, curl, ethtool...).
 DEPS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool iproute2 make gcc \
-	nginx-light curl ethtool python3 procps util-linux tcpdump \
+	nginx-light curl ethtool python3 procps util-linux tcpdump jq nftables \
 	libjson-c-dev libsqlite3-dev libmicrohttpd-dev clang-format clang-tidy cppcheck \
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 
