@@ -51,11 +51,10 @@ struct config {
 
 struct worker {
 	pthread_t tid;
-	int prog_fd, ifindex, cpu;
 	const struct config *cfg;
 	unsigned long long sent;
 	double cpu_secs; /* this thread's CPU time: below wall time means it was preempted */
-	int err;
+	int prog_fd, ifindex, cpu, err;
 };
 
 static volatile sig_atomic_t stop;
