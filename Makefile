@@ -71,7 +71,7 @@ $(BUILD)/xdplinkd: $(AGENT_SRCS) $(AGENT_HEADERS) $(BUILD)/xdplink.skel.h | $(BU
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(AGENT_SRCS) $(AGENT_LIBS) -o $@
 
-$(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) | $(BUILD)
+$(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) agent/clock.h | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(CLI_SRCS) -ljson-c -o $@
 

@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 struct client {
@@ -36,14 +36,6 @@ struct api {
 	void *ctx;
 	struct client *clients;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 json_object *api_error_response(const char *code, const char *message)
 {
@@ -172,7 +164,7 @@ static void on_listener(struct loop *loop, uint32_t events, void *ctx)
 	}
 	c->api = api;
 	c->fd = fd;
-	c->deadline_ms = now_ms() + API_CLIENT_TIMEOUT_MS;
+	c->deadline_ms = monotonic_ms() + API_CLIENT_TIMEOUT_MS;
 	c->next = api->clients;
 	api->clients = c;
 }
@@ -181,7 +173,7 @@ static void on_listener(struct loop *loop, uint32_t events, void *ctx)
 static void expire_clients(struct loop *loop, void *ctx)
 {
 	struct api *api = ctx;
-	uint64_t now = now_ms();
+	uint64_t now = monotonic_ms();
 	struct client *c = api->clients;
 
 	(void)loop;

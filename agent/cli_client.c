@@ -6,22 +6,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 
 #define TIMEOUT_MS	  30000
 #define MAX_RESPONSE	  (64u << 20)
 #define FIRST_BUFFER_SIZE 4096
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Waits until fd is ready for `events`; false when the deadline passed. */
 static bool wait_ready(int fd, short events, int64_t deadline)
@@ -30,7 +22,7 @@ static bool wait_ready(int fd, short events, int64_t deadline)
 	int left;
 
 	do {
-		left = (int)(deadline - now_ms());
+		left = (int)(deadline - (int64_t)monotonic_ms());
 		if (left <= 0)
 			return false;
 	} while (poll(&p, 1, left) < 0 && errno == EINTR);
@@ -130,7 +122,7 @@ static char *receive_line(int fd, int64_t deadline, const char **problem)
 int client_exchange(const char *path, const char *request, char **response, char *why,
 		    size_t why_size)
 {
-	int64_t deadline = now_ms() + TIMEOUT_MS;
+	int64_t deadline = (int64_t)monotonic_ms() + TIMEOUT_MS;
 	const char *problem = "ran out of memory";
 	int fd = connect_agent(path, why, why_size), send_errno = 0;
 

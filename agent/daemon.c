@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "clock.h"
 #include "agent.h"
 #include "daemon_actions.h"
 #include "health.h"
@@ -47,17 +48,18 @@ static int sync_datapath(struct agent *agent, const char *strict_iface, struct a
 	return rc;
 }
 
-/* Flows of endpoints that stopped carrying traffic go, with their counts and ports. */
-static void remove_closed_endpoint_flows(struct agent *agent)
+/* Flows of endpoints and listeners that stopped carrying traffic go, with their
+ * counts and ports. */
+static void remove_closed_flows(struct agent *agent)
 {
-	for (size_t i = 0; i < agent->dp->closed_count; i++) {
-		uint32_t slot = agent->dp->closed_endpoints[i];
-		uint32_t removed = flows_remove_endpoint(agent->flows, slot, flows_now());
+	struct closed_traffic *closed = &agent->dp->closed;
+	uint32_t removed = flows_remove_closed(agent->flows, closed, monotonic_ms());
 
-		if (removed)
-			log_info("removed %u flows of endpoint slot %u", removed, slot);
-	}
-	agent->dp->closed_count = 0;
+	if (removed)
+		log_info("removed %u flows of %zu closed endpoints and %zu removed listeners",
+			 removed, closed->endpoint_count, closed->listener_count);
+	closed->endpoint_count = 0;
+	closed->listener_count = 0;
 }
 
 /* After a failure the maps may hold part of a change the store rolled back. */
@@ -86,7 +88,7 @@ static int change(struct agent *agent, const char *strict_iface,
 		restore_datapath(agent);
 		return -1;
 	}
-	remove_closed_endpoint_flows(agent);
+	remove_closed_flows(agent);
 	return 0;
 }
 
@@ -219,6 +221,14 @@ static int release_and_expire(struct agent *agent, void *ctx, struct api_error *
 		   : 0;
 }
 
+static void tick_clock(struct loop *loop, void *ctx)
+{
+	struct agent *agent = ctx;
+
+	(void)loop;
+	datapath_set_clock(agent->dp, monotonic_ms());
+}
+
 static void collect(struct loop *loop, void *ctx)
 {
 	struct agent *agent = ctx;
@@ -226,7 +236,7 @@ static void collect(struct loop *loop, void *ctx)
 	struct api_error err;
 
 	(void)loop;
-	if (flows_collect(agent->flows, flows_now(), &pass))
+	if (flows_collect(agent->flows, monotonic_ms(), &pass))
 		log_warn("the collector could not read the flow table: %s", strerror(errno));
 	else if (pass.closed || pass.idle)
 		log_info("collected %u closed and %u idle flows, released %u held ports",
@@ -277,7 +287,7 @@ static void check_health(struct loop *loop, void *ctx)
 		log_warn("cannot list targets to check: %s", err.message);
 		return;
 	}
-	health_tick(agent->health, targets, count, flows_now() / 1000000);
+	health_tick(agent->health, targets, count, monotonic_ms());
 	free(targets);
 }
 
@@ -341,8 +351,9 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("%s", why);
 		return -1;
 	}
+	datapath_set_clock(agent->dp, monotonic_ms());
 	agent->flows = flows_new(agent->dp, &opts->flows);
-	if (!agent->flows || flows_recover(agent->flows, flows_now())) {
+	if (!agent->flows || flows_recover(agent->flows, monotonic_ms())) {
 		log_error("cannot recover the flow table: %s", strerror(errno));
 		return -1;
 	}
@@ -350,13 +361,14 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("cannot program the data path from the store: %s", err.message);
 		return -1;
 	}
-	remove_closed_endpoint_flows(agent);
+	remove_closed_flows(agent);
 	agent->loop = loop_new();
 	if (!agent->loop)
 		return -1;
 	agent->api = api_listen(agent->loop, opts->socket_path, handle_request, agent);
 	agent->health = health_new(agent->loop, report_health, agent);
 	if (!agent->api || !agent->health ||
+	    loop_every(agent->loop, XL_CLOCK_TICK_MS, tick_clock, agent) ||
 	    loop_every(agent->loop, opts->collect_interval_ms, collect, agent) ||
 	    loop_every(agent->loop, HEALTH_TICK_MS, check_health, agent)) {
 		log_error("cannot start serving");

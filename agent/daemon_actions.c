@@ -84,9 +84,8 @@ static json_object *config_json(const struct agent *agent)
 	ADD(config, "MaglevTableSize", uint_json(c->maglev_size));
 	ADD(config, "HashSeed", uint_json(c->hash_seed));
 	ADD(config, "MaxFlows", uint_json(o->datapath.max_flows));
-	ADD(config, "IdleTimeoutSeconds", uint_json(o->flows.idle_timeout_ns / 1000000000ULL));
-	ADD(config, "PortReuseDelaySeconds",
-	    uint_json(o->flows.port_reuse_delay_ns / 1000000000ULL));
+	ADD(config, "IdleTimeoutSeconds", uint_json(o->flows.idle_timeout_ms / 1000));
+	ADD(config, "PortReuseDelaySeconds", uint_json(o->flows.port_reuse_delay_ms / 1000));
 	return config;
 }
 

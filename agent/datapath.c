@@ -21,6 +21,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "frontends.h"
+#include "key_set.h"
 #include "log.h"
 #include "maglev.h"
 
@@ -177,10 +179,10 @@ static int allocate_caches(struct datapath *dp)
 	dp->table_digest = calloc(dp->max_tables, sizeof(*dp->table_digest));
 	dp->endpoint_state = calloc(dp->max_endpoints, sizeof(*dp->endpoint_state));
 	dp->endpoint_id = calloc(dp->max_endpoints, sizeof(*dp->endpoint_id));
-	dp->closed_endpoints = calloc(dp->max_endpoints, sizeof(*dp->closed_endpoints));
+	dp->closed.endpoints = calloc(dp->max_endpoints, sizeof(*dp->closed.endpoints));
 	dp->backends = calloc(dp->max_backends, sizeof(*dp->backends));
 	dp->members = calloc(dp->max_members, sizeof(*dp->members));
-	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->closed_endpoints &&
+	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->closed.endpoints &&
 		       dp->backends && dp->members
 		   ? 0
 		   : -1;
@@ -226,7 +228,11 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 	dp->member_conns_size = mmap_size(dp->skel->maps.xdplink_member_conns_v1);
 	dp->pools = map_memory(dp->skel->maps.xdplink_pools_v1);
 	dp->pools_size = mmap_size(dp->skel->maps.xdplink_pools_v1);
-	if (!dp->conns || !dp->member_conns || !dp->pools) {
+	dp->address_words = map_memory(dp->skel->maps.xdplink_addresses_v1);
+	dp->address_size = mmap_size(dp->skel->maps.xdplink_addresses_v1);
+	dp->clock = map_memory(dp->skel->maps.xdplink_clock_v1);
+	dp->clock_size = mmap_size(dp->skel->maps.xdplink_clock_v1);
+	if (!dp->conns || !dp->member_conns || !dp->pools || !dp->address_words || !dp->clock) {
 		fail(err, err_size, "cannot map the shared counters: %s", strerror(errno));
 		goto failed;
 	}
@@ -252,15 +258,25 @@ void datapath_close(struct datapath *dp)
 		munmap(dp->member_conns, dp->member_conns_size);
 	if (dp->pools)
 		munmap(dp->pools, dp->pools_size);
+	if (dp->address_words)
+		munmap(dp->address_words, dp->address_size);
+	if (dp->clock)
+		munmap(dp->clock, dp->clock_size);
 	xdplink__destroy(dp->skel);
 	free(dp->table_digest);
 	free(dp->endpoint_state);
 	free(dp->endpoint_id);
-	free(dp->closed_endpoints);
+	free(dp->closed.endpoints);
+	free(dp->closed.listeners);
 	free(dp->backends);
 	free(dp->members);
 	free(dp->ifaces);
 	free(dp);
+}
+
+void datapath_set_clock(struct datapath *dp, uint64_t ms)
+{
+	__atomic_store_n(&dp->clock->ms, ms, __ATOMIC_RELAXED);
 }
 
 /* ---- Interfaces ------------------------------------------------------------ */
@@ -598,65 +614,16 @@ static int apply_members(struct datapath *dp, const struct dataplane *want)
 	return rc;
 }
 
-/* ---- Sets of wanted keys, and the deletion of the others ---------------------------- */
-
-struct key_set {
-	uint64_t *keys; /* sorted */
-	size_t count;
-};
-
-static int by_key(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static bool in_set(const struct key_set *set, uint64_t key)
-{
-	return bsearch(&key, set->keys, set->count, sizeof(key), by_key) != NULL;
-}
-
 static uint64_t pool_key64(uint32_t snat_addr, uint32_t backend)
 {
 	return (uint64_t)snat_addr << 32 | backend;
 }
 
-static uint64_t frontend_key64(uint32_t addr, uint16_t port)
-{
-	return (uint64_t)addr << 16 | port;
-}
-
-static bool pool_kept(const void *key, const void *set)
+static bool pool_kept(const void *key, void *set)
 {
 	const struct xl_pool_key *k = key;
 
-	return in_set(set, pool_key64(k->snat_addr, k->backend));
-}
-
-static bool frontend_kept(const void *key, const void *set)
-{
-	const struct xl_frontend_key *k = key;
-
-	return in_set(set, frontend_key64(k->addr, k->port));
-}
-
-/* Deletes every key of a hash map that `kept` refuses. */
-static void prune(struct bpf_map *map, bool (*kept)(const void *key, const void *set),
-		  const struct key_set *set)
-{
-	size_t size = bpf_map__key_size(map);
-	uint8_t last[64] = { 0 }, candidate[64];
-	bool have_last = false;
-
-	while (!bpf_map__get_next_key(map, have_last ? last : NULL, candidate, size)) {
-		if (!kept(candidate, set)) {
-			bpf_map__delete_elem(map, candidate, size, 0);
-			continue;
-		}
-		memcpy(last, candidate, size);
-		have_last = true;
-	}
+	return key_set_has(set, pool_key64(k->snat_addr, k->backend));
 }
 
 static int apply_pools(struct datapath *dp, const struct dataplane *want)
@@ -687,8 +654,8 @@ static int apply_pools(struct datapath *dp, const struct dataplane *want)
 	}
 	/* Pools no longer wanted take no new flows; their slot stays with the model
 	 * until every port is back. */
-	qsort(set.keys, set.count, sizeof(uint64_t), by_key);
-	prune(index, pool_kept, &set);
+	key_set_sort(&set);
+	key_set_prune(index, pool_kept, &set);
 	free(set.keys);
 	return 0;
 }
@@ -785,7 +752,7 @@ static void set_endpoint(struct datapath *dp, uint32_t slot, uint32_t state, con
 	if (dp->endpoint_state[slot] == state)
 		return;
 	if (dp->endpoint_state[slot] == XL_EP_AVAILABLE)
-		dp->closed_endpoints[dp->closed_count++] = slot;
+		dp->closed.endpoints[dp->closed.endpoint_count++] = slot;
 	bpf_map__update_elem(dp->skel->maps.xdplink_endpoints_v1, &slot, sizeof(slot), &ep,
 			     sizeof(ep), BPF_ANY);
 	dp->endpoint_state[slot] = state;
@@ -811,134 +778,11 @@ static void apply_endpoints(struct datapath *dp, const struct dataplane *want)
 	free(kept);
 }
 
-struct subnet {
-	uint32_t net; /* network order, like the mask */
-	uint32_t mask;
-	int ifindex;
-};
-
-/* The subnets of the attached consumer interfaces: an ENI is in the VPC whose
- * subnet holds its address, and serves only that interface. */
-static size_t consumer_subnets(const struct datapath *dp, struct subnet *out, size_t max)
-{
-	struct ifaddrs *list;
-	size_t n = 0;
-
-	if (getifaddrs(&list))
-		return 0;
-	for (struct ifaddrs *a = list; a && n < max; a = a->ifa_next) {
-		const struct attached_iface *iface = datapath_iface(dp, a->ifa_name);
-		uint32_t addr, mask;
-
-		if (!iface || iface->role == XL_ROLE_PROVIDER || !a->ifa_addr || !a->ifa_netmask ||
-		    a->ifa_addr->sa_family != AF_INET)
-			continue;
-		addr = ((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr;
-		mask = ((struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr;
-		out[n++] = (struct subnet){ addr & mask, mask, iface->ifindex };
-	}
-	freeifaddrs(list);
-	return n;
-}
-
-/* The interface of the most specific subnet that holds addr, or 0: none. */
-static uint32_t interface_of(const struct subnet *subnets, size_t count, uint32_t addr)
-{
-	uint32_t ifindex = 0, longest = 0;
-
-	for (size_t i = 0; i < count; i++)
-		if ((addr & subnets[i].mask) == subnets[i].net &&
-		    ntohl(subnets[i].mask) >= longest) {
-			longest = ntohl(subnets[i].mask);
-			ifindex = (uint32_t)subnets[i].ifindex;
-		}
-	return ifindex;
-}
-
-struct frontend_entry {
-	struct xl_frontend_key key;
-	struct xl_frontend value;
-};
-
-static int write_frontend(struct datapath *dp, const struct frontend_entry *e)
-{
-	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v1;
-	struct xl_frontend now;
-
-	if (!bpf_map__lookup_elem(map, &e->key, sizeof(e->key), &now, sizeof(now), 0) &&
-	    !memcmp(&now, &e->value, sizeof(now)))
-		return 0;
-	if (e->value.endpoint && !e->value.ifindex && !e->key.port) {
-		char addr[INET_ADDRSTRLEN];
-
-		inet_ntop(AF_INET, &e->key.addr, addr, sizeof(addr));
-		log_warn("ENI %s is in the subnet of no attached consumer interface: it gets no "
-			 "traffic until one is attached",
-			 addr);
-	}
-	return bpf_map__update_elem(map, &e->key, sizeof(e->key), &e->value, sizeof(e->value),
-				    BPF_ANY);
-}
-
-/* Every listener and ENI entry of the projection, and a marker for every node
- * address (the SNAT addresses): consumers must not reach those. */
-static size_t frontend_entries(const struct datapath *dp, const struct dataplane *want,
-			       struct frontend_entry *out)
-{
-	struct subnet subnets[64];
-	size_t count = consumer_subnets(dp, subnets, 64), n = 0;
-
-	for (size_t i = 0; i < want->frontend_count; i++) {
-		const struct dp_frontend *f = &want->frontends[i];
-
-		out[n++] = (struct frontend_entry){
-			.key = { .addr = f->eni_addr, .port = f->port },
-			.value = { .endpoint = f->endpoint,
-				   .table = f->table,
-				   .snat_addr = f->snat_addr,
-				   .ifindex = interface_of(subnets, count, f->eni_addr) },
-		};
-	}
-	for (size_t i = 0; i < want->pool_count; i++) {
-		bool seen = false;
-
-		for (size_t j = want->frontend_count; j < n && !seen; j++)
-			seen = out[j].key.addr == want->pools[i].snat_addr;
-		if (!seen)
-			out[n++] =
-			    (struct frontend_entry){ .key = { .addr = want->pools[i].snat_addr } };
-	}
-	return n;
-}
-
-static int apply_frontends(struct datapath *dp, const struct dataplane *want)
-{
-	size_t capacity = want->frontend_count + want->pool_count + 1, count;
-	struct frontend_entry *entries = calloc(capacity, sizeof(*entries));
-	struct key_set set = { calloc(capacity, sizeof(uint64_t)), 0 };
-	int rc = -1;
-
-	if (!entries || !set.keys)
-		goto out;
-	count = frontend_entries(dp, want, entries);
-	for (size_t i = 0; i < count; i++) {
-		if (write_frontend(dp, &entries[i]))
-			goto out;
-		set.keys[set.count++] = frontend_key64(entries[i].key.addr, entries[i].key.port);
-	}
-	qsort(set.keys, set.count, sizeof(uint64_t), by_key);
-	prune(dp->skel->maps.xdplink_frontends_v1, frontend_kept, &set);
-	rc = 0;
-out:
-	free(entries);
-	free(set.keys);
-	return rc;
-}
-
 int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,
 		   char *err, size_t err_size)
 {
-	dp->closed_count = 0;
+	dp->closed.endpoint_count = 0;
+	dp->closed.listener_count = 0;
 	if (apply_ifaces(dp, want, strict_iface, err, err_size))
 		return -1;
 	/* Each before what points at it: members before the tables that hold them, tables
@@ -947,7 +791,7 @@ int datapath_apply(struct datapath *dp, const struct dataplane *want, const char
 	    apply_tables(dp, want))
 		return fail(err, err_size, "cannot program the data path: %s", strerror(errno));
 	apply_endpoints(dp, want);
-	if (apply_frontends(dp, want))
+	if (frontends_apply(dp, want))
 		return fail(err, err_size, "cannot program the listeners: %s", strerror(errno));
 	return 0;
 }

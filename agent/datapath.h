@@ -30,6 +30,15 @@ struct attached_iface {
 	bool generic;
 };
 
+/* Set by datapath_apply: what stopped carrying traffic, whose flows the caller must
+ * remove (flows_remove_closed): endpoints no longer available, listeners removed. */
+struct closed_traffic {
+	uint32_t *endpoints;
+	size_t endpoint_count;
+	struct xl_frontend_key *listeners;
+	size_t listener_count, listener_capacity;
+};
+
 struct datapath {
 	struct xdplink *skel;
 	char pin_dir[256];
@@ -43,6 +52,10 @@ struct datapath {
 	size_t member_conns_size;
 	struct xl_port_pool *pools;
 	size_t pools_size;
+	uint64_t *address_words; /* the address filter */
+	size_t address_size;
+	struct xl_clock *clock;
+	size_t clock_size;
 	/* What the maps hold, so that a sync writes only changes and reads nothing. */
 	uint64_t *table_digest;	     /* per table slot; 0: empty; 1: there, contents unknown */
 	uint32_t *endpoint_state;    /* per endpoint slot */
@@ -51,10 +64,7 @@ struct datapath {
 	char (*endpoint_id)[32];     /* per endpoint slot: a new id there gets fresh counters */
 	struct attached_iface *ifaces;
 	size_t iface_count;
-	/* Set by datapath_apply: endpoints that stopped carrying traffic, whose flows
-	 * the caller must remove (flows_remove_endpoint). */
-	uint32_t *closed_endpoints;
-	size_t closed_count;
+	struct closed_traffic closed;
 };
 
 /* Loads the program, reusing the maps pinned under opts->pin_dir (or pinning new
@@ -69,6 +79,9 @@ void datapath_close(struct datapath *dp);
  * the request); others are logged and retried on the next apply. */
 int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,
 		   char *err, size_t err_size);
+
+/* Publishes the agent's clock (CLOCK_MONOTONIC ms) to the program. */
+void datapath_set_clock(struct datapath *dp, uint64_t ms);
 
 /* Detaches the program from every interface it is attached to. */
 void datapath_detach_all(struct datapath *dp);

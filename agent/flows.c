@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 
@@ -26,19 +25,14 @@ struct held_port {
 struct flows {
 	struct datapath *dp;
 	struct flows_options opts;
+	/* The program's clock stood still while no agent ran: a flow stamped before this
+	 * agent started may have been busy until then. */
+	uint64_t started;
 	struct held_port *held; /* a ring, in order of due time */
 	size_t held_head, held_count, held_capacity;
 	struct xl_flow_key *keys;
 	struct xl_flow *values;
 };
-
-uint64_t flows_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 struct flows *flows_new(struct datapath *dp, const struct flows_options *opts)
 {
@@ -159,6 +153,14 @@ enum verdict {
 	MAYBE_IDLE
 };
 
+/* How long a flow (or its target side) has been quiet at least. */
+static uint64_t quiet_for(const struct flows *flows, uint64_t last_seen, uint64_t now)
+{
+	uint64_t since = last_seen > flows->started ? last_seen : flows->started;
+
+	return now > since ? now - since : 0;
+}
+
 static enum verdict judge(const struct flows *flows, const struct xl_flow *flow, uint64_t now)
 {
 	uint64_t quiet = now > flow->last_seen ? now - flow->last_seen : 0;
@@ -167,9 +169,9 @@ static enum verdict judge(const struct flows *flows, const struct xl_flow *flow,
 
 	/* Both FINs make an orderly close, even if a RST follows: a target that closed
 	 * answers a duplicate final ACK with one. */
-	if ((reset || finished) && quiet >= flows->opts.close_grace_ns)
+	if ((reset || finished) && quiet >= flows->opts.close_grace_ms)
 		return finished ? CLOSED_BY_FIN : CLOSED_BY_RST;
-	if (quiet >= flows->opts.idle_timeout_ns)
+	if (quiet_for(flows, flow->last_seen, now) >= flows->opts.idle_timeout_ms)
 		return MAYBE_IDLE;
 	return KEEP;
 }
@@ -191,7 +193,7 @@ static bool target_idle(struct flows *flows, const struct xl_flow *flow, uint64_
 	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v2, &key, sizeof(key), &rnat,
 				 sizeof(rnat), 0))
 		return true;
-	return now <= rnat.last_seen ? false : now - rnat.last_seen >= flows->opts.idle_timeout_ns;
+	return quiet_for(flows, rnat.last_seen, now) >= flows->opts.idle_timeout_ms;
 }
 
 /* Subtracts a released flow from the count of its slot (a backend's or a member's). */
@@ -226,7 +228,7 @@ static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
 	if (!hold ||
 	    hold_port(flows, (struct held_port){ .pool = flow.pool,
 						 .index = index,
-						 .due = now + flows->opts.port_reuse_delay_ns }))
+						 .due = now + flows->opts.port_reuse_delay_ms }))
 		release_port(flows, flow.pool, index);
 	return true;
 }
@@ -291,28 +293,43 @@ int flows_collect(struct flows *flows, uint64_t now, struct flows_pass *pass)
 	return for_each_flow(flows, collect_one, &ctx);
 }
 
-struct endpoint_ctx {
-	uint32_t endpoint;
+struct closed_ctx {
+	const struct closed_traffic *closed;
 	uint32_t removed;
 	uint64_t now;
 };
 
-static void remove_if_of_endpoint(struct flows *flows, const struct xl_flow_key *key,
-				  const struct xl_flow *flow, void *ctx)
+static bool is_closed(const struct closed_traffic *closed, const struct xl_flow_key *key,
+		      const struct xl_flow *flow)
 {
-	struct endpoint_ctx *c = ctx;
+	for (size_t i = 0; i < closed->endpoint_count; i++)
+		if (flow->endpoint == closed->endpoints[i])
+			return true;
+	for (size_t i = 0; i < closed->listener_count; i++)
+		if (key->eni_addr == closed->listeners[i].addr &&
+		    key->eni_port == closed->listeners[i].port)
+			return true;
+	return false;
+}
+
+static void remove_if_closed(struct flows *flows, const struct xl_flow_key *key,
+			     const struct xl_flow *flow, void *ctx)
+{
+	struct closed_ctx *c = ctx;
 
 	/* The target may still hold the connection: its port waits out the delay. */
-	if (flow->endpoint == c->endpoint)
+	if (is_closed(c->closed, key, flow))
 		c->removed += release_flow(flows, key, NULL, true, c->now);
 }
 
-uint32_t flows_remove_endpoint(struct flows *flows, uint32_t endpoint, uint64_t now)
+uint32_t flows_remove_closed(struct flows *flows, const struct closed_traffic *closed, uint64_t now)
 {
-	struct endpoint_ctx ctx = { .endpoint = endpoint, .now = now };
+	struct closed_ctx ctx = { .closed = closed, .now = now };
 
-	if (for_each_flow(flows, remove_if_of_endpoint, &ctx))
-		log_warn("could not read every flow of endpoint slot %u: %s", endpoint,
+	if (!closed->endpoint_count && !closed->listener_count)
+		return 0;
+	if (for_each_flow(flows, remove_if_closed, &ctx))
+		log_warn("could not read every flow of a closed endpoint or listener: %s",
 			 strerror(errno));
 	return ctx.removed;
 }
@@ -338,6 +355,7 @@ int flows_recover(struct flows *flows, uint64_t now)
 
 	if (!snapshot)
 		return -1;
+	flows->started = now;
 	/* Ports first, flows second: a port claimed after the snapshot is not in it. */
 	memcpy(snapshot, flows->dp->pools, pools * sizeof(*snapshot));
 	if (for_each_flow(flows, unmark_flow_port, snapshot)) {
@@ -350,7 +368,7 @@ int flows_recover(struct flows *flows, uint64_t now)
 				struct held_port port = {
 					.pool = pool,
 					.index = w * 64 + (uint32_t)__builtin_ctzll(bits),
-					.due = now + flows->opts.port_reuse_delay_ns,
+					.due = now + flows->opts.port_reuse_delay_ms,
 					.verify = true,
 				};
 

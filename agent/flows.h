@@ -10,9 +10,9 @@
 #include "datapath.h"
 
 struct flows_options {
-	uint64_t idle_timeout_ns;     /* AWS: 350 s */
-	uint64_t close_grace_ns;      /* after both FINs or a RST, for the last ACK to pass */
-	uint64_t port_reuse_delay_ns; /* 60 s: "about 55,000 connections per minute" */
+	uint64_t idle_timeout_ms;     /* AWS: 350 s */
+	uint64_t close_grace_ms;      /* after both FINs or a RST, for the last ACK to pass */
+	uint64_t port_reuse_delay_ms; /* 60 s: "about 55,000 connections per minute" */
 };
 
 struct flows_pass {
@@ -26,6 +26,8 @@ struct flows;
 struct flows *flows_new(struct datapath *dp, const struct flows_options *opts);
 void flows_free(struct flows *flows);
 
+/* Times are the clock of clock.h, the one the program stamps flows with. */
+
 /* At start: ports in use that no flow holds were held by the previous agent;
  * hold them for a whole reuse delay again. */
 int flows_recover(struct flows *flows, uint64_t now);
@@ -33,12 +35,10 @@ int flows_recover(struct flows *flows, uint64_t now);
 /* One pass over the flow table, and the release of held ports now due. */
 int flows_collect(struct flows *flows, uint64_t now, struct flows_pass *pass);
 
-/* Removes every flow of an endpoint that stopped carrying traffic. */
-uint32_t flows_remove_endpoint(struct flows *flows, uint32_t endpoint, uint64_t now);
+/* Removes every flow of the endpoints and listeners that stopped carrying traffic. */
+uint32_t flows_remove_closed(struct flows *flows, const struct closed_traffic *closed,
+			     uint64_t now);
 
 size_t flows_held_ports(const struct flows *flows);
-
-/* CLOCK_MONOTONIC in ns: the clock of the program's bpf_ktime_get_coarse_ns(). */
-uint64_t flows_now(void);
 
 #endif

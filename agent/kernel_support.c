@@ -23,8 +23,6 @@ static const struct helper_need helpers[] = {
 	{ BPF_FUNC_fib_lookup, "bpf_fib_lookup", "4.18", "to find the next hop to a target" },
 	{ BPF_FUNC_redirect_map, "bpf_redirect_map", "4.14", "to forward between interfaces" },
 	{ BPF_FUNC_xdp_adjust_tail, "bpf_xdp_adjust_tail", "4.18", "to build TCP resets" },
-	{ BPF_FUNC_ktime_get_coarse_ns, "bpf_ktime_get_coarse_ns", "5.11",
-	  "to time flows for the idle timeout" },
 	{ BPF_FUNC_loop, "bpf_loop", "5.17", "to search a SNAT port pool" },
 	{ BPF_FUNC_xdp_get_buff_len, "bpf_xdp_get_buff_len", "5.18",
 	  "for multi-buffer (jumbo) frames" },

@@ -11,8 +11,7 @@
 #include "daemon.h"
 #include "maglev.h"
 
-#define NS_PER_S  1000000000ULL
-#define NS_PER_MS 1000000ULL
+#define MS_PER_S 1000ULL
 
 static const char usage[] =
     "usage: xdplinkd [options]\n"
@@ -107,9 +106,9 @@ static void defaults(struct daemon_options *o)
 			},
 		},
 		.flows = {
-			.idle_timeout_ns = 350 * NS_PER_S,
-			.close_grace_ns = 1000 * NS_PER_MS,
-			.port_reuse_delay_ns = 60 * NS_PER_S,
+			.idle_timeout_ms = 350 * MS_PER_S,
+			.close_grace_ms = 1000,
+			.port_reuse_delay_ms = 60 * MS_PER_S,
 		},
 		.collect_interval_ms = 1000,
 	};
@@ -218,17 +217,17 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 		case OPT_IDLE_TIMEOUT:
 			if (number(optarg, "idle-timeout", 1, 6000, &n))
 				return -1;
-			o->flows.idle_timeout_ns = n * NS_PER_S;
+			o->flows.idle_timeout_ms = n * MS_PER_S;
 			break;
 		case OPT_PORT_REUSE_DELAY:
 			if (number(optarg, "port-reuse-delay", 0, 3600, &n))
 				return -1;
-			o->flows.port_reuse_delay_ns = n * NS_PER_S;
+			o->flows.port_reuse_delay_ms = n * MS_PER_S;
 			break;
 		case OPT_CLOSE_GRACE:
 			if (number(optarg, "close-grace-ms", 0, 600000, &n))
 				return -1;
-			o->flows.close_grace_ns = n * NS_PER_MS;
+			o->flows.close_grace_ms = n;
 			break;
 		case OPT_COLLECT_INTERVAL:
 			if (number(optarg, "collect-interval-ms", 10, 60000, &n))

@@ -3,6 +3,7 @@
 #ifndef XL_BPF_ARP_H
 #define XL_BPF_ARP_H
 
+#include "addresses.h"
 #include "maps.h"
 #include "parse.h"
 #include "stats.h"
@@ -23,14 +24,6 @@ struct arp_ipv4 {
 	__u8 target_mac[ETH_ALEN];
 	__u8 target_ip[4];
 };
-
-/* The marker entry of an ENI or NLB node address, or NULL. */
-static __always_inline struct xl_frontend *address_entry(__be32 addr)
-{
-	struct xl_frontend_key key = { .addr = addr, .port = 0 };
-
-	return bpf_map_lookup_elem(&xdplink_frontends_v1, &key);
-}
 
 /* Answers a request for an ENI address with the MAC of the interface it came in on,
  * if that is the ENI's interface: an ENI exists in its own VPC only. */

@@ -9,9 +9,9 @@
 #include "maps.h"
 #include "parse.h"
 
-/* last_seen is rewritten at most this often: idle timeouts are whole seconds and
- * a write per packet would bounce the entry's cache line between CPUs. */
-#define LAST_SEEN_STEP_NS 1000000000ULL
+/* last_seen (ms) is rewritten at most this often: idle timeouts are whole seconds
+ * and a write per packet would bounce the entry's cache line between CPUs. */
+#define LAST_SEEN_STEP_MS 1000
 
 static __always_inline struct xl_flow_key flow_key_of(const struct packet *pkt)
 {
@@ -63,7 +63,7 @@ static __always_inline struct xl_rnat_key rnat_key_of_flow(const struct xl_flow 
 
 static __always_inline void touch(__u64 *last_seen, __u64 now)
 {
-	if (now - *last_seen >= LAST_SEEN_STEP_NS)
+	if (now - *last_seen >= LAST_SEEN_STEP_MS)
 		*last_seen = now;
 }
 

@@ -12,8 +12,8 @@
 #define AF_INET 2
 #endif
 
-/* How long a FIB answer is trusted before it is looked up again. */
-#define NEXT_HOP_TTL_NS 1000000000ULL
+/* How long (ms) a FIB answer is trusted before it is looked up again. */
+#define NEXT_HOP_TTL_MS 1000
 
 /* Makes sure the backend's next hop is known: from the cache while it is fresh,
  * else from bpf_fib_lookup(). The lookup goes straight to the routing table: the
@@ -47,7 +47,7 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 	__builtin_memcpy(be->nh_dmac, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(be->nh_smac, fib.smac, ETH_ALEN);
 	be->nh_ifindex = fib.ifindex;
-	be->nh_expires = now + NEXT_HOP_TTL_NS;
+	be->nh_expires = now + NEXT_HOP_TTL_MS;
 	return 1;
 }
 

@@ -16,6 +16,22 @@ struct {
 } xdplink_config_v1 SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the agent writes it in place */
+	__type(key, __u32);
+	__type(value, struct xl_clock);
+} xdplink_clock_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_ADDRESS_FILTER_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the agent writes it in place */
+	__type(key, __u32);
+	__type(value, struct xl_address_word);
+} xdplink_addresses_v1 SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XL_MAX_IFACES);
 	__type(key, __u32); /* ifindex */

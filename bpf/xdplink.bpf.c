@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* The xdplink data path, the story of a packet. From a client to an ENI listener:
- * endpoint -> flow -> target -> NAT -> forward. From a target to a SNAT port:
- * reverse NAT -> back to the client. Anything else is left to the host, untouched. */
+/* The xdplink data path, the story of a packet. From a client to an ENI: its flow
+ * -> target -> NAT -> forward, or, for a SYN to a listener, a new flow first. From a
+ * target to a SNAT port: reverse NAT -> back to the client. Anything else is left to
+ * the host, untouched; an address filter lets most of it through after one read. */
 
+#include "addresses.h"
 #include "arp.h"
+#include "clock.h"
 #include "flow.h"
 #include "forward.h"
 #include "maps.h"
@@ -59,7 +62,11 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 				     __u64 now)
 {
 	const struct xl_config *cfg = config();
-	struct xl_flow flow = { .endpoint = fe->endpoint, .snat_addr = fe->snat_addr };
+	struct xl_flow flow = {
+		.endpoint = fe->endpoint,
+		.snat_addr = fe->snat_addr,
+		.ifindex = ctx->ingress_ifindex,
+	};
 	struct xl_port_pool *pool;
 	struct xl_backend *be;
 	enum xl_reason why;
@@ -114,28 +121,18 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_NEW_FLOW);
 }
 
-static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
-				       const struct xl_frontend *fe)
+/* A packet of a known flow, from its client. */
+static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow)
 {
-	struct xl_flow_key key = flow_key_of(pkt);
-	__u64 now = bpf_ktime_get_coarse_ns();
+	__u64 now = clock_ms();
 	struct xl_backend *be;
-	struct xl_flow *flow;
 
-	if (!endpoint_available(fe->endpoint)) {
-		count_drop(endpoint_traffic(fe->endpoint));
+	if (flow->ifindex != ctx->ingress_ifindex)
+		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
+	if (!endpoint_available(flow->endpoint)) {
+		count_drop(endpoint_traffic(flow->endpoint));
 		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
 	}
-
-	flow = bpf_map_lookup_elem(&xdplink_flows_v2, &key);
-	if (!flow) {
-		if (is_connection_request(pkt->tcp))
-			return open_flow(ctx, pkt, fe, &key, now);
-		if (pkt->tcp->rst)
-			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
-		return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_FLOW);
-	}
-
 	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow->backend);
 	if (!be)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
@@ -145,8 +142,6 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 		return refuse(ctx, pkt, flow->endpoint, flow->member, XL_RST_TARGET_RESET);
 	}
-	/* A SYN on a closing flow: the client reuses its 4-tuple, and the flow lives
-	 * on with the same target and port. */
 	if (flow->flags && is_connection_request(pkt->tcp))
 		return reopen_flow(ctx, pkt, flow, be, now);
 	track_client_packet(flow, pkt->tcp, now);
@@ -155,7 +150,7 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt,
 
 static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, struct xl_rnat *rnat)
 {
-	track_target_packet(rnat, pkt->tcp, bpf_ktime_get_coarse_ns());
+	track_target_packet(rnat, pkt->tcp, clock_ms());
 	nat_to_client(pkt, rnat);
 	count_towards_client(member_traffic(rnat->member), pkt->ip_len);
 	count_towards_client(endpoint_traffic(rnat->endpoint), pkt->ip_len);
@@ -223,13 +218,39 @@ static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct pack
 	}
 }
 
-/* A listener of an ENI, for a packet that came from the ENI's own interface. */
+/* A packet without flow to a listener of an ENI, from the ENI's own interface: a
+ * SYN opens a flow, anything else is refused. */
 static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
-				       const struct xl_frontend *fe)
+				       const struct xl_frontend *fe, const struct xl_flow_key *key)
 {
 	if (fe->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
-	return from_client(ctx, pkt, fe);
+	if (!endpoint_available(fe->endpoint)) {
+		count_drop(endpoint_traffic(fe->endpoint));
+		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
+	}
+	if (is_connection_request(pkt->tcp))
+		return open_flow(ctx, pkt, fe, key, clock_ms());
+	if (pkt->tcp->rst)
+		return verdict(XDP_DROP, XL_DROP_STRAY_RST);
+	return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_FLOW);
+}
+
+/* TCP from a consumer to one of our addresses (the filter said maybe): its flow, or
+ * a listener, or nothing of ours. */
+static __always_inline int from_consumer(struct xdp_md *ctx, struct packet *pkt, int faces_targets)
+{
+	struct xl_flow_key key = flow_key_of(pkt);
+	struct xl_frontend *fe;
+	struct xl_flow *flow;
+
+	flow = bpf_map_lookup_elem(&xdplink_flows_v2, &key);
+	if (flow)
+		return from_client(ctx, pkt, flow);
+	fe = listener_of(pkt);
+	if (fe)
+		return to_listener(ctx, pkt, fe, &key);
+	return not_forwarded(ctx, pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, faces_targets);
 }
 
 static __always_inline int not_tcp_from_provider(int kind)
@@ -251,14 +272,12 @@ int xdplink_consumer(struct xdp_md *ctx)
 {
 	struct packet pkt = {};
 	int kind = parse_packet(ctx, &pkt);
-	struct xl_frontend *fe;
 
 	if (kind != PACKET_TCP)
 		return not_tcp_from_consumer(ctx, &pkt, kind, 0);
-	fe = listener_of(&pkt);
-	if (fe)
-		return to_listener(ctx, &pkt, fe);
-	return not_forwarded(ctx, &pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, 0);
+	if (!maybe_ours(pkt.ip->daddr))
+		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+	return from_consumer(ctx, &pkt, 0);
 }
 
 SEC("xdp.frags")
@@ -270,6 +289,8 @@ int xdplink_provider(struct xdp_md *ctx)
 
 	if (kind != PACKET_TCP)
 		return not_tcp_from_provider(kind);
+	if (!maybe_ours(pkt.ip->daddr))
+		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
 	rnat = reverse_nat_of(&pkt);
 	if (rnat)
 		return from_target(ctx, &pkt, rnat);
@@ -282,16 +303,14 @@ int xdplink_both(struct xdp_md *ctx)
 {
 	struct packet pkt = {};
 	int kind = parse_packet(ctx, &pkt);
-	struct xl_frontend *fe;
 	struct xl_rnat *rnat;
 
 	if (kind != PACKET_TCP)
 		return not_tcp_from_consumer(ctx, &pkt, kind, 1);
-	fe = listener_of(&pkt);
-	if (fe)
-		return to_listener(ctx, &pkt, fe);
+	if (!maybe_ours(pkt.ip->daddr))
+		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
 	rnat = reverse_nat_of(&pkt);
 	if (rnat)
 		return from_target(ctx, &pkt, rnat);
-	return not_forwarded(ctx, &pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, 1);
+	return from_consumer(ctx, &pkt, 1);
 }

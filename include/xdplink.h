@@ -38,6 +38,28 @@ struct xl_config {
 	__u16 port_count;	    /* ports per pool, at most XL_PORTS_PER_POOL */
 };
 
+/* ---- The clock: xdplink_clock_v1[0], mmapable, written by the agent ------
+ * The agent's CLOCK_MONOTONIC in milliseconds, refreshed every 100 ms. Flows are
+ * stamped with it: an inlined array read per packet instead of a clock helper call,
+ * and timestamps the agent compares with its own clock directly. */
+
+#define XL_CLOCK_TICK_MS 100
+
+struct xl_clock {
+	__u64 ms;
+};
+
+/* ---- Our addresses: xdplink_addresses_v1, a one-hash Bloom filter ---------
+ * Bit xl_address_bit(addr) is set for every ENI and NLB node address, so that a
+ * packet to any other address is left to the host after one array read, without a
+ * hash lookup. A set bit may be a false positive: the lookups that follow decide. */
+
+#define XL_ADDRESS_FILTER_WORDS 4096 /* 262,144 bits */
+
+struct xl_address_word {
+	__u64 bits;
+};
+
 /* ---- Interfaces: xdplink_ifaces_v1, ifindex -> role and MAC ------------- */
 
 enum xl_role {
@@ -106,7 +128,7 @@ struct xl_backend {
 	__u32 nh_ifindex; /* 0: not resolved */
 	__u8 nh_dmac[6];
 	__u8 nh_smac[6];
-	__u64 nh_expires; /* coarse monotonic ns after which it is looked up again */
+	__u64 nh_expires; /* the clock (ms) after which it is looked up again */
 };
 
 /* Active flows per backend: xdplink_conns_v1[slot], mmapable, the count the
@@ -181,8 +203,8 @@ struct xl_flow {
 	__u8 flags; /* enum xl_flow_flags */
 	__u8 pad[3];
 	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
-	__u32 pad2;	 /* last_seen stays 8-aligned, with no implicit hole */
-	__u64 last_seen; /* coarse monotonic ns of the last client packet, or of a FIN/RST */
+	__u32 ifindex;	 /* the interface (VPC) the client is in: the only one it is served on */
+	__u64 last_seen; /* the clock (ms) at the last client packet, or at a FIN or RST */
 };
 
 struct xl_rnat_key {
@@ -205,7 +227,7 @@ struct xl_rnat {
 	__u8 client_mac[6];
 	__u8 eni_mac[6];
 	__u32 seq_delta; /* subtracted from acks towards the client (proxy protocol v2) */
-	__u64 last_seen; /* coarse monotonic ns of the last target packet */
+	__u64 last_seen; /* the clock (ms) at the last target packet */
 };
 
 /* ---- Statistics (per-CPU; the agent sums) ------------------------------ */
@@ -259,7 +281,8 @@ enum xl_reason {
 };
 #undef XL_REASON_ENUM
 
-/* ---- The flow hash, shared so that userspace can tell which slot a flow takes.
+/* ---- Hashes shared by both sides ------------------------------------------
+ * The flow hash, so that userspace can tell which Maglev slot a flow takes.
  * Bob Jenkins' lookup3 final mix over the 4-tuple; the protocol is always TCP. */
 
 static inline __u32 xl_rol32(__u32 word, unsigned int shift)
@@ -288,6 +311,14 @@ static inline __u32 xl_flow_hash(__be32 saddr, __be32 daddr, __be16 sport, __be1
 	c ^= b;
 	c -= xl_rol32(b, 24);
 	return c;
+}
+
+/* The filter bit of an address (network order). */
+static inline __u32 xl_address_bit(__be32 addr)
+{
+	__u32 h = (__u32)addr * 0x9e3779b1u; /* Fibonacci hashing: the top bits mix all */
+
+	return h >> (32 - 18); /* 2^18 = XL_ADDRESS_FILTER_WORDS * 64 */
 }
 
 #endif

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/e2e/lifecycle.sh: two services side by side keep their traffic and counters apart;
-# deleting an endpoint stops its traffic, held connections included, and zeroes its counts.
+# deleting an endpoint or removing a listener stops its traffic, held connections included,
+# and zeroes its counts.
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -84,8 +85,25 @@ check_endpoint_delete() {
 	check "a new endpoint on $ENI_AZ1 answers" curl_answers c1 "http://$ENI_AZ1/"
 }
 
+check_listener_remove() {
+	note "the provider removes api's listener while 5 connections are held open"
+	holder_start c1 "$API_ENI" 80 5 0.5
+	check "5 held connections answered" held_all_opened 5
+	xl_quiet "$PROVIDER" listener remove api --port 80
+	holder_request /after-listener-remove
+	check "held connections get no answer" held_answers_none
+	holder_stop
+	check "new connection c1 -> $API_ENI fails" curl_fails c1 "http://$API_ENI/after-listener-remove"
+	check "no request after the removal reached a target" logged_count_is 0 /after-listener-remove
+	check "every ActiveFlowCount back to 0 within 5 s" wait_until 5 no_active_flows
+
+	xl_quiet "$PROVIDER" listener add api --port 80 --tg api-tg
+	check "with the listener back, api's ENI answers (t4)" curl_answers c1 "http://$API_ENI/" t4
+}
+
 e2e_up
 setup_service
 check_side_by_side
 check_endpoint_delete
+check_listener_remove
 finish

@@ -124,6 +124,14 @@ static void add_iface(struct fixture *fx, int ifindex, uint8_t role, const uint8
 	update(fx->skel->maps.xdplink_tx_ports_v1, &key, &key);
 }
 
+void fx_set_clock(struct fixture *fx, uint64_t ms)
+{
+	struct xl_clock clock = { .ms = ms };
+	uint32_t zero = 0;
+
+	update(fx->skel->maps.xdplink_clock_v1, &zero, &clock);
+}
+
 void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state)
 {
 	struct xl_endpoint ep = { .state = state };
@@ -145,6 +153,19 @@ void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, u
 	update(fx->skel->maps.xdplink_frontends_v1, &key, &fe);
 }
 
+/* Sets the address filter bit of one of our addresses, as the agent does. */
+static void mark_ours(struct fixture *fx, const char *addr)
+{
+	struct bpf_map *map = fx->skel->maps.xdplink_addresses_v1;
+	uint32_t bit = xl_address_bit(ipv4(addr)), word = bit / 64;
+	struct xl_address_word w;
+
+	if (bpf_map__lookup_elem(map, &word, sizeof(word), &w, sizeof(w), 0))
+		abort();
+	w.bits |= 1ULL << (bit % 64);
+	update(map, &word, &w);
+}
+
 static void add_eni(struct fixture *fx, const char *eni, uint32_t endpoint, uint32_t state)
 {
 	struct xl_frontend listener = { .endpoint = endpoint,
@@ -154,6 +175,7 @@ static void add_eni(struct fixture *fx, const char *eni, uint32_t endpoint, uint
 	struct xl_frontend_key marker = { .addr = ipv4(eni), .port = 0 };
 	struct xl_frontend_key port80 = { .addr = ipv4(eni), .port = htons(80) };
 
+	mark_ours(fx, eni);
 	update(fx->skel->maps.xdplink_frontends_v1, &marker, &listener);
 	update(fx->skel->maps.xdplink_frontends_v1, &port80, &listener);
 	fx_set_endpoint_state(fx, endpoint, state);
@@ -164,6 +186,7 @@ static void add_node_address(struct fixture *fx, const char *addr)
 	struct xl_frontend_key key = { .addr = ipv4(addr), .port = 0 };
 	struct xl_frontend node = { .endpoint = 0 };
 
+	mark_ours(fx, addr);
 	update(fx->skel->maps.xdplink_frontends_v1, &key, &node);
 }
 

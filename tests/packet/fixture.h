@@ -72,6 +72,8 @@ void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_
 int fx_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
+/* What the agent's clock (ms) reads; a new scene starts at 0. */
+void fx_set_clock(struct fixture *fx, uint64_t ms);
 
 uint64_t fx_reason(struct fixture *fx, enum xl_reason reason);
 struct xl_traffic fx_member_traffic(struct fixture *fx, uint32_t member);

@@ -296,6 +296,60 @@ static void an_eni_serves_only_its_own_interface(void)
 	fx_close(&fx);
 }
 
+static void a_flow_is_served_only_on_its_clients_interface(void)
+{
+	struct tcp_frame data = client_frame(40000, TCP_ACK);
+	struct xl_flow flow;
+	uint8_t frame[FRAME_MAX];
+	size_t len;
+
+	SCENE(NULL);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.ifindex, ifindex_cons);
+	len = build_tcp(&data, frame);
+	CHECK_EQ(run_frame(fx.consumer, ifindex_prov, frame, len).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_OTHER_VPC), 1);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_TARGET), 0);
+	fx_close(&fx);
+}
+
+/* An address other than ours, whose bit in the address filter is the ENI's. */
+static void address_sharing_the_enis_filter_bit(char *out, size_t size)
+{
+	uint32_t eni = ipv4(ENI_IP), want = xl_address_bit(eni);
+
+	for (uint32_t host = 1;; host++) {
+		struct in_addr addr = { .s_addr = htonl(0x0a000000u + host) };
+
+		if (addr.s_addr != eni && xl_address_bit(addr.s_addr) == want) {
+			inet_ntop(AF_INET, &addr, out, (socklen_t)size);
+			return;
+		}
+	}
+}
+
+static void a_filter_false_positive_still_passes_untouched(void)
+{
+	struct tcp_frame to_host = client_frame(40000, TCP_SYN);
+	char host_ip[16];
+	uint8_t frame[FRAME_MAX];
+	size_t len;
+
+	SCENE(NULL);
+	address_sharing_the_enis_filter_bit(host_ip, sizeof(host_ip));
+	to_host.daddr = host_ip;
+	len = build_tcp(&to_host, frame);
+	check_passes_untouched(fx.consumer, ifindex_cons, frame, len);
+	check_passes_untouched(fx.provider, ifindex_prov, frame, len);
+	check_passes_untouched(fx.both, ifindex_cons, frame, len);
+	len = build_icmp_echo(CLIENT_IP, host_ip, frame);
+	check_passes_untouched(fx.consumer, ifindex_cons, frame, len);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_OURS), 4);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
 static void node_addresses_are_not_for_consumers(void)
 {
 	struct tcp_frame to_node = client_frame(40000, TCP_SYN);
@@ -822,6 +876,32 @@ static void fin_and_rst_mark_flows_closing(void)
 	fx_close(&fx);
 }
 
+static void flows_are_stamped_with_the_agents_clock(void)
+{
+	struct tcp_frame data = client_frame(40000, TCP_ACK);
+	struct xl_flow flow;
+	struct xl_rnat rnat;
+
+	SCENE(NULL);
+	fx_set_clock(&fx, 5000);
+	syn(40000);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.last_seen, 5000);
+	fx_set_clock(&fx, 5999); /* within a second: the stamp stays, no write per packet */
+	send_client(&data);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.last_seen, 5000);
+	fx_set_clock(&fx, 6000);
+	send_client(&data);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.last_seen, 6000);
+	fx_set_clock(&fx, 9000);
+	CHECK_EQ(send_target(&flow, TCP_ACK, NULL).action, XDP_REDIRECT);
+	CHECK(fx_rnat(&fx, &flow, &rnat));
+	CHECK_EQ(rnat.last_seen, 9000);
+	fx_close(&fx);
+}
+
 static void syn_reopens_a_closing_flow(void)
 {
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
@@ -922,6 +1002,8 @@ int main(int argc, char **argv)
 		TEST_CASE(malformed_ipv4_is_never_rewritten),
 		TEST_CASE(non_tcp_to_an_eni_is_dropped),
 		TEST_CASE(an_eni_serves_only_its_own_interface),
+		TEST_CASE(a_flow_is_served_only_on_its_clients_interface),
+		TEST_CASE(a_filter_false_positive_still_passes_untouched),
 		TEST_CASE(node_addresses_are_not_for_consumers),
 		TEST_CASE(arp_for_an_eni_is_answered),
 		TEST_CASE(endpoint_not_available_gets_nothing_through),
@@ -941,6 +1023,7 @@ int main(int argc, char **argv)
 		TEST_CASE(full_flow_table_refuses_with_a_reset),
 		TEST_CASE(unhealthy_target_resets_its_flows),
 		TEST_CASE(fin_and_rst_mark_flows_closing),
+		TEST_CASE(flows_are_stamped_with_the_agents_clock),
 		TEST_CASE(syn_reopens_a_closing_flow),
 		TEST_CASE(connection_limit_is_exact_when_cpus_race),
 		TEST_CASE(port_allocation_is_exact_when_cpus_race),
