@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/if_link.h>
@@ -105,6 +106,31 @@ static int check_pinned(struct bpf_map *map, const char *path, char *err, size_t
 		    path, info.max_entries, bpf_map__max_entries(map));
 }
 
+/* Pins of maps this program does not have are an older layout's (a renamed, versioned
+ * map): nothing will use them again, and they would hold their memory for ever. */
+static void remove_stale_pins(const struct datapath *dp)
+{
+	DIR *dir = opendir(dp->pin_dir);
+	struct dirent *entry;
+
+	if (!dir)
+		return;
+	while ((entry = readdir(dir))) {
+		char path[512];
+
+		if (strncmp(entry->d_name, "xdplink_", 8) ||
+		    bpf_object__find_map_by_name(dp->skel->obj, entry->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, entry->d_name);
+		if (unlink(path))
+			log_warn("cannot remove %s, a map of an older layout: %s", path,
+				 strerror(errno));
+		else
+			log_info("removed %s, a map of an older layout, and what it held", path);
+	}
+	closedir(dir);
+}
+
 static int pin_maps(struct datapath *dp, char *err, size_t size)
 {
 	struct bpf_map *map;
@@ -121,11 +147,11 @@ static int pin_maps(struct datapath *dp, char *err, size_t size)
 
 static void size_maps(struct xdplink *skel, const struct datapath_options *opts)
 {
-	bpf_map__set_max_entries(skel->maps.xdplink_flows_v2, opts->max_flows);
-	bpf_map__set_max_entries(skel->maps.xdplink_rnat_v2, opts->max_flows);
+	bpf_map__set_max_entries(skel->maps.xdplink_flows_v3, opts->max_flows);
+	bpf_map__set_max_entries(skel->maps.xdplink_rnat_v3, opts->max_flows);
 	bpf_map__set_max_entries(skel->maps.xdplink_endpoints_v1, opts->max_endpoints);
 	bpf_map__set_max_entries(skel->maps.xdplink_endpoint_stats_v1, opts->max_endpoints);
-	bpf_map__set_max_entries(skel->maps.xdplink_backends_v1, opts->max_backends);
+	bpf_map__set_max_entries(skel->maps.xdplink_backends_v2, opts->max_backends);
 	bpf_map__set_max_entries(skel->maps.xdplink_conns_v1, opts->max_backends);
 	bpf_map__set_max_entries(skel->maps.xdplink_members_v1, opts->max_members);
 	bpf_map__set_max_entries(skel->maps.xdplink_member_stats_v1, opts->max_members);
@@ -157,7 +183,7 @@ static int read_maps(struct datapath *dp)
 
 	if (endpoints &&
 	    !read_array(dp->skel->maps.xdplink_endpoints_v1, dp->max_endpoints, endpoints) &&
-	    !read_array(dp->skel->maps.xdplink_backends_v1, dp->max_backends, dp->backends) &&
+	    !read_array(dp->skel->maps.xdplink_backends_v2, dp->max_backends, dp->backends) &&
 	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members)) {
 		for (uint32_t slot = 0; slot < dp->max_endpoints; slot++)
 			dp->endpoint_state[slot] = endpoints[slot].state;
@@ -222,6 +248,7 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 		     strerror(errno));
 		goto failed;
 	}
+	remove_stale_pins(dp);
 	dp->conns = map_memory(dp->skel->maps.xdplink_conns_v1);
 	dp->conns_size = mmap_size(dp->skel->maps.xdplink_conns_v1);
 	dp->member_conns = map_memory(dp->skel->maps.xdplink_member_conns_v1);
@@ -539,7 +566,7 @@ static int write_backend(struct datapath *dp, uint32_t slot, const struct xl_bac
 
 	if (now->addr == next->addr && now->port == next->port && now->flags == next->flags)
 		return 0;
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_backends_v1, &slot, sizeof(slot), next,
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_backends_v2, &slot, sizeof(slot), next,
 				 sizeof(*next), BPF_ANY))
 		return -1;
 	*now = *next;

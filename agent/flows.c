@@ -111,7 +111,7 @@ static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
 		prev = &key;
 		if (bpf_map__lookup_elem(pool_index, &key, sizeof(key), &slot, sizeof(slot), 0) ||
 		    slot.pool != pool ||
-		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_backends_v1, &key.backend,
+		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_backends_v2, &key.backend,
 					 sizeof(key.backend), &be, sizeof(be), 0))
 			continue;
 		rkey =
@@ -119,7 +119,7 @@ static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
 					  .snat_addr = key.snat_addr,
 					  .target_port = be.port,
 					  .snat_port = htons(flows->dp->config.port_min + index) };
-		return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v2, &rkey,
+		return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v3, &rkey,
 					     sizeof(rkey), &rnat, sizeof(rnat), 0);
 	}
 	return false;
@@ -190,7 +190,7 @@ static bool target_idle(struct flows *flows, const struct xl_flow *flow, uint64_
 	struct xl_rnat_key key = rnat_key_of(flow);
 	struct xl_rnat rnat;
 
-	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v2, &key, sizeof(key), &rnat,
+	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v3, &key, sizeof(key), &rnat,
 				 sizeof(rnat), 0))
 		return true;
 	return quiet_for(flows, rnat.last_seen, now) >= flows->opts.idle_timeout_ms;
@@ -210,7 +210,7 @@ static void give_back(struct xl_conns *conns, uint32_t slots, uint32_t slot)
 static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
 			 const struct xl_flow *seen, bool hold, uint64_t now)
 {
-	struct bpf_map *map = flows->dp->skel->maps.xdplink_flows_v2;
+	struct bpf_map *map = flows->dp->skel->maps.xdplink_flows_v3;
 	struct xl_rnat_key rkey;
 	struct xl_flow flow;
 	uint32_t index;
@@ -221,7 +221,7 @@ static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
 	if (bpf_map__delete_elem(map, key, sizeof(*key), 0))
 		return false;
 	rkey = rnat_key_of(&flow);
-	bpf_map__delete_elem(flows->dp->skel->maps.xdplink_rnat_v2, &rkey, sizeof(rkey), 0);
+	bpf_map__delete_elem(flows->dp->skel->maps.xdplink_rnat_v3, &rkey, sizeof(rkey), 0);
 	give_back(flows->dp->conns, flows->dp->max_backends, flow.backend);
 	give_back(flows->dp->member_conns, flows->dp->max_members, flow.member);
 	index = ntohs(flow.snat_port) - flows->dp->config.port_min;
@@ -239,7 +239,7 @@ static int for_each_flow(struct flows *flows,
 				       const struct xl_flow *, void *),
 			 void *ctx)
 {
-	int fd = bpf_map__fd(flows->dp->skel->maps.xdplink_flows_v2);
+	int fd = bpf_map__fd(flows->dp->skel->maps.xdplink_flows_v3);
 	__u32 batch, *in = NULL;
 	bool last = false;
 

@@ -98,7 +98,7 @@ static __always_inline void track_target_packet(struct xl_rnat *rnat, const stru
 	if (!(tcp->fin | tcp->rst))
 		return;
 	key = flow_key_of_rnat(rnat);
-	flow = bpf_map_lookup_elem(&xdplink_flows_v2, &key);
+	flow = bpf_map_lookup_elem(&xdplink_flows_v3, &key);
 	if (flow)
 		mark_closing(
 		    flow, (tcp->fin ? XL_FLOW_FIN_TARGET : 0) | (tcp->rst ? XL_FLOW_RST_TARGET : 0),
@@ -131,12 +131,12 @@ static __always_inline int insert_flow(struct xdp_md *ctx, const struct packet *
 
 	__builtin_memcpy(rnat.client_mac, pkt->eth->h_source, ETH_ALEN);
 	__builtin_memcpy(rnat.eni_mac, pkt->eth->h_dest, ETH_ALEN);
-	if (bpf_map_update_elem(&xdplink_rnat_v2, &rkey, &rnat, BPF_NOEXIST))
+	if (bpf_map_update_elem(&xdplink_rnat_v3, &rkey, &rnat, BPF_NOEXIST))
 		return FLOW_TABLE_FULL;
-	err = bpf_map_update_elem(&xdplink_flows_v2, key, flow, BPF_NOEXIST);
+	err = bpf_map_update_elem(&xdplink_flows_v3, key, flow, BPF_NOEXIST);
 	if (!err)
 		return FLOW_INSERTED;
-	bpf_map_delete_elem(&xdplink_rnat_v2, &rkey);
+	bpf_map_delete_elem(&xdplink_rnat_v3, &rkey);
 	return err == -EEXIST ? FLOW_EXISTS : FLOW_TABLE_FULL;
 }
 

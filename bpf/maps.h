@@ -90,7 +90,7 @@ struct {
 	__uint(max_entries, XL_DEFAULT_MAX_BACKENDS);
 	__type(key, __u32);
 	__type(value, struct xl_backend);
-} xdplink_backends_v1 SEC(".maps");
+} xdplink_backends_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -122,14 +122,14 @@ struct {
 	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
 	__type(key, struct xl_flow_key);
 	__type(value, struct xl_flow);
-} xdplink_flows_v2 SEC(".maps");
+} xdplink_flows_v3 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
 	__type(key, struct xl_rnat_key);
 	__type(value, struct xl_rnat);
-} xdplink_rnat_v2 SEC(".maps");
+} xdplink_rnat_v3 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

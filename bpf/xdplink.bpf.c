@@ -77,7 +77,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	flow.member = pick_member(cfg, fe, key);
 	flow.backend = backend_of(flow.member);
-	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow.backend);
+	be = bpf_map_lookup_elem(&xdplink_backends_v2, &flow.backend);
 	if (flow.backend == XL_NO_BACKEND || !be)
 		return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_TARGET);
 	if (!next_hop_ready(ctx, be, fe->snat_addr, now, &why))
@@ -133,7 +133,7 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, s
 		count_drop(endpoint_traffic(flow->endpoint));
 		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
 	}
-	be = bpf_map_lookup_elem(&xdplink_backends_v1, &flow->backend);
+	be = bpf_map_lookup_elem(&xdplink_backends_v2, &flow->backend);
 	if (!be)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	if (be->flags & XL_BE_RESET_FLOWS) {
@@ -168,7 +168,7 @@ static __always_inline struct xl_rnat *reverse_nat_of(const struct packet *pkt)
 {
 	struct xl_rnat_key key = rnat_key_of_packet(pkt);
 
-	return bpf_map_lookup_elem(&xdplink_rnat_v2, &key);
+	return bpf_map_lookup_elem(&xdplink_rnat_v3, &key);
 }
 
 /* Consumer traffic to an address of ours that no listener takes: an ENI answers
@@ -244,7 +244,7 @@ static __always_inline int from_consumer(struct xdp_md *ctx, struct packet *pkt,
 	struct xl_frontend *fe;
 	struct xl_flow *flow;
 
-	flow = bpf_map_lookup_elem(&xdplink_flows_v2, &key);
+	flow = bpf_map_lookup_elem(&xdplink_flows_v3, &key);
 	if (flow)
 		return from_client(ctx, pkt, flow);
 	fe = listener_of(pkt);

@@ -110,7 +110,7 @@ struct xl_endpoint {
 	__u32 pad;
 };
 
-/* ---- Backends (unique target IP:port): xdplink_backends_v1[slot] -------- */
+/* ---- Backends (unique target IP:port): xdplink_backends_v2[slot] -------- */
 
 enum xl_backend_flags {
 	/* Reset the packets of this target's existing flows: it is unhealthy, or
@@ -146,7 +146,7 @@ struct xl_conns {
  * CloudWatch counts), while its connection limit stays with its backend. */
 
 struct xl_member {
-	__u32 backend; /* slot in xdplink_backends_v1; XL_NO_BACKEND: none */
+	__u32 backend; /* slot in xdplink_backends_v2; XL_NO_BACKEND: none */
 	__u32 pad;
 };
 
@@ -172,7 +172,7 @@ struct xl_port_pool {
 	__u64 used[XL_POOL_WORDS];
 };
 
-/* ---- Flows: xdplink_flows_v2 (consumer side) and xdplink_rnat_v2 (provider
+/* ---- Flows: xdplink_flows_v3 (consumer side) and xdplink_rnat_v3 (provider
  * side). Plain hash maps, never LRU: an eviction would leak a count and a port. */
 
 /* How a flow is closing. Both sides' FINs and RSTs are recorded in the flow entry,

@@ -126,6 +126,10 @@ unchanged() {
 start_agent() {
 	mkdir -p "$pins"
 	mount -t bpf bpf "$pins"
+	# What an agent of an older map layout left: a map this agent does not have.
+	mkdir -p "$pins/xdplink"
+	bpftool map create "$pins/xdplink/xdplink_flows_v1" type hash key 12 value 8 entries 16 \
+		name xdplink_flows_v1
 	ip netns add "$netns"
 	ip -n "$netns" link add xlc0 type veth peer name xlc1
 	ip -n "$netns" link set xlc0 up
@@ -155,6 +159,14 @@ export XDPLINK_SOCKET=$sock
 unset XDPLINK_PRINCIPAL
 
 check "agent status" 0 '^Region: +us-east-1' -- agent status
+: >"$work/out" >"$work/err"
+if [ ! -e "$pins/xdplink/xdplink_flows_v1" ] && [ -e "$pins/xdplink/xdplink_flows_v3" ] &&
+	grep -q 'removed .*xdplink_flows_v1, a map of an older layout' "$work/agent.log"; then
+	ok "the pin of an older map layout is removed at start, the current one made"
+else
+	fail "the pin of an older map layout is removed at start, the current one made" \
+		"$(ls "$pins/xdplink")"
+fi
 run --json agent status
 jcheck "agent status --json" 'r["Region"] == "us-east-1" and "Version" in r'
 check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .* is xdplinkd running\?' \

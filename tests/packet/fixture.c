@@ -194,7 +194,7 @@ void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_
 {
 	struct xl_backend be = { .addr = ipv4(addr), .port = htons(port) };
 
-	update(fx->skel->maps.xdplink_backends_v1, &slot, &be);
+	update(fx->skel->maps.xdplink_backends_v2, &slot, &be);
 	fx_add_member(fx, slot, slot);
 }
 
@@ -218,10 +218,10 @@ void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags)
 {
 	struct xl_backend be;
 
-	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v1, &backend, sizeof(backend), &be,
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v2, &backend, sizeof(backend), &be,
 			     sizeof(be), 0);
 	be.flags = flags;
-	update(fx->skel->maps.xdplink_backends_v1, &backend, &be);
+	update(fx->skel->maps.xdplink_backends_v2, &backend, &be);
 }
 
 void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_t pool)
@@ -291,8 +291,8 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	fx->skel = xdplink__open();
 	if (!fx->skel)
 		return -1;
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v2, max_flows);
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_rnat_v2, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v3, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_rnat_v3, max_flows);
 	bpf_map__set_max_entries(fx->skel->maps.xdplink_pools_v1, FIXTURE_POOLS);
 	bpf_map__set_max_entries(fx->skel->maps.xdplink_pool_index_v1, FIXTURE_POOLS);
 	if (xdplink__load(fx->skel)) {
@@ -426,7 +426,7 @@ uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)
 uint32_t fx_flow_count(struct fixture *fx)
 {
 	struct xl_flow_key key, next;
-	struct bpf_map *flows = fx->skel->maps.xdplink_flows_v2;
+	struct bpf_map *flows = fx->skel->maps.xdplink_flows_v3;
 	uint32_t n = 0;
 	void *prev = NULL;
 
@@ -446,7 +446,7 @@ bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char 
 				   .client_port = htons(sport),
 				   .eni_port = htons(dport) };
 
-	return bpf_map__lookup_elem(fx->skel->maps.xdplink_flows_v2, &key, sizeof(key), flow,
+	return bpf_map__lookup_elem(fx->skel->maps.xdplink_flows_v3, &key, sizeof(key), flow,
 				    sizeof(*flow), 0) == 0;
 }
 
@@ -457,7 +457,7 @@ bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rna
 				   .target_port = flow->target_port,
 				   .snat_port = flow->snat_port };
 
-	return bpf_map__lookup_elem(fx->skel->maps.xdplink_rnat_v2, &key, sizeof(key), rnat,
+	return bpf_map__lookup_elem(fx->skel->maps.xdplink_rnat_v3, &key, sizeof(key), rnat,
 				    sizeof(*rnat), 0) == 0;
 }
 
