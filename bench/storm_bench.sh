@@ -73,4 +73,3 @@ jq -n --argjson direct "$direct" --argjson through "$through" --argjson per_flow
 	  ratio: ($through / $direct), bytes_per_flow: $per_flow, flow_table_bytes: $flows,
 	  rnat_table_bytes: $rnat, flow_capacity: $capacity}' >"$OUT"
 echo "wrote $OUT"
-finish
