@@ -79,6 +79,11 @@ static const struct opt_spec add_options[] = {
 	  .flags = OPT_REQUIRED,
 	  .metavar = "TG",
 	  .help = "the target group new flows go to" },
+	{ .name = "protocol",
+	  .key = "Protocol",
+	  .kind = OPT_TEXT,
+	  .metavar = "TCP",
+	  .help = "TCP, the default and the only protocol served" },
 	{ 0 },
 };
 

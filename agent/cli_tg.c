@@ -227,7 +227,7 @@ static int do_deregister(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "DeregisterTargets", print_deregistered);
 }
 
-/* `tg set` takes every option of `tg create` but the first, --port. */
+/* `tg set` takes every option of `tg create` but the first two, --port and --protocol. */
 static const struct opt_spec create_options[] = {
 	{ .name = "port",
 	  .key = "Port",
@@ -235,6 +235,11 @@ static const struct opt_spec create_options[] = {
 	  .flags = OPT_REQUIRED,
 	  .metavar = "N",
 	  .help = "the port targets receive traffic on (a target may override it)" },
+	{ .name = "protocol",
+	  .key = "Protocol",
+	  .kind = OPT_TEXT,
+	  .metavar = "TCP",
+	  .help = "TCP, the default and the only protocol served" },
 	{ .name = "health-check",
 	  .key = "HealthCheckProtocol",
 	  .kind = OPT_CHOICE,
@@ -309,7 +314,7 @@ static const struct opt_spec register_options[] = {
 static const struct verb verbs[] = {
 	{ "create", do_create, "NAME", create_options, 1, 1,
 	  "Create a target group (TCP); health checks and draining follow AWS's defaults." },
-	{ "set", do_set, "NAME", create_options + 1, 1, 1,
+	{ "set", do_set, "NAME", create_options + 2, 1, 1,
 	  "Change a target group's health check, deregistration or proxy protocol settings." },
 	{ "list", do_list, NULL, NULL, 0, 0, "List your target groups." },
 	{ "show", do_show, "NAME", NULL, 1, 1, "Show one target group's settings." },

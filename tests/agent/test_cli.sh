@@ -303,7 +303,7 @@ check "unknown verb" 2 '' "^xdplink: lb: unknown verb 'frob'" -- lb frob
 check "unknown option" 2 '' '^xdplink: lb list: unknown option --frob' -- lb list --frob
 check "missing argument" 2 '' '^xdplink: lb show: missing NAME' -- lb show
 check "missing option" 2 '' '^xdplink: listener add: missing --port N' -- listener add web --tg web-tg
-check "usage line follows" 2 '' '^Usage: xdplink listener add LB --port N --tg TG$' -- listener add web --tg web-tg
+check "usage line follows" 2 '' '^Usage: xdplink listener add LB --port N --tg TG \[--protocol TCP\]$' -- listener add web --tg web-tg
 check "ZONE=IP without =IP" 2 '' "^xdplink: lb create: --az takes ZONE=NODE_IP, not 'use1-az1'" -- \
 	lb create web2 --az use1-az1
 check "port not a number" 2 '' "^xdplink: tg create: --port: 'http' is not a port" -- tg create x --port http
@@ -329,6 +329,9 @@ unchanged "service with an endpoint is not deleted" service list -- service dele
 grep_check "ExistingVpcEndpointConnections as ID: Code: message" \
 	"^$svc: ExistingVpcEndpointConnections: " "$work/err"
 unchanged "target group in use is not deleted" tg list -- tg delete web-tg
+unchanged "a UDP listener is refused" listener list web -- listener add web --port 53 --tg web-tg --protocol UDP
+grep_check "UnsupportedProtocol on stderr" '^UnsupportedProtocol: .* TCP only, not UDP$' "$work/err"
+unchanged "a TLS target group is refused" tg list -- tg create tls-tg --port 443 --protocol TLS
 
 # ---- Interfaces ------------------------------------------------------------------------
 
