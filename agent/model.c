@@ -123,6 +123,44 @@ int lookup_owned(struct model *m, const struct resource_kind *kind, const char *
 	return store_int(m->store, sql, SQL_ARGS(SQL_STR(key), SQL_STR(account)), id, err);
 }
 
+int describe_owned(struct model *m, const struct resource_kind *kind, const char *account,
+		   json_object *args, resource_json_fn *to_json, const char *list_name,
+		   json_object **result, struct api_error *err)
+{
+	json_object *names = NULL, *list;
+	sqlite3_stmt *stmt;
+	struct args a;
+	char sql[128];
+	int64_t id;
+	int rc;
+
+	args_open(&a, args, err);
+	args_list(&a, "Names", ARG_OPTIONAL, json_type_string, &names);
+	if (args_close(&a) < 0)
+		return -1;
+	*result = json_object_new_object();
+	list = put_array(*result, list_name);
+	for (size_t i = 0; names && i < json_object_array_length(names); i++) {
+		const char *key = json_object_get_string(json_object_array_get_idx(names, i));
+
+		if (find_owned(m, kind, account, key, &id, err) < 0 ||
+		    to_json(m, id, list, err) < 0)
+			return -1;
+	}
+	if (names)
+		return 0;
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE account = ? ORDER BY %s", kind->table,
+		 kind->key_column);
+	stmt = store_query(m->store, sql, SQL_ARGS(SQL_STR(account)), err);
+	if (!stmt)
+		return -1;
+	while ((rc = store_next(m->store, stmt, err)) > 0 &&
+	       (rc = to_json(m, sqlite3_column_int64(stmt, 0), list, err)) == 0)
+		;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int fail_not_found(const struct resource_kind *kind, const char *key, struct api_error *err)
 {
 	return fail(err, kind->not_found, "%s%s%s", kind->before, key, kind->after);

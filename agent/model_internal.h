@@ -80,6 +80,16 @@ int lookup_owned(struct model *m, const struct resource_kind *kind, const char *
 		 const char *key, int64_t *id, struct api_error *err);
 /* The kind's NotFound error for `key`; returns -1. */
 int fail_not_found(const struct resource_kind *kind, const char *key, struct api_error *err);
+
+/* Appends one resource, by row id, to a describe call's list. */
+typedef int resource_json_fn(struct model *m, int64_t id, json_object *list, struct api_error *err);
+
+/* A describe call: the caller's resources whose keys args' "Names" holds, in its order
+ * (an unknown one fails), or without names all of them in key order, as the result's
+ * array `list_name`. */
+int describe_owned(struct model *m, const struct resource_kind *kind, const char *account,
+		   json_object *args, resource_json_fn *to_json, const char *list_name,
+		   json_object **result, struct api_error *err);
 /* lookup_owned, with the kind's NotFound error when it is not found. */
 int find_owned(struct model *m, const struct resource_kind *kind, const char *account,
 	       const char *key, int64_t *id, struct api_error *err);

@@ -155,36 +155,8 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 int lb_describe(struct model *m, const struct principal *caller, json_object *args,
 		json_object **result, struct api_error *err)
 {
-	json_object *names = NULL, *list;
-	sqlite3_stmt *stmt;
-	struct args a;
-	int64_t id;
-	int rc;
-
-	args_open(&a, args, err);
-	args_list(&a, "Names", ARG_OPTIONAL, json_type_string, &names);
-	if (args_close(&a) < 0)
-		return -1;
-	*result = json_object_new_object();
-	list = put_array(*result, "LoadBalancers");
-	for (size_t i = 0; names && i < json_object_array_length(names); i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
-
-		if (find_owned(m, &LOAD_BALANCER, caller->account, name, &id, err) < 0 ||
-		    lb_json(m, id, list, err) < 0)
-			return -1;
-	}
-	if (names)
-		return 0;
-	stmt = store_query(m->store, "SELECT id FROM load_balancer WHERE account = ? ORDER BY name",
-			   SQL_ARGS(SQL_STR(caller->account)), err);
-	if (!stmt)
-		return -1;
-	while ((rc = store_next(m->store, stmt, err)) > 0 &&
-	       (rc = lb_json(m, sqlite3_column_int64(stmt, 0), list, err)) == 0)
-		;
-	sqlite3_finalize(stmt);
-	return rc;
+	return describe_owned(m, &LOAD_BALANCER, caller->account, args, lb_json, "LoadBalancers",
+			      result, err);
 }
 
 int lb_modify_attributes(struct model *m, const struct principal *caller, json_object *args,
