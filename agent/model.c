@@ -101,6 +101,21 @@ void append_string(json_object *array, const char *value)
 	json_object_array_add(array, json_object_new_string(value));
 }
 
+int put_column(struct model *m, json_object *object, const char *key, const char *sql, int64_t id,
+	       struct api_error *err)
+{
+	json_object *array = put_array(object, key);
+	sqlite3_stmt *stmt = store_query(m->store, sql, SQL_ARGS(SQL_INT(id)), err);
+	int rc;
+
+	if (!stmt)
+		return -1;
+	while ((rc = store_next(m->store, stmt, err)) > 0)
+		append_string(array, store_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* ---- Resources the caller owns ---------------------------------------------------------- */
 
 const struct resource_kind LOAD_BALANCER = { "load_balancer", "name", "LoadBalancerNotFound",

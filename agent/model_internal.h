@@ -163,5 +163,8 @@ json_object *append_object(json_object *array);
 /* object[key] = list[0]; frees the list (one resource described by a list builder). */
 void put_first(json_object *object, const char *key, json_object *list);
 void append_string(json_object *array, const char *value);
+/* object[key]: the first column of every row of `sql`, asked with the one parameter id. */
+int put_column(struct model *m, json_object *object, const char *key, const char *sql, int64_t id,
+	       struct api_error *err);
 
 #endif

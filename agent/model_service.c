@@ -58,20 +58,10 @@ static int add_service_zones(json_object *out, struct model *m, int64_t service,
 static int add_service_lb_arns(json_object *out, struct model *m, int64_t service,
 			       struct api_error *err)
 {
-	json_object *arns = put_array(out, "NetworkLoadBalancerArns");
-	sqlite3_stmt *stmt =
-	    store_query(m->store,
-			"SELECT b.arn FROM service_lb s JOIN load_balancer b ON b.id = s.lb"
-			" WHERE s.service = ? ORDER BY b.arn",
-			SQL_ARGS(SQL_INT(service)), err);
-	int rc;
-
-	if (!stmt)
-		return -1;
-	while ((rc = store_next(m->store, stmt, err)) > 0)
-		append_string(arns, store_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return rc;
+	return put_column(m, out, "NetworkLoadBalancerArns",
+			  "SELECT b.arn FROM service_lb s JOIN load_balancer b ON b.id = s.lb"
+			  " WHERE s.service = ? ORDER BY b.arn",
+			  service, err);
 }
 
 enum service_view {
@@ -645,10 +635,8 @@ int connections_reject(struct model *m, const struct principal *caller, json_obj
 static int connection_json(struct model *m, sqlite3_stmt *row, json_object *list,
 			   struct api_error *err)
 {
-	json_object *connection = append_object(list), *arns;
+	json_object *connection = append_object(list);
 	int64_t endpoint = sqlite3_column_int64(row, 0);
-	sqlite3_stmt *stmt;
-	int rc;
 
 	put_string(connection, "ServiceId", store_column_text(row, 1));
 	put_string(connection, "VpcEndpointId", store_column_text(row, 2));
@@ -657,17 +645,10 @@ static int connection_json(struct model *m, sqlite3_stmt *row, json_object *list
 	put_string(connection, "CreationTimestamp", store_column_text(row, 5));
 	if (endpoint_dns_entries(m, endpoint, put_array(connection, "DnsEntries"), err) < 0)
 		return -1;
-	arns = put_array(connection, "NetworkLoadBalancerArns");
-	stmt = store_query(m->store,
-			   "SELECT DISTINCT b.arn FROM eni e JOIN load_balancer b ON b.id = e.lb"
-			   " WHERE e.endpoint = ? ORDER BY b.arn",
-			   SQL_ARGS(SQL_INT(endpoint)), err);
-	if (!stmt)
-		return -1;
-	while ((rc = store_next(m->store, stmt, err)) > 0)
-		append_string(arns, store_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return rc;
+	return put_column(m, connection, "NetworkLoadBalancerArns",
+			  "SELECT DISTINCT b.arn FROM eni e JOIN load_balancer b ON b.id = e.lb"
+			  " WHERE e.endpoint = ? ORDER BY b.arn",
+			  endpoint, err);
 }
 
 int connections_describe(struct model *m, const struct principal *caller, json_object *args,

@@ -189,20 +189,11 @@ static int check_timeout(struct model *m, int64_t id, struct api_error *err)
 
 static int add_lb_arns(json_object *tg, struct model *m, int64_t id, struct api_error *err)
 {
-	json_object *arns = put_array(tg, "LoadBalancerArns");
-	sqlite3_stmt *stmt =
-	    store_query(m->store,
-			"SELECT DISTINCT b.arn FROM listener l JOIN load_balancer b ON b.id = l.lb"
-			" WHERE l.tg = ? ORDER BY b.arn",
-			SQL_ARGS(SQL_INT(id)), err);
-	int rc;
-
-	if (!stmt)
-		return -1;
-	while ((rc = store_next(m->store, stmt, err)) > 0)
-		append_string(arns, store_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return rc;
+	return put_column(
+	    m, tg, "LoadBalancerArns",
+	    "SELECT DISTINCT b.arn FROM listener l JOIN load_balancer b ON b.id = l.lb"
+	    " WHERE l.tg = ? ORDER BY b.arn",
+	    id, err);
 }
 
 static void put_settings(json_object *tg, const struct tg_settings *s, int64_t timeout)
