@@ -471,25 +471,6 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 			  SQL_ARGS(SQL_INT(backend)), err);
 }
 
-int targets_register(struct model *m, const struct principal *caller, json_object *args,
-		     json_object **result, struct api_error *err)
-{
-	json_object *targets = NULL;
-	int64_t tg, group_port;
-
-	(void)result;
-	if (read_targets_request(m, caller, args, &tg, &group_port, &targets, err) < 0)
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(targets); i++) {
-		struct target_ref t = { .port = group_port };
-
-		if (read_target(m, targets, i, true, &t, err) < 0 ||
-		    register_one(m, tg, &t, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int deregister_one(struct model *m, int64_t tg, const struct target_ref *t,
 			  struct api_error *err)
 {
@@ -513,23 +494,40 @@ static int deregister_one(struct model *m, int64_t tg, const struct target_ref *
 	    SQL_ARGS(SQL_INT(time(NULL)), SQL_INT(tg), SQL_INT(backend)), err);
 }
 
-int targets_deregister(struct model *m, const struct principal *caller, json_object *args,
-		       json_object **result, struct api_error *err)
+typedef int target_change_fn(struct model *m, int64_t tg, const struct target_ref *t,
+			     struct api_error *err);
+
+/* Applies `change` to every target of a register or deregister request, in order. */
+static int change_targets(struct model *m, const struct principal *caller, json_object *args,
+			  bool registering, target_change_fn *change, struct api_error *err)
 {
 	json_object *targets = NULL;
 	int64_t tg, group_port;
 
-	(void)result;
 	if (read_targets_request(m, caller, args, &tg, &group_port, &targets, err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(targets); i++) {
 		struct target_ref t = { .port = group_port };
 
-		if (read_target(m, targets, i, false, &t, err) < 0 ||
-		    deregister_one(m, tg, &t, err) < 0)
+		if (read_target(m, targets, i, registering, &t, err) < 0 ||
+		    change(m, tg, &t, err) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int targets_register(struct model *m, const struct principal *caller, json_object *args,
+		     json_object **result, struct api_error *err)
+{
+	(void)result;
+	return change_targets(m, caller, args, true, register_one, err);
+}
+
+int targets_deregister(struct model *m, const struct principal *caller, json_object *args,
+		       json_object **result, struct api_error *err)
+{
+	(void)result;
+	return change_targets(m, caller, args, false, deregister_one, err);
 }
 
 static const char *health_description(const char *reason, bool group_in_use)
