@@ -95,38 +95,51 @@ static int hold_port(struct flows *flows, struct held_port port)
 	return 0;
 }
 
-/* Whether a flow now uses this port of this pool (only asked of recovered ports). */
-static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
+/* Where each pool's ports lead: its reverse-NAT key but the port, read with one walk of the
+ * pool index. A pool no backend uses any more has a zero key. */
+static struct xl_rnat_key *read_pool_destinations(struct flows *flows)
 {
 	struct bpf_map *pool_index = flows->dp->skel->maps.xdplink_pool_index_v1;
+	struct xl_rnat_key *destinations = calloc(flows->dp->max_pools, sizeof(*destinations));
 	struct xl_pool_key key, next, *prev = NULL;
-	struct xl_pool_slot slot;
 
+	if (!destinations)
+		return NULL;
 	while (!bpf_map__get_next_key(pool_index, prev, &next, sizeof(next))) {
+		struct xl_pool_slot slot;
 		struct xl_backend be;
-		struct xl_rnat rnat;
-		struct xl_rnat_key rkey;
 
 		key = next;
 		prev = &key;
 		if (bpf_map__lookup_elem(pool_index, &key, sizeof(key), &slot, sizeof(slot), 0) ||
-		    slot.pool != pool ||
+		    slot.pool >= flows->dp->max_pools ||
 		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_backends_v2, &key.backend,
 					 sizeof(key.backend), &be, sizeof(be), 0))
 			continue;
-		rkey =
-		    (struct xl_rnat_key){ .target_addr = be.addr,
-					  .snat_addr = key.snat_addr,
-					  .target_port = be.port,
-					  .snat_port = htons(flows->dp->config.port_min + index) };
-		return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v3, &rkey,
-					     sizeof(rkey), &rnat, sizeof(rnat), 0);
+		destinations[slot.pool] = (struct xl_rnat_key){ .target_addr = be.addr,
+								.snat_addr = key.snat_addr,
+								.target_port = be.port };
 	}
-	return false;
+	return destinations;
+}
+
+/* Whether a flow now uses this port of this pool (only asked of recovered ports). */
+static bool port_in_use(struct flows *flows, const struct xl_rnat_key *destinations, uint32_t pool,
+			uint32_t index)
+{
+	struct xl_rnat_key key = destinations[pool];
+	struct xl_rnat rnat;
+
+	if (!key.target_addr)
+		return false;
+	key.snat_port = htons(flows->dp->config.port_min + index);
+	return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v3, &key, sizeof(key),
+				     &rnat, sizeof(rnat), 0);
 }
 
 static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 {
+	struct xl_rnat_key *destinations = NULL;
 	uint32_t released = 0;
 
 	while (flows->held_count) {
@@ -134,13 +147,19 @@ static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 
 		if (port->due > now)
 			break;
-		if (!port->verify || !port_in_use(flows, port->pool, port->index)) {
+		if (port->verify && !destinations) {
+			destinations = read_pool_destinations(flows);
+			if (!destinations)
+				break; /* out of memory: the next pass tries again */
+		}
+		if (!port->verify || !port_in_use(flows, destinations, port->pool, port->index)) {
 			release_port(flows, port->pool, port->index);
 			released++;
 		}
 		flows->held_head = (flows->held_head + 1) % flows->held_capacity;
 		flows->held_count--;
 	}
+	free(destinations);
 	return released;
 }
 
