@@ -364,14 +364,18 @@ held_ports() {
 	tb_xdplink --json agent status | jq -er .HeldPortCount
 }
 
-# Ports in use in every SNAT pool, read from the pinned maps.
+# Ports in use in every SNAT pool, read from the pinned maps (bpftool's "formatted" view:
+# the map's BTF). Prints nothing and fails when a map cannot be read.
 ports_in_use_in_maps() {
-	local pin=$TB_PIN_DIR slot total=0 n key
-	for slot in $(bpftool -j map dump pinned "$pin"/xdplink_pool_index_v* | jq -r '.[].value.pool'); do
+	local pin=$TB_PIN_DIR slots slot total=0 n key
+	slots=$(bpftool -j map dump pinned "$pin"/xdplink_pool_index_v* |
+		jq -r '.[].formatted.value.pool') || return 1
+	for slot in $slots; do
 		key=$(printf '0x%02x 0x%02x 0x%02x 0x%02x' $((slot & 255)) $((slot >> 8 & 255)) 0 0)
 		# shellcheck disable=SC2086 # the key is four separate bytes
 		n=$(bpftool -j map lookup pinned "$pin"/xdplink_pools_v* key $key | python3 -c \
-			'import json, sys; print(sum(bin(w).count("1") for w in json.load(sys.stdin)["value"]["used"]))')
+			'import json, sys; print(sum(bin(w).count("1") for w in json.load(sys.stdin)["formatted"]["value"]["used"]))') ||
+			return 1
 		total=$((total + n))
 	done
 	echo "$total"
@@ -379,6 +383,12 @@ ports_in_use_in_maps() {
 
 flows_in_maps() {
 	bpftool -j map dump pinned "$TB_PIN_DIR"/xdplink_flows_v* | jq length
+}
+
+# maps_hold N: N flows in the flow table, N SNAT ports in use.
+maps_hold() {
+	expect "flows in the maps" "$(flows_in_maps)" "$1" &&
+		expect "ports in use in the maps" "$(ports_in_use_in_maps)" "$1"
 }
 
 # Nothing held, no port in use, no flow: the maps are back to empty.

@@ -54,6 +54,7 @@ storm_open 56000 "$(sources 4)"
 note "opened at $(storm_rate) connections/s"
 check "exactly 55,000 established, 1,000 answered by a RST, none timed out" storm_result_is "$LIMIT 1000 0 0"
 check "the target holds exactly 55,000 active flows" active_is "$t1" "$LIMIT"
+check "the maps agree: 55,000 flows, 55,000 SNAT ports in use" maps_hold "$LIMIT"
 check "1,000 port allocation errors, one per refused connection" \
 	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" 1000
 check "1,000 resets sent" expect TCP_ELB_Reset_Count "$(target_field "$t1" TCP_ELB_Reset_Count)" 1000
