@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 readonly HELD=20
+readonly REUSE_DELAY=10 # seconds a FIN-closed flow's port rests; recovered ports rest anew
 
 # agent_state: what the agent knows, as one JSON document: every resource as the CLI lists
 # it, and the stats without their counters and uptime (only the flow state stays).
@@ -93,7 +94,7 @@ restart_keeps_everything() {
 	check "after the $what: 100 new connections answered" new_connections_answered "/new-after-$what"
 }
 
-e2e_up
+e2e_up --agent-args "--port-reuse-delay $REUSE_DELAY"
 setup_service
 note "some traffic first, so that counters and held SNAT ports are not zero"
 check "100 connections before the restarts answered" new_connections_answered /warm-up
@@ -105,5 +106,18 @@ note "the agent crashes (SIGKILL) and is started again"
 restart_keeps_everything crash --kill
 note "the agent stops cleanly (SIGTERM) and is started again"
 restart_keeps_everything clean-stop
+
+# Ports the agent recovered at start (FIN-closed flows' ports, resting) are freed after the
+# delay; the ports of the live flows are not.
+held_ports_are() {
+	expect "held ports" "$(held_ports)" "$1"
+}
+note "the reuse delay passes after the last start"
+check "every port recovered at start or closed since is free again" \
+	wait_until $((REUSE_DELAY + 10)) held_ports_are 0
+check "the held connections keep theirs: $HELD ports in use in the maps" \
+	expect "ports in use" "$(ports_in_use_in_maps)" "$HELD"
+holder_request /after-the-delay
+check "all $HELD held connections answered, by their first target" held_answers_same_targets
 holder_stop
 finish
