@@ -92,25 +92,28 @@ path_xdplink_cleanup() {
 	[[ -n $XDPLINK_RUN ]] && rm -rf "$XDPLINK_RUN"
 }
 
-# The generator's frames must belong to a flow xdplink tracks: a real connection from port
-# 40000, held open until pps_teardown.
+# The generator's frames must belong to a flow xdplink tracks: a real connection, held open
+# until pps_teardown. Its port is the kernel's choice: a fixed one may still be in TIME_WAIT
+# from the wrk run before (connect() then fails with EADDRINUSE).
 path_xdplink_pps_setup() {
-	local i
+	local i port=''
 	start_bg xdplink-flow "$NS_CLIENT" python3 -c '
 import socket, sys, time
 s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 40000))
+s.bind((sys.argv[1], 0))
 s.connect((sys.argv[2], 80))
+print(s.getsockname()[1], flush=True)
 time.sleep(3600)' "$IP_CLIENT" "$VIP"
 	XDPLINK_PPS_FLOW=1
 	for ((i = 0; i < 50; i++)); do
-		[[ -n $(in_ns "$NS_CLIENT" ss -Htn state established "sport = :40000") ]] && break
+		port=$(grep -Exm1 '[0-9]+' "$WORK/log/xdplink-flow.log" || true)
+		[[ -n $port ]] && break
 		sleep 0.1
 	done
+	[[ -n $port ]] || die "the generator's flow did not open: $(cat "$WORK/log/xdplink-flow.log")"
 	PPS_DST_MAC=$MAC_L0
 	PPS_DST_IP=$VIP
-	PPS_SPORT=40000
+	PPS_SPORT=$port
 	PPS_DPORT=80
 	PPS_EXPECT_DADDR=$IP_SERVER
 	PPS_EXPECT_DPORT= # whichever of the targets' ports the flow took
