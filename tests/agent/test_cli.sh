@@ -159,7 +159,8 @@ export XDPLINK_SOCKET=$sock
 unset XDPLINK_PRINCIPAL
 
 check "agent status" 0 '^Region: +us-east-1' -- agent status
-: >"$work/out" >"$work/err"
+: >"$work/out"
+: >"$work/err"
 if [ ! -e "$pins/xdplink/xdplink_flows_v1" ] && [ -e "$pins/xdplink/xdplink_flows_v3" ] &&
 	grep -q 'removed .*xdplink_flows_v1, a map of an older layout' "$work/agent.log"; then
 	ok "the pin of an older map layout is removed at start, the current one made"
