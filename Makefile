@@ -143,7 +143,7 @@ vmtest: all
 # What the build, the tests and the demo need (the testbed: nginx, curl, ethtool...).
 DEPS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool iproute2 make gcc \
 	nginx-light curl ethtool python3 procps util-linux tcpdump jq nftables \
-	libjson-c-dev libsqlite3-dev libmicrohttpd-dev clang-format clang-tidy cppcheck \
+	libjson-c-dev libsqlite3-dev libmicrohttpd-dev clang-format clang-tidy cppcheck shellcheck \
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 
 deps:
