@@ -1,5 +1,6 @@
-/* xdplink stats: the data path's counters per target, per endpoint and per service, the
- * reasons packets were forwarded, passed, dropped or reset (with their meaning), and totals. */
+/* xdplink stats: the data path's counters per target, healthy and unhealthy targets per
+ * group and zone, counters per endpoint and per service, the reasons packets were
+ * forwarded, passed, dropped or reset (with their meaning), and totals. */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +101,22 @@ static void print_endpoints(json_object *result)
 	table_print(t, stdout);
 }
 
+static void print_host_counts(json_object *result)
+{
+	struct table *t = TABLE("TARGET GROUP", "ZONE", ">HEALTHY", ">UNHEALTHY");
+
+	for (size_t i = 0; i < jlen(result, "HostCounts"); i++) {
+		json_object *row = jitem(result, "HostCounts", i);
+
+		table_row(t);
+		table_cell(t, "%s", jstr(row, "TargetGroupName"));
+		table_cell(t, "%s", jstr(row, "AvailabilityZone"));
+		table_cell(t, "%s", jstr(row, "HealthyHostCount"));
+		table_cell(t, "%s", jstr(row, "UnHealthyHostCount"));
+	}
+	table_print(t, stdout);
+}
+
 static bool seen_before(json_object *endpoints, size_t index, const char *service_id)
 {
 	for (size_t i = 0; i < index; i++)
@@ -159,6 +176,8 @@ static void print_stats(const struct request *req, json_object *result)
 
 	(void)req;
 	print_targets(result);
+	putchar('\n');
+	print_host_counts(result);
 	putchar('\n');
 	print_endpoints(result);
 	putchar('\n');

@@ -150,6 +150,53 @@ static json_object *target_stats(struct agent *agent, struct api_error *err)
 	return list;
 }
 
+static const char *text(json_object *obj, const char *key)
+{
+	return json_object_get_string(json_object_object_get(obj, key));
+}
+
+/* The row of `list` for this target group and zone, added with zero counts if new. */
+static json_object *host_count_row(json_object *list, const char *group, const char *zone)
+{
+	json_object *row;
+
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		row = json_object_array_get_idx(list, i);
+		if (!strcmp(text(row, "TargetGroupName"), group) &&
+		    !strcmp(text(row, "AvailabilityZone"), zone))
+			return row;
+	}
+	row = json_object_new_object();
+	ADD(row, "TargetGroupName", json_object_new_string(group));
+	ADD(row, "AvailabilityZone", json_object_new_string(zone));
+	ADD(row, "HealthyHostCount", json_object_new_int(0));
+	ADD(row, "UnHealthyHostCount", json_object_new_int(0));
+	json_object_array_add(list, row);
+	return row;
+}
+
+/* HealthyHostCount and UnHealthyHostCount per target group and zone, as CloudWatch has
+ * them, from the rows of target_stats(). */
+static json_object *host_counts(json_object *targets)
+{
+	json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < json_object_array_length(targets); i++) {
+		json_object *target = json_object_array_get_idx(targets, i), *count;
+		json_object *row = host_count_row(list, text(target, "TargetGroupName"),
+						  text(target, "AvailabilityZone"));
+		const char *state = text(target, "State"), *counted = NULL;
+
+		if (!strcmp(state, "healthy"))
+			counted = "HealthyHostCount";
+		else if (!strcmp(state, "unhealthy"))
+			counted = "UnHealthyHostCount";
+		if (counted && json_object_object_get_ex(row, counted, &count))
+			json_object_set_int(count, json_object_get_int(count) + 1);
+	}
+	return list;
+}
+
 static json_object *endpoint_stats(struct agent *agent, const struct dataplane *dp)
 {
 	json_object *list = json_object_new_array();
@@ -189,6 +236,7 @@ static int get_stats(struct agent *agent, json_object *result, const struct data
 	if (!targets)
 		return -1;
 	ADD(result, "Targets", targets);
+	ADD(result, "HostCounts", host_counts(targets));
 	ADD(result, "Endpoints", endpoint_stats(agent, dp));
 	ADD(result, "Reasons", reason_stats(agent));
 	ADD(result, "ActiveFlowCount", uint_json(total_active_flows(agent, dp)));

@@ -93,40 +93,22 @@ static void render_targets(FILE *out, json_object *targets)
 
 /* HealthyHostCount and UnHealthyHostCount per target group and zone, as CloudWatch
  * reports them. */
-static void render_host_counts(FILE *out, json_object *targets)
+static void render_host_counts(FILE *out, json_object *host_counts)
 {
 	static const struct metric counts[] = {
 		{ "HealthyHostCount", "gauge", "Targets in the healthy state." },
 		{ "UnHealthyHostCount", "gauge", "Targets in the unhealthy state." },
 	};
-	size_t n = json_object_array_length(targets);
 
-	for (int c = 0; c < 2; c++) {
-		const char *state = c == 0 ? "healthy" : "unhealthy";
-
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
 		header(out, "", &counts[c]);
-		for (size_t i = 0; i < n; i++) {
-			json_object *row = json_object_array_get_idx(targets, i);
-			int count = 0, first = 1;
+		for (size_t i = 0; i < json_object_array_length(host_counts); i++) {
+			json_object *row = json_object_array_get_idx(host_counts, i);
 
-			/* each (group, zone) once: at its first row */
-			for (size_t j = 0; j < n; j++) {
-				json_object *other = json_object_array_get_idx(targets, j);
-
-				if (strcmp(field(row, "TargetGroupName"),
-					   field(other, "TargetGroupName")) ||
-				    strcmp(field(row, "AvailabilityZone"),
-					   field(other, "AvailabilityZone")))
-					continue;
-				first &= j >= i;
-				count += !strcmp(field(other, "State"), state);
-			}
-			if (!first)
-				continue;
 			fprintf(out, "xdplink_%s{", counts[c].name);
 			label(out, "target_group", field(row, "TargetGroupName"), "");
 			label(out, "zone", field(row, "AvailabilityZone"), ",");
-			fprintf(out, "} %d\n", count);
+			fprintf(out, "} %s\n", field(row, counts[c].name));
 		}
 	}
 }
@@ -161,17 +143,17 @@ static void render_reasons(FILE *out, json_object *reasons)
 
 char *metrics_render(json_object *stats)
 {
-	json_object *targets, *endpoints, *reasons;
+	json_object *targets, *host_counts, *endpoints, *reasons;
 	char *text = NULL;
 	size_t size;
 	FILE *out = open_memstream(&text, &size);
 
 	if (!out)
 		return NULL;
-	if (json_object_object_get_ex(stats, "Targets", &targets)) {
+	if (json_object_object_get_ex(stats, "Targets", &targets))
 		render_targets(out, targets);
-		render_host_counts(out, targets);
-	}
+	if (json_object_object_get_ex(stats, "HostCounts", &host_counts))
+		render_host_counts(out, host_counts);
 	if (json_object_object_get_ex(stats, "Endpoints", &endpoints))
 		render_endpoints(out, endpoints);
 	if (json_object_object_get_ex(stats, "Reasons", &reasons))

@@ -104,14 +104,32 @@ setup() {
 	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
 }
 
-e2e_up
+# host_counts_are ZONE HEALTHY UNHEALTHY: web-tg's HealthyHostCount and UnHealthyHostCount
+# in the zone, the same in `xdplink stats` (JSON and table) and in the Prometheus metrics.
+host_counts_are() {
+	local zone=$1 want="$2 $3" json row metrics
+	json=$(stats_json | jq -r --arg z "$zone" '.HostCounts[]
+		| select(.TargetGroupName == "web-tg" and .AvailabilityZone == $z)
+		| "\(.HealthyHostCount) \(.UnHealthyHostCount)"')
+	row=$(tb_xdplink stats | awk -v z="$zone" '$1 == "web-tg" && $2 == z && NF == 4 { print $3, $4 }')
+	metrics="$(metric HealthyHostCount target_group=web-tg "zone=$zone")"
+	metrics+=" $(metric UnHealthyHostCount target_group=web-tg "zone=$zone")"
+	expect "stats --json, $zone" "$json" "$want" && expect "stats table, $zone" "$row" "$want" &&
+		expect "metrics, $zone" "$metrics" "$want"
+}
+
+e2e_up --agent-args "--metrics $E2E_METRICS_PORT"
 setup
 check "every target turns healthy" wait_until $((2 * TRANSITION)) all_healthy t1 t2 t3 t4
+check "use1-az1 counts 2 healthy hosts (stats --json, its table, the metrics)" \
+	host_counts_are use1-az1 2 0
+check "use1-az2 counts 2 healthy hosts" host_counts_are use1-az2 2 0
 
 note "a target's server stops"
 hold
 stop_server t1
 check "t1 is unhealthy within (threshold + 1) x interval" wait_until "$TRANSITION" state_is t1 unhealthy
+check "use1-az1 counts 1 healthy and 1 unhealthy host" host_counts_are use1-az1 1 1
 check "... with AWS's reason" expect reason "$(tb_xdplink --json tg health web-tg | jq -r --arg id "${TB_IP[t1]}" \
 	'.TargetHealthDescriptions[] | select(.Target.Id == $id) | .TargetHealth.Reason')" Target.FailedHealthChecks
 report=$(storm c1 "$ENI_AZ1:80" 1000 /while-t1-is-down)

@@ -358,6 +358,31 @@ storm_close() {
 }
 
 
+# ---- the agent's Prometheus endpoint (for scripts that start it with --metrics) ----------
+
+readonly E2E_METRICS_PORT=9100 # on 127.0.0.1 in xl-lb
+
+# metric NAME LABEL=VALUE...: the value of the one sample of xdplink_NAME whose labels
+# include every LABEL=VALUE given; fails when there is not exactly one.
+metric() {
+	local name=$1 page
+	shift
+	page=$(tb_exec lb curl -sf "http://127.0.0.1:$E2E_METRICS_PORT/metrics") || return 1
+	python3 -c 'import re, sys
+name, wanted = sys.argv[1], set(sys.argv[2:])
+found = []
+for line in sys.stdin:
+    m = re.fullmatch(r"xdplink_(\w+)\{(.*)\} (\S+)", line.strip())
+    if not m or m[1] != name:
+        continue
+    labels = {k + "=" + v for k, v in re.findall(r"(\w+)=\"([^\"]*)\"", m[2])}
+    if wanted <= labels:
+        found.append(m[3])
+if len(found) != 1:
+    sys.exit("    %d samples of xdplink_%s with %s" % (len(found), name, sorted(wanted)))
+print(found[0])' "$name" "$@" <<<"$page"
+}
+
 # ---- what the maps hold, read with bpftool (not through the agent) ------------------------
 
 held_ports() {

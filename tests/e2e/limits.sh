@@ -23,6 +23,12 @@ active_is() {
 	expect "ActiveFlowCount of $1" "$(target_field "$1" ActiveFlowCount)" "$2"
 }
 
+# refused_syns: the SYNs the last storm had refused: one per reset connection, and one more
+# for each SYN its client sent again because the RST was lost on the way.
+refused_syns() {
+	echo $(($(storm_total reset) + $(storm_total reset_syn_retransmits)))
+}
+
 storm_result_is() {
 	expect "established, reset, timeout, error" \
 		"$(storm_total established) $(storm_total reset) $(storm_total timeout) $(storm_total error)" "$1"
@@ -42,7 +48,8 @@ setup_single_target() {
 	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
 }
 
-e2e_up --target-workers 4 --agent-args "--port-reuse-delay $REUSE_DELAY --close-grace-ms 500 --collect-interval-ms 250"
+e2e_up --target-workers 4 --agent-args "--port-reuse-delay $REUSE_DELAY --close-grace-ms 500 \
+	--collect-interval-ms 250 --metrics $E2E_METRICS_PORT"
 add_client_sources
 setup_single_target
 t1=${TB_IP[t1]}
@@ -53,19 +60,26 @@ note "storm 1: 56,000 connections to one target"
 storm_open 56000 "$(sources 4)"
 note "opened at $(storm_rate) connections/s"
 check "exactly 55,000 established, 1,000 answered by a RST, none timed out" storm_result_is "$LIMIT 1000 0 0"
+refused=$(refused_syns)
 check "the target holds exactly 55,000 active flows" active_is "$t1" "$LIMIT"
 check "the maps agree: 55,000 flows, 55,000 SNAT ports in use" maps_hold "$LIMIT"
-check "1,000 port allocation errors, one per refused connection" \
-	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" 1000
-check "1,000 resets sent" expect TCP_ELB_Reset_Count "$(target_field "$t1" TCP_ELB_Reset_Count)" 1000
+check "a port allocation error per refused SYN ($refused: 1,000 and any sent again)" \
+	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" "$refused"
+check "a reset per refused SYN" \
+	expect TCP_ELB_Reset_Count "$(target_field "$t1" TCP_ELB_Reset_Count)" "$refused"
+check "the Prometheus endpoint says the same: 55,000 active, the same port allocation errors" \
+	expect "ActiveFlowCount PortAllocationErrorCount" \
+	"$(metric ActiveFlowCount "target=$t1:80") $(metric PortAllocationErrorCount "target=$t1:80")" \
+	"$LIMIT $refused"
 storm_close
 check "closing them brings the count back to 0 at once" wait_until 10 active_is "$t1" 0
 
 note "storm 2: inside the port reuse delay"
 storm_open 1000 "$(sources 1)"
 check "every port rests: all 1,000 refused with a RST" storm_result_is "0 1000 0 0"
-check "... each one a port allocation error" \
-	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" 2000
+refused=$((refused + $(refused_syns)))
+check "... each refused SYN a port allocation error" \
+	expect PortAllocationErrorCount "$(target_field "$t1" PortAllocationErrorCount)" "$refused"
 storm_close
 
 note "after the reuse delay"

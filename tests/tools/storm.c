@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -59,6 +60,8 @@ static const char usage_text[] =
     "                            then closed with RST) (default 100,0,0)\n"
     "  --json                    print the final report as one JSON object instead of text\n"
     "In open mode the report is printed as soon as every attempt is settled, before the hold.\n"
+    "The report's reset_syn_retransmits counts the SYNs that connections refused with a RST\n"
+    "sent again before that RST arrived (a lost RST makes the peer see one more SYN).\n"
     "Churn mode stops opening after SECONDS and lets the connections in flight settle.\n"
     "Exit status: 0 after a completed run (whatever the counts), 2 on bad usage or setup error.\n";
 
@@ -109,6 +112,7 @@ struct tally {
 
 struct stats {
 	unsigned long attempted, established, reset, timeout, error;
+	unsigned long reset_syn_retransmits;
 	unsigned long closed[CLOSE_KINDS];
 	struct tally bodies, errors;
 	double seconds;
@@ -761,9 +765,22 @@ static void close_by_mix(struct storm *s, int fd)
 		close_socket(fd, how);
 }
 
+/* The SYNs a connection refused while connecting had sent again: all its retransmissions. */
+static unsigned long syn_retransmits(int fd)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+		return 0;
+	return info.tcpi_total_retrans;
+}
+
 static void fail_conn(struct storm *s, struct conn *c, int err)
 {
 	count_failure(&s->stats, err);
+	if (c->state == CONN_CONNECTING && err == ECONNREFUSED && c->fd >= 0)
+		s->stats.reset_syn_retransmits += syn_retransmits(c->fd);
 	if (c->fd >= 0)
 		close(c->fd);
 	timer_stop(s, c);
@@ -1153,6 +1170,7 @@ static void report_outcomes(struct report *r, const struct stats *st)
 {
 	report_count(r, "established", st->established);
 	report_count(r, "reset", st->reset);
+	report_count(r, "reset_syn_retransmits", st->reset_syn_retransmits);
 	report_count(r, "timeout", st->timeout);
 	report_count(r, "error", st->error);
 }
