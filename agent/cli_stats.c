@@ -241,7 +241,7 @@ static const struct opt_spec show_options[] = {
 
 static const struct verb verbs[] = {
 	{ "show", do_show, NULL, show_options, 0, 0,
-	  "Counters per target, endpoint and service, packet reasons, and totals." },
+	  "Counters per target, zone, endpoint and service; packet reasons; totals." },
 	{ 0 },
 };
 
