@@ -349,6 +349,7 @@ check "iface detach twice" 1 '' '^InterfaceNotFound: ' -- iface detach xlc0
 
 check "stats tables" 0 '^TARGET GROUP +TARGET +ZONE +STATE +ACTIVE +NEW +PACKETS +BYTES +RESETS +PORT ALLOC ERR$' -- stats
 grep_check "stats totals" '^Total: ' "$work/out"
+grep_check "stats per target group and zone" '^TARGET GROUP +ZONE +HEALTHY +UNHEALTHY$' "$work/out"
 grep_check "stats per endpoint" "^$ep +$svc +available " "$work/out"
 rc=0
 timeout 2.5 "$xl" stats --watch 1 >"$work/out" 2>"$work/err" || rc=$?
@@ -360,6 +361,8 @@ else
 fi
 run --json stats
 jcheck "stats --json" 'len(r["Targets"]) == 2 and isinstance(r["Reasons"], dict)
+	and all(set(h) == {"TargetGroupName", "AvailabilityZone", "HealthyHostCount",
+		"UnHealthyHostCount"} for h in r["HostCounts"]) and len(r["HostCounts"]) >= 1
 	and any(e["VpcEndpointId"] == "'"$ep"'" for e in r["Endpoints"])'
 
 # ---- The socket survives garbage ------------------------------------------------------
