@@ -352,7 +352,8 @@ static void acknowledged_commits_survive_sigkill(void)
 		}
 		close(ack[1]);
 		/* Kill only a writer that is writing: one that has not committed yet proves nothing. */
-		CHECK(poll(&(struct pollfd){ .fd = ack[0], .events = POLLIN }, 1, FIRST_COMMIT_MS) == 1);
+		CHECK(poll(&(struct pollfd){ .fd = ack[0], .events = POLLIN }, 1,
+			   FIRST_COMMIT_MS) == 1);
 		usleep((useconds_t)(rand_r(&seed) % CRASH_MAX_DELAY));
 		kill(writer, SIGKILL);
 		waitpid(writer, &status, 0);
