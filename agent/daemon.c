@@ -8,6 +8,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +323,22 @@ static int make_parent_dir(const char *path)
 	return 0;
 }
 
+/* Whether an interface of this network namespace has the IPv4 address. */
+static bool node_has_address(const char *address)
+{
+	struct ifaddrs *list;
+	struct in_addr want;
+	bool found = false;
+
+	if (inet_pton(AF_INET, address, &want) != 1 || getifaddrs(&list))
+		return false;
+	for (struct ifaddrs *a = list; a && !found; a = a->ifa_next)
+		found = a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
+			((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr == want.s_addr;
+	freeifaddrs(list);
+	return found;
+}
+
 static int start(struct agent *agent, const struct daemon_options *opts)
 {
 	struct model_options model_opts = {
@@ -331,6 +349,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		.max_members = opts->datapath.max_members,
 		.max_pools = opts->datapath.max_pools,
 		.max_tables = opts->datapath.max_tables,
+		.node_has_address = node_has_address,
 	};
 	struct api_error err = { 0 };
 	char why[512];

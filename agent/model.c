@@ -560,6 +560,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 	m->max_members = opts->max_members;
 	m->max_pools = opts->max_pools;
 	m->max_tables = opts->max_tables;
+	m->node_has_address = opts->node_has_address;
 	m->store = store_open(opts->path, err);
 	if (!m->store)
 		goto refused;

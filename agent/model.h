@@ -21,6 +21,9 @@ struct model_options {
 	uint32_t max_members; /* registrations of backends in target groups */
 	uint32_t max_pools;
 	uint32_t max_tables;
+	/* Whether an IPv4 address is one of the node's own (NULL: never). An ENI address may
+	 * not be: the data path would take the node's own traffic to it. */
+	bool (*node_has_address)(const char *address);
 };
 
 /* An error as the API returns it: an AWS-style code and a plain sentence. */

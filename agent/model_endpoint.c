@@ -180,6 +180,11 @@ static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, i
 	if (args_close(&a) < 0 || check_zone(m, zone, "InvalidParameterValue", err) < 0 ||
 	    check_ipv4(address, "InvalidParameterValue", err) < 0)
 		return -1;
+	if (m->node_has_address && m->node_has_address(address))
+		return fail(err, "InvalidParameterValue",
+			    "%s is an address of the load balancer node itself: an ENI address "
+			    "must be on none of its interfaces",
+			    address);
 	if (refuse_if_found(m, "SELECT 1 FROM eni WHERE endpoint = ? AND zone = ?",
 			    SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone)), err,
 			    "DuplicateSubnetsInSameZone",

@@ -23,6 +23,7 @@ struct model {
 	uint32_t max_members;
 	uint32_t max_pools;
 	uint32_t max_tables;
+	bool (*node_has_address)(const char *address);
 };
 
 /* An action's body. It runs inside a step that is undone when it fails, so it may

@@ -134,6 +134,7 @@ start_agent() {
 	ip -n "$netns" link add xlc0 type veth peer name xlc1
 	ip -n "$netns" link set xlc0 up
 	ip -n "$netns" link set xlc1 up
+	ip -n "$netns" addr add 10.1.0.5/16 dev xlc0 # the node's own consumer-side address
 	ip netns exec "$netns" "$build/xdplinkd" --socket "$sock" --state "$work/state.db" --pin-dir "$pins/xdplink" \
 		>"$work/agent.log" 2>&1 &
 	agent_pid=$!
@@ -252,6 +253,10 @@ jcheck "endpoint DNS names in AWS formats" 'all(e["HostedZoneId"] == "Z7HUB22UUL
 	        "EP-us-east-1b.'"$svc"'.us-east-1.vpce.amazonaws.com"]'
 check "endpoint list" 0 "^$ep +$svc +pendingAcceptance +use1-az1=10.1.1.50,use1-az2=10.1.2.50 +222222222222\$" \
 	-- endpoint list
+unchanged "an ENI on the node's own address is refused" endpoint list -- \
+	endpoint create --service "$svc_name" --subnet use1-az1=10.1.0.5
+grep_check "... as InvalidParameterValue" \
+	'^InvalidParameterValue: 10.1.0.5 is an address of the load balancer node itself' "$work/err"
 check "endpoint create, human" 0 '^created endpoint vpce-[0-9a-f]{17} \(pendingAcceptance\)$' -- \
 	endpoint create --service "$svc_name" --subnet use1-az1=10.1.1.60
 ep2=$(awk 'NR == 1 { print $3 }' "$work/out")

@@ -21,6 +21,13 @@
 
 static char directory[64];
 static char state_path[128];
+
+/* The node's own address in these tests: its consumer-facing one in the seed lab. */
+static bool node_has_address(const char *address)
+{
+	return strcmp(address, "10.1.0.5") == 0;
+}
+
 static struct model_options options = {
 	.path = state_path,
 	.region = "us-east-1",
@@ -29,6 +36,7 @@ static struct model_options options = {
 	.max_members = 128,
 	.max_pools = 256,
 	.max_tables = 64,
+	.node_has_address = node_has_address,
 };
 static struct model *m;
 static struct api_error last_error; /* of the last act() */
@@ -1207,6 +1215,11 @@ static void endpoint_subnet_rules(void)
 	       "{'ServiceName': '%s', 'SubnetConfigurations':"
 	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.0.1.10'}]}",
 	       service);
+	REFUSE("InvalidParameterValue", CONSUMER, "CreateVpcEndpoint",
+	       "{'ServiceName': '%s', 'SubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.0.5'}]}",
+	       service);
+	CHECK(strstr(refusal.message, "load balancer node itself") != NULL);
 	REFUSE("DuplicateLoadBalancerAddress", PROVIDER, "CreateLoadBalancer",
 	       "{'Name': 'api', 'Zones': [{'ZoneId': 'use1-az3', 'Address': '10.1.1.50'}]}");
 	/* A rejected endpoint keeps its addresses; a deleted one frees them. */
