@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define RESPONSE_MAX 512 /* the status line is all a check reads */
 
 struct check {
@@ -32,6 +34,7 @@ struct record {
 	uint32_t failures;
 	struct check *check; /* in flight, or NULL */
 	bool listed;	     /* seen in the current tick */
+	bool told_unbound;   /* logged that its node IP is on no interface */
 	struct record *next;
 };
 
@@ -199,6 +202,21 @@ static void on_check_ready(struct loop *loop, uint32_t events, void *ctx)
 		finish(check, true, "");
 }
 
+/* Once per target: a node IP on no interface fails every check, and says why in the log. */
+static void tell_node_ip_missing(struct record *r)
+{
+	char node[INET_ADDRSTRLEN], target[INET_ADDRSTRLEN];
+
+	if (r->told_unbound)
+		return;
+	r->told_unbound = true;
+	inet_ntop(AF_INET, &r->target.source_addr, node, sizeof(node));
+	inet_ntop(AF_INET, &r->target.addr, target, sizeof(target));
+	log_warn("health checks of %s (%s) fail: they come from node IP %s, which is on no "
+		 "interface of this host (add it to the provider-facing interface)",
+		 target, r->target.group, node);
+}
+
 static void start_check(struct health *health, struct record *r, uint64_t now_ms)
 {
 	const struct model_target *t = &r->target;
@@ -216,7 +234,13 @@ static void start_check(struct health *health, struct record *r, uint64_t now_ms
 	check->http = t->http;
 	check->deadline_ms = now_ms + (uint64_t)t->timeout_s * 1000;
 	check->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (check->fd < 0 || bind(check->fd, (struct sockaddr *)&source, sizeof(source)) ||
+	if (check->fd >= 0 && bind(check->fd, (struct sockaddr *)&source, sizeof(source))) {
+		if (errno == EADDRNOTAVAIL)
+			tell_node_ip_missing(r);
+		close(check->fd);
+		check->fd = -1;
+	}
+	if (check->fd < 0 ||
 	    (connect(check->fd, (struct sockaddr *)&dest, sizeof(dest)) && errno != EINPROGRESS) ||
 	    loop_watch(health->loop, check->fd, EPOLLOUT, on_check_ready, check)) {
 		if (check->fd >= 0)
