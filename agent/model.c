@@ -195,10 +195,14 @@ int find_owned(struct model *m, const struct resource_kind *kind, const char *ac
 
 int check_zone(const struct model *m, const char *zone_id, const char *code, struct api_error *err)
 {
-	if (!zone_id_valid(m->region, zone_id))
-		return fail(err, code, "%s is not an availability zone id of %s", zone_id,
-			    m->region);
-	return 0;
+	char id[ZONE_MAX];
+
+	if (zone_id_valid(m->region, zone_id))
+		return 0;
+	/* Zones are named differently in every AWS account; their ids are the same. */
+	if (zone_id_of(m->region, zone_id, id))
+		return fail(err, code, "%s is a zone name: give its zone id, %s", zone_id, id);
+	return fail(err, code, "%s is not an availability zone id of %s", zone_id, m->region);
 }
 
 int check_ipv4(const char *address, const char *code, struct api_error *err)

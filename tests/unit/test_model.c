@@ -767,6 +767,9 @@ static void load_balancer_rules(void)
 	REFUSE("InvalidParameterValue", PROVIDER, "CreateLoadBalancer",
 	       "{'Name': 'api', 'Zones': [{'ZoneId': 'euw2-az1', 'Address': '10.0.3.10'}]}");
 	REFUSE("InvalidParameterValue", PROVIDER, "CreateLoadBalancer",
+	       "{'Name': 'api', 'Zones': [{'ZoneId': 'us-east-1c', 'Address': '10.0.3.10'}]}");
+	CHECK_STR(refusal.message, "us-east-1c is a zone name: give its zone id, use1-az3");
+	REFUSE("InvalidParameterValue", PROVIDER, "CreateLoadBalancer",
 	       "{'Name': 'api', 'Zones': [{'ZoneId': 'use1-az3', 'Address': '10.0.3'}]}");
 	REFUSE("InvalidParameterValue", PROVIDER, "CreateLoadBalancer",
 	       "{'Name': 'api', 'Zones': [{'ZoneId': 'use1-az3', 'Address': 'fd00::10'}]}");
