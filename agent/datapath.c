@@ -460,13 +460,6 @@ const struct attached_iface *datapath_iface(const struct datapath *dp, const cha
 	return NULL;
 }
 
-void datapath_detach_all(struct datapath *dp)
-{
-	for (size_t i = 0; i < dp->iface_count; i++)
-		detach(dp, &dp->ifaces[i]);
-	dp->iface_count = 0;
-}
-
 /* ---- Counters ---------------------------------------------------------------- */
 
 static void zero_percpu(struct bpf_map *map, uint32_t slot)

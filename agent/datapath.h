@@ -83,9 +83,6 @@ int datapath_apply(struct datapath *dp, const struct dataplane *want, const char
 /* Publishes the agent's clock (CLOCK_MONOTONIC ms) to the program. */
 void datapath_set_clock(struct datapath *dp, uint64_t ms);
 
-/* Detaches the program from every interface it is attached to. */
-void datapath_detach_all(struct datapath *dp);
-
 /* Active flows of a backend: the count its connection limit applies to. */
 uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend);
 /* Active flows of a member: its backend's flows that count to its target group. */
