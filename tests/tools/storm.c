@@ -61,7 +61,7 @@ static const char usage_text[] =
     "  --json                    print the final report as one JSON object instead of text\n"
     "In open mode the report is printed as soon as every attempt is settled, before the hold.\n"
     "The report's reset_syn_retransmits counts the SYNs that connections refused with a RST\n"
-    "sent again before that RST arrived (a lost RST makes the peer see one more SYN).\n"
+    "had sent again before the RST arrived (their SYN, or a RST before it, was lost).\n"
     "Churn mode stops opening after SECONDS and lets the connections in flight settle.\n"
     "Exit status: 0 after a completed run (whatever the counts), 2 on bad usage or setup error.\n";
 
