@@ -25,6 +25,20 @@ static __always_inline int endpoint_available(__u32 endpoint)
 	return ep && ep->state == XL_EP_AVAILABLE;
 }
 
+/* Nothing gets through an endpoint that is not available: dropped, counted to it. */
+static __always_inline int drop_for_endpoint_state(__u32 endpoint)
+{
+	count_drop(endpoint_traffic(endpoint));
+	return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
+}
+
+/* A connection opened (or reopened) in a flow, counted to its member and endpoint. */
+static __always_inline void count_new_connection(const struct xl_flow *flow)
+{
+	count_new_flow(member_traffic(flow->member));
+	count_new_flow(endpoint_traffic(flow->endpoint));
+}
+
 /* Answers a connection attempt or a packet without flow with a RST, counted to the
  * endpoint and to the member the connection was meant for, if any. */
 static __always_inline int refuse(struct xdp_md *ctx, struct packet *pkt, __u32 endpoint,
@@ -104,8 +118,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_FLOW_TABLE_FULL);
 	}
 	count_member_connection(flow.member);
-	count_new_flow(member_traffic(flow.member));
-	count_new_flow(endpoint_traffic(flow.endpoint));
+	count_new_connection(&flow);
 	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
 }
 
@@ -116,8 +129,7 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 {
 	flow->flags = 0;
 	flow->last_seen = now;
-	count_new_flow(member_traffic(flow->member));
-	count_new_flow(endpoint_traffic(flow->endpoint));
+	count_new_connection(flow);
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_NEW_FLOW);
 }
 
@@ -129,10 +141,8 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, s
 
 	if (flow->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
-	if (!endpoint_available(flow->endpoint)) {
-		count_drop(endpoint_traffic(flow->endpoint));
-		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
-	}
+	if (!endpoint_available(flow->endpoint))
+		return drop_for_endpoint_state(flow->endpoint);
 	be = bpf_map_lookup_elem(&xdplink_backends_v2, &flow->backend);
 	if (!be)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
@@ -225,10 +235,8 @@ static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
 {
 	if (fe->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
-	if (!endpoint_available(fe->endpoint)) {
-		count_drop(endpoint_traffic(fe->endpoint));
-		return verdict(XDP_DROP, XL_DROP_ENDPOINT_STATE);
-	}
+	if (!endpoint_available(fe->endpoint))
+		return drop_for_endpoint_state(fe->endpoint);
 	if (is_connection_request(pkt->tcp))
 		return open_flow(ctx, pkt, fe, key, clock_ms());
 	if (pkt->tcp->rst)
