@@ -54,7 +54,8 @@ struct xl_clock {
  * packet to any other address is left to the host after one array read, without a
  * hash lookup. A set bit may be a false positive: the lookups that follow decide. */
 
-#define XL_ADDRESS_FILTER_WORDS 4096 /* 262,144 bits */
+#define XL_ADDRESS_FILTER_BITS_LOG2 18 /* 262,144 bits */
+#define XL_ADDRESS_FILTER_WORDS	    ((1u << XL_ADDRESS_FILTER_BITS_LOG2) / 64)
 
 struct xl_address_word {
 	__u64 bits;
@@ -318,7 +319,7 @@ static inline __u32 xl_address_bit(__be32 addr)
 {
 	__u32 h = (__u32)addr * 0x9e3779b1u; /* Fibonacci hashing: the top bits mix all */
 
-	return h >> (32 - 18); /* 2^18 = XL_ADDRESS_FILTER_WORDS * 64 */
+	return h >> (32 - XL_ADDRESS_FILTER_BITS_LOG2);
 }
 
 #endif
