@@ -13,10 +13,7 @@ setup_single_target() {
 	xl_quiet "$PROVIDER" tg create web-tg --port 80
 	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" --az use1-az1
 	xl_quiet "$PROVIDER" listener add web --port 80 --tg web-tg
-	E2E_SVC=$(xl_as "$PROVIDER" --json service create --lb web --auto-accept |
-		jq -er .ServiceConfiguration.ServiceId)
-	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
-	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
+	publish_web_to_az1
 }
 
 # A client on the provider's VPC reaches the target without the load balancer.

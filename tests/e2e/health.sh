@@ -98,10 +98,7 @@ setup() {
 	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" "${TB_IP[t2]}" --az use1-az1
 	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t3]}" "${TB_IP[t4]}" --az use1-az2
 	xl_quiet "$PROVIDER" listener add web --port 80 --tg web-tg
-	E2E_SVC=$(xl_as "$PROVIDER" --json service create --lb web --auto-accept |
-		jq -er .ServiceConfiguration.ServiceId)
-	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
-	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
+	publish_web_to_az1
 }
 
 # host_counts_are ZONE HEALTHY UNHEALTHY: web-tg's HealthyHostCount and UnHealthyHostCount

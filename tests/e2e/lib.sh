@@ -165,6 +165,15 @@ setup_provider() {
 	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
 }
 
+# publish_web_to_az1: load balancer web (its listener already added) as an auto-accepting
+# service, CONSUMER allowed, with CONSUMER's endpoint in use1-az1 (ENI_AZ1). Sets E2E_SVC.
+publish_web_to_az1() {
+	E2E_SVC=$(xl_as "$PROVIDER" --json service create --lb web --auto-accept |
+		jq -er .ServiceConfiguration.ServiceId)
+	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
+	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
+}
+
 # create_endpoint PRINCIPAL SERVICE_NAME ZONE=IP...: prints the new endpoint's id.
 create_endpoint() {
 	local principal=$1 service=$2 subnet

@@ -48,10 +48,7 @@ setup_single_target() {
 	xl_quiet "$PROVIDER" tg create web-tg --port 80 --interval 5 --timeout 2 --healthy-threshold 2
 	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" --az use1-az1
 	xl_quiet "$PROVIDER" listener add web --port 80 --tg web-tg
-	E2E_SVC=$(xl_as "$PROVIDER" --json service create --lb web --auto-accept |
-		jq -er .ServiceConfiguration.ServiceId)
-	xl_quiet "$PROVIDER" service allow "$E2E_SVC" "$CONSUMER"
-	create_endpoint "$CONSUMER" "com.amazonaws.vpce.us-east-1.$E2E_SVC" "use1-az1=$ENI_AZ1" >/dev/null
+	publish_web_to_az1
 }
 
 e2e_up --target-workers 4 --agent-args "--port-reuse-delay $REUSE_DELAY --close-grace-ms 500 \
