@@ -108,25 +108,29 @@ check_closed_port_resets() {
 	expect error "$(field error "$report")" 0 || return 1
 }
 
-# The server drops the first SYN of every connection to its closed port 82; the second,
-# sent a second later, gets the RST. Each refused connection then sent one SYN again.
+# The server drops the first SYN of every connection to port 80 and to its closed port 82;
+# the second, sent a second later, gets the SYN-ACK or the RST. Each connection, refused
+# or established, then sent one SYN again.
 check_resent_syns_counted() {
-	local report
+	local refused established
 	ip netns exec "$SRV" nft -f - <<-'EOF'
 		table inet storm_selftest {
 			set seen { type ipv4_addr . inet_service; flags dynamic; }
 			chain input {
 				type filter hook input priority 0;
-				tcp dport 82 tcp flags syn ip saddr . tcp sport != @seen \
+				tcp dport { 80, 82 } tcp flags syn ip saddr . tcp sport != @seen \
 					add @seen { ip saddr . tcp sport } drop
 			}
 		}
 	EOF
-	report=$(storm open -t "$SERVER_IP:82" -n 10 -w 5000) || return 1
+	refused=$(storm open -t "$SERVER_IP:82" -n 10 -w 5000) || return 1
+	established=$(storm open -t "$SERVER_IP:80" -n 10 -w 5000) || return 1
 	ip netns exec "$SRV" nft delete table inet storm_selftest
-	expect reset "$(field reset "$report")" 10 || return 1
-	expect reset_syn_retransmits "$(field reset_syn_retransmits "$report")" 10 || return 1
-	expect timeout "$(field timeout "$report")" 0 || return 1
+	expect reset "$(field reset "$refused")" 10 || return 1
+	expect reset_syn_retransmits "$(field reset_syn_retransmits "$refused")" 10 || return 1
+	expect timeout "$(field timeout "$refused")" 0 || return 1
+	expect established "$(field established "$established")" 10 || return 1
+	expect syn_retransmits "$(field syn_retransmits "$established")" 10 || return 1
 }
 
 check_hold_until_stdin_closes() {

@@ -61,7 +61,8 @@ static const char usage_text[] =
     "  --json                    print the final report as one JSON object instead of text\n"
     "In open mode the report is printed as soon as every attempt is settled, before the hold.\n"
     "The report's reset_syn_retransmits counts the SYNs that connections refused with a RST\n"
-    "had sent again before the RST arrived (their SYN, or a RST before it, was lost).\n"
+    "had sent again before the RST arrived (their SYN, or a RST before it, was lost);\n"
+    "syn_retransmits those that established connections had sent again.\n"
     "Churn mode stops opening after SECONDS and lets the connections in flight settle.\n"
     "Exit status: 0 after a completed run (whatever the counts), 2 on bad usage or setup error.\n";
 
@@ -112,7 +113,7 @@ struct tally {
 
 struct stats {
 	unsigned long attempted, established, reset, timeout, error;
-	unsigned long reset_syn_retransmits;
+	unsigned long reset_syn_retransmits, syn_retransmits;
 	unsigned long closed[CLOSE_KINDS];
 	struct tally bodies, errors;
 	double seconds;
@@ -765,7 +766,7 @@ static void close_by_mix(struct storm *s, int fd)
 		close_socket(fd, how);
 }
 
-/* The SYNs a connection refused while connecting had sent again: all its retransmissions. */
+/* The SYNs a connection sent again while connecting: all its retransmissions so far. */
 static unsigned long syn_retransmits(int fd)
 {
 	struct tcp_info info;
@@ -894,6 +895,7 @@ static void finish_connect(struct storm *s, struct conn *c)
 		fail_conn(s, c, err);
 		return;
 	}
+	s->stats.syn_retransmits += syn_retransmits(c->fd);
 	if (!s->opt->path) {
 		succeed_conn(s, c);
 		return;
@@ -1171,6 +1173,7 @@ static void report_outcomes(struct report *r, const struct stats *st)
 	report_count(r, "established", st->established);
 	report_count(r, "reset", st->reset);
 	report_count(r, "reset_syn_retransmits", st->reset_syn_retransmits);
+	report_count(r, "syn_retransmits", st->syn_retransmits);
 	report_count(r, "timeout", st->timeout);
 	report_count(r, "error", st->error);
 }
