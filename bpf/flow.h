@@ -86,8 +86,8 @@ static __always_inline void track_client_packet(struct xl_flow *flow, const stru
 		    now);
 }
 
-/* The target's FIN or RST goes into the flow entry too: one more lookup, but only
- * for the few packets that close a connection. */
+/* The target's SYN-ACK, FIN or RST goes into the flow entry too: one more lookup, but
+ * only for the few packets that open or close a connection. */
 static __always_inline void track_target_packet(struct xl_rnat *rnat, const struct tcphdr *tcp,
 						__u64 now)
 {
@@ -95,11 +95,15 @@ static __always_inline void track_target_packet(struct xl_rnat *rnat, const stru
 	struct xl_flow *flow;
 
 	touch(&rnat->last_seen, now);
-	if (!(tcp->fin | tcp->rst))
+	if (!(tcp->syn | tcp->fin | tcp->rst))
 		return;
 	key = flow_key_of_rnat(rnat);
 	flow = bpf_map_lookup_elem(&xdplink_flows_v3, &key);
-	if (flow)
+	if (!flow)
+		return;
+	if (tcp->syn && !flow->answered)
+		flow->answered = 1;
+	if (tcp->fin | tcp->rst)
 		mark_closing(
 		    flow, (tcp->fin ? XL_FLOW_FIN_TARGET : 0) | (tcp->rst ? XL_FLOW_RST_TARGET : 0),
 		    now);

@@ -123,13 +123,18 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 }
 
 /* A SYN on a closing flow: the client reuses its 4-tuple for a new connection,
- * which lives on in the flow, with the same target, count and port. */
+ * which lives on in the flow, with the same target, count and port. Unless the target
+ * never answered: then the client tries the same connection again. It does so at once
+ * when it has reset an ACK the target sent from an older connection on the SNAT port
+ * (one whose flow idled out and gave the port back), and its RST ended that one. */
 static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
 				       struct xl_backend *be, __u64 now)
 {
 	flow->flags = 0;
 	flow->last_seen = now;
-	count_new_connection(flow);
+	if (flow->answered)
+		count_new_connection(flow);
+	flow->answered = 0;
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_NEW_FLOW);
 }
 

@@ -201,8 +201,9 @@ struct xl_flow {
 	__be32 snat_addr;
 	__be16 target_port;
 	__be16 snat_port;
-	__u8 flags; /* enum xl_flow_flags */
-	__u8 pad[3];
+	__u8 flags;    /* enum xl_flow_flags */
+	__u8 answered; /* the target answered the SYN of the flow's connection */
+	__u8 pad[2];
 	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
 	__u32 ifindex;	 /* the interface (VPC) the client is in: the only one it is served on */
 	__u64 last_seen; /* the clock (ms) at the last client packet, or at a FIN or RST */

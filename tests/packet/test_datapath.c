@@ -909,8 +909,9 @@ static void syn_reopens_a_closing_flow(void)
 
 	SCENE(NULL);
 	syn(40000);
-	send_client(&fin);
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &before));
+	send_target(&before, TCP_SYN | TCP_ACK, NULL);
+	send_client(&fin);
 	send_target(&before, TCP_FIN | TCP_ACK, NULL);
 	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &after));
@@ -920,6 +921,38 @@ static void syn_reopens_a_closing_flow(void)
 	CHECK_EQ(fx_active(&fx, before.backend), 1);
 	CHECK_EQ(fx_member_traffic(&fx, before.member).new_flows, 2); /* a new connection */
 	CHECK_EQ(fx_reason(&fx, XL_FWD_NEW_FLOW), 2);
+	fx_close(&fx);
+}
+
+/* The target still holds an older connection on the SNAT port (its flow idled out and
+ * gave the port back) and answers the SYN with that connection's ACK. The client resets
+ * it and sends its SYN again: the same connection, on the same flow and port. */
+static void a_retried_handshake_is_one_connection(void)
+{
+	struct tcp_frame rst = client_frame(40000, TCP_RST);
+	struct xl_flow flow, again;
+
+	SCENE(NULL);
+	syn(40000);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(send_target(&flow, TCP_ACK, NULL).action, XDP_REDIRECT);
+	rst.seq = 1001; /* the older connection's ACK */
+	CHECK_EQ(send_client(&rst).action, XDP_REDIRECT);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &again));
+	CHECK_EQ(again.snat_port, flow.snat_port);
+	CHECK_EQ(again.flags, 0);
+	CHECK_EQ(fx_member_traffic(&fx, flow.member).new_flows, 1);
+	CHECK_EQ(fx_endpoint_traffic(&fx, 1).new_flows, 1);
+
+	/* Answered, closed, and opened again: a second connection. */
+	send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &again));
+	CHECK_EQ(again.answered, 1);
+	send_client(&rst);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK_EQ(fx_member_traffic(&fx, flow.member).new_flows, 2);
+	CHECK_EQ(fx_active(&fx, flow.backend), 1);
 	fx_close(&fx);
 }
 
@@ -1025,6 +1058,7 @@ int main(int argc, char **argv)
 		TEST_CASE(fin_and_rst_mark_flows_closing),
 		TEST_CASE(flows_are_stamped_with_the_agents_clock),
 		TEST_CASE(syn_reopens_a_closing_flow),
+		TEST_CASE(a_retried_handshake_is_one_connection),
 		TEST_CASE(connection_limit_is_exact_when_cpus_race),
 		TEST_CASE(port_allocation_is_exact_when_cpus_race),
 	};
