@@ -20,7 +20,7 @@ enum packet_kind {
 	PACKET_NOT_IPV4,   /* neither IPv4 nor ARP */
 	PACKET_TRUNCATED,  /* shorter than an Ethernet and an IPv4 header */
 	PACKET_IPV4_OTHER, /* a well-formed IPv4 packet that is not TCP */
-	PACKET_IPV4_BAD,   /* IPv4 that is never rewritten: options, fragment, bad lengths */
+	PACKET_IPV4_BAD,   /* bad lengths, or TCP that is never rewritten: options, fragment */
 };
 
 struct packet {
@@ -60,16 +60,17 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct packet *pkt)
 	if ((void *)(ip + 1) > data_end)
 		return PACKET_TRUNCATED;
 	pkt->ip = ip;
-	/* Options would move the TCP header and a fragment may not hold it: such
-	 * packets are never rewritten. */
-	if (ip->version != 4 || ip->ihl != 5 ||
-	    (ip->frag_off & bpf_htons(IPV4_MORE_FRAGMENTS | IPV4_FRAGMENT_OFFSET)))
+	if (ip->version != 4 || ip->ihl < 5)
 		return PACKET_IPV4_BAD;
 	ip_len = bpf_ntohs(ip->tot_len);
-	if (ip_len < sizeof(*ip) || !fits_in_frame(ctx, ETH_HLEN + ip_len))
+	if (ip_len < ip->ihl * 4 || !fits_in_frame(ctx, ETH_HLEN + ip_len))
 		return PACKET_IPV4_BAD;
 	if (ip->protocol != IPPROTO_TCP)
-		return PACKET_IPV4_OTHER;
+		return PACKET_IPV4_OTHER; /* options and fragments are all the same to us */
+	/* Options would move the TCP header and a fragment may not hold it: such TCP is
+	 * never rewritten. */
+	if (ip->ihl != 5 || (ip->frag_off & bpf_htons(IPV4_MORE_FRAGMENTS | IPV4_FRAGMENT_OFFSET)))
+		return PACKET_IPV4_BAD;
 
 	tcp = (void *)(ip + 1);
 	if ((void *)(tcp + 1) > data_end)

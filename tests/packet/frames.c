@@ -151,6 +151,28 @@ size_t build_icmp_echo(const char *saddr, const char *daddr, uint8_t *frame)
 	return 14 + 20 + 16;
 }
 
+size_t build_igmp_report(const char *saddr, uint8_t *frame)
+{
+	uint8_t *ip = frame + 14, *igmp = ip + 24;
+
+	ethernet(frame, NULL, NULL, 0x0800);
+	memset(ip, 0, 24);
+	ip[0] = 0x46; /* a 4-byte option: */
+	put16(ip + 2, 24 + 8);
+	put16(ip + 6, 0x4000); /* DF */
+	ip[8] = 1;
+	ip[9] = 2; /* IGMP */
+	memcpy(ip + 12, &(uint32_t){ ipv4(saddr) }, 4);
+	memcpy(ip + 16, &(uint32_t){ ipv4("224.0.0.22") }, 4);
+	ip[20] = 0x94; /* router alert, RFC 2113 */
+	ip[21] = 4;
+	put16(ip + 10, inet_checksum(ip, 24, 0));
+	memset(igmp, 0, 8);
+	igmp[0] = 0x22; /* v3 membership report, no group records */
+	put16(igmp + 2, inet_checksum(igmp, 8, 0));
+	return 14 + 24 + 8;
+}
+
 size_t build_arp_request(const uint8_t sender_mac[6], const char *sender_ip, const char *target_ip,
 			 uint8_t *frame)
 {

@@ -36,6 +36,8 @@ size_t build_tcp(const struct tcp_frame *spec, uint8_t *frame);
 size_t build_udp(const char *saddr, const char *daddr, uint16_t sport, uint16_t dport,
 		 uint8_t *frame);
 size_t build_icmp_echo(const char *saddr, const char *daddr, uint8_t *frame);
+/* An IGMPv3 report to 224.0.0.22, with the router alert option hosts send it with. */
+size_t build_igmp_report(const char *saddr, uint8_t *frame);
 size_t build_arp_request(const uint8_t sender_mac[6], const char *sender_ip, const char *target_ip,
 			 uint8_t *frame);
 size_t build_ipv6_tcp(uint8_t *frame);

@@ -141,10 +141,13 @@ static void foreign_traffic_passes_untouched(void)
 		check_passes_untouched(progs[i], ifindex_cons, frame, len);
 		len = build_tcp(&host_tcp, frame);
 		check_passes_untouched(progs[i], ifindex_cons, frame, len);
+		len = build_igmp_report(CLIENT_IP, frame); /* IPv4 options: not malformed */
+		check_passes_untouched(progs[i], ifindex_cons, frame, len);
 	}
 	CHECK_EQ(fx_reason(&fx, XL_PASS_ARP), 3);
 	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_IPV4), 3);
-	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_OURS), 9);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_NOT_OURS), 12);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_MALFORMED), 0);
 	CHECK_EQ(fx_flow_count(&fx), 0);
 	fx_close(&fx);
 }
