@@ -1,6 +1,7 @@
 /* The data path as the agent holds it: load with pinned maps, attach, and make the
  * maps what the model's projection says, writing only what changed. */
 #include "datapath.h"
+#include "exclusive.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -59,9 +60,11 @@ static void *map_memory(const struct bpf_map *map)
 	return mem == MAP_FAILED ? NULL : mem;
 }
 
-/* The maps live in a BPF filesystem, where pins outlive the agent. */
-static int prepare_pin_dir(const char *dir, char *err, size_t size)
+/* The maps live in a BPF filesystem, where pins outlive the agent; the directory stays
+ * locked while this agent runs. */
+static int prepare_pin_dir(struct datapath *dp, char *err, size_t size)
 {
+	const char *dir = dp->pin_dir;
 	struct statfs fs;
 
 	if (mkdir(dir, 0700) && errno != EEXIST)
@@ -72,6 +75,14 @@ static int prepare_pin_dir(const char *dir, char *err, size_t size)
 		    "%s is not on a BPF filesystem: mount one (mount -t bpf bpf /sys/fs/bpf) "
 		    "or choose another --pin-dir",
 		    dir);
+	dp->pin_lock = hold_exclusive(dir);
+	if (dp->pin_lock < 0 && errno == EWOULDBLOCK)
+		return fail(err, size,
+			    "the maps pinned in %s are in use by another xdplinkd: one agent per "
+			    "--pin-dir",
+			    dir);
+	if (dp->pin_lock < 0)
+		return fail(err, size, "cannot open %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -221,6 +232,7 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 
 	if (!dp)
 		return NULL;
+	dp->pin_lock = -1;
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", opts->pin_dir);
 	dp->config = opts->config;
 	dp->max_endpoints = opts->max_endpoints;
@@ -232,7 +244,7 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 		fail(err, err_size, "out of memory");
 		goto failed;
 	}
-	if (prepare_pin_dir(dp->pin_dir, err, err_size))
+	if (prepare_pin_dir(dp, err, err_size))
 		goto failed;
 	dp->skel = xdplink__open();
 	if (!dp->skel) {
@@ -290,6 +302,8 @@ void datapath_close(struct datapath *dp)
 	if (dp->clock)
 		munmap(dp->clock, dp->clock_size);
 	xdplink__destroy(dp->skel);
+	if (dp->pin_lock >= 0)
+		close(dp->pin_lock);
 	free(dp->table_digest);
 	free(dp->endpoint_state);
 	free(dp->endpoint_id);

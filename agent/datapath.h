@@ -42,6 +42,7 @@ struct closed_traffic {
 struct datapath {
 	struct xdplink *skel;
 	char pin_dir[256];
+	int pin_lock; /* the pin directory's flock: one agent per pin directory */
 	struct xl_config config;
 	uint32_t max_endpoints, max_backends, max_members, max_pools, max_tables;
 	/* Shared with the program through mmap: the agent decrements counts and

@@ -8,6 +8,7 @@
  * Its crash safety is among the most tested of any storage engine; we would not write
  * our own journal better. */
 #include "store.h"
+#include "exclusive.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,6 +29,7 @@
 
 struct store {
 	sqlite3 *db;
+	int lock; /* the state file's flock: one agent per state */
 };
 
 /* Addresses are dotted IPv4 text; zones are AZ ids; health states and endpoint states
@@ -401,11 +403,25 @@ struct store *store_open(const char *path, struct api_error *err)
 		set_error(err, "StoreRefused", "%s is not a regular file", path);
 		return NULL;
 	}
-	if (check_header(path, err) < 0 || check_contents(path, err) < 0)
-		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		set_error(err, "InternalError", "out of memory");
+		return NULL;
+	}
+	s->lock = hold_exclusive(path);
+	if (s->lock < 0) {
+		if (errno == EWOULDBLOCK)
+			set_error(err, "StoreInUse",
+				  "%s is in use by another xdplinkd: one agent per state file",
+				  path);
+		else
+			set_error(err, "InternalError", "cannot open %s: %s", path,
+				  strerror(errno));
+		store_close(s);
+		return NULL;
+	}
+	if (check_header(path, err) < 0 || check_contents(path, err) < 0) {
+		store_close(s);
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -425,6 +441,8 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	sqlite3_close(s->db);
+	if (s->lock >= 0)
+		close(s->lock);
 	free(s);
 }
 

@@ -171,6 +171,27 @@ else
 fi
 run --json agent status
 jcheck "agent status --json" 'r["Region"] == "us-east-1" and "Version" in r'
+
+# second_agent NAME MESSAGE XDPLINKD-OPTIONS...: another agent sharing the state or the
+# pins is refused before it touches anything, and the first one carries on.
+second_agent() {
+	local name=$1 message=$2 status=0
+	shift 2
+	timeout 10 "$build/xdplinkd" "$@" >"$work/out" 2>"$work/err" || status=$?
+	if [ "$status" -ne 1 ] || ! grep -q -- "$message" "$work/err"; then
+		fail "$name" "exit status $status, expected 1 and '$message'"
+	elif ! "$xl" agent status >/dev/null 2>&1; then
+		fail "$name" "the first agent no longer answers"
+	else
+		ok "$name"
+	fi
+}
+second_agent "a second agent on the same state file is refused" \
+	"state.db is in use by another xdplinkd: one agent per state file" \
+	--socket "$work/second.sock" --state "$work/state.db" --pin-dir "$pins/second"
+second_agent "a second agent on the same pin directory is refused" \
+	"in use by another xdplinkd: one agent per --pin-dir" \
+	--socket "$work/second.sock" --state "$work/second.db" --pin-dir "$pins/xdplink"
 check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .* is xdplinkd running\?' \
 	-- --socket /nonexistent/x.sock agent status
 

@@ -194,6 +194,24 @@ static void a_new_file_is_created_whole(void)
 	CHECK(strstr(err.message, "cannot create /tmp/xl-no-such-directory/state.db") != NULL);
 }
 
+/* A second open while the first is in use (a second agent) is refused, the file intact;
+ * once the first closes, the file opens again. */
+static void a_file_in_use_is_refused(void)
+{
+	struct api_error err = { 0 };
+	struct store *first;
+
+	make_directory();
+	first = store_open(path, &err);
+	CHECK(first != NULL);
+	CHECK_REFUSED("is in use by another xdplinkd");
+	store_close(first);
+	first = store_open(path, &err);
+	CHECK(first != NULL);
+	store_close(first);
+	remove_directory();
+}
+
 static void a_file_that_is_not_sqlite_is_refused(void)
 {
 	make_directory();
@@ -373,6 +391,7 @@ int main(int argc, char **argv)
 	static const struct test_case cases[] = {
 		TEST_CASE(data_survives_open_and_close),
 		TEST_CASE(a_new_file_is_created_whole),
+		TEST_CASE(a_file_in_use_is_refused),
 		TEST_CASE(a_file_that_is_not_sqlite_is_refused),
 		TEST_CASE(another_application_s_database_is_refused),
 		TEST_CASE(a_database_of_another_schema_version_is_refused),
