@@ -91,6 +91,12 @@ static int add_zone(struct model *m, int64_t lb, json_object *zones, size_t inde
 	    refuse_if_found(m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err,
 			    "DuplicateLoadBalancerAddress",
 			    "address %s is already used by a load balancer or an endpoint",
+			    address) < 0 ||
+	    refuse_if_found(m,
+			    "SELECT 1 FROM target JOIN backend ON backend.slot = target.backend"
+			    " WHERE backend.address = ?",
+			    SQL_ARGS(SQL_STR(address)), err, "DuplicateLoadBalancerAddress",
+			    "address %s is a registered target: a node IP cannot be one",
 			    address) < 0)
 		return -1;
 	return store_exec(m->store, "INSERT INTO lb_zone (lb, zone, address) VALUES (?, ?, ?)",

@@ -434,7 +434,11 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (backend_slot(m, t->address, t->port, &backend, err) < 0)
+	if (refuse_if_found(m, "SELECT 1 FROM lb_zone WHERE address = ?",
+			    SQL_ARGS(SQL_STR(t->address)), err, "InvalidTarget",
+			    "%s is the node IP of a load balancer: a target is a host behind one",
+			    t->address) < 0 ||
+	    backend_slot(m, t->address, t->port, &backend, err) < 0)
 		return -1;
 	stmt = store_query(m->store,
 			   "SELECT zone, health, member FROM target WHERE tg = ? AND backend = ?",

@@ -1002,6 +1002,18 @@ static void target_registration_rules(void)
 	REFUSE(
 	    "InvalidTarget", PROVIDER, "RegisterTargets",
 	    "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.1.21', 'AvailabilityZone': 'use1-az2'}]}");
+	/* A node IP is the load balancer's own: as a target, it would loop. */
+	DO(PROVIDER, "CreateLoadBalancer",
+	   "{'Name': 'web', 'Zones': [{'ZoneId': 'use1-az1', 'Address': '10.0.1.10'}]}");
+	REFUSE(
+	    "InvalidTarget", PROVIDER, "RegisterTargets",
+	    "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.1.10', 'AvailabilityZone': 'use1-az1'}]}");
+	CHECK_STR(refusal.message,
+		  "10.0.1.10 is the node IP of a load balancer: a target is a host behind one");
+	REFUSE("DuplicateLoadBalancerAddress", CONSUMER, "CreateLoadBalancer",
+	       "{'Name': 'api', 'Zones': [{'ZoneId': 'use1-az1', 'Address': '10.0.1.21'}]}");
+	CHECK_STR(refusal.message,
+		  "address 10.0.1.21 is a registered target: a node IP cannot be one");
 	REFUSE("ValidationError", PROVIDER, "RegisterTargets",
 	       "{'Name': 'web-tg', 'Targets': [{'Id': '10.0.1.22'}]}");
 	REFUSE("ValidationError", PROVIDER, "RegisterTargets", "{'Name': 'web-tg', 'Targets': []}");
