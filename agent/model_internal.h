@@ -151,6 +151,18 @@ typedef int batch_item_fn(struct model *m, const struct principal *caller, int64
 int run_batch(struct model *m, const struct principal *caller, int64_t context, json_object *ids,
 	      batch_item_fn *item, json_object **result, struct api_error *err);
 
+/* ---- Reading rows into arrays ----------------------------------------------------------- */
+
+typedef void row_fn(sqlite3_stmt *row, void *element);
+
+/* All rows of `sql`, each turned into one element by `fill`. The array has room for
+ * one more element, so that it is never NULL when there is no row; NULL means failure. */
+void *load_rows(struct model *m, const char *sql, size_t element_size, row_fn *fill, size_t *count,
+		struct api_error *err);
+uint32_t column_addr(sqlite3_stmt *row, int column); /* dotted IPv4 text, network order */
+uint32_t column_u32(sqlite3_stmt *row, int column);
+uint16_t column_port(sqlite3_stmt *row, int column); /* network order */
+
 /* ---- Time and JSON ---------------------------------------------------------------------- */
 
 void timestamp_now(char out[TIMESTAMP_MAX]); /* RFC 3339, UTC */
