@@ -19,7 +19,7 @@ enum packet_kind {
 	PACKET_ARP,	   /* an Ethernet header followed by ARP */
 	PACKET_NOT_IPV4,   /* neither IPv4 nor ARP */
 	PACKET_TRUNCATED,  /* shorter than an Ethernet and an IPv4 header */
-	PACKET_IPV4_OTHER, /* a well-formed IPv4 packet that is not TCP */
+	PACKET_IPV4_OTHER, /* a well-formed IPv4 packet that is not TCP, options or not */
 	PACKET_IPV4_BAD,   /* bad lengths, or TCP that is never rewritten: options, fragment */
 };
 
