@@ -9,6 +9,7 @@ ALL_NS=("$NS_CLIENT" "$NS_LB" "$NS_SERVER")
 
 IP_CLIENT=10.200.1.1
 IP_LB_CLIENT_SIDE=10.200.1.2 # also the VIP the proxies and nftables listen on
+IP_ENI=10.200.1.3            # xdplink's endpoint: on the same link, no address of the node's
 IP_LB_SERVER_SIDE=10.200.2.1
 IP_SERVER=10.200.2.2
 VIP=$IP_LB_CLIENT_SIDE
@@ -104,6 +105,7 @@ topology_up() {
 
 	# Static neighbours: no ARP in any measurement, and bpf_fib_lookup always finds a MAC.
 	in_ns "$NS_CLIENT" ip neigh replace "$IP_LB_CLIENT_SIDE" lladdr "$MAC_L0" dev c0 nud permanent
+	in_ns "$NS_CLIENT" ip neigh replace "$IP_ENI" lladdr "$MAC_L0" dev c0 nud permanent
 	in_ns "$NS_LB" ip neigh replace "$IP_CLIENT" lladdr "$MAC_C0" dev l0 nud permanent
 	in_ns "$NS_LB" ip neigh replace "$IP_SERVER" lladdr "$MAC_S0" dev l1 nud permanent
 	in_ns "$NS_SERVER" ip neigh replace "$IP_LB_SERVER_SIDE" lladdr "$MAC_L1" dev s0 nud permanent

@@ -1,10 +1,11 @@
 # shellcheck shell=bash disable=SC2034 # sets variables the driver reads
 # The xdplink path of bench/compare/run, sourced by it: xdplinkd in the LB namespace, XDP on
-# l0 (consumers) and l1 (provider), one interface endpoint whose ENI is the client-facing VIP.
+# l0 (consumers) and l1 (provider), one interface endpoint whose ENI, $IP_ENI, is on the
+# client-facing link beside the VIP of the other paths (an ENI is none of the node's addresses).
 #
 # The service: a load balancer with its node IP on l1 (use1-az1), listeners 80 (nginx) and
 # 5201 (iperf3) to target groups on the server, an auto-accepted endpoint with its ENI at
-# $VIP. Health checks go to port 80 only, so that iperf3 never sees them.
+# $IP_ENI. Health checks go to port 80 only, so that iperf3 never sees them.
 #
 # Everything runs as in production, AWS's limits included: a target takes about 55,000 new
 # connections per minute (a SNAT port rests 60 s after a FIN, so that a server in TIME_WAIT
@@ -32,7 +33,7 @@ xdplink_answers() {
 xdplink_forwards() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		in_ns "$NS_CLIENT" curl -s --max-time 1 -o /dev/null "http://$VIP/index.html" && return 0
+		in_ns "$NS_CLIENT" curl -s --max-time 1 -o /dev/null "http://$IP_ENI/index.html" && return 0
 		sleep 0.1
 	done
 	die "xdplink does not forward to the server"
@@ -54,14 +55,14 @@ xdplink_service() {
 	service=$(xdplink --json service create --lb bench --auto-accept |
 		jq -er .ServiceConfiguration.ServiceId)
 	xdplink endpoint create --service "com.amazonaws.vpce.us-east-1.$service" \
-		--subnet "use1-az1=$VIP" >/dev/null
+		--subnet "use1-az1=$IP_ENI" >/dev/null
 }
 
 # The agent's state and pinned maps stay from one round to the next, as they do when a
 # real agent restarts: it keeps resting the ports its last round used, which the server may
 # still hold in TIME_WAIT (and nftables' conntrack likewise remembers its tuples).
 path_xdplink_setup() {
-	PATH_HOST=$VIP
+	PATH_HOST=$IP_ENI
 	XDPLINK_RUN=$WORK/xdplink
 	if ! mountpoint -q "$XDPLINK_RUN/bpf"; then
 		mkdir -p "$XDPLINK_RUN/bpf"
@@ -103,7 +104,7 @@ s = socket.socket()
 s.bind((sys.argv[1], 0))
 s.connect((sys.argv[2], 80))
 print(s.getsockname()[1], flush=True)
-time.sleep(3600)' "$IP_CLIENT" "$VIP"
+time.sleep(3600)' "$IP_CLIENT" "$IP_ENI"
 	XDPLINK_PPS_FLOW=1
 	for ((i = 0; i < 50; i++)); do
 		port=$(grep -Exm1 '[0-9]+' "$WORK/log/xdplink-flow.log" || true)
@@ -112,7 +113,7 @@ time.sleep(3600)' "$IP_CLIENT" "$VIP"
 	done
 	[[ -n $port ]] || die "the generator's flow did not open: $(cat "$WORK/log/xdplink-flow.log")"
 	PPS_DST_MAC=$MAC_L0
-	PPS_DST_IP=$VIP
+	PPS_DST_IP=$IP_ENI
 	PPS_SPORT=$port
 	PPS_DPORT=80
 	PPS_EXPECT_DADDR=$IP_SERVER
