@@ -125,6 +125,7 @@ demo: deps
 	$(Q)vmtest/demo
 
 test: deps
+	$(Q)tools/install-deps $(BENCH_DEPS)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run $(BUILD)
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench-smoke.sh: the side-by-side benchmark of `make bench` still runs: one quick round
+# over every path, each of which must carry its connections and its iperf3 stream, and the
+# XDP paths their packets, without an error. No speed is judged here: `make bench` prints
+# the numbers. Usage: tests/tools/bench-smoke.sh   (needs root; like `make bench`, it runs
+# the programs of the tree's build/)
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+json=build/bench/compare.json
+log=$(mktemp /tmp/xl-bench-smoke.XXXXXX)
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		failed=$((failed + 1))
+	fi
+}
+
+# measured PATH: every figure of PATH is there and above 0, and nothing failed.
+measured() {
+	jq -e --arg p "$1" '.paths[] | select(.path == $p) |
+		.skipped == null and .failed == 0 and all(.socket_errors[]; . == 0) and
+		.connps.min > 0 and .gbps.min > 0 and (.mpps == null or .mpps.min > 0)' \
+		"$json" >/dev/null
+}
+
+xdp_paths_measured_packets() {
+	jq -e '[.paths[] | select(.path == "xdplink" or .path == "xdp-bare") | .mpps.min > 0]
+		== [true, true]' "$json" >/dev/null
+}
+
+rm -f "$json"
+if bench/compare/run --quick --rounds 1 >"$log" 2>&1; then
+	echo "ok   bench/compare/run --quick --rounds 1"
+	passed=$((passed + 1))
+	for path in direct xdplink nftables haproxy nginx-stream xdp-bare; do
+		check "$path: connections, a stream (and packets) measured, no error" measured "$path"
+	done
+	check "xdplink and xdp-bare: packets measured" xdp_paths_measured_packets
+else
+	echo "FAIL bench/compare/run --quick --rounds 1"
+	tail -n 20 "$log" | sed 's/^/    /'
+	failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
