@@ -68,6 +68,10 @@ struct datapath {
 	struct closed_traffic closed;
 };
 
+/* Writes a sentence into err, for the datapath files; returns -1. */
+int datapath_fail(char *err, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Loads the program, reusing the maps pinned under opts->pin_dir (or pinning new
  * ones). On failure returns NULL with a sentence in err. */
 struct datapath *datapath_open(const struct datapath_options *opts, char *err, size_t err_size);
