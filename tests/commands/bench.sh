@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# bench-smoke.sh: the side-by-side benchmark of `make bench` still runs: one quick round
+# bench.sh: the side-by-side benchmark of `make bench` still runs: one quick round
 # over every path, each of which must carry its connections and its iperf3 stream, and the
 # XDP paths their packets, without an error. No speed is judged here: `make bench` prints
-# the numbers. Usage: tests/tools/bench-smoke.sh   (needs root; like `make bench`, it runs
+# the numbers. Usage: tests/commands/bench.sh   (needs root; like `make bench`, it runs
 # the programs of the tree's build/)
 set -euo pipefail
 

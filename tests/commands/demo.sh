@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# demo.sh: `make demo`, the README's first command, still walks the seed lab and shows what
+# it says: runs vmtest/demo (it brings its testbed up and down) and checks each step's
+# outcome in what it printed. Usage: tests/commands/demo.sh BUILD   (needs root)
+set -uo pipefail
+
+build=$(cd "${1:-build}" && pwd)
+cd "$(dirname "$0")/../.." || exit 1
+out=$(mktemp /tmp/xl-demo.XXXXXX)
+trap 'rm -f "$out"' EXIT
+passed=0
+failed=0
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		failed=$((failed + 1))
+	fi
+}
+
+# section TITLE: the lines of the step whose title starts with TITLE, up to the next step.
+section() {
+	awk -v title="== $1" 'index($0, title) == 1 { on = 1; next } /^== / { on = 0 } on' "$out"
+}
+
+# answers TITLE: the targets that answered in that step, one per line.
+answers() {
+	section "$1" | sed -n 's/^ *answered by target: //p'
+}
+
+# answered_by TITLE COUNT TARGET_REGEX: COUNT answers in that step, each from a TARGET.
+answered_by() {
+	local got
+	got=$(answers "$1")
+	[[ $(grep -c . <<<"$got") -eq $2 ]] && ! grep -Evq "^($3)$" <<<"$got"
+}
+
+# lines_in TITLE REGEX COUNT: COUNT lines of that step match REGEX.
+lines_in() {
+	[[ $(section "$1" | grep -Ec -- "$2") -eq $3 ]]
+}
+
+# Every target saw only the node IP of its own zone, never a client's address.
+targets_saw_node_ips() {
+	local lines
+	lines=$(section "The targets see" | grep 'saw:')
+	[[ $(grep -c . <<<"$lines") -eq 4 ]] &&
+		! grep -E '^ *t[12] ' <<<"$lines" | grep -Ev 'saw: ([0-9]+ requests? from 10\.0\.1\.10|no request)$' | grep -q . &&
+		! grep -E '^ *t[34] ' <<<"$lines" | grep -Ev 'saw: ([0-9]+ requests? from 10\.0\.2\.10|no request)$' | grep -q .
+}
+
+status=0
+XDPLINK_BUILD=$build vmtest/demo >"$out" 2>&1 || status=$?
+sed -i 's/\x1b\[[0-9;]*m//g; s/\x1b(B//g' "$out" # the demo's bold titles
+
+check "the demo ends well (exit status $status)" test "$status" -eq 0
+check "the endpoint is created pendingAcceptance" \
+	grep -Eq '^created endpoint vpce-[0-9a-f]{17} \(pendingAcceptance\)$' "$out"
+check "while it waits for acceptance, nothing answers" \
+	lines_in "The endpoint waits" '^ *no answer: ' 1
+check "accepted: use1-az1's ENI is answered 4 times by use1-az1 targets" \
+	answered_by "A consumer host in use1-az1" 4 't1|t2'
+check "use1-az2's ENI is answered twice by use1-az2 targets" \
+	answered_by "A consumer host in use1-az2" 2 't3|t4'
+check "on-premises reaches use1-az1's ENI over the router" \
+	answered_by "An on-premises host" 1 't1|t2'
+check "the targets saw their zone's node IP, never a client" targets_saw_node_ips
+check "with cross-zone on, all 6 requests are answered" \
+	answered_by "Turning cross-zone load balancing on" 6 't1|t2|t3|t4'
+check "an account that is not allowed is refused with InvalidServiceName" \
+	grep -q "^InvalidServiceName: The Vpc Endpoint Service '.*' does not exist$" "$out"
+check "all 4 targets are healthy" \
+	lines_in "Health of the targets" '^10\.0\.[12]\.2[12] +80 +use1-az[12] +healthy ' 4
+check "the counters show 13 new flows, one per answered request" \
+	grep -Eq '^Total: [0-9]+ active flows, 13 new, ' "$out"
+check "the testbed is down again" bash -c '! ip netns list | grep -q "^xl-"'
+
+if ((failed)); then
+	sed 's/^/    demo: /' "$out"
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
