@@ -81,20 +81,21 @@ static int attach(struct datapath *dp, const struct dp_iface *want, char *err, s
 		return datapath_fail(err, size, "there is no interface named %s", want->name);
 	if (interface_mac(want->name, entry.mac))
 		return datapath_fail(err, size, "cannot read the address of %s: %s", want->name,
-			    strerror(errno));
+				     strerror(errno));
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_ifaces_v1, &key, sizeof(key), &entry,
 				 sizeof(entry), BPF_ANY) ||
 	    bpf_map__update_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), &key,
 				 sizeof(key), BPF_ANY))
 		return datapath_fail(err, size, "cannot register %s in the maps: %s", want->name,
-			    strerror(errno));
+				     strerror(errno));
 	if (want->role != XL_ROLE_PROVIDER)
 		enable_forwarding(want->name);
 	/* A program of the other mode would make the attach fail: take it off first. */
 	bpf_xdp_detach(ifindex, mode_flags(!want->generic), NULL);
 	if (bpf_xdp_attach(ifindex, role_program(dp, want->role), mode_flags(want->generic), NULL))
 		return datapath_fail(err, size, "cannot attach XDP (%s mode) to %s: %s",
-			    want->generic ? "generic" : "native", want->name, strerror(errno));
+				     want->generic ? "generic" : "native", want->name,
+				     strerror(errno));
 	return ifindex;
 }
 
@@ -442,9 +443,11 @@ int datapath_apply(struct datapath *dp, const struct dataplane *want, const char
 	 * before the listeners (frontends, last) that use them. */
 	if (apply_backends(dp, want) || apply_members(dp, want) || apply_pools(dp, want) ||
 	    apply_tables(dp, want))
-		return datapath_fail(err, err_size, "cannot program the data path: %s", strerror(errno));
+		return datapath_fail(err, err_size, "cannot program the data path: %s",
+				     strerror(errno));
 	apply_endpoints(dp, want);
 	if (frontends_apply(dp, want))
-		return datapath_fail(err, err_size, "cannot program the listeners: %s", strerror(errno));
+		return datapath_fail(err, err_size, "cannot program the listeners: %s",
+				     strerror(errno));
 	return 0;
 }
