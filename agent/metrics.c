@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct metrics {
 	int epoll_fd;
 	metrics_source source;
 	void *ctx;
+	char why[160]; /* libmicrohttpd's last message: why it could not start */
 };
 
 struct metric {
@@ -217,6 +219,16 @@ static void on_tick(struct loop *loop, void *ctx)
 	on_ready(loop, 0, ctx);
 }
 
+/* libmicrohttpd says what went wrong (a port in use, an address not ours) only through
+ * its logger: keep its last sentence, without the newline. */
+static void keep_message(void *cls, const char *fmt, va_list ap)
+{
+	struct metrics *metrics = cls;
+
+	vsnprintf(metrics->why, sizeof(metrics->why), fmt, ap);
+	metrics->why[strcspn(metrics->why, "\n")] = '\0';
+}
+
 static int parse_listen(const char *listen, struct sockaddr_in *addr)
 {
 	char host[64];
@@ -246,15 +258,17 @@ struct metrics *metrics_start(struct loop *loop, const char *listen, metrics_sou
 	metrics->loop = loop;
 	metrics->source = source;
 	metrics->ctx = ctx;
-	metrics->http =
-	    MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, metrics, MHD_OPTION_SOCK_ADDR,
-			     &addr, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
+	metrics->http = MHD_start_daemon(
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, ntohs(addr.sin_port), NULL, NULL, answer, metrics,
+	    MHD_OPTION_EXTERNAL_LOGGER, keep_message, metrics, MHD_OPTION_SOCK_ADDR, &addr,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)10, MHD_OPTION_END);
 	info = metrics->http ? MHD_get_daemon_info(metrics->http, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
 	metrics->epoll_fd = info ? info->epoll_fd : -1;
 	if (!info || loop_watch(loop, metrics->epoll_fd, EPOLLIN, on_ready, metrics) ||
 	    loop_every(loop, 1000, on_tick, metrics)) {
-		snprintf(err, err_size, "cannot serve metrics on %s", listen);
+		snprintf(err, err_size, "cannot serve metrics on %s%s%s", listen,
+			 metrics->why[0] ? ": " : "", metrics->why);
 		metrics_stop(metrics);
 		return NULL;
 	}

@@ -192,6 +192,18 @@ second_agent "a second agent on the same state file is refused" \
 second_agent "a second agent on the same pin directory is refused" \
 	"in use by another xdplinkd: one agent per --pin-dir" \
 	--socket "$work/second.sock" --state "$work/second.db" --pin-dir "$pins/xdplink"
+
+# A metrics port that is taken: the agent says so, in libmicrohttpd's words, and stops.
+coproc TAKEN { python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(60)'; }
+read -r taken_port <&"${TAKEN[0]}"
+second_agent "a metrics port in use stops the agent with the reason" \
+	"cannot serve metrics on 127.0.0.1:$taken_port: Failed to bind to port $taken_port: Address already in use" \
+	--socket "$work/third.sock" --state "$work/third.db" --pin-dir "$pins/third" \
+	--metrics "$taken_port"
+kill "$TAKEN_PID" 2>/dev/null || true
+wait "$TAKEN_PID" 2>/dev/null || true
 check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .* is xdplinkd running\?' \
 	-- --socket /nonexistent/x.sock agent status
 
