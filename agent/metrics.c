@@ -3,6 +3,7 @@
 #include "metrics.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -229,13 +230,20 @@ static void keep_message(void *cls, const char *fmt, va_list ap)
 	metrics->why[strcspn(metrics->why, "\n")] = '\0';
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *addr)
+int metrics_parse_listen(const char *listen, struct sockaddr_in *addr)
 {
-	char host[64];
-	unsigned int port;
+	const char *colon = strrchr(listen, ':');
+	char host[INET_ADDRSTRLEN], *end;
+	unsigned long port;
 
 	*addr = (struct sockaddr_in){ .sin_family = AF_INET };
-	if (sscanf(listen, "%63[^:]:%u", host, &port) != 2 || !port || port > 65535 ||
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || colon[1] == '-' || !port || port > 65535 ||
 	    inet_pton(AF_INET, host, &addr->sin_addr) != 1)
 		return -1;
 	addr->sin_port = htons((uint16_t)port);
@@ -249,7 +257,7 @@ struct metrics *metrics_start(struct loop *loop, const char *listen, metrics_sou
 	struct sockaddr_in addr;
 	const union MHD_DaemonInfo *info;
 
-	if (!metrics || parse_listen(listen, &addr)) {
+	if (!metrics || metrics_parse_listen(listen, &addr)) {
 		snprintf(err, err_size,
 			 "--metrics takes ADDR:PORT, e.g. 127.0.0.1:9100, not \"%s\"", listen);
 		free(metrics);

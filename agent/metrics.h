@@ -5,6 +5,7 @@
 #define XL_METRICS_H
 
 #include <json-c/json.h>
+#include <netinet/in.h>
 #include <stddef.h>
 
 #include "loop.h"
@@ -13,6 +14,9 @@
 typedef json_object *(*metrics_source)(void *ctx);
 
 struct metrics;
+
+/* "ADDR:PORT" (an IPv4 address, a port 1-65535) into addr; -1 if it is not that. */
+int metrics_parse_listen(const char *listen, struct sockaddr_in *addr);
 
 /* Serves `listen` ("ADDR:PORT", IPv4) from the agent's loop: libmicrohttpd runs in
  * its epoll mode and no thread ever touches the agent's state. */

@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "daemon.h"
 #include "maglev.h"
+#include "metrics.h"
 
 #define MS_PER_S 1000ULL
 
@@ -156,6 +157,15 @@ static int metrics_listen(const char *text, struct daemon_options *o)
 	unsigned long port;
 
 	if (strchr(text, ':')) {
+		struct sockaddr_in addr;
+
+		if (metrics_parse_listen(text, &addr)) {
+			fprintf(stderr,
+				"xdplinkd: --metrics takes [ADDR:]PORT, an IPv4 address and a port "
+				"from 1 to 65535, not \"%s\"\n",
+				text);
+			return -1;
+		}
 		snprintf(listen, sizeof(listen), "%s", text);
 	} else {
 		if (number(text, "metrics", 1, 65535, &port))

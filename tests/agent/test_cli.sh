@@ -193,6 +193,26 @@ second_agent "a second agent on the same pin directory is refused" \
 	"in use by another xdplinkd: one agent per --pin-dir" \
 	--socket "$work/second.sock" --state "$work/second.db" --pin-dir "$pins/xdplink"
 
+# Bad options: a usage error (status 2) that names the option, before anything starts.
+daemon_option_refused() {
+	local name=$1 message=$2 status=0
+	shift 2
+	timeout 10 "$build/xdplinkd" --socket "$work/never.sock" --state "$work/never.db" \
+		--pin-dir "$pins/never" "$@" >"$work/out" 2>"$work/err" || status=$?
+	if [ "$status" -ne 2 ] || ! grep -qF -- "$message" "$work/err" || [ -e "$work/never.db" ]; then
+		fail "$name" "exit status $status, expected 2, '$message' and no state file"
+	else
+		ok "$name"
+	fi
+}
+daemon_option_refused "xdplinkd --metrics with junk after the port" \
+	'--metrics takes [ADDR:]PORT, an IPv4 address and a port from 1 to 65535, not "127.0.0.1:9100x"' \
+	--metrics 127.0.0.1:9100x
+daemon_option_refused "xdplinkd --snat-ports backwards" \
+	'--snat-ports takes FIRST-LAST' --snat-ports 2000-1000
+daemon_option_refused "xdplinkd --maglev-size not a prime" \
+	'--maglev-size must be a prime, not 100' --maglev-size 100
+
 # A metrics port that is taken: the agent says so, in libmicrohttpd's words, and stops.
 coproc TAKEN { python3 -c 'import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
