@@ -203,6 +203,28 @@ static int read_maps(struct datapath *dp)
 	return rc;
 }
 
+/* A pinned flow's SNAT port is an index into its pool from the first port of the range it
+ * was given: with flows in the table, the range must stay (other options may change). */
+static int check_port_range(const struct datapath *dp, char *err, size_t size)
+{
+	struct xl_config pinned = { 0 };
+	struct xl_flow_key key;
+	uint32_t zero = 0;
+
+	if (bpf_map__lookup_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &pinned,
+				 sizeof(pinned), 0) ||
+	    !pinned.port_count ||
+	    (pinned.port_min == dp->config.port_min &&
+	     pinned.port_count == dp->config.port_count) ||
+	    bpf_map_get_next_key(bpf_map__fd(dp->skel->maps.xdplink_flows_v3), NULL, &key))
+		return 0;
+	return datapath_fail(err, size,
+			     "the flows pinned in %s use SNAT ports %u-%u: start with --snat-ports "
+			     "%u-%u while they last, or remove the pin directory to start afresh",
+			     dp->pin_dir, pinned.port_min, pinned.port_min + pinned.port_count - 1,
+			     pinned.port_min, pinned.port_min + pinned.port_count - 1);
+}
+
 static int allocate_caches(struct datapath *dp)
 {
 	dp->table_digest = calloc(dp->max_tables, sizeof(*dp->table_digest));
@@ -268,6 +290,8 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 		datapath_fail(err, err_size, "cannot map the shared counters: %s", strerror(errno));
 		goto failed;
 	}
+	if (check_port_range(dp, err, err_size))
+		goto failed;
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &dp->config,
 				 sizeof(dp->config), BPF_ANY) ||
 	    read_maps(dp)) {

@@ -481,5 +481,43 @@ check "lb delete" 0 '^deleted load balancer web$' -- lb delete web
 run --json lb list
 jcheck "nothing left" 'r["LoadBalancers"] == []'
 
+# ---- Pinned flows keep their SNAT port range ----------------------------------------------
+
+# A flow's port is an index into its pool from the range's first port: a restart with
+# another range while flows remain is refused; with none left, it is welcome.
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+agent_pid=""
+flows_map=$pins/xdplink/xdplink_flows_v3
+# shellcheck disable=SC2046 # 48 bytes of zeros: a flow value, word by word
+bpftool map update pinned "$flows_map" key hex 0a 01 00 05 0a 01 01 32 9c 40 00 50 \
+	value hex $(printf '00 %.0s' $(seq 48))
+status=0
+timeout 10 "$build/xdplinkd" --socket "$sock" --state "$work/state.db" --pin-dir "$pins/xdplink" \
+	--snat-ports 2000-3000 >"$work/out" 2>"$work/err" || status=$?
+if [ "$status" -eq 1 ] && grep -q "use SNAT ports 1024-56023: start with --snat-ports 1024-56023" "$work/err"; then
+	ok "a restart with another SNAT port range while flows are pinned is refused"
+else
+	fail "a restart with another SNAT port range while flows are pinned is refused" "exit status $status"
+fi
+bpftool map delete pinned "$flows_map" key hex 0a 01 00 05 0a 01 01 32 9c 40 00 50
+start_agent_again() {
+	ip netns exec "$netns" "$build/xdplinkd" --socket "$sock" --state "$work/state.db" \
+		--pin-dir "$pins/xdplink" --snat-ports 2000-3000 >"$work/agent.log" 2>&1 &
+	agent_pid=$!
+	for _ in $(seq 100); do
+		"$xl" agent status >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check_agent_restarts() {
+	if start_agent_again; then
+		ok "with no flow left, the range may change"
+	else
+		fail "with no flow left, the range may change" "$(cat "$work/agent.log")"
+	fi
+}
+check_agent_restarts
+
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
