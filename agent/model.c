@@ -177,6 +177,26 @@ int describe_owned(struct model *m, const struct resource_kind *kind, const char
 	return rc;
 }
 
+int delete_owned_unless_used(struct model *m, const struct resource_kind *kind,
+			     const struct principal *caller, json_object *args,
+			     const char *in_use_sql, const char *before, const char *after,
+			     struct api_error *err)
+{
+	const char *name = NULL;
+	struct args a;
+	char sql[128];
+	int64_t id;
+
+	args_open(&a, args, err);
+	args_string(&a, "Name", ARG_REQUIRED, &name);
+	if (args_close(&a) < 0 || find_owned(m, kind, caller->account, name, &id, err) < 0 ||
+	    refuse_if_found(m, in_use_sql, SQL_ARGS(SQL_INT(id)), err, "ResourceInUse", "%s%s%s",
+			    before, name, after) < 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", kind->table);
+	return store_exec(m->store, sql, SQL_ARGS(SQL_INT(id)), err);
+}
+
 int fail_not_found(const struct resource_kind *kind, const char *key, struct api_error *err)
 {
 	return fail(err, kind->not_found, "%s%s%s", kind->before, key, kind->after);

@@ -82,6 +82,13 @@ int lookup_owned(struct model *m, const struct resource_kind *kind, const char *
 /* The kind's NotFound error for `key`; returns -1. */
 int fail_not_found(const struct resource_kind *kind, const char *key, struct api_error *err);
 
+/* A delete call: the caller's resource args' "Name", unless `in_use_sql` (asked with its
+ * id) finds a row; then ResourceInUse, "<before><name><after>". */
+int delete_owned_unless_used(struct model *m, const struct resource_kind *kind,
+			     const struct principal *caller, json_object *args,
+			     const char *in_use_sql, const char *before, const char *after,
+			     struct api_error *err);
+
 /* Appends one resource, by row id, to a describe call's list. */
 typedef int resource_json_fn(struct model *m, int64_t id, json_object *list, struct api_error *err);
 

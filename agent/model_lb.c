@@ -187,23 +187,12 @@ int lb_modify_attributes(struct model *m, const struct principal *caller, json_o
 int lb_delete(struct model *m, const struct principal *caller, json_object *args,
 	      json_object **result, struct api_error *err)
 {
-	const char *name = NULL;
-	struct args a;
-	int64_t id;
-
 	(void)result;
-	args_open(&a, args, err);
-	args_string(&a, "Name", ARG_REQUIRED, &name);
-	if (args_close(&a) < 0 ||
-	    find_owned(m, &LOAD_BALANCER, caller->account, name, &id, err) < 0 ||
-	    refuse_if_found(m, "SELECT 1 FROM service_lb WHERE lb = ?", SQL_ARGS(SQL_INT(id)), err,
-			    "ResourceInUse",
-			    "load balancer %s cannot be deleted because it is currently "
-			    "associated with another service",
-			    name) < 0)
-		return -1;
-	return store_exec(m->store, "DELETE FROM load_balancer WHERE id = ?", SQL_ARGS(SQL_INT(id)),
-			  err);
+	return delete_owned_unless_used(m, &LOAD_BALANCER, caller, args,
+					"SELECT 1 FROM service_lb WHERE lb = ?", "load balancer ",
+					" cannot be deleted because it is currently associated "
+					"with another service",
+					err);
 }
 
 /* ---- Listeners -------------------------------------------------------------------------- */

@@ -351,21 +351,10 @@ int tg_modify_attributes(struct model *m, const struct principal *caller, json_o
 int tg_delete(struct model *m, const struct principal *caller, json_object *args,
 	      json_object **result, struct api_error *err)
 {
-	const char *name = NULL;
-	struct args a;
-	int64_t id;
-
 	(void)result;
-	args_open(&a, args, err);
-	args_string(&a, "Name", ARG_REQUIRED, &name);
-	if (args_close(&a) < 0 ||
-	    find_owned(m, &TARGET_GROUP, caller->account, name, &id, err) < 0 ||
-	    refuse_if_found(m, "SELECT 1 FROM listener WHERE tg = ?", SQL_ARGS(SQL_INT(id)), err,
-			    "ResourceInUse", "target group %s is currently in use by a listener",
-			    name) < 0)
-		return -1;
-	return store_exec(m->store, "DELETE FROM target_group WHERE id = ?", SQL_ARGS(SQL_INT(id)),
-			  err);
+	return delete_owned_unless_used(m, &TARGET_GROUP, caller, args,
+					"SELECT 1 FROM listener WHERE tg = ?", "target group ",
+					" is currently in use by a listener", err);
 }
 
 /* ---- Targets ---------------------------------------------------------------------------- */
