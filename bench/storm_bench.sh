@@ -25,15 +25,17 @@ add_direct_client() {
 	done
 }
 
-# opening_time HOST IP:PORT SOURCES: seconds to open COUNT connections, held, then closed.
+# opening_time HOST IP:PORT SOURCES: "SECONDS RESENT": seconds to open COUNT connections
+# (held, then closed), and how many SYNs the clients had to send again.
 opening_time() {
-	local seconds
+	local seconds resent
 	storm_open "$COUNT" "$3" "$1" "$2"
 	[[ $(storm_total established) == "$COUNT" ]] ||
 		{ echo "storm_bench: only $(storm_total established) of $COUNT opened via $2" >&2 && return 1; }
 	seconds=$(storm_seconds)
+	resent=$(storm_total syn_retransmits)
 	storm_close
-	echo "$seconds"
+	echo "$seconds $resent"
 }
 
 # map_info NAME FIELD: a field of a pinned map, NAME without its version (xdplink_flows).
@@ -49,9 +51,11 @@ wait_until 30 curl_answers c1 "http://$ENI_AZ1/" t1
 wait_until 10 maps_empty
 
 note "opening $COUNT connections straight to the target"
-direct=$(opening_time pc "${TB_IP[t1]}:80" "$(IFS=,; echo "${DIRECT_SOURCES[*]}")")
+read -r direct direct_resent < <(opening_time pc "${TB_IP[t1]}:80" "$(IFS=,; echo "${DIRECT_SOURCES[*]}")")
 note "opening $COUNT connections through xdplink"
-through=$(opening_time c1 "$ENI_AZ1:80" "$(sources 4)")
+read -r through through_resent < <(opening_time c1 "$ENI_AZ1:80" "$(sources 4)")
+note "what the load balancer dropped or refused: $(stats_json | jq -c '.Reasons |
+	with_entries(select(.value != 0 and (.key | test("^(drop|rst)_"))))')"
 
 flows_bytes=$(map_info xdplink_flows bytes_memlock)
 rnat_bytes=$(map_info xdplink_rnat bytes_memlock)
@@ -59,14 +63,20 @@ capacity=$(map_info xdplink_flows max_entries)
 per_flow=$(((flows_bytes + rnat_bytes) / capacity))
 
 printf '\n55,000 connections opened and held, %s\n' "$(uname -r)"
-printf '  straight to the target   %6.2f s   %6.0f connections/s\n' "$direct" "$(jq -n "$COUNT / $direct")"
-printf '  through xdplink          %6.2f s   %6.0f connections/s\n' "$through" "$(jq -n "$COUNT / $through")"
+printf '  straight to the target   %6.2f s   %6.0f connections/s   %d SYNs sent again\n' \
+	"$direct" "$(jq -n "$COUNT / $direct")" "$direct_resent"
+printf '  through xdplink          %6.2f s   %6.0f connections/s   %d SYNs sent again\n' \
+	"$through" "$(jq -n "$COUNT / $through")" "$through_resent"
 printf '  ratio (xdplink / direct) %6.2f\n' "$(jq -n "$through / $direct")"
+printf '  (a SYN lost on a veth is sent again after 1 s, then 3 s: the time is the last\n'
+printf '   connection'"'"'s, so a few SYNs sent again add whole seconds)\n'
 printf '\nmemory per tracked flow: %d bytes (flow table %d + reverse NAT %d bytes, %d flows, preallocated)\n' \
 	"$per_flow" "$flows_bytes" "$rnat_bytes" "$capacity"
 jq -n --argjson direct "$direct" --argjson through "$through" --argjson per_flow "$per_flow" \
 	--argjson flows "$flows_bytes" --argjson rnat "$rnat_bytes" --argjson capacity "$capacity" \
+	--argjson direct_resent "$direct_resent" --argjson through_resent "$through_resent" \
 	'{connections: 55000, direct_seconds: $direct, xdplink_seconds: $through,
-	  ratio: ($through / $direct), bytes_per_flow: $per_flow, flow_table_bytes: $flows,
-	  rnat_table_bytes: $rnat, flow_capacity: $capacity}' >"$OUT"
+	  ratio: ($through / $direct), direct_syn_retransmits: $direct_resent,
+	  xdplink_syn_retransmits: $through_resent, bytes_per_flow: $per_flow,
+	  flow_table_bytes: $flows, rnat_table_bytes: $rnat, flow_capacity: $capacity}' >"$OUT"
 echo "wrote $OUT"
