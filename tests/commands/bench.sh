@@ -5,25 +5,13 @@
 # the numbers. Usage: tests/commands/bench.sh   (needs root; like `make bench`, it runs
 # the programs of the tree's build/)
 set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/../e2e/lib.sh" # check, finish
 
-cd "$(dirname "$0")/../.."
+cd "$E2E_DIR/../.."
 json=build/bench/compare.json
 log=$(mktemp /tmp/xl-bench-smoke.XXXXXX)
 trap 'rm -f "$log"' EXIT
-passed=0
-failed=0
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok   $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		failed=$((failed + 1))
-	fi
-}
 
 # measured PATH: every figure of PATH is there and above 0, and nothing failed.
 measured() {
@@ -38,18 +26,18 @@ xdp_paths_measured_packets() {
 		== [true, true]' "$json" >/dev/null
 }
 
+# One quick round; what it printed last is shown if it fails.
+quick_round() {
+	bench/compare/run --quick --rounds 1 >"$log" 2>&1 ||
+		{ tail -n 20 "$log" | sed 's/^/    /' >&2 && return 1; }
+}
+
 rm -f "$json"
-if bench/compare/run --quick --rounds 1 >"$log" 2>&1; then
-	echo "ok   bench/compare/run --quick --rounds 1"
-	passed=$((passed + 1))
+check "bench/compare/run --quick --rounds 1" quick_round
+if ((e2e_failed == 0)); then
 	for path in direct xdplink nftables haproxy nginx-stream xdp-bare; do
 		check "$path: connections, a stream (and packets) measured, no error" measured "$path"
 	done
 	check "xdplink and xdp-bare: packets measured" xdp_paths_measured_packets
-else
-	echo "FAIL bench/compare/run --quick --rounds 1"
-	tail -n 20 "$log" | sed 's/^/    /'
-	failed=$((failed + 1))
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

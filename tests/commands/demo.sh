@@ -4,24 +4,14 @@
 # outcome in what it printed. Usage: tests/commands/demo.sh BUILD   (needs root)
 set -uo pipefail
 
-build=$(cd "${1:-build}" && pwd)
-cd "$(dirname "$0")/../.." || exit 1
+export XDPLINK_BUILD
+XDPLINK_BUILD=$(cd "${1:-build}" && pwd) # for vmtest/demo too
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/../e2e/lib.sh" # check, finish
+
+cd "$E2E_DIR/../.." || exit 1
 out=$(mktemp /tmp/xl-demo.XXXXXX)
 trap 'rm -f "$out"' EXIT
-passed=0
-failed=0
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok   $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		failed=$((failed + 1))
-	fi
-}
 
 # section TITLE: the lines of the step whose title starts with TITLE, up to the next step.
 section() {
@@ -55,7 +45,7 @@ targets_saw_node_ips() {
 }
 
 status=0
-XDPLINK_BUILD=$build vmtest/demo >"$out" 2>&1 || status=$?
+vmtest/demo >"$out" 2>&1 || status=$?
 sed -i 's/\x1b\[[0-9;]*m//g; s/\x1b(B//g' "$out" # the demo's bold titles
 
 check "the demo ends well (exit status $status)" test "$status" -eq 0
@@ -80,8 +70,7 @@ check "the counters show 13 new flows, one per answered request" \
 	grep -Eq '^Total: [0-9]+ active flows, 13 new, ' "$out"
 check "the testbed is down again" bash -c '! ip netns list | grep -q "^xl-"'
 
-if ((failed)); then
+if ((e2e_failed)); then
 	sed 's/^/    demo: /' "$out"
 fi
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish
