@@ -76,18 +76,22 @@ static __always_inline void mark_closing(struct xl_flow *flow, __u8 closing, __u
 	}
 }
 
+/* A client ACKs only once the target answered its SYN, and a RST it sends in answer to an
+ * ACK of another connection carries no ACK: its first ACK marks the flow answered. */
 static __always_inline void track_client_packet(struct xl_flow *flow, const struct tcphdr *tcp,
 						__u64 now)
 {
 	touch(&flow->last_seen, now);
+	if (!flow->answered && tcp->ack)
+		flow->answered = 1;
 	if (tcp->fin | tcp->rst)
 		mark_closing(
 		    flow, (tcp->fin ? XL_FLOW_FIN_CLIENT : 0) | (tcp->rst ? XL_FLOW_RST_CLIENT : 0),
 		    now);
 }
 
-/* The target's SYN-ACK, FIN or RST goes into the flow entry too: one more lookup, but
- * only for the few packets that open or close a connection. */
+/* The target's FIN or RST goes into the flow entry too: one more lookup, but only
+ * for the few packets that close a connection. */
 static __always_inline void track_target_packet(struct xl_rnat *rnat, const struct tcphdr *tcp,
 						__u64 now)
 {
@@ -95,15 +99,11 @@ static __always_inline void track_target_packet(struct xl_rnat *rnat, const stru
 	struct xl_flow *flow;
 
 	touch(&rnat->last_seen, now);
-	if (!(tcp->syn | tcp->fin | tcp->rst))
+	if (!(tcp->fin | tcp->rst))
 		return;
 	key = flow_key_of_rnat(rnat);
 	flow = bpf_map_lookup_elem(&xdplink_flows_v3, &key);
-	if (!flow)
-		return;
-	if (tcp->syn && !flow->answered)
-		flow->answered = 1;
-	if (tcp->fin | tcp->rst)
+	if (flow)
 		mark_closing(
 		    flow, (tcp->fin ? XL_FLOW_FIN_TARGET : 0) | (tcp->rst ? XL_FLOW_RST_TARGET : 0),
 		    now);

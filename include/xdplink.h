@@ -202,7 +202,7 @@ struct xl_flow {
 	__be16 target_port;
 	__be16 snat_port;
 	__u8 flags;    /* enum xl_flow_flags */
-	__u8 answered; /* the target answered the SYN of the flow's connection */
+	__u8 answered; /* the client ACKed the target's answer to its connection's SYN */
 	__u8 pad[2];
 	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
 	__u32 ifindex;	 /* the interface (VPC) the client is in: the only one it is served on */

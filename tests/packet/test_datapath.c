@@ -933,6 +933,7 @@ static void syn_reopens_a_closing_flow(void)
 static void a_retried_handshake_is_one_connection(void)
 {
 	struct tcp_frame rst = client_frame(40000, TCP_RST);
+	struct tcp_frame ack = client_frame(40000, TCP_ACK);
 	struct xl_flow flow, again;
 
 	SCENE(NULL);
@@ -948,8 +949,10 @@ static void a_retried_handshake_is_one_connection(void)
 	CHECK_EQ(fx_member_traffic(&fx, flow.member).new_flows, 1);
 	CHECK_EQ(fx_endpoint_traffic(&fx, 1).new_flows, 1);
 
-	/* Answered, closed, and opened again: a second connection. */
+	/* Answered (the client ACKs the SYN-ACK), closed, and opened again: a second
+	 * connection. */
 	send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	send_client(&ack);
 	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &again));
 	CHECK_EQ(again.answered, 1);
 	send_client(&rst);
