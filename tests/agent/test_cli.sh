@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # The xdplink CLI against a real agent on a private socket, state file and bpffs: the seed
 # lab end to end, --json fields, prefix matching, help, exit codes, and garbage on the socket.
-set -euo pipefail
+set -Eeuo pipefail
 
 build=$(realpath "${1:-build}")
 xl="$build/xdplink"
 work=$(mktemp -d /tmp/xl-cli-test.XXXXXX)
+: >"$work/out"
+: >"$work/err"
 sock="$work/agent.sock"
 pins="$work/bpf"
 netns=xl-cli-$$
 agent_pid=""
 passed=0
 failed=0
+finished=false
 consumer=arn:aws:iam::222222222222:root
 
 cleanup() {
+	# A script stopped short still says what it counted (and its stop is one failure).
+	$finished || printf '%d passed, %d failed\n' "$passed" "$failed"
 	if [ -n "$agent_pid" ]; then
 		kill "$agent_pid" 2>/dev/null || true
 		wait "$agent_pid" 2>/dev/null || true
@@ -40,6 +45,13 @@ fail() {
 	sed 's/^/    stderr: /' "$work/err" | head -n 5
 	failed=$((failed + 1))
 }
+
+# A command outside a check that fails stops the script (set -e): say which and where.
+stopped() {
+	trap - ERR
+	fail "the script stopped at line $1: $2"
+}
+trap 'stopped "$LINENO" "$BASH_COMMAND"' ERR
 
 # run ARGS...: runs the CLI; its output lands in $work/out and $work/err, its status in $rc.
 run() {
@@ -147,9 +159,7 @@ start_agent() {
 		fi
 		sleep 0.1
 	done
-	printf 'FAIL the agent did not start\n'
-	sed 's/^/    agent: /' "$work/agent.log"
-	printf '0 passed, 1 failed\n'
+	fail "the agent did not start" "$(cat "$work/agent.log")"
 	exit 1
 }
 
@@ -214,16 +224,21 @@ daemon_option_refused "xdplinkd --maglev-size not a prime" \
 	'--maglev-size must be a prime, not 100' --maglev-size 100
 
 # A metrics port that is taken: the agent says so, in libmicrohttpd's words, and stops.
-coproc TAKEN { python3 -c 'import socket, sys, time
+python3 -c 'import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
-print(s.getsockname()[1], flush=True); time.sleep(60)'; }
-read -r taken_port <&"${TAKEN[0]}"
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$work/taken" &
+taken_pid=$!
+for _ in $(seq 100); do
+	[ -s "$work/taken" ] && break
+	sleep 0.1
+done
+taken_port=$(cat "$work/taken")
 second_agent "a metrics port in use stops the agent with the reason" \
 	"cannot serve metrics on 127.0.0.1:$taken_port: Failed to bind to port $taken_port: Address already in use" \
 	--socket "$work/third.sock" --state "$work/third.db" --pin-dir "$pins/third" \
 	--metrics "$taken_port"
-kill "$TAKEN_PID" 2>/dev/null || true
-wait "$TAKEN_PID" 2>/dev/null || true
+kill "$taken_pid" 2>/dev/null || true
+wait "$taken_pid" 2>/dev/null || true
 check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .* is xdplinkd running\?' \
 	-- --socket /nonexistent/x.sock agent status
 
@@ -519,5 +534,6 @@ check_agent_restarts() {
 }
 check_agent_restarts
 
+finished=true
 printf '%d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+exit $((failed > 0))
