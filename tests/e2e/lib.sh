@@ -53,13 +53,26 @@ check() {
 	fi
 }
 
+# finish: the closing line the runners add up, and the script's exit status.
 finish() {
 	local took_ms=$((($(_tb_now_us) - e2e_started_us) / 1000))
 	printf '# %s: %d.%03d s (%s XDP)\n' "$(basename "$0")" $((took_ms / 1000)) \
 		$((took_ms % 1000)) "$E2E_XDP_MODE"
 	printf '%d passed, %d failed\n' "$e2e_passed" "$e2e_failed"
-	((e2e_failed == 0))
+	exit $((e2e_failed > 0))
 }
+
+# In a script with set -e, a command outside a check that fails ends it: say which and
+# where, and keep what was counted, with the stop as one more failure.
+e2e_stopped() {
+	trap - ERR
+	printf 'FAIL %s stopped at line %d: %s\n' "$(basename "$0")" "$1" "$2"
+	e2e_failed=$((e2e_failed + 1))
+	finish
+}
+if [[ $- == *e* ]]; then
+	trap 'e2e_stopped "$LINENO" "$BASH_COMMAND"' ERR
+fi
 
 # expect WHAT GOT WANT: equal, or say how not.
 expect() {
