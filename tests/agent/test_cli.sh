@@ -15,11 +15,16 @@ agent_pid=""
 passed=0
 failed=0
 finished=false
+early_end="" # why the script ended before its last check, if it did
 consumer=arn:aws:iam::222222222222:root
 
 cleanup() {
-	# A script stopped short still says what it counted (and its stop is one failure).
-	$finished || printf '%d passed, %d failed\n' "$passed" "$failed"
+	local status=$?
+	# A script that ended early counts that as one failure, and still says what it counted.
+	if ! $finished; then
+		fail "${early_end:-the script ended early (exit status $status)}"
+		printf '%d passed, %d failed\n' "$passed" "$failed"
+	fi
 	if [ -n "$agent_pid" ]; then
 		kill "$agent_pid" 2>/dev/null || true
 		wait "$agent_pid" 2>/dev/null || true
@@ -46,12 +51,8 @@ fail() {
 	failed=$((failed + 1))
 }
 
-# A command outside a check that fails stops the script (set -e): say which and where.
-stopped() {
-	trap - ERR
-	fail "the script stopped at line $1: $2"
-}
-trap 'stopped "$LINENO" "$BASH_COMMAND"' ERR
+# A command outside a check that fails stops the script (set -e): remember which and where.
+trap ': "${early_end:=the script stopped at line $LINENO: $BASH_COMMAND}"' ERR
 
 # run ARGS...: runs the CLI; its output lands in $work/out and $work/err, its status in $rc.
 run() {
@@ -159,7 +160,7 @@ start_agent() {
 		fi
 		sleep 0.1
 	done
-	fail "the agent did not start" "$(cat "$work/agent.log")"
+	early_end="the agent did not start: $(cat "$work/agent.log")"
 	exit 1
 }
 
