@@ -200,27 +200,26 @@ static int write_backend(struct datapath *dp, uint32_t slot, const struct xl_bac
 	return 0;
 }
 
+/* Every slot as the change wants it: a slot nothing wants is empty. Writes skip the
+ * slots that stay as they are. */
 static int apply_backends(struct datapath *dp, const struct dataplane *want)
 {
-	bool *kept = calloc(dp->max_backends, sizeof(*kept));
-	const struct xl_backend none = { 0 };
+	struct xl_backend *next = calloc(dp->max_backends, sizeof(*next));
 	int rc = 0;
 
-	if (!kept)
+	if (!next)
 		return -1;
-	for (size_t i = 0; i < want->backend_count && !rc; i++) {
+	for (size_t i = 0; i < want->backend_count; i++) {
 		const struct dp_backend *b = &want->backends[i];
-		struct xl_backend next = { .addr = b->addr, .port = b->port, .flags = b->flags };
 
-		if (b->slot >= dp->max_backends)
-			continue;
-		kept[b->slot] = true;
-		rc = write_backend(dp, b->slot, &next);
+		if (b->slot < dp->max_backends)
+			next[b->slot] = (struct xl_backend){ .addr = b->addr,
+							     .port = b->port,
+							     .flags = b->flags };
 	}
-	for (uint32_t slot = 1; slot < dp->max_backends && !rc; slot++)
-		if (!kept[slot] && dp->backends[slot].addr)
-			rc = write_backend(dp, slot, &none);
-	free(kept);
+	for (uint32_t slot = 0; slot < dp->max_backends && !rc; slot++)
+		rc = write_backend(dp, slot, &next[slot]);
+	free(next);
 	return rc;
 }
 
@@ -246,25 +245,20 @@ static int write_member(struct datapath *dp, uint32_t slot, const struct xl_memb
 
 static int apply_members(struct datapath *dp, const struct dataplane *want)
 {
-	bool *kept = calloc(dp->max_members, sizeof(*kept));
-	const struct xl_member none = { 0 };
+	struct xl_member *next = calloc(dp->max_members, sizeof(*next));
 	int rc = 0;
 
-	if (!kept)
+	if (!next)
 		return -1;
-	for (size_t i = 0; i < want->member_count && !rc; i++) {
+	for (size_t i = 0; i < want->member_count; i++) {
 		const struct dp_member *r = &want->members[i];
-		struct xl_member next = { .backend = r->backend };
 
-		if (r->slot >= dp->max_members)
-			continue;
-		kept[r->slot] = true;
-		rc = write_member(dp, r->slot, &next);
+		if (r->slot < dp->max_members)
+			next[r->slot].backend = r->backend;
 	}
-	for (uint32_t slot = 1; slot < dp->max_members && !rc; slot++)
-		if (!kept[slot] && dp->members[slot].backend)
-			rc = write_member(dp, slot, &none);
-	free(kept);
+	for (uint32_t slot = 0; slot < dp->max_members && !rc; slot++)
+		rc = write_member(dp, slot, &next[slot]);
+	free(next);
 	return rc;
 }
 
