@@ -54,8 +54,7 @@ note "opening $COUNT connections straight to the target"
 read -r direct direct_resent < <(opening_time pc "${TB_IP[t1]}:80" "$(IFS=,; echo "${DIRECT_SOURCES[*]}")")
 note "opening $COUNT connections through xdplink"
 read -r through through_resent < <(opening_time c1 "$ENI_AZ1:80" "$(sources 4)")
-note "what the load balancer dropped or refused: $(stats_json | jq -c '.Reasons |
-	with_entries(select(.value != 0 and (.key | test("^(drop|rst)_"))))')"
+note "what the load balancer dropped or refused: $(drop_and_reset_reasons)"
 
 flows_bytes=$(map_info xdplink_flows bytes_memlock)
 rnat_bytes=$(map_info xdplink_rnat bytes_memlock)

@@ -53,7 +53,7 @@ check "every connection was established" \
 flows=$(targets_sum NewFlowCount)
 resent=$(churn_total syn_retransmits)
 note "$flows flows for $(churn_total established) connections, which sent $resent SYNs again"
-note "reasons: $(stats_json | jq -c '.Reasons | with_entries(select(.value != 0 and (.key | test("^(drop|rst)_"))))')"
+note "reasons: $(drop_and_reset_reasons)"
 check "the load balancer opened one flow per connection, one more only for a SYN sent again" \
 	expect_within flows "$flows" "$(churn_total established)" "$(($(churn_total established) + resent))"
 check "every count returns to 0" wait_until $((IDLE_TIMEOUT + 10)) no_active_flows

@@ -256,6 +256,12 @@ stats_json() {
 	tb_xdplink --json stats
 }
 
+# drop_and_reset_reasons: the data path's drop_* and rst_* reasons that counted something,
+# as one line of JSON.
+drop_and_reset_reasons() {
+	stats_json | jq -c '.Reasons | with_entries(select(.value != 0 and (.key | test("^(drop|rst)_"))))'
+}
+
 # targets_sum FIELD [TG]: a counter summed over the targets (of TG, or of every group).
 targets_sum() {
 	stats_json | jq -er --arg f "$1" --arg tg "${2-}" \
