@@ -125,15 +125,10 @@ demo: deps
 	$(Q)vmtest/demo
 
 test: deps
-	$(Q)tools/install-deps $(BENCH_DEPS)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run $(BUILD)
 
-# The side-by-side comparison runs the usual alternatives and draws the results.
-BENCH_DEPS := wrk iperf3 haproxy libnginx-mod-stream gnuplot-nox
-
 bench: deps
-	$(Q)tools/install-deps $(BENCH_DEPS)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run $(BUILD)
 
@@ -142,14 +137,11 @@ bench: deps
 vmtest: all
 	$(Q)vmtest/vm-run --timeout 1200 -- tests/run $(BUILD) unit datapath agent smoke
 
-# What the build, the tests and the demo need (the testbed: nginx, curl, ethtool...).
-DEPS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool iproute2 make gcc \
-	nginx-light curl ethtool python3 procps util-linux tcpdump jq nftables \
-	libjson-c-dev libsqlite3-dev libmicrohttpd-dev clang-format clang-tidy cppcheck shellcheck \
-	qemu-system-x86 busybox-static kmod cpio xz-utils
+# Everything the build, the tests, the demo and the bench run: tools/packages says why each.
+PACKAGES := $(sort $(shell sed 's/\#.*//' tools/packages))
 
 deps:
-	$(Q)tools/install-deps $(DEPS)
+	$(Q)tools/install-deps $(PACKAGES)
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
