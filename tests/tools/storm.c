@@ -36,7 +36,7 @@
 static const char usage_text[] =
     "usage:\n"
     "  xl-storm open  -t IP:PORT -n N [options]       open N connections, report, hold, close\n"
-    "  xl-storm churn -t IP:PORT -d SECONDS [options] open/close continuously for SECONDS\n"
+    "  xl-storm churn -t IP:PORT -n N [options]       open and close N connections, -c at a time\n"
     "options:\n"
     "  -s, --source IP[,IP...]   bind sources round-robin (to exceed ~64k per destination);\n"
     "                            default: kernel's choice\n"
@@ -63,7 +63,8 @@ static const char usage_text[] =
     "The report's reset_syn_retransmits counts the SYNs that connections refused with a RST\n"
     "had sent again before the RST arrived (their SYN, or a RST before it, was lost);\n"
     "syn_retransmits those that established connections had sent again.\n"
-    "Churn mode stops opening after SECONDS and lets the connections in flight settle.\n"
+    "Churn mode bounds its work by count, not time, so that a run's outcome never depends on\n"
+    "the machine's speed; the abandoned connections keep their local ports until the end.\n"
     "Exit status: 0 after a completed run (whatever the counts), 2 on bad usage or setup error.\n";
 
 enum mode {
@@ -84,7 +85,6 @@ struct options {
 	struct sockaddr_storage *sources;
 	size_t n_sources;
 	unsigned long count;
-	double duration;
 	unsigned long concurrency;
 	unsigned long timeout_ms;
 	const char *path;
@@ -98,7 +98,7 @@ struct options {
 
 /* Which mode-specific options appeared, to reject the ones that do not apply. */
 struct seen_options {
-	bool target, count, duration, keepalive, hold, close, mix;
+	bool target, count, keepalive, hold, close, mix;
 };
 
 struct tally_entry {
@@ -162,7 +162,7 @@ struct storm {
 	size_t n_abandoned, cap_abandoned;
 	char request[REQUEST_MAX];
 	size_t request_len;
-	uint64_t start_ns, end_ns;
+	uint64_t start_ns;
 	struct stats stats;
 };
 
@@ -343,14 +343,12 @@ static void check_combination(const struct options *o, const struct seen_options
 {
 	if (!seen->target)
 		die("-t IP:PORT is required");
-	if (o->mode == MODE_OPEN && !seen->count)
-		die("open mode needs -n N");
-	if (o->mode == MODE_OPEN && (seen->duration || seen->mix))
-		die("-d and --mix are for churn mode");
-	if (o->mode == MODE_CHURN && !seen->duration)
-		die("churn mode needs -d SECONDS");
-	if (o->mode == MODE_CHURN && (seen->count || seen->keepalive || seen->hold || seen->close))
-		die("-n, -k, --hold, --hold-until-stdin-closes and --close are for open mode");
+	if (!seen->count)
+		die("-n N is required");
+	if (o->mode == MODE_OPEN && seen->mix)
+		die("--mix is for churn mode");
+	if (o->mode == MODE_CHURN && (seen->keepalive || seen->hold || seen->close))
+		die("-k, --hold, --hold-until-stdin-closes and --close are for open mode");
 	if (seen->keepalive && !o->path)
 		die("-k needs -r PATH");
 	if (o->hold > 0 && o->hold_until_eof)
@@ -392,14 +390,8 @@ static void apply_option(int c, const char *arg, struct options *o, struct seen_
 		seen->target = true;
 		break;
 	case 'n':
-		o->count = parse_number("-n", arg, 1, 1000000);
+		o->count = parse_number("-n", arg, 1, 10000000);
 		seen->count = true;
-		break;
-	case 'd':
-		o->duration = parse_seconds("-d", arg);
-		if (o->duration <= 0)
-			die("-d expects a positive number of seconds");
-		seen->duration = true;
 		break;
 	case 's':
 		parse_sources(arg, o);
@@ -464,7 +456,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	argc--;
 	argv++;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:n:d:s:c:w:r:k:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:n:s:c:w:r:k:h", long_options, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage_text, stdout);
 			exit(0);
@@ -964,9 +956,7 @@ static void launch_one(struct storm *s)
 
 static bool may_launch(const struct storm *s)
 {
-	if (s->opt->mode == MODE_OPEN)
-		return s->stats.attempted < s->opt->count;
-	return now_ns() < s->end_ns;
+	return s->stats.attempted < s->opt->count;
 }
 
 static void launch_up_to_concurrency(struct storm *s)
@@ -1004,7 +994,6 @@ static void run_storm(struct storm *s)
 	struct epoll_event events[EVENT_BATCH];
 
 	s->start_ns = now_ns();
-	s->end_ns = s->start_ns + (uint64_t)(s->opt->duration * (double)NSEC_PER_SEC);
 	for (;;) {
 		int n;
 
