@@ -10,7 +10,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -Iinclude -I$(BUILD) -Iagent -Itests/lib
+CPPFLAGS += -Iinclude -I$(BUILD) -Iagent -Idaemon/datapath -Itests/lib
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -I/usr/include/$(MULTIARCH)
 LIBBPF	:= -lbpf -lelf -lz
@@ -50,9 +50,9 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 # ---- Programs ------------------------------------------------------------------
 
 TEST_DATAPATH := tests/packet/test_datapath.c tests/packet/fixture.c tests/packet/frames.c \
-		 tests/lib/check.c agent/maglev.c
+		 tests/lib/check.c agent/maglev.c daemon/datapath/flow_table.c
 BENCH_DATAPATH := bench/datapath_bench.c tests/packet/fixture.c tests/packet/frames.c \
-		  agent/maglev.c
+		  agent/maglev.c daemon/datapath/flow_table.c
 
 # The agent is every agent/ file but the CLI's; the CLI is xdplink.c and cli_*.c.
 CLI_SRCS := agent/xdplink.c $(wildcard agent/cli_*.c)

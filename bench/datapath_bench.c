@@ -89,7 +89,7 @@ static size_t reply_frame(uint32_t i, uint8_t *frame)
 {
 	char client[16], target[16], node[16];
 	struct in_addr addr = { .s_addr = flow_client(i) };
-	struct xl_flow flow;
+	struct flow_view flow;
 	struct tcp_frame f = { .seq = 7001,
 			       .ack = 1028,
 			       .flags = TCP_ACK | TCP_PSH,
@@ -169,7 +169,7 @@ static uint32_t timed_call(int prog, int ifindex, const uint8_t *frame, size_t l
 		    .ctx_size_in = sizeof(ctx), .repeat = 1);
 
 	if (bpf_prog_test_run_opts(prog, &opts) || (int)opts.retval != want) {
-		fprintf(stderr, "datapath_bench: unexpected result %u\n", opts.retval);
+		fprintf(stderr, "datapath_bench: unexpected result %u (table full %llu, no port %llu)\n", opts.retval, (unsigned long long)fx_reason(&fx, XL_RST_FLOW_TABLE_FULL), (unsigned long long)fx_reason(&fx, XL_RST_NO_PORT));
 		exit(1);
 	}
 	return opts.duration;
@@ -263,7 +263,7 @@ static struct stability established_flows_stay(void)
 	for (uint32_t i = 0; i < st.sampled; i++) {
 		uint32_t f = (i * 7919u) % FLOWS;
 		struct in_addr addr = { .s_addr = flow_client(f) };
-		struct xl_flow flow;
+		struct flow_view flow;
 		size_t len, out_len;
 
 		inet_ntop(AF_INET, &addr, client, sizeof(client));

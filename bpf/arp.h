@@ -42,7 +42,7 @@ static __always_inline int answer_arp(struct xdp_md *ctx, struct packet *pkt)
 		return verdict(XDP_PASS, XL_PASS_ARP);
 	__builtin_memcpy(&wanted, arp->target_ip, 4);
 	entry = address_entry(wanted);
-	iface = bpf_map_lookup_elem(&xdplink_ifaces_v1, &ifindex);
+	iface = bpf_map_lookup_elem(&xdplink_ifaces_v2, &ifindex);
 	if (!iface || !entry || !entry->endpoint || entry->ifindex != ifindex)
 		return verdict(XDP_PASS, XL_PASS_ARP);
 

@@ -29,6 +29,7 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 		.ipv4_dst = be->addr,
 		.ifindex = ctx->ingress_ifindex,
 	};
+	struct xl_iface *egress;
 	long rc;
 
 	if (be->nh_ifindex && now < be->nh_expires)
@@ -38,9 +39,11 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 		*why = XL_DROP_NO_NEIGH;
 		return 0;
 	}
-	/* Only attached interfaces are in the redirect map. */
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS ||
-	    !bpf_map_lookup_elem(&xdplink_ifaces_v1, &fib.ifindex)) {
+	/* Targets are reached only through interfaces that face them (attached ones are in
+	 * the redirect map): never into a consumer's VPC. */
+	egress = rc == BPF_FIB_LKUP_RET_SUCCESS ? bpf_map_lookup_elem(&xdplink_ifaces_v2, &fib.ifindex)
+						: NULL;
+	if (!egress || !(egress->role & XL_ROLE_PROVIDER)) {
 		*why = XL_DROP_NO_ROUTE;
 		return 0;
 	}
@@ -66,12 +69,22 @@ static __always_inline int send_to_target(struct xdp_md *ctx, struct packet *pkt
 	return transmit(ctx, be->nh_ifindex);
 }
 
-static __always_inline int send_to_client(struct xdp_md *ctx, struct packet *pkt,
-					  const struct xl_rnat *rnat)
+/* The interface a flow's client is in (its VPC), by the slot the flow records. */
+static __always_inline struct xl_iface *client_iface(const struct xl_flow *flow)
 {
-	__builtin_memcpy(pkt->eth->h_dest, rnat->client_mac, ETH_ALEN);
-	__builtin_memcpy(pkt->eth->h_source, rnat->eni_mac, ETH_ALEN);
-	return transmit(ctx, rnat->ifindex);
+	__u32 slot = flow->iface;
+
+	return bpf_map_lookup_elem(&xdplink_iface_slots_v1, &slot);
+}
+
+/* Back to the client: out of its own interface, with that interface's own address, to
+ * the neighbour its SYN came from. */
+static __always_inline int send_to_client(struct xdp_md *ctx, struct packet *pkt,
+					  const struct xl_flow *flow, const struct xl_iface *iface)
+{
+	__builtin_memcpy(pkt->eth->h_dest, flow->client_mac, ETH_ALEN);
+	__builtin_memcpy(pkt->eth->h_source, iface->mac, ETH_ALEN);
+	return transmit(ctx, iface->ifindex);
 }
 
 #endif

@@ -13,7 +13,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct xl_config);
-} xdplink_config_v1 SEC(".maps");
+} xdplink_config_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -21,7 +21,7 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE); /* the agent writes it in place */
 	__type(key, __u32);
 	__type(value, struct xl_clock);
-} xdplink_clock_v1 SEC(".maps");
+} xdplink_clock_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -36,7 +36,15 @@ struct {
 	__uint(max_entries, XL_MAX_IFACES);
 	__type(key, __u32); /* ifindex */
 	__type(value, struct xl_iface);
-} xdplink_ifaces_v1 SEC(".maps");
+} xdplink_ifaces_v2 SEC(".maps");
+
+/* The same interfaces by slot: what a flow records of its client's interface. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct xl_iface);
+} xdplink_iface_slots_v1 SEC(".maps");
 
 /* Every attached interface, so that XDP_REDIRECT can reach it. */
 struct {
@@ -105,7 +113,7 @@ struct {
 	__uint(max_entries, XL_DEFAULT_MAX_POOLS);
 	__type(key, struct xl_pool_key);
 	__type(value, struct xl_pool_slot);
-} xdplink_pool_index_v1 SEC(".maps");
+} xdplink_pool_index_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -115,21 +123,40 @@ struct {
 	__type(value, struct xl_port_pool);
 } xdplink_pools_v1 SEC(".maps");
 
-/* _v2: a flow holds its member too; its reverse-NAT entry the member instead of
- * the backend. The two are created and collected together. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
-	__type(key, struct xl_flow_key);
-	__type(value, struct xl_flow);
-} xdplink_flows_v3 SEC(".maps");
+/* Per pool, the flow slot of each port; the agent adds a table when it adds a pool. */
+struct xl_pool_flows {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_PORTS_PER_POOL);
+	__type(key, __u32);   /* port - port_min */
+	__type(value, __u32); /* flow slot */
+};
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XL_DEFAULT_MAX_FLOWS);
-	__type(key, struct xl_rnat_key);
-	__type(value, struct xl_rnat);
-} xdplink_rnat_v3 SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XL_DEFAULT_MAX_POOLS);
+	__type(key, __u32);
+	__array(values, struct xl_pool_flows);
+} xdplink_pool_flows_v1 SEC(".maps");
+
+/* Sized by the agent: flow_homes + XL_FLOW_HOP slots, and a bit per page of them. */
+#define XL_DEFAULT_FLOW_SLOTS                                                                      \
+	(XL_DEFAULT_MAX_FLOWS / XL_FLOW_SLACK_DEN * XL_FLOW_SLACK_NUM + XL_FLOW_HOP)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_FLOW_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the collector reads and removes flows in place */
+	__type(key, __u32);
+	__type(value, struct xl_flow);
+} xdplink_flows_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XL_DEFAULT_FLOW_SLOTS / XL_FLOW_PAGE_SLOTS / 64 + 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} xdplink_flow_pages_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

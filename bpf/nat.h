@@ -53,15 +53,18 @@ static __always_inline void rewrite_tuple(struct packet *pkt, __be32 saddr, __be
 }
 
 /* Client -> ENI listener becomes NLB node -> target. */
-static __always_inline void nat_to_target(struct packet *pkt, const struct xl_flow *flow)
+static __always_inline void nat_to_target(struct packet *pkt, const struct xl_flow *flow,
+					  const struct xl_backend *be)
 {
-	rewrite_tuple(pkt, flow->snat_addr, flow->target_addr, flow->snat_port, flow->target_port);
+	rewrite_tuple(pkt, flow->snat_addr, be->addr, flow->snat_port, be->port);
 }
 
 /* Target -> NLB node becomes ENI listener -> client. */
-static __always_inline void nat_to_client(struct packet *pkt, const struct xl_rnat *rnat)
+static __always_inline void nat_to_client(struct packet *pkt, const struct xl_flow *flow)
 {
-	rewrite_tuple(pkt, rnat->eni_addr, rnat->client_addr, rnat->eni_port, rnat->client_port);
+	const struct xl_flow_key *key = &flow->key;
+
+	rewrite_tuple(pkt, key->eni_addr, key->client_addr, key->eni_port, key->client_port);
 }
 
 static __always_inline __u16 csum_words(const __u16 *words, int count, __u64 sum)

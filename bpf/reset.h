@@ -21,13 +21,15 @@ struct reset {
 	int with_ack;
 };
 
-/* What the RST must say, read from the packet before the frame is cut down. */
-static __always_inline void reset_for(const struct packet *pkt, struct reset *rst)
+/* What the RST must say, read from the packet before the frame is cut down. It comes
+ * from `mac`, the address of the interface the packet came in on. */
+static __always_inline void reset_for(const struct packet *pkt, const __u8 *mac,
+				      struct reset *rst)
 {
 	const struct tcphdr *tcp = pkt->tcp;
 
 	__builtin_memcpy(rst->dst_mac, pkt->eth->h_source, ETH_ALEN);
-	__builtin_memcpy(rst->src_mac, pkt->eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(rst->src_mac, mac, ETH_ALEN);
 	rst->saddr = pkt->ip->daddr;
 	rst->daddr = pkt->ip->saddr;
 	rst->sport = tcp->dest;
@@ -79,13 +81,14 @@ static __always_inline void write_reset(struct ethhdr *eth, const struct reset *
 
 /* Returns XDP_TX with the RST in the frame, or XDP_DROP if the frame could not
  * be cut to size. The caller must not send a RST in answer to a RST. */
-static __always_inline int send_reset(struct xdp_md *ctx, const struct packet *pkt)
+static __always_inline int send_reset(struct xdp_md *ctx, const struct packet *pkt,
+				      const __u8 *mac)
 {
 	struct reset rst;
 	int excess;
 	void *data, *data_end;
 
-	reset_for(pkt, &rst);
+	reset_for(pkt, mac, &rst);
 	excess = (int)bpf_xdp_get_buff_len(ctx) - (int)RESET_FRAME_LEN;
 	if (excess > 0 && bpf_xdp_adjust_tail(ctx, -excess))
 		return XDP_DROP;

@@ -4,27 +4,27 @@
 #ifndef XL_BPF_SELECT_H
 #define XL_BPF_SELECT_H
 
+#include "bits.h"
 #include "maps.h"
 
 static __always_inline const struct xl_config *config(void)
 {
 	__u32 zero = 0;
 
-	return bpf_map_lookup_elem(&xdplink_config_v1, &zero);
+	return bpf_map_lookup_elem(&xdplink_config_v2, &zero);
 }
 
-/* The member slot for a flow, or XL_NO_MEMBER when the scope has no target. */
+/* The member slot for a flow of this hash (xl_flow_hash of its key), or XL_NO_MEMBER
+ * when the scope has no target. */
 static __always_inline __u32 pick_member(const struct xl_config *cfg, const struct xl_frontend *fe,
-					 const struct xl_flow_key *key)
+					 __u32 hash)
 {
 	void *table = bpf_map_lookup_elem(&xdplink_maglev_v2, &fe->table);
 	__u32 slot, *member;
 
 	if (!table || !cfg->maglev_size)
 		return XL_NO_MEMBER;
-	slot = xl_flow_hash(key->client_addr, key->eni_addr, key->client_port, key->eni_port,
-			    cfg->hash_seed) %
-	       cfg->maglev_size;
+	slot = hash % cfg->maglev_size;
 	member = bpf_map_lookup_elem(table, &slot);
 	return member ? *member : XL_NO_MEMBER;
 }
@@ -84,19 +84,6 @@ struct port_search {
 	__s32 index;	  /* result: port index in the pool, -1 while none */
 };
 
-/* Index of the single bit set in `bit`: the population count of the bits below
- * it. Branch-free, because every branch in a bpf_loop callback multiplies the
- * states the verifier must walk. */
-static __always_inline __u32 bit_index(__u64 bit)
-{
-	__u64 below = bit - 1;
-
-	below -= (below >> 1) & 0x5555555555555555ULL;
-	below = (below & 0x3333333333333333ULL) + ((below >> 2) & 0x3333333333333333ULL);
-	below = (below + (below >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (below * 0x0101010101010101ULL) >> 56;
-}
-
 /* Visits word (start + i) mod words. The search makes two passes: a word whose
  * free bit another CPU took first is looked at again on the second. */
 static long claim_in_word(__u32 i, void *ctx)
@@ -119,10 +106,15 @@ static long claim_in_word(__u32 i, void *ctx)
 	return 1;
 }
 
-static __always_inline struct xl_port_pool *pool_of(__be32 snat_addr, __u32 backend, __u32 *slot)
+static __always_inline struct xl_port_pool *pool_of(__be32 snat_addr, const struct xl_backend *be,
+						    __u32 *slot)
 {
-	struct xl_pool_key key = { .snat_addr = snat_addr, .backend = backend };
-	struct xl_pool_slot *found = bpf_map_lookup_elem(&xdplink_pool_index_v1, &key);
+	struct xl_pool_key key = {
+		.snat_addr = snat_addr,
+		.target_addr = be->addr,
+		.target_port = be->port,
+	};
+	struct xl_pool_slot *found = bpf_map_lookup_elem(&xdplink_pool_index_v2, &key);
 
 	if (!found)
 		return NULL;

@@ -45,13 +45,22 @@ static __always_inline int refuse(struct xdp_md *ctx, struct packet *pkt, __u32 
 				  __u32 member, enum xl_reason reason)
 {
 	int port_alloc_error = reason == XL_RST_TARGET_FULL || reason == XL_RST_NO_PORT;
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct xl_iface *iface = bpf_map_lookup_elem(&xdplink_ifaces_v2, &ifindex);
 	int action;
 
+	if (!iface)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	count_refusal(endpoint_traffic(endpoint), port_alloc_error);
 	if (member != XL_NO_MEMBER)
 		count_refusal(member_traffic(member), port_alloc_error);
-	action = send_reset(ctx, pkt);
+	action = send_reset(ctx, pkt, iface->mac);
 	return verdict(action, action == XDP_TX ? reason : XL_DROP_TX_ERROR);
+}
+
+static __always_inline struct xl_backend *backend_lookup(__u32 backend)
+{
+	return bpf_map_lookup_elem(&xdplink_backends_v2, &backend);
 }
 
 static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *pkt,
@@ -62,10 +71,22 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
-	nat_to_target(pkt, flow);
+	nat_to_target(pkt, flow, be);
 	count_towards_target(member_traffic(flow->member), pkt->ip_len);
 	count_towards_target(endpoint_traffic(flow->endpoint), pkt->ip_len);
 	return verdict(send_to_target(ctx, pkt, be), reason);
+}
+
+/* The slot of the interface a packet came in on, which a new flow records. */
+static __always_inline int ingress_slot(struct xdp_md *ctx, __u8 *slot)
+{
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct xl_iface *iface = bpf_map_lookup_elem(&xdplink_ifaces_v2, &ifindex);
+
+	if (!iface)
+		return 0;
+	*slot = iface->slot;
+	return 1;
 }
 
 /* A SYN without a flow: pick the member and its target, take one of the target's
@@ -73,46 +94,47 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
  * back at once. */
 static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 				     const struct xl_frontend *fe, const struct xl_flow_key *key,
-				     __u64 now)
+				     __u32 hash)
 {
 	const struct xl_config *cfg = config();
 	struct xl_flow flow = {
 		.endpoint = fe->endpoint,
 		.snat_addr = fe->snat_addr,
-		.ifindex = ctx->ingress_ifindex,
+		.last_seen = clock_s(),
 	};
 	struct xl_port_pool *pool;
 	struct xl_backend *be;
 	enum xl_reason why;
+	__u32 backend, pool_slot;
+	__u64 now = clock_ms();
 	__s32 port;
 	int inserted;
 
-	if (!cfg)
+	if (!cfg || !ingress_slot(ctx, &flow.iface))
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	flow.member = pick_member(cfg, fe, key);
-	flow.backend = backend_of(flow.member);
-	be = bpf_map_lookup_elem(&xdplink_backends_v2, &flow.backend);
-	if (flow.backend == XL_NO_BACKEND || !be)
+	flow.member = pick_member(cfg, fe, hash);
+	backend = backend_of(flow.member);
+	be = backend_lookup(backend);
+	if (backend == XL_NO_BACKEND || !be)
 		return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_TARGET);
 	if (!next_hop_ready(ctx, be, fe->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
-	if (!claim_connection(cfg, flow.backend))
+	if (!claim_connection(cfg, backend))
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_TARGET_FULL);
-	pool = pool_of(fe->snat_addr, flow.backend, &flow.pool);
+	pool = pool_of(fe->snat_addr, be, &pool_slot);
 	port = pool ? claim_port(cfg, pool) : -1;
 	if (!pool || port < 0) {
-		release_connection(flow.backend);
+		release_connection(backend);
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_NO_PORT);
 	}
 
-	flow.target_addr = be->addr;
-	flow.target_port = be->port;
+	flow.pool = pool_slot;
 	flow.snat_port = bpf_htons(cfg->port_min + port);
-	flow.last_seen = now;
-	inserted = insert_flow(ctx, pkt, key, &flow);
+	__builtin_memcpy(flow.client_mac, pkt->eth->h_source, ETH_ALEN);
+	inserted = insert_flow(cfg, key, hash, &flow, 0);
 	if (inserted != FLOW_INSERTED) {
 		release_port(pool, port);
-		release_connection(flow.backend);
+		release_connection(backend);
 		if (inserted == FLOW_EXISTS)
 			return verdict(XDP_DROP, XL_DROP_SYN_RACE);
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_FLOW_TABLE_FULL);
@@ -130,60 +152,63 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
 				       struct xl_backend *be, __u64 now)
 {
-	flow->flags = 0;
-	flow->last_seen = now;
-	if (flow->answered)
+	int answered = READ_ONCE(flow->state) & XL_FLOW_ANSWERED;
+
+	if (!reopen(flow))
+		return verdict(XDP_DROP, XL_DROP_SYN_RACE);
+	touch(flow, clock_s());
+	if (answered)
 		count_new_connection(flow);
-	flow->answered = 0;
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_NEW_FLOW);
 }
 
 /* A packet of a known flow, from its client. */
 static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow)
 {
+	struct xl_iface *iface = client_iface(flow);
 	__u64 now = clock_ms();
 	struct xl_backend *be;
 
-	if (flow->ifindex != ctx->ingress_ifindex)
+	if (!iface || iface->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
 	if (!endpoint_available(flow->endpoint))
 		return drop_for_endpoint_state(flow->endpoint);
-	be = bpf_map_lookup_elem(&xdplink_backends_v2, &flow->backend);
+	be = backend_lookup(backend_of(flow->member));
 	if (!be)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	if (be->flags & XL_BE_RESET_FLOWS) {
-		flow->flags |= XL_FLOW_RST_CLIENT; /* the collector gives its count and port back */
+		set_flags(flow, XL_FLOW_RST_CLIENT); /* the collector gives its count and port back */
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 		return refuse(ctx, pkt, flow->endpoint, flow->member, XL_RST_TARGET_RESET);
 	}
-	if (flow->flags && is_connection_request(pkt->tcp))
+	if ((READ_ONCE(flow->state) & XL_FLOW_CLOSING) && is_connection_request(pkt->tcp))
 		return reopen_flow(ctx, pkt, flow, be, now);
-	track_client_packet(flow, pkt->tcp, now);
+	track_client_packet(flow, pkt->tcp, clock_s());
 	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_TO_TARGET);
 }
 
-static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, struct xl_rnat *rnat)
+static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow)
 {
-	track_target_packet(rnat, pkt->tcp, clock_ms());
-	nat_to_client(pkt, rnat);
-	count_towards_client(member_traffic(rnat->member), pkt->ip_len);
-	count_towards_client(endpoint_traffic(rnat->endpoint), pkt->ip_len);
-	return verdict(send_to_client(ctx, pkt, rnat), XL_FWD_TO_CLIENT);
+	struct xl_iface *iface = client_iface(flow);
+
+	if (!iface)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	track_target_packet(flow, pkt->tcp, clock_s());
+	nat_to_client(pkt, flow);
+	count_towards_client(member_traffic(flow->member), pkt->ip_len);
+	count_towards_client(endpoint_traffic(flow->endpoint), pkt->ip_len);
+	return verdict(send_to_client(ctx, pkt, flow, iface), XL_FWD_TO_CLIENT);
 }
 
+/* The listener a packet is for; port 0 marks the ENI's address, and is no listener. */
 static __always_inline struct xl_frontend *listener_of(const struct packet *pkt)
 {
 	struct xl_frontend_key key = { .addr = pkt->ip->daddr, .port = pkt->tcp->dest };
 
+	if (!key.port)
+		return NULL;
 	return bpf_map_lookup_elem(&xdplink_frontends_v1, &key);
-}
-
-static __always_inline struct xl_rnat *reverse_nat_of(const struct packet *pkt)
-{
-	struct xl_rnat_key key = rnat_key_of_packet(pkt);
-
-	return bpf_map_lookup_elem(&xdplink_rnat_v3, &key);
 }
 
 /* Consumer traffic to an address of ours that no listener takes: an ENI answers
@@ -236,14 +261,15 @@ static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct pack
 /* A packet without flow to a listener of an ENI, from the ENI's own interface: a
  * SYN opens a flow, anything else is refused. */
 static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
-				       const struct xl_frontend *fe, const struct xl_flow_key *key)
+				       const struct xl_frontend *fe, const struct xl_flow_key *key,
+				       __u32 hash)
 {
 	if (fe->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
 	if (!endpoint_available(fe->endpoint))
 		return drop_for_endpoint_state(fe->endpoint);
 	if (is_connection_request(pkt->tcp))
-		return open_flow(ctx, pkt, fe, key, clock_ms());
+		return open_flow(ctx, pkt, fe, key, hash);
 	if (pkt->tcp->rst)
 		return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 	return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_FLOW);
@@ -253,16 +279,21 @@ static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
  * a listener, or nothing of ours. */
 static __always_inline int from_consumer(struct xdp_md *ctx, struct packet *pkt, int faces_targets)
 {
+	const struct xl_config *cfg = config();
 	struct xl_flow_key key = flow_key_of(pkt);
 	struct xl_frontend *fe;
 	struct xl_flow *flow;
+	__u32 hash;
 
-	flow = bpf_map_lookup_elem(&xdplink_flows_v3, &key);
+	if (!cfg)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	hash = flow_hash(cfg, &key);
+	flow = find_flow(cfg, &key, hash);
 	if (flow)
 		return from_client(ctx, pkt, flow);
 	fe = listener_of(pkt);
 	if (fe)
-		return to_listener(ctx, pkt, fe, &key);
+		return to_listener(ctx, pkt, fe, &key, hash);
 	return not_forwarded(ctx, pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, faces_targets);
 }
 
@@ -293,37 +324,45 @@ int xdplink_consumer(struct xdp_md *ctx)
 	return from_consumer(ctx, &pkt, 0);
 }
 
+/* TCP from the provider side to one of our addresses: a target's reply, or the host's. */
+static __always_inline int from_provider(struct xdp_md *ctx, struct packet *pkt)
+{
+	const struct xl_config *cfg = config();
+	struct xl_flow *flow = cfg ? find_flow_of_reply(cfg, pkt) : NULL;
+
+	if (flow)
+		return from_target(ctx, pkt, flow);
+	return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+}
+
 SEC("xdp.frags")
 int xdplink_provider(struct xdp_md *ctx)
 {
 	struct packet pkt = {};
 	int kind = parse_packet(ctx, &pkt);
-	struct xl_rnat *rnat;
 
 	if (kind != PACKET_TCP)
 		return not_tcp_from_provider(kind);
 	if (!maybe_ours(pkt.ip->daddr))
 		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
-	rnat = reverse_nat_of(&pkt);
-	if (rnat)
-		return from_target(ctx, &pkt, rnat);
-	return verdict(XDP_PASS, XL_PASS_NOT_OURS);
+	return from_provider(ctx, &pkt);
 }
 
 /* One interface facing both clients and targets ("load balancer on a stick"). */
 SEC("xdp.frags")
 int xdplink_both(struct xdp_md *ctx)
 {
+	const struct xl_config *cfg = config();
 	struct packet pkt = {};
 	int kind = parse_packet(ctx, &pkt);
-	struct xl_rnat *rnat;
+	struct xl_flow *flow;
 
 	if (kind != PACKET_TCP)
 		return not_tcp_from_consumer(ctx, &pkt, kind, 1);
 	if (!maybe_ours(pkt.ip->daddr))
 		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
-	rnat = reverse_nat_of(&pkt);
-	if (rnat)
-		return from_target(ctx, &pkt, rnat);
+	flow = cfg ? find_flow_of_reply(cfg, &pkt) : NULL;
+	if (flow)
+		return from_target(ctx, &pkt, flow);
 	return from_consumer(ctx, &pkt, 1);
 }

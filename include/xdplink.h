@@ -36,9 +36,11 @@ struct xl_config {
 	__u32 hash_seed;	    /* flow hash seed, the same on every node of a fleet */
 	__u16 port_min;		    /* first SNAT port of every pool */
 	__u16 port_count;	    /* ports per pool, at most XL_PORTS_PER_POOL */
+	__u32 flow_homes;	    /* home slots of the flow table (its size less XL_FLOW_HOP) */
+	__u32 pad;
 };
 
-/* ---- The clock: xdplink_clock_v1[0], mmapable, written by the agent ------
+/* ---- The clock: xdplink_clock_v2[0], mmapable, written by the agent ------
  * The agent's CLOCK_MONOTONIC in milliseconds, refreshed every 100 ms. Flows are
  * stamped with it: an inlined array read per packet instead of a clock helper call,
  * and timestamps the agent compares with its own clock directly. */
@@ -47,6 +49,8 @@ struct xl_config {
 
 struct xl_clock {
 	__u64 ms;
+	__u32 s;  /* the same clock in whole seconds, for idle times */
+	__u32 pad;
 };
 
 /* ---- Our addresses: xdplink_addresses_v1, a one-hash Bloom filter ---------
@@ -61,7 +65,8 @@ struct xl_address_word {
 	__u64 bits;
 };
 
-/* ---- Interfaces: xdplink_ifaces_v1, ifindex -> role and MAC ------------- */
+/* ---- Interfaces: xdplink_ifaces_v2, ifindex -> the interface; and
+ * xdplink_iface_slots_v1[slot], the same by the small slot a flow records ------ */
 
 enum xl_role {
 	XL_ROLE_CONSUMER = 1, /* faces interface endpoints (ENIs) and their clients */
@@ -70,9 +75,11 @@ enum xl_role {
 };
 
 struct xl_iface {
-	__u8 mac[6]; /* the interface's own address, used to answer ARP for ENIs */
+	__u8 mac[6]; /* the interface's own address: ARP answers, RSTs and replies carry it */
 	__u8 role;   /* enum xl_role */
-	__u8 pad;
+	__u8 slot;   /* in xdplink_iface_slots_v1, 0 .. XL_MAX_IFACES-1 */
+	__u32 ifindex;
+	__u32 pad;
 };
 
 /* ---- Frontends: xdplink_frontends_v1, (ENI IP, listener port) -> listener
@@ -152,14 +159,20 @@ struct xl_member {
 };
 
 /* ---- SNAT port pools ---------------------------------------------------
- * xdplink_pool_index_v1: (SNAT IP, backend) -> pool slot.
+ * xdplink_pool_index_v2: (SNAT IP, target IP:port) -> pool slot, for new flows and
+ * for replies alike.
  * xdplink_pools_v1[slot]: mmapable; bit i of the bitmap is port port_min + i.
  * The data path claims a port with an atomic fetch-or; the agent releases it
- * with an atomic fetch-and, after the reuse delay for FIN-closed flows. */
+ * with an atomic fetch-and, after the reuse delay for FIN-closed flows.
+ * xdplink_pool_flows_v1[slot]: an array of XL_PORTS_PER_POOL flow slots, the slot of
+ * the flow that holds each port: how a reply finds its flow. An entry is only a hint,
+ * checked against the flow it names, so it is never cleared. */
 
 struct xl_pool_key {
 	__be32 snat_addr;
-	__u32 backend;
+	__be32 target_addr;
+	__be16 target_port;
+	__u16 pad;
 };
 
 struct xl_pool_slot {
@@ -173,17 +186,54 @@ struct xl_port_pool {
 	__u64 used[XL_POOL_WORDS];
 };
 
-/* ---- Flows: xdplink_flows_v3 (consumer side) and xdplink_rnat_v3 (provider
- * side). Plain hash maps, never LRU: an eviction would leak a count and a port. */
+/* ---- Flows: xdplink_flows_v4, an open-addressing hash table in an array ----
+ * Exact, never evicting (an eviction would leak a count and a port), one cache line
+ * per flow with its key inside, so that a packet costs one cold line and a new flow
+ * no allocation at all. A flow's home slot is its hash scaled to flow_homes; it lives
+ * at home + i for the first i < XL_FLOW_HOP that was free when it was inserted, and
+ * bit i of the home slot's `hop` says so: a lookup visits only those slots. When all
+ * XL_FLOW_HOP are taken (rare below full capacity: linear probing clusters), the flow
+ * goes to the window of its second home, a home of another hash of the same key, and
+ * its first home's XL_FLOW_OVERFLOW bit sends lookups there too. The array has
+ * flow_homes + XL_FLOW_HOP slots, so that no window wraps around.
+ *
+ * A slot's `state` word holds what it is (enum xl_slot_kind), the flow's flags and
+ * a tag from its hash, and changes only by atomic operations: the data path claims an
+ * empty slot with a compare-and-swap, publishes the flow, then sets the hop bit; the
+ * agent, the only one to remove flows, swaps a flow's state to busy (the swap that
+ * succeeds owns the flow's count and port), clears the hop bit, then empties it.
+ *
+ * xdplink_flow_pages_v1: bit p is set when a flow was inserted among slots
+ * 64p .. 64p+63, so the agent's collector reads only the parts of the table in use. */
 
-/* How a flow is closing. Both sides' FINs and RSTs are recorded in the flow entry,
- * so that the collector decides from the flow table alone. */
-enum xl_flow_flags {
-	XL_FLOW_FIN_CLIENT = 1 << 0,
-	XL_FLOW_RST_CLIENT = 1 << 1,
-	XL_FLOW_FIN_TARGET = 1 << 2,
-	XL_FLOW_RST_TARGET = 1 << 3,
+#define XL_FLOW_HOP	 31	   /* the slots of a home's window */
+#define XL_FLOW_OVERFLOW (1u << 31) /* hop: some flow of this home is in its second window */
+#define XL_FLOW_PAGE_SLOTS 64	/* slots per bit of xdplink_flow_pages_v1 */
+#define XL_FLOW_SLACK_NUM  7	/* the table has 7/4 home slots per flow of capacity */
+#define XL_FLOW_SLACK_DEN  4
+
+enum xl_slot_kind {
+	XL_SLOT_EMPTY = 0,
+	XL_SLOT_BUSY = 1, /* being written by the data path, or removed by the agent */
+	XL_SLOT_FLOW = 2,
 };
+
+#define XL_SLOT_KIND_MASK 0x3u
+#define XL_FLOW_TAG_SHIFT 10 /* state bits 10..31: bits of the flow's hash */
+#define XL_FLOW_TAG_MASK  (~0u << XL_FLOW_TAG_SHIFT)
+
+/* How far a flow has come, bits 2..9 of the slot's state, each set once by an atomic
+ * fetch-or (a SYN that reopens a closed flow clears the closing ones by a swap). */
+enum xl_flow_flags {
+	XL_FLOW_FIN_CLIENT = 1 << 2,
+	XL_FLOW_RST_CLIENT = 1 << 3,
+	XL_FLOW_FIN_TARGET = 1 << 4,
+	XL_FLOW_RST_TARGET = 1 << 5,
+	XL_FLOW_ANSWERED = 1 << 6, /* the client ACKed the target's answer: not half-open */
+	XL_FLOW_SECOND_HOME = 1 << 7, /* in its second home's window (set at insertion) */
+};
+
+#define XL_FLOW_CLOSING (XL_FLOW_FIN_CLIENT | XL_FLOW_RST_CLIENT | XL_FLOW_FIN_TARGET | XL_FLOW_RST_TARGET)
 
 struct xl_flow_key {
 	__be32 client_addr;
@@ -193,43 +243,24 @@ struct xl_flow_key {
 };
 
 struct xl_flow {
-	__u32 backend; /* the unique target: its connection limit and next hop */
-	__u32 member;  /* the registration it counts to: target group x backend */
-	__u32 pool;
-	__u32 endpoint;
-	__be32 target_addr;
-	__be32 snat_addr;
-	__be16 target_port;
+	__u32 hop;   /* as a home slot: bit i set when a flow of this home is at slot + i */
+	__u32 state; /* enum xl_slot_kind | enum xl_flow_flags | tag */
+	struct xl_flow_key key;
+	__u32 member;	  /* the registration it counts to: target group x backend */
+	__u32 endpoint;	  /* slot in xdplink_endpoints_v1 */
+	__be32 snat_addr; /* the NLB node IP the target sees */
+	__u32 client_end; /* the client's next sequence number, as far as seen */
+	__u32 target_end; /* the target's, in the target's own numbers */
+	__u32 seq_shift;  /* the target's numbers less the client's view of them */
+	__u32 client_isn; /* the client's initial sequence number */
+	__u16 pool;	  /* slot in xdplink_pools_v1: the SNAT port's pool */
 	__be16 snat_port;
-	__u8 flags;    /* enum xl_flow_flags */
-	__u8 answered; /* the client ACKed the target's answer to its connection's SYN */
-	__u8 pad[2];
-	__u32 seq_delta; /* bytes inserted towards the target (proxy protocol v2) */
-	__u32 ifindex;	 /* the interface (VPC) the client is in: the only one it is served on */
-	__u64 last_seen; /* the clock (ms) at the last client packet, or at a FIN or RST */
-};
-
-struct xl_rnat_key {
-	__be32 target_addr;
-	__be32 snat_addr;
-	__be16 target_port;
-	__be16 snat_port;
-};
-
-struct xl_rnat {
-	__be32 client_addr;
-	__be32 eni_addr;
-	__be16 client_port;
-	__be16 eni_port;
-	__u32 endpoint;
-	__u32 member; /* the reply's traffic counts to it */
-	/* The way back to the client: the interface and L2 neighbour its SYN came
-	 * from. An ENI has no kernel address, so replies return the way they came. */
-	__u32 ifindex;
-	__u8 client_mac[6];
-	__u8 eni_mac[6];
-	__u32 seq_delta; /* subtracted from acks towards the client (proxy protocol v2) */
-	__u64 last_seen; /* the clock (ms) at the last target packet */
+	__u8 client_mac[6];	 /* the neighbour the client's SYN came from */
+	__u16 last_seen;	 /* the clock (s, wrapping) at the last packet either way */
+	__u8 iface;		 /* the interface (VPC) of the client: xdplink_iface_slots_v1 */
+	__u8 window_shifts;	 /* window scale: the client's (low nibble), the target's (high) */
+	__u8 client_window_log2; /* the largest window the client advertised, log2 bytes */
+	__u8 target_window_log2; /* the same for the target */
 };
 
 /* ---- Statistics (per-CPU; the agent sums) ------------------------------ */
@@ -315,6 +346,24 @@ static inline __u32 xl_flow_hash(__be32 saddr, __be32 daddr, __be16 sport, __be1
 	c ^= b;
 	c -= xl_rol32(b, 24);
 	return c;
+}
+
+/* The flow table's place for a hash of xl_flow_hash: the home slot (its top bits,
+ * scaled without a division) and the tag kept in the slot's state (its low bits). */
+static inline __u32 xl_flow_home(__u32 hash, __u32 homes)
+{
+	return (__u32)(((__u64)hash * homes) >> 32);
+}
+
+static inline __u32 xl_flow_tag(__u32 hash)
+{
+	return hash << XL_FLOW_TAG_SHIFT;
+}
+
+/* The second home's hash: the same key, its bits moved and mixed again. */
+static inline __u32 xl_flow_second_hash(__u32 hash)
+{
+	return xl_rol32(hash, 16) * 0x9e3779b1u;
 }
 
 /* The filter bit of an address (network order). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "frames.h"
@@ -108,28 +109,42 @@ void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count)
 		.hash_seed = XL_DEFAULT_HASH_SEED,
 		.port_min = XL_DEFAULT_PORT_MIN,
 		.port_count = port_count,
+		.flow_homes = fx->flows.homes,
 	};
 	uint32_t zero = 0;
 
-	update(fx->skel->maps.xdplink_config_v1, &zero, &cfg);
+	update(fx->skel->maps.xdplink_config_v2, &zero, &cfg);
 }
 
-static void add_iface(struct fixture *fx, int ifindex, uint8_t role, const uint8_t *mac)
+static void add_iface(struct fixture *fx, int ifindex, uint8_t role, const uint8_t *mac,
+		      uint32_t slot)
 {
-	struct xl_iface iface = { .role = role };
+	struct xl_iface iface = { .role = role, .slot = (uint8_t)slot, .ifindex = (uint32_t)ifindex };
 	uint32_t key = (uint32_t)ifindex;
 
 	memcpy(iface.mac, mac, 6);
-	update(fx->skel->maps.xdplink_ifaces_v1, &key, &iface);
+	update(fx->skel->maps.xdplink_ifaces_v2, &key, &iface);
+	update(fx->skel->maps.xdplink_iface_slots_v1, &slot, &iface);
 	update(fx->skel->maps.xdplink_tx_ports_v1, &key, &key);
+}
+
+void fx_set_role(struct fixture *fx, int ifindex, uint8_t role)
+{
+	uint32_t key = (uint32_t)ifindex;
+	struct xl_iface iface;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_ifaces_v2, &key, sizeof(key), &iface,
+				 sizeof(iface), 0))
+		abort();
+	add_iface(fx, ifindex, role, iface.mac, iface.slot);
 }
 
 void fx_set_clock(struct fixture *fx, uint64_t ms)
 {
-	struct xl_clock clock = { .ms = ms };
+	struct xl_clock clock = { .ms = ms, .s = (uint32_t)(ms / 1000) };
 	uint32_t zero = 0;
 
-	update(fx->skel->maps.xdplink_clock_v1, &zero, &clock);
+	update(fx->skel->maps.xdplink_clock_v2, &zero, &clock);
 }
 
 void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state)
@@ -226,10 +241,22 @@ void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags)
 
 void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_t pool)
 {
-	struct xl_pool_key key = { .snat_addr = ipv4(snat), .backend = backend };
+	struct xl_backend be = { 0 };
+	struct xl_pool_key key = { .snat_addr = ipv4(snat) };
 	struct xl_pool_slot slot = { .pool = pool };
+	int pool_flows;
 
-	update(fx->skel->maps.xdplink_pool_index_v1, &key, &slot);
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v2, &backend, sizeof(backend), &be,
+			     sizeof(be), 0);
+	key.target_addr = be.addr;
+	key.target_port = be.port;
+	pool_flows = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4, XL_PORTS_PER_POOL,
+				    NULL);
+	if (pool_flows < 0)
+		abort();
+	update(fx->skel->maps.xdplink_pool_flows_v1, &pool, &pool_flows);
+	close(pool_flows); /* the outer map holds it now */
+	update(fx->skel->maps.xdplink_pool_index_v2, &key, &slot);
 }
 
 void fx_set_table(struct fixture *fx, uint32_t table, const uint32_t *members, size_t n)
@@ -275,6 +302,24 @@ void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index)
 	update(fx->skel->maps.xdplink_pools_v1, &pool, &bits);
 }
 
+static void *map_memory(struct bpf_map *map, size_t *size)
+{
+	void *memory;
+
+	*size = (size_t)bpf_map__value_size(map) * bpf_map__max_entries(map);
+	memory = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+	return memory == MAP_FAILED ? NULL : memory;
+}
+
+static int map_flow_table(struct fixture *fx, uint32_t max_flows)
+{
+	fx->flows.homes = flow_table_homes(max_flows);
+	fx->flows.hash_seed = XL_DEFAULT_HASH_SEED;
+	fx->flows.slots = map_memory(fx->skel->maps.xdplink_flows_v4, &fx->flows_size);
+	fx->flows.pages = map_memory(fx->skel->maps.xdplink_flow_pages_v1, &fx->pages_size);
+	return fx->flows.slots && fx->flows.pages ? 0 : -1;
+}
+
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
@@ -291,11 +336,13 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	fx->skel = xdplink__open();
 	if (!fx->skel)
 		return -1;
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v3, max_flows);
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_rnat_v3, max_flows);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_flows_v4, flow_table_slots(max_flows));
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_flow_pages_v1,
+				 flow_table_page_words(max_flows));
 	bpf_map__set_max_entries(fx->skel->maps.xdplink_pools_v1, FIXTURE_POOLS);
-	bpf_map__set_max_entries(fx->skel->maps.xdplink_pool_index_v1, FIXTURE_POOLS);
-	if (xdplink__load(fx->skel)) {
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_pool_index_v2, FIXTURE_POOLS);
+	bpf_map__set_max_entries(fx->skel->maps.xdplink_pool_flows_v1, FIXTURE_POOLS);
+	if (xdplink__load(fx->skel) || map_flow_table(fx, max_flows)) {
 		xdplink__destroy(fx->skel);
 		return -1;
 	}
@@ -304,8 +351,8 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	fx->both = bpf_program__fd(fx->skel->progs.xdplink_both);
 
 	fx_set_config(fx, max_conns, port_count);
-	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons);
-	add_iface(fx, ifindex_prov, XL_ROLE_PROVIDER, mac_prov);
+	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons, 0);
+	add_iface(fx, ifindex_prov, XL_ROLE_PROVIDER, mac_prov, 1);
 	add_eni(fx, ENI_IP, 1, XL_EP_AVAILABLE);
 	add_eni(fx, PENDING_ENI_IP, 2, XL_EP_PENDING_ACCEPTANCE);
 	add_node_address(fx, NODE_AZ1);
@@ -322,6 +369,8 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 
 void fx_close(struct fixture *fx)
 {
+	munmap(fx->flows.slots, fx->flows_size);
+	munmap(fx->flows.pages, fx->pages_size);
 	xdplink__destroy(fx->skel);
 	fx->skel = NULL;
 }
@@ -425,40 +474,68 @@ uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)
 
 uint32_t fx_flow_count(struct fixture *fx)
 {
-	struct xl_flow_key key, next;
-	struct bpf_map *flows = fx->skel->maps.xdplink_flows_v3;
-	uint32_t n = 0;
-	void *prev = NULL;
+	uint32_t n = 0, slots = fx->flows.homes + XL_FLOW_HOP;
 
-	while (!bpf_map__get_next_key(flows, prev, &next, sizeof(next))) {
-		n++;
-		key = next;
-		prev = &key;
-	}
+	for (uint32_t s = 0; s < slots; s++)
+		n += flow_slot_kind(&fx->flows.slots[s]) == XL_SLOT_FLOW;
 	return n;
 }
 
+static int ifindex_of_slot(struct fixture *fx, uint32_t slot)
+{
+	struct xl_iface iface = { 0 };
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_iface_slots_v1, &slot, sizeof(slot), &iface,
+			     sizeof(iface), 0);
+	return (int)iface.ifindex;
+}
+
 bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char *eni,
-	     uint16_t dport, struct xl_flow *flow)
+	     uint16_t dport, struct flow_view *view)
 {
 	struct xl_flow_key key = { .client_addr = ipv4(client),
 				   .eni_addr = ipv4(eni),
 				   .client_port = htons(sport),
 				   .eni_port = htons(dport) };
+	int64_t slot = flow_table_find(&fx->flows, &key);
+	const struct xl_flow *flow;
+	struct xl_backend be = { 0 };
 
-	return bpf_map__lookup_elem(fx->skel->maps.xdplink_flows_v3, &key, sizeof(key), flow,
-				    sizeof(*flow), 0) == 0;
+	if (slot < 0)
+		return false;
+	flow = &fx->flows.slots[slot];
+	*view = (struct flow_view){
+		.slot = (uint32_t)slot,
+		.member = flow->member,
+		.backend = backend_of(fx, flow->member),
+		.endpoint = flow->endpoint,
+		.pool = flow->pool,
+		.flags = flow->state & ~(XL_SLOT_KIND_MASK | XL_FLOW_TAG_MASK),
+		.snat_addr = flow->snat_addr,
+		.snat_port = flow->snat_port,
+		.ifindex = ifindex_of_slot(fx, flow->iface),
+		.last_seen = flow->last_seen,
+	};
+	memcpy(view->client_mac, flow->client_mac, 6);
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v2, &view->backend,
+			     sizeof(view->backend), &be, sizeof(be), 0);
+	view->target_addr = be.addr;
+	view->target_port = be.port;
+	return true;
 }
 
-bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rnat)
+bool fx_port_leads_to(struct fixture *fx, const struct flow_view *flow)
 {
-	struct xl_rnat_key key = { .target_addr = flow->target_addr,
-				   .snat_addr = flow->snat_addr,
-				   .target_port = flow->target_port,
-				   .snat_port = flow->snat_port };
+	uint32_t inner_id, index = ntohs(flow->snat_port) - XL_DEFAULT_PORT_MIN, slot = UINT32_MAX;
+	int inner;
 
-	return bpf_map__lookup_elem(fx->skel->maps.xdplink_rnat_v3, &key, sizeof(key), rnat,
-				    sizeof(*rnat), 0) == 0;
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_pool_flows_v1, &flow->pool,
+				 sizeof(flow->pool), &inner_id, sizeof(inner_id), 0))
+		return false;
+	inner = bpf_map_get_fd_by_id(inner_id);
+	bpf_map_lookup_elem(inner, &index, &slot);
+	close(inner);
+	return slot == flow->slot;
 }
 
 uint32_t fx_maglev_choice(struct fixture *fx, uint32_t table, const char *client, uint16_t sport,

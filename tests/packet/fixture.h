@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flow_table.h"
 #include "maglev.h"
 #include "xdplink.h"
 #include "xdplink.skel.h"
@@ -39,6 +40,22 @@ struct fixture {
 	int consumer; /* program fds */
 	int provider;
 	int both;
+	struct flow_table flows; /* the flow table, mapped */
+	size_t flows_size, pages_size;
+};
+
+/* A flow as the tests look at it: the table's entry, with what it refers to resolved. */
+struct flow_view {
+	uint32_t slot;
+	uint32_t member, backend, endpoint, pool;
+	uint32_t flags;		 /* enum xl_flow_flags */
+	uint32_t snat_addr;	 /* network order */
+	uint32_t target_addr;	 /* network order */
+	uint16_t snat_port;	 /* network order */
+	uint16_t target_port;	 /* network order */
+	int ifindex;		 /* the client's interface */
+	uint8_t client_mac[6];
+	uint16_t last_seen;	 /* seconds */
 };
 
 struct fixture_options {
@@ -72,7 +89,8 @@ void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_
 int fx_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
-/* What the agent's clock (ms) reads; a new scene starts at 0. */
+void fx_set_role(struct fixture *fx, int ifindex, uint8_t role);
+/* What the agent's clock (ms, and s) reads; a new scene starts at 0. */
 void fx_set_clock(struct fixture *fx, uint64_t ms);
 
 uint64_t fx_reason(struct fixture *fx, enum xl_reason reason);
@@ -83,8 +101,9 @@ uint32_t fx_member_active(struct fixture *fx, uint32_t member); /* a target grou
 uint32_t fx_ports_used(struct fixture *fx, uint32_t pool);
 uint32_t fx_flow_count(struct fixture *fx);
 bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char *eni,
-	     uint16_t dport, struct xl_flow *flow);
-bool fx_rnat(struct fixture *fx, const struct xl_flow *flow, struct xl_rnat *rnat);
+	     uint16_t dport, struct flow_view *flow);
+/* Whether a reply to the flow's SNAT port finds it: its pool's entry for the port. */
+bool fx_port_leads_to(struct fixture *fx, const struct flow_view *flow);
 
 /* The member the Maglev table `table` holds for this flow (what the data path must pick). */
 uint32_t fx_maglev_choice(struct fixture *fx, uint32_t table, const char *client, uint16_t sport,
