@@ -21,4 +21,11 @@ static __always_inline __u32 bit_index(__u64 bit)
 	return (below * 0x0101010101010101ULL) >> 56;
 }
 
+/* Two MAC addresses are the same (BPF has no memcmp). */
+static __always_inline int same_mac(const __u8 *a, const __u8 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4] &&
+	       a[5] == b[5];
+}
+
 #endif

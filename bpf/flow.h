@@ -58,40 +58,48 @@ static __always_inline __u32 lowest_bit(__u32 word)
 	return bit_index(word & -word);
 }
 
-/* The flow of the key among the slots the window of `home` says hold its flows. */
-static __always_inline struct xl_flow *find_in_window(const struct xl_flow_key *key, __u32 home,
-						      __u32 tag, __u32 *hop)
+#define NO_SLOT 0xffffffffu
+
+/* The slot of the key's flow among those the window of `home` says hold its flows, or
+ * NO_SLOT; *hop is the home's hop word. */
+static __always_inline __u32 find_in_window(const struct xl_flow_key *key, __u32 home, __u32 tag,
+					    __u32 *hop)
 {
 	struct xl_flow *home_slot = flow_slot(home), *flow;
 	__u32 bits;
 
+	*hop = 0;
 	if (!home_slot)
-		return NULL;
+		return NO_SLOT;
 	*hop = READ_ONCE(home_slot->hop);
 	bits = *hop & ~XL_FLOW_OVERFLOW;
 	for (int i = 0; i < XL_FLOW_HOP && bits; i++) {
 		__u32 offset = lowest_bit(bits);
 
 		bits &= bits - 1;
-		flow = offset ? flow_slot(home + offset) : home_slot;
+		flow = flow_slot(home + offset);
 		if (flow && holds_flow(flow, key, tag))
-			return flow;
+			return home + offset;
 	}
-	return NULL;
+	return NO_SLOT;
 }
 
-/* The flow of a client packet: in its home's window, or, if that overflowed, in its
- * second home's. */
-static __always_inline struct xl_flow *find_flow(const struct xl_config *cfg,
-						 const struct xl_flow_key *key, __u32 hash)
+static __always_inline __u32 second_home(const struct xl_config *cfg, __u32 hash)
+{
+	return xl_flow_home(xl_flow_second_hash(hash), cfg->flow_homes);
+}
+
+/* The slot of a client packet's flow, in its home's window or, if that overflowed, in
+ * its second home's; NO_SLOT when it has none. */
+static __always_inline __u32 find_flow(const struct xl_config *cfg, const struct xl_flow_key *key,
+				       __u32 hash)
 {
 	__u32 tag = xl_flow_tag(hash), hop, ignored;
-	struct xl_flow *flow = find_in_window(key, xl_flow_home(hash, cfg->flow_homes), tag, &hop);
+	__u32 slot = find_in_window(key, xl_flow_home(hash, cfg->flow_homes), tag, &hop);
 
-	if (flow || !(hop & XL_FLOW_OVERFLOW))
-		return flow;
-	return find_in_window(key, xl_flow_home(xl_flow_second_hash(hash), cfg->flow_homes), tag,
-			      &ignored);
+	if (slot != NO_SLOT || !(hop & XL_FLOW_OVERFLOW))
+		return slot;
+	return find_in_window(key, second_home(cfg, hash), tag, &ignored);
 }
 
 /* The flow a target's reply belongs to: its SNAT port's pool, the slot that port's
@@ -128,39 +136,12 @@ static __always_inline void set_flags(struct xl_flow *flow, __u32 flags)
 		__sync_fetch_and_or(&flow->state, flags);
 }
 
-/* Records a FIN or RST. The collector's close grace counts from when it first sees it. */
-static __always_inline void mark_closing(struct xl_flow *flow, const struct tcphdr *tcp,
-					 __u32 fin, __u32 rst)
-{
-	set_flags(flow, (tcp->fin ? fin : 0) | (tcp->rst ? rst : 0));
-}
-
 /* last_seen (s) is rewritten only when the second changes: a write per packet would
  * bounce the flow's cache line between the CPUs of its two directions. */
 static __always_inline void touch(struct xl_flow *flow, __u16 now_s)
 {
 	if (flow->last_seen != now_s)
 		flow->last_seen = now_s;
-}
-
-/* A client ACKs only once the target answered its SYN, and a RST it sends in answer to an
- * ACK of another connection carries no ACK: its first ACK marks the flow answered. */
-static __always_inline void track_client_packet(struct xl_flow *flow, const struct tcphdr *tcp,
-						__u16 now_s)
-{
-	touch(flow, now_s);
-	if (tcp->ack)
-		set_flags(flow, XL_FLOW_ANSWERED);
-	if (tcp->fin | tcp->rst)
-		mark_closing(flow, tcp, XL_FLOW_FIN_CLIENT, XL_FLOW_RST_CLIENT);
-}
-
-static __always_inline void track_target_packet(struct xl_flow *flow, const struct tcphdr *tcp,
-						__u16 now_s)
-{
-	touch(flow, now_s);
-	if (tcp->fin | tcp->rst)
-		mark_closing(flow, tcp, XL_FLOW_FIN_TARGET, XL_FLOW_RST_TARGET);
 }
 
 /* A SYN on a closed flow opens a new connection in it: the closing flags go, unless the
@@ -175,6 +156,27 @@ static __always_inline int reopen(struct xl_flow *flow)
 					   state & ~(XL_FLOW_CLOSING | XL_FLOW_ANSWERED)) == state;
 }
 
+/* Gives a closed flow up to the collector, which gives back its count and port as for
+ * any closed flow: its slot leaves its home's window at once, so that its key can open a
+ * new flow. False if the collector took it first. */
+static __always_inline int retire(const struct xl_config *cfg, struct xl_flow *flow, __u32 slot,
+				  __u32 hash)
+{
+	__u32 state = READ_ONCE(flow->state), home;
+	struct xl_flow *home_slot;
+
+	if (slot_kind(state) != XL_SLOT_FLOW ||
+	    __sync_val_compare_and_swap(&flow->state, state,
+					(state & ~XL_SLOT_KIND_MASK) | XL_SLOT_RETIRED) != state)
+		return 0;
+	home = state & XL_FLOW_SECOND_HOME ? second_home(cfg, hash)
+					   : xl_flow_home(hash, cfg->flow_homes);
+	home_slot = flow_slot(home);
+	if (home_slot && slot - home < XL_FLOW_HOP)
+		__sync_fetch_and_and(&home_slot->hop, ~(1u << ((slot - home) & 31)));
+	return 1;
+}
+
 /* ---- Insertion ------------------------------------------------------------------ */
 
 enum flow_insert {
@@ -183,31 +185,50 @@ enum flow_insert {
 	FLOW_TABLE_FULL, /* no free slot among the XL_FLOW_HOP after its home */
 };
 
-/* Claims the first empty slot of a home's window for the flow: its offset, or -1 when
- * none is left, or FLOW_EXISTS_OFFSET when a slot of the same key, or one being written
- * with the same tag, shows that another CPU is inserting this very flow. */
-#define FLOW_EXISTS_OFFSET (-2)
+/* Claiming the first empty slot of a home's window for a new flow, one slot per call of
+ * bpf_loop (verified once, however many slots the window has). A slot of the same key,
+ * or one being written with the same tag, shows that another CPU is inserting this very
+ * flow. */
+struct claim {
+	const struct xl_flow_key *key;
+	__u32 home, tag;
+	int offset; /* the slot claimed, CLAIM_NONE, or CLAIM_EXISTS */
+};
+
+#define CLAIM_NONE   (-1)
+#define CLAIM_EXISTS (-2)
+
+static long claim_in_window(__u32 i, void *ctx)
+{
+	struct claim *claim = ctx;
+	struct xl_flow *slot = flow_slot(claim->home + i);
+	__u32 state;
+
+	if (!slot)
+		return 1;
+	state = READ_ONCE(slot->state);
+	if (slot_kind(state) == XL_SLOT_EMPTY) {
+		state = __sync_val_compare_and_swap(&slot->state, 0, XL_SLOT_BUSY | claim->tag);
+		if (!state) {
+			claim->offset = (int)i;
+			return 1;
+		}
+	}
+	if ((state & XL_FLOW_TAG_MASK) == claim->tag &&
+	    (slot_kind(state) == XL_SLOT_BUSY ||
+	     (slot_kind(state) == XL_SLOT_FLOW && same_key(&slot->key, claim->key)))) {
+		claim->offset = CLAIM_EXISTS;
+		return 1;
+	}
+	return 0;
+}
 
 static __always_inline int claim_slot(const struct xl_flow_key *key, __u32 home, __u32 tag)
 {
-	for (int i = 0; i < XL_FLOW_HOP; i++) {
-		struct xl_flow *slot = flow_slot(home + i);
-		__u32 state;
+	struct claim claim = { .key = key, .home = home, .tag = tag, .offset = CLAIM_NONE };
 
-		if (!slot)
-			return -1;
-		state = READ_ONCE(slot->state);
-		if (slot_kind(state) == XL_SLOT_EMPTY) {
-			state = __sync_val_compare_and_swap(&slot->state, 0, XL_SLOT_BUSY | tag);
-			if (!state)
-				return i;
-		}
-		if ((state & XL_FLOW_TAG_MASK) == tag &&
-		    (slot_kind(state) == XL_SLOT_BUSY ||
-		     (slot_kind(state) == XL_SLOT_FLOW && same_key(&slot->key, key))))
-			return FLOW_EXISTS_OFFSET;
-	}
-	return -1;
+	bpf_loop(XL_FLOW_HOP, claim_in_window, &claim, 0);
+	return claim.offset;
 }
 
 /* Marks the table page of a slot as in use, for the collector. */
@@ -239,8 +260,8 @@ static __always_inline void write_flow(struct xl_flow *slot, const struct xl_flo
 	slot->member = flow->member;
 	slot->endpoint = flow->endpoint;
 	slot->snat_addr = flow->snat_addr;
-	slot->client_end = flow->client_end;
-	slot->target_end = flow->target_end;
+	slot->client_next = flow->client_next;
+	slot->target_next = flow->target_next;
 	slot->seq_shift = flow->seq_shift;
 	slot->client_isn = flow->client_isn;
 	slot->pool = flow->pool;
@@ -264,17 +285,17 @@ static __always_inline int insert_flow(const struct xl_config *cfg, const struct
 	int offset = claim_slot(key, home, tag);
 	struct xl_flow *slot, *home_slot;
 
-	if (offset == -1) {
+	if (offset == CLAIM_NONE) {
 		home_slot = flow_slot(home);
 		if (!home_slot)
 			return FLOW_TABLE_FULL;
 		__sync_fetch_and_or(&home_slot->hop, XL_FLOW_OVERFLOW);
-		home = xl_flow_home(xl_flow_second_hash(hash), cfg->flow_homes);
+		home = second_home(cfg, hash);
 		flags |= XL_FLOW_SECOND_HOME;
 		offset = claim_slot(key, home, tag);
 	}
 	if (offset < 0)
-		return offset == FLOW_EXISTS_OFFSET ? FLOW_EXISTS : FLOW_TABLE_FULL;
+		return offset == CLAIM_EXISTS ? FLOW_EXISTS : FLOW_TABLE_FULL;
 	index = home + offset;
 	slot = flow_slot(index);
 	home_slot = flow_slot(home);

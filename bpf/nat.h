@@ -1,5 +1,5 @@
-/* Address and port rewriting with incremental checksum updates (RFC 1624), and
- * full checksums for the packets the program builds itself. */
+/* Address and port rewriting with incremental checksum updates (RFC 1624), full
+ * checksums for the packets the program builds itself, and the check of a SYN's. */
 #ifndef XL_BPF_NAT_H
 #define XL_BPF_NAT_H
 
@@ -89,6 +89,76 @@ static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struc
 	    (__u64)ip->saddr + ip->daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(sizeof(*tcp));
 
 	return csum_words((const __u16 *)tcp, sizeof(*tcp) / 2, pseudo);
+}
+
+/* ---- Checking a received segment's checksum ------------------------------------ */
+
+#define CSUM_CHUNK     64    /* bytes bpf_csum_diff sums at once: a constant the verifier checks */
+#define CSUM_MAX_FRAME 16384 /* frames longer than this are never summed here */
+
+/* By offsets from the frame's start, as for the options: no growing packet pointer. */
+struct csum_walk {
+	struct xdp_md *ctx;
+	__u32 next;
+	__u32 left;
+	__u64 sum;
+};
+
+/* Sums the next piece of the segment: a chunk while one is left, then 32-bit words, then
+ * the odd tail. Summing 32-bit words is valid (csum_fold). */
+static long csum_piece(__u32 i, void *ctx)
+{
+	struct csum_walk *walk = ctx;
+	__u8 *data = (void *)(long)walk->ctx->data, *data_end = (void *)(long)walk->ctx->data_end;
+	__u32 at = walk->next;
+	__u8 *p;
+
+	(void)i;
+	if (!walk->left || at > CSUM_MAX_FRAME)
+		return 1;
+	p = data + at;
+	if (walk->left >= CSUM_CHUNK) {
+		if (p + CSUM_CHUNK > data_end)
+			return 1;
+		walk->sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)p, CSUM_CHUNK, 0);
+		walk->next = at + CSUM_CHUNK;
+		walk->left -= CSUM_CHUNK;
+	} else if (walk->left >= 4) {
+		if (p + 4 > data_end)
+			return 1;
+		walk->sum += *(__u32 *)p;
+		walk->next = at + 4;
+		walk->left -= 4;
+	} else if (walk->left >= 2) {
+		if (p + 2 > data_end)
+			return 1;
+		walk->sum += *(__u16 *)p;
+		walk->next = at + 2;
+		walk->left -= 2;
+	} else {
+		if (p + 1 > data_end)
+			return 1;
+		walk->sum += bpf_htons((__u16)p[0] << 8);
+		walk->left = 0;
+	}
+	return 0;
+}
+
+/* Whether the TCP checksum of a segment that lies wholly in the frame's first buffer is
+ * right: the pseudo-header, the header and the payload. */
+static __always_inline int tcp_checksum_ok(struct xdp_md *ctx, const struct packet *pkt)
+{
+	__u32 len = pkt->ip_len - sizeof(struct iphdr);
+	struct csum_walk walk = {
+		.ctx = ctx,
+		.next = ETH_HLEN + sizeof(struct iphdr),
+		.left = len,
+		.sum = (__u64)pkt->ip->saddr + pkt->ip->daddr + bpf_htons(IPPROTO_TCP) +
+		       bpf_htons(len),
+	};
+
+	bpf_loop(len / CSUM_CHUNK + CSUM_CHUNK / 4 + 2, csum_piece, &walk, 0);
+	return !walk.left && csum_fold(walk.sum) == 0xffff;
 }
 
 #endif

@@ -11,10 +11,13 @@
 #include "forward.h"
 #include "maps.h"
 #include "nat.h"
+#include "options.h"
 #include "parse.h"
 #include "reset.h"
 #include "select.h"
 #include "stats.h"
+#include "track.h"
+#include "window.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -89,6 +92,31 @@ static __always_inline int ingress_slot(struct xdp_md *ctx, __u8 *slot)
 	return 1;
 }
 
+/* What a flow keeps of its client's SYN: where its numbers start, its window and its
+ * window scale, until the target's SYN-ACK settles the scaling. */
+static __always_inline void note_client_syn(struct xl_flow *flow, const struct tcphdr *tcp,
+					    __u8 wscale)
+{
+	flow->client_isn = bpf_ntohl(tcp->seq);
+	flow->client_next = flow->client_isn + 1;
+	flow->client_window_log2 = window_log2(bpf_ntohs(tcp->window));
+	flow->target_window_log2 = WINDOW_LOG2_SYN;
+	flow->window_shifts = client_syn_shifts(wscale);
+}
+
+/* The target's SYN-ACK: where its numbers start, its window, the scaling both agreed,
+ * and the segment size the client may send, clamped to the path. Once per connection. */
+static __always_inline void note_target_syn_ack(struct xdp_md *ctx, struct packet *pkt,
+						struct xl_flow *flow)
+{
+	const struct xl_config *cfg = config();
+	__u8 wscale = syn_options(ctx, pkt, cfg ? cfg->mss_clamp : 0);
+
+	flow->target_next = bpf_ntohl(pkt->tcp->seq) + 1;
+	flow->target_window_log2 = window_log2(bpf_ntohs(pkt->tcp->window));
+	flow->window_shifts = negotiated_shifts(flow->window_shifts, wscale);
+}
+
 /* A SYN without a flow: pick the member and its target, take one of the target's
  * connections and a SNAT port, record the flow, forward. Whatever is refused is given
  * back at once. */
@@ -112,6 +140,8 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 
 	if (!cfg || !ingress_slot(ctx, &flow.iface))
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	if (!tcp_checksum_ok(ctx, pkt))
+		return verdict(XDP_DROP, XL_DROP_BAD_CHECKSUM);
 	flow.member = pick_member(cfg, fe, hash);
 	backend = backend_of(flow.member);
 	be = backend_lookup(backend);
@@ -131,6 +161,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 	flow.pool = pool_slot;
 	flow.snat_port = bpf_htons(cfg->port_min + port);
 	__builtin_memcpy(flow.client_mac, pkt->eth->h_source, ETH_ALEN);
+	note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
 	inserted = insert_flow(cfg, key, hash, &flow, 0);
 	if (inserted != FLOW_INSERTED) {
 		release_port(pool, port);
@@ -144,29 +175,46 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
 }
 
-/* A SYN on a closing flow: the client reuses its 4-tuple for a new connection,
- * which lives on in the flow, with the same target, count and port. Unless the target
- * never answered: then the client tries the same connection again. It does so at once
- * when it has reset an ACK the target sent from an older connection on the SNAT port
- * (one whose flow idled out and gave the port back), and its RST ended that one. */
-static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
-				       struct xl_backend *be, __u64 now)
-{
-	int answered = READ_ONCE(flow->state) & XL_FLOW_ANSWERED;
+/* What reopen_flow returns, besides an XDP action, when the flow's key must open a new
+ * flow instead. */
+#define OPEN_NEW_FLOW (-1)
 
+/* A SYN on a closing flow: the client reuses its 4-tuple for a new connection. While
+ * the flow's target is still where new flows of its hash go, the connection lives on in
+ * the flow, with the same target, count and port. Unless the target never answered:
+ * then the client tries the same connection again. It does so at once when it has reset
+ * an ACK the target sent from an older connection on the SNAT port (one whose flow idled
+ * out and gave the port back), and its RST ended that one. A target no longer chosen
+ * (unhealthy, drained, deregistered) gets no new connection: the old flow retires and a
+ * new one opens. */
+static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
+				       __u32 slot, __u32 hash, struct xl_backend *be)
+{
+	const struct xl_config *cfg = config();
+	__u32 state = READ_ONCE(flow->state);
+	struct xl_frontend *fe = listener_of(pkt);
+
+	if (!cfg || !fe)
+		return verdict(XDP_DROP, XL_DROP_NO_LISTENER);
+	if (!tcp_checksum_ok(ctx, pkt))
+		return verdict(XDP_DROP, XL_DROP_BAD_CHECKSUM);
+	if (pick_member(cfg, fe, hash) != flow->member || (be->flags & XL_BE_RESET_FLOWS))
+		return retire(cfg, flow, slot, hash) ? OPEN_NEW_FLOW
+						     : verdict(XDP_DROP, XL_DROP_SYN_RACE);
 	if (!reopen(flow))
 		return verdict(XDP_DROP, XL_DROP_SYN_RACE);
+	note_client_syn(flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
 	touch(flow, clock_s());
-	if (answered)
+	if (state & XL_FLOW_ANSWERED)
 		count_new_connection(flow);
-	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_NEW_FLOW);
+	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_NEW_FLOW);
 }
 
 /* A packet of a known flow, from its client. */
-static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow)
+static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
+				       __u32 slot, __u32 hash)
 {
 	struct xl_iface *iface = client_iface(flow);
-	__u64 now = clock_ms();
 	struct xl_backend *be;
 
 	if (!iface || iface->ifindex != ctx->ingress_ifindex)
@@ -176,16 +224,17 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, s
 	be = backend_lookup(backend_of(flow->member));
 	if (!be)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	if ((READ_ONCE(flow->state) & XL_FLOW_CLOSING) && is_connection_request(pkt->tcp))
+		return reopen_flow(ctx, pkt, flow, slot, hash, be);
 	if (be->flags & XL_BE_RESET_FLOWS) {
 		set_flags(flow, XL_FLOW_RST_CLIENT); /* the collector gives its count and port back */
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 		return refuse(ctx, pkt, flow->endpoint, flow->member, XL_RST_TARGET_RESET);
 	}
-	if ((READ_ONCE(flow->state) & XL_FLOW_CLOSING) && is_connection_request(pkt->tcp))
-		return reopen_flow(ctx, pkt, flow, be, now);
-	track_client_packet(flow, pkt->tcp, clock_s());
-	return forward_to_target(ctx, pkt, flow, be, now, XL_FWD_TO_TARGET);
+	if (!track_client_packet(flow, pkt->tcp, clock_s()))
+		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
+	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_TO_TARGET);
 }
 
 static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow)
@@ -194,21 +243,14 @@ static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, s
 
 	if (!iface)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	track_target_packet(flow, pkt->tcp, clock_s());
+	if (pkt->tcp->syn && pkt->tcp->ack)
+		note_target_syn_ack(ctx, pkt, flow);
+	if (!track_target_packet(flow, pkt->tcp, clock_s()))
+		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
 	nat_to_client(pkt, flow);
 	count_towards_client(member_traffic(flow->member), pkt->ip_len);
 	count_towards_client(endpoint_traffic(flow->endpoint), pkt->ip_len);
 	return verdict(send_to_client(ctx, pkt, flow, iface), XL_FWD_TO_CLIENT);
-}
-
-/* The listener a packet is for; port 0 marks the ENI's address, and is no listener. */
-static __always_inline struct xl_frontend *listener_of(const struct packet *pkt)
-{
-	struct xl_frontend_key key = { .addr = pkt->ip->daddr, .port = pkt->tcp->dest };
-
-	if (!key.port)
-		return NULL;
-	return bpf_map_lookup_elem(&xdplink_frontends_v1, &key);
 }
 
 /* Consumer traffic to an address of ours that no listener takes: an ENI answers
@@ -283,14 +325,19 @@ static __always_inline int from_consumer(struct xdp_md *ctx, struct packet *pkt,
 	struct xl_flow_key key = flow_key_of(pkt);
 	struct xl_frontend *fe;
 	struct xl_flow *flow;
-	__u32 hash;
+	__u32 hash, slot;
 
 	if (!cfg)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	hash = flow_hash(cfg, &key);
-	flow = find_flow(cfg, &key, hash);
-	if (flow)
-		return from_client(ctx, pkt, flow);
+	slot = find_flow(cfg, &key, hash);
+	flow = slot != NO_SLOT ? flow_slot(slot) : NULL;
+	if (flow) {
+		int action = from_client(ctx, pkt, flow, slot, hash);
+
+		if (action != OPEN_NEW_FLOW)
+			return action;
+	}
 	fe = listener_of(pkt);
 	if (fe)
 		return to_listener(ctx, pkt, fe, &key, hash);
@@ -348,6 +395,20 @@ int xdplink_provider(struct xdp_md *ctx)
 	return from_provider(ctx, &pkt);
 }
 
+/* Whether a packet to a flow's SNAT port comes from its target's next hop. Where clients
+ * share the link, a client could otherwise pose as a target and speak into another
+ * client's connection. */
+static __always_inline int from_targets_next_hop(struct xdp_md *ctx, const struct packet *pkt,
+						 const struct xl_flow *flow)
+{
+	struct xl_backend *be = backend_lookup(backend_of(flow->member));
+	enum xl_reason why;
+
+	if (!be || !next_hop_ready(ctx, be, flow->snat_addr, clock_ms(), &why))
+		return 0;
+	return be->nh_ifindex == ctx->ingress_ifindex && same_mac(pkt->eth->h_source, be->nh_dmac);
+}
+
 /* One interface facing both clients and targets ("load balancer on a stick"). */
 SEC("xdp.frags")
 int xdplink_both(struct xdp_md *ctx)
@@ -362,6 +423,8 @@ int xdplink_both(struct xdp_md *ctx)
 	if (!maybe_ours(pkt.ip->daddr))
 		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
 	flow = cfg ? find_flow_of_reply(cfg, &pkt) : NULL;
+	if (flow && !from_targets_next_hop(ctx, &pkt, flow))
+		return verdict(XDP_DROP, XL_DROP_NOT_FROM_TARGET);
 	if (flow)
 		return from_target(ctx, &pkt, flow);
 	return from_consumer(ctx, &pkt, 1);

@@ -37,7 +37,8 @@ struct xl_config {
 	__u16 port_min;		    /* first SNAT port of every pool */
 	__u16 port_count;	    /* ports per pool, at most XL_PORTS_PER_POOL */
 	__u32 flow_homes;	    /* home slots of the flow table (its size less XL_FLOW_HOP) */
-	__u32 pad;
+	__u16 mss_clamp;	    /* the largest segment SYNs may announce (path MTU - 40); 0: any */
+	__u16 pad;
 };
 
 /* ---- The clock: xdplink_clock_v2[0], mmapable, written by the agent ------
@@ -216,6 +217,8 @@ enum xl_slot_kind {
 	XL_SLOT_EMPTY = 0,
 	XL_SLOT_BUSY = 1, /* being written by the data path, or removed by the agent */
 	XL_SLOT_FLOW = 2,
+	XL_SLOT_RETIRED = 3, /* a closed flow the data path gave up, out of every window: the
+			      * collector gives back its count and port and empties it */
 };
 
 #define XL_SLOT_KIND_MASK 0x3u
@@ -249,10 +252,10 @@ struct xl_flow {
 	__u32 member;	  /* the registration it counts to: target group x backend */
 	__u32 endpoint;	  /* slot in xdplink_endpoints_v1 */
 	__be32 snat_addr; /* the NLB node IP the target sees */
-	__u32 client_end; /* the client's next sequence number, as far as seen */
-	__u32 target_end; /* the target's, in the target's own numbers */
-	__u32 seq_shift;  /* the target's numbers less the client's view of them */
-	__u32 client_isn; /* the client's initial sequence number */
+	__u32 client_next; /* the client's number the target expects next (its last ACK) */
+	__u32 target_next; /* the target's number the client expects next, in the target's */
+	__u32 seq_shift;   /* the target's numbers less the client's view of them */
+	__u32 client_isn;  /* the client's initial sequence number */
 	__u16 pool;	  /* slot in xdplink_pools_v1: the SNAT port's pool */
 	__be16 snat_port;
 	__u8 client_mac[6];	 /* the neighbour the client's SYN came from */
@@ -302,6 +305,11 @@ struct xl_traffic {
 	X(DROP_STRAY_RST, "drop_stray_rst",                                                        \
 	  "RST without a flow: dropped, a RST is never answered")                                  \
 	X(DROP_SYN_RACE, "drop_syn_race", "copy of a SYN that another CPU already forwarded")      \
+	X(DROP_RST_OUT_OF_WINDOW, "drop_rst_out_of_window",                                        \
+	  "RST outside the receiver's window: not of the connection, the flow unchanged")          \
+	X(DROP_BAD_CHECKSUM, "drop_bad_checksum", "SYN with a wrong TCP checksum: opens no flow")  \
+	X(DROP_NOT_FROM_TARGET, "drop_not_from_target",                                            \
+	  "packet to a SNAT port not from the target's next hop (an interface facing both)")      \
 	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                 \
 	X(RST_NO_FLOW, "rst_no_flow", "RST: packet without a flow (not a SYN, or expired)")        \
 	X(RST_NO_TARGET, "rst_no_target", "RST: no target available for the endpoint")             \

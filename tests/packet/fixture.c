@@ -101,6 +101,27 @@ static void update(struct bpf_map *map, const void *key, const void *value)
 	}
 }
 
+void fx_set_mss_clamp(struct fixture *fx, uint16_t mss)
+{
+	struct xl_config cfg;
+	uint32_t zero = 0;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_config_v2, &zero, sizeof(zero), &cfg,
+				 sizeof(cfg), 0))
+		abort();
+	cfg.mss_clamp = mss;
+	update(fx->skel->maps.xdplink_config_v2, &zero, &cfg);
+}
+
+uint32_t fx_slots_of_kind(struct fixture *fx, uint32_t kind)
+{
+	uint32_t n = 0, slots = fx->flows.homes + XL_FLOW_HOP;
+
+	for (uint32_t s = 0; s < slots; s++)
+		n += flow_slot_kind(&fx->flows.slots[s]) == kind;
+	return n;
+}
+
 void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count)
 {
 	struct xl_config cfg = {
@@ -474,11 +495,7 @@ uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)
 
 uint32_t fx_flow_count(struct fixture *fx)
 {
-	uint32_t n = 0, slots = fx->flows.homes + XL_FLOW_HOP;
-
-	for (uint32_t s = 0; s < slots; s++)
-		n += flow_slot_kind(&fx->flows.slots[s]) == XL_SLOT_FLOW;
-	return n;
+	return fx_slots_of_kind(fx, XL_SLOT_FLOW);
 }
 
 static int ifindex_of_slot(struct fixture *fx, uint32_t slot)

@@ -90,6 +90,8 @@ int fx_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
 void fx_set_role(struct fixture *fx, int ifindex, uint8_t role);
+void fx_set_mss_clamp(struct fixture *fx, uint16_t mss);
+uint32_t fx_slots_of_kind(struct fixture *fx, uint32_t kind); /* enum xl_slot_kind */
 /* What the agent's clock (ms, and s) reads; a new scene starts at 0. */
 void fx_set_clock(struct fixture *fx, uint64_t ms);
 

@@ -108,11 +108,14 @@ size_t build_tcp(const struct tcp_frame *spec, uint8_t *frame)
 	tcp[12] = (uint8_t)((20 + options) / 4) << 4;
 	tcp[13] = spec->flags;
 	put16(tcp + 14, 64240);
-	if (options) {
+	if (options && spec->option_bytes) {
+		memset(tcp + 20, 0, options); /* EOL */
+		memcpy(tcp + 20, spec->option_bytes, spec->options_len);
+	} else if (options) {
 		memset(tcp + 20, 1, options); /* NOP */
-		tcp[20] = 2;		      /* MSS 1460 */
+		tcp[20] = 2;		      /* MSS */
 		tcp[21] = 4;
-		put16(tcp + 22, 1460);
+		put16(tcp + 22, spec->mss ? spec->mss : 1460);
 	}
 	if (spec->payload_len)
 		memcpy(tcp + 20 + options, spec->payload, spec->payload_len);

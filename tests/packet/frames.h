@@ -28,6 +28,8 @@ struct tcp_frame {
 	uint32_t ack;
 	uint8_t flags;
 	size_t options_len; /* TCP options: an MSS option then NOPs */
+	uint16_t mss;	    /* the MSS option's value; 0: 1460 */
+	const uint8_t *option_bytes; /* instead, these options_len bytes as they are */
 	const void *payload;
 	size_t payload_len;
 };

@@ -78,31 +78,45 @@ static struct result syn(uint16_t sport)
 }
 
 /* The reply a target sends to the flow's SNAT address and port. */
-static struct result send_target(const struct flow_view *flow, uint8_t flags, const char *payload)
+/* A frame from the flow's target to its SNAT address and port. */
+static struct tcp_frame target_frame(const struct flow_view *flow, uint8_t flags)
 {
+	static char target_ip[16], node_ip[16];
 	struct in_addr target = { .s_addr = flow->target_addr },
 		       node = { .s_addr = flow->snat_addr };
-	char target_ip[16], node_ip[16];
 	struct tcp_frame f = {
+		.saddr = target_ip,
+		.daddr = node_ip,
 		.sport = ntohs(flow->target_port),
 		.dport = ntohs(flow->snat_port),
 		.seq = 7000,
 		.ack = 1001,
 		.flags = flags,
-		.payload = payload,
-		.payload_len = payload ? strlen(payload) : 0,
 	};
-	uint8_t frame[FRAME_MAX];
-	size_t len;
 
 	inet_ntop(AF_INET, &target, target_ip, sizeof(target_ip));
 	inet_ntop(AF_INET, &node, node_ip, sizeof(node_ip));
-	f.saddr = target_ip;
-	f.daddr = node_ip;
 	memcpy(f.src_mac, mac_target[flow->backend], 6);
 	memcpy(f.dst_mac, mac_prov, 6);
-	len = build_tcp(&f, frame);
+	return f;
+}
+
+static struct result send_target_frame(const struct tcp_frame *f)
+{
+	uint8_t frame[FRAME_MAX];
+	size_t len = build_tcp(f, frame);
+
 	return run_frame(fx.provider, ifindex_prov, frame, len);
+}
+
+/* The reply a target sends to the flow's SNAT address and port. */
+static struct result send_target(const struct flow_view *flow, uint8_t flags, const char *payload)
+{
+	struct tcp_frame f = target_frame(flow, flags);
+
+	f.payload = payload;
+	f.payload_len = payload ? strlen(payload) : 0;
+	return send_target_frame(&f);
 }
 
 /* Table 1 holds only the backend's member (the scene registers backend b as member b). */
@@ -971,6 +985,274 @@ static void a_retried_handshake_is_one_connection(void)
 	fx_close(&fx);
 }
 
+/* ---- A hostile consumer -------------------------------------------------- */
+
+/* A connection through the flow: the client's SYN (ISN 1000), the target's SYN-ACK (ISN
+ * 7000), the client's ACK. */
+static void establish(uint16_t sport, struct flow_view *flow)
+{
+	struct tcp_frame ack = client_frame(sport, TCP_ACK);
+
+	CHECK_EQ(syn(sport).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, flow));
+	CHECK_EQ(send_target(flow, TCP_SYN | TCP_ACK, NULL).action, XDP_REDIRECT);
+	ack.seq = 1001;
+	ack.ack = 7001;
+	CHECK_EQ(send_client(&ack).action, XDP_REDIRECT);
+}
+
+/* A sequence number far from `next`, whatever the draw: out of any window of 2^20. */
+static uint32_t far_from(uint32_t next)
+{
+	return next + (1u << 21) + (uint32_t)rand() % (1u << 31);
+}
+
+static uint32_t closing_flags(uint16_t sport)
+{
+	struct flow_view flow;
+
+	return fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow) ? flow.flags & XL_FLOW_CLOSING
+								  : 0xdead;
+}
+
+/* A stranger who spoofs a client, or a target, and sends RSTs with guessed sequence
+ * numbers resets nothing: out of the receiver's window, they are dropped, counted, and
+ * leave the flow as it was; the one in the window is believed. */
+static void blind_resets_change_nothing(void)
+{
+	struct tcp_frame rst = client_frame(40000, TCP_RST);
+	struct flow_view flow;
+	int dropped = 0;
+
+	SCENE(NULL);
+	establish(40000, &flow);
+	srand(5961);
+	for (int i = 0; i < 50; i++) {
+		struct tcp_frame from_target = target_frame(&flow, TCP_RST);
+
+		rst.seq = far_from(1001);
+		dropped += send_client(&rst).action == XDP_DROP;
+		from_target.seq = far_from(7001);
+		dropped += send_target_frame(&from_target).action == XDP_DROP;
+	}
+	CHECK_EQ(dropped, 100);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_RST_OUT_OF_WINDOW), 100);
+	CHECK_EQ(closing_flags(40000), 0);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_TARGET), 1); /* the ACK, nothing since */
+
+	rst.seq = 1001 + 500; /* in the target's window */
+	CHECK_EQ(send_client(&rst).action, XDP_REDIRECT);
+	CHECK_EQ(closing_flags(40000), XL_FLOW_RST_CLIENT);
+	fx_close(&fx);
+}
+
+/* Before the client acknowledged anything of the target, a target's RST counts only if it
+ * refuses the SYN: it acknowledges the client's ISN + 1. */
+static void a_target_refuses_a_syn_with_a_reset_that_acknowledges_it(void)
+{
+	struct flow_view flow;
+	struct tcp_frame rst;
+
+	SCENE(NULL);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	rst = target_frame(&flow, TCP_RST | TCP_ACK);
+	rst.seq = 0;
+	rst.ack = 4242;
+	CHECK_EQ(send_target_frame(&rst).action, XDP_DROP);
+	CHECK_EQ(closing_flags(40000), 0);
+	rst.ack = 1001;
+	CHECK_EQ(send_target_frame(&rst).action, XDP_REDIRECT);
+	CHECK_EQ(closing_flags(40000), XL_FLOW_RST_TARGET);
+	fx_close(&fx);
+}
+
+/* A FIN outside the window goes on (the receiver judges it) but closes nothing. */
+static void a_fin_out_of_window_closes_nothing(void)
+{
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct flow_view flow;
+
+	SCENE(NULL);
+	establish(40000, &flow);
+	fin.seq = far_from(1001);
+	fin.ack = 7001;
+	CHECK_EQ(send_client(&fin).action, XDP_REDIRECT);
+	CHECK_EQ(closing_flags(40000), 0);
+	fin.seq = 1001;
+	CHECK_EQ(send_client(&fin).action, XDP_REDIRECT);
+	CHECK_EQ(closing_flags(40000), XL_FLOW_FIN_CLIENT);
+	fx_close(&fx);
+}
+
+/* A SYN whose TCP checksum is wrong takes nothing: no flow, no count, no port. One with
+ * a payload (TCP Fast Open) and a right checksum opens a flow as any other. */
+static void a_syn_with_a_bad_checksum_opens_nothing(void)
+{
+	static const char payload[] = "a first request of 101 bytes, carried by the SYN itself, "
+				      "as TCP Fast Open does, checked to the last!.";
+	struct tcp_frame with_data = client_frame(40001, TCP_SYN);
+	struct tcp_frame f = client_frame(40000, TCP_SYN);
+	uint8_t frame[FRAME_MAX];
+	size_t len;
+
+	SCENE(NULL);
+	f.options_len = 4;
+	len = build_tcp(&f, frame);
+	frame[OFF_TCP_CHECK] ^= 0x40;
+	CHECK_EQ(run_frame(fx.consumer, ifindex_cons, frame, len).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_BAD_CHECKSUM), 1);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	CHECK_EQ(fx_active(&fx, 1) + fx_active(&fx, 2), 0);
+	CHECK_EQ(fx_ports_used(&fx, 1) + fx_ports_used(&fx, 2), 0);
+
+	with_data.payload = payload;
+	with_data.payload_len = sizeof(payload) - 1;
+	CHECK_EQ(with_data.payload_len, 101);
+	CHECK_EQ(send_client(&with_data).action, XDP_REDIRECT);
+	CHECK_EQ(fx_flow_count(&fx), 1);
+	fx_close(&fx);
+}
+
+/* Port 0 of an ENI marks the address; it is no listener. */
+static void port_zero_is_no_listener(void)
+{
+	struct tcp_frame f = client_frame(40000, TCP_SYN);
+
+	SCENE(NULL);
+	f.dport = 0;
+	CHECK_EQ(send_client(&f).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_NO_LISTENER), 1);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+	fx_close(&fx);
+}
+
+/* What the load balancer sends to a client, a RST or a target's reply, comes from the
+ * interface's own address, whatever address the client's frame was sent to. */
+static void resets_and_replies_come_from_the_interfaces_own_address(void)
+{
+	static const uint8_t other_mac[6] = { 0x02, 0, 0, 0, 0x0c, 0x99 };
+	struct tcp_frame stray = client_frame(40000, TCP_ACK);
+	struct tcp_frame opening = client_frame(40001, TCP_SYN);
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	memcpy(stray.dst_mac, other_mac, 6);
+	stray.ack = 7001;
+	r = send_client(&stray);
+	check_reset(&r, 7001, 0, TCP_RST); /* from mac_cons */
+
+	memcpy(opening.dst_mac, other_mac, 6);
+	CHECK_EQ(send_client(&opening).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40001, ENI_IP, 80, &flow));
+	r = send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK(memcmp(r.out + 6, mac_cons, 6) == 0);
+	fx_close(&fx);
+}
+
+static uint16_t mss_of(const struct result *r, size_t at)
+{
+	return get16(r->out + OFF_TCP + 20 + at + 2);
+}
+
+/* The segment sizes a SYN and a SYN-ACK announce are clamped to what the path carries,
+ * wherever the option lies (an odd offset counts byte-swapped in the checksum). */
+static void syns_announce_at_most_the_paths_segment_size(void)
+{
+	static const uint8_t odd_mss[8] = { 1, 2, 4, 0x23, 0x28, 1, 1, 0 }; /* NOP, MSS 9000 */
+	struct tcp_frame odd = client_frame(40001, TCP_SYN);
+	struct tcp_frame small = client_frame(40002, TCP_SYN);
+	struct tcp_frame syn_ack;
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	fx_set_mss_clamp(&fx, 1400);
+	r = syn(40000); /* MSS 1460 */
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(mss_of(&r, 0), 1400);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	odd.option_bytes = odd_mss;
+	odd.options_len = sizeof(odd_mss);
+	r = send_client(&odd);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(mss_of(&r, 1), 1400);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	small.options_len = 4;
+	small.mss = 536; /* below the clamp: left as it is */
+	r = send_client(&small);
+	CHECK_EQ(mss_of(&r, 0), 536);
+
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	syn_ack = target_frame(&flow, TCP_SYN | TCP_ACK);
+	syn_ack.options_len = 4;
+	syn_ack.mss = 8960;
+	r = send_target_frame(&syn_ack);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(mss_of(&r, 0), 1400);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	fx_close(&fx);
+}
+
+/* A SYN on a closed flow whose target new flows no longer go to (drained, unhealthy,
+ * deregistered) gets a new flow to where they go now; the old one retires, for the
+ * collector to give back its count and port. */
+static void a_reopened_flow_follows_the_table(void)
+{
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct flow_view before, after;
+	uint32_t other;
+	struct result r;
+
+	SCENE(NULL);
+	establish(40000, &before);
+	fin.seq = 1001;
+	fin.ack = 7001;
+	send_client(&fin);
+	send_target(&before, TCP_FIN | TCP_ACK, NULL);
+	other = before.backend == 1 ? 2 : 1;
+	use_only_backend(other);
+
+	r = syn(40000);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(backend_ip[other])));
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &after));
+	CHECK_EQ(after.backend, other);
+	CHECK_EQ(after.flags & XL_FLOW_CLOSING, 0);
+	CHECK_EQ(fx_slots_of_kind(&fx, XL_SLOT_RETIRED), 1);
+	CHECK_EQ(fx_active(&fx, before.backend), 1); /* until the collector takes it */
+	CHECK_EQ(fx_active(&fx, other), 1);
+	fx_close(&fx);
+}
+
+/* On an interface that faces both clients and targets, only the target's next hop may
+ * speak for a target: a client posing as one is dropped. */
+static void only_the_targets_next_hop_speaks_for_it(void)
+{
+	struct flow_view flow;
+	struct tcp_frame spoofed;
+	uint8_t frame[FRAME_MAX];
+	size_t len;
+
+	SCENE(NULL);
+	fx_set_role(&fx, ifindex_prov, XL_ROLE_BOTH);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	spoofed = target_frame(&flow, TCP_ACK | TCP_PSH);
+	memcpy(spoofed.src_mac, mac_cons_peer, 6);
+	len = build_tcp(&spoofed, frame);
+	CHECK_EQ(run_frame(fx.both, ifindex_prov, frame, len).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_NOT_FROM_TARGET), 1);
+	spoofed = target_frame(&flow, TCP_ACK | TCP_PSH);
+	len = build_tcp(&spoofed, frame);
+	CHECK_EQ(run_frame(fx.both, ifindex_prov, frame, len).action, XDP_REDIRECT);
+	fx_close(&fx);
+}
+
 /* ---- Exactness when CPUs race -------------------------------------------- */
 
 struct storm {
@@ -1074,6 +1356,15 @@ int main(int argc, char **argv)
 		TEST_CASE(flows_are_stamped_with_the_agents_clock),
 		TEST_CASE(syn_reopens_a_closing_flow),
 		TEST_CASE(a_retried_handshake_is_one_connection),
+		TEST_CASE(blind_resets_change_nothing),
+		TEST_CASE(a_target_refuses_a_syn_with_a_reset_that_acknowledges_it),
+		TEST_CASE(a_fin_out_of_window_closes_nothing),
+		TEST_CASE(a_syn_with_a_bad_checksum_opens_nothing),
+		TEST_CASE(port_zero_is_no_listener),
+		TEST_CASE(resets_and_replies_come_from_the_interfaces_own_address),
+		TEST_CASE(syns_announce_at_most_the_paths_segment_size),
+		TEST_CASE(a_reopened_flow_follows_the_table),
+		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
 		TEST_CASE(connection_limit_is_exact_when_cpus_race),
 		TEST_CASE(port_allocation_is_exact_when_cpus_race),
 	};

@@ -1,0 +1,104 @@
+/* TCP options of SYNs and SYN-ACKs: the maximum segment size, clamped to what the path
+ * can carry, and the window scale, which the window checks need. */
+#ifndef XL_BPF_OPTIONS_H
+#define XL_BPF_OPTIONS_H
+
+#include "nat.h"
+#include "parse.h"
+
+#define TCPOPT_EOL	0
+#define TCPOPT_NOP	1
+#define TCPOPT_MSS	2
+#define TCPOPT_WINDOW	3
+#define TCPOLEN_MSS	4
+#define TCPOLEN_WINDOW	3
+#define TCP_MAX_WSCALE	14
+#define MAX_TCP_OPTIONS 40
+#define NO_WINDOW_SCALE 0xff /* no option: & 0xf gives NO_SHIFT_YET */
+#define TCP_OFFSET	(ETH_HLEN + 20) /* TCP is rewritten only behind 20 bytes of IPv4 */
+#define MAX_OPTIONS_END (TCP_OFFSET + 60)
+
+/* The walk over the options, by offsets from the frame's start: no packet pointer leaves
+ * the callback, so the verifier need not follow one per possible offset. */
+struct option_walk {
+	struct xdp_md *ctx;
+	__u32 next;	  /* the next option */
+	__u32 end;	  /* the end of the options */
+	__u16 mss_clamp;  /* the largest MSS let through; 0: any */
+	__u8 wscale;	  /* result: the window scale, or NO_WINDOW_SCALE */
+};
+
+/* Lowers the MSS at `value` to the clamp, and fixes the TCP checksum in place. */
+static __always_inline void clamp_mss_at(struct option_walk *walk, __u8 *value, void *data_end)
+{
+	struct tcphdr *tcp = (void *)(long)walk->ctx->data + TCP_OFFSET;
+	__be16 old, new;
+
+	if ((void *)(tcp + 1) > data_end)
+		return;
+	__builtin_memcpy(&old, value, 2);
+	if (!walk->mss_clamp || bpf_ntohs(old) <= walk->mss_clamp)
+		return;
+	new = bpf_htons(walk->mss_clamp);
+	__builtin_memcpy(value, &new, 2);
+	/* The sum is of 16-bit words from the header's start: a value at an odd offset
+	 * straddles two of them, which counts it byte-swapped (RFC 1071). */
+	if ((walk->next + 2 - TCP_OFFSET) & 1) {
+		old = __builtin_bswap16(old);
+		new = __builtin_bswap16(new);
+	}
+	csum_apply(&tcp->check, csum_change16(old, new));
+}
+
+/* One option: reads its kind and length, acts on the two we want, and moves on. An
+ * option that does not fit in the header ends the walk. */
+static long visit_option(__u32 i, void *ctx)
+{
+	struct option_walk *walk = ctx;
+	__u8 *data = (void *)(long)walk->ctx->data, *data_end = (void *)(long)walk->ctx->data_end;
+	__u32 at = walk->next;
+	__u8 *opt, kind, len;
+
+	(void)i;
+	if (at >= walk->end || at > MAX_OPTIONS_END)
+		return 1;
+	opt = data + at;
+	if (opt + 2 > data_end)
+		return 1;
+	kind = opt[0];
+	if (kind == TCPOPT_EOL)
+		return 1;
+	if (kind == TCPOPT_NOP) {
+		walk->next = at + 1;
+		return 0;
+	}
+	len = opt[1];
+	if (len < 2 || at + len > walk->end)
+		return 1;
+	if (kind == TCPOPT_MSS && len == TCPOLEN_MSS && opt + TCPOLEN_MSS <= data_end)
+		clamp_mss_at(walk, opt + 2, data_end);
+	else if (kind == TCPOPT_WINDOW && len == TCPOLEN_WINDOW && opt + TCPOLEN_WINDOW <= data_end)
+		walk->wscale = opt[2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : opt[2];
+	walk->next = at + len;
+	return 0;
+}
+
+/* Reads a SYN's (or SYN-ACK's) window scale, and lowers the segment size it announces to
+ * at most mss_clamp (RFC 879's MSS clamping; 0 leaves it), fixing the checksum. The
+ * callback does all its work itself: a result the caller branched on would have the
+ * verifier walk the rest of the program once per value it may take. */
+static __always_inline __u8 syn_options(struct xdp_md *ctx, struct packet *pkt, __u16 mss_clamp)
+{
+	struct option_walk walk = {
+		.ctx = ctx,
+		.next = TCP_OFFSET + sizeof(struct tcphdr),
+		.end = TCP_OFFSET + pkt->tcp->doff * 4,
+		.mss_clamp = mss_clamp,
+		.wscale = NO_WINDOW_SCALE,
+	};
+
+	bpf_loop(MAX_TCP_OPTIONS, visit_option, &walk, 0);
+	return walk.wscale;
+}
+
+#endif

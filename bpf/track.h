@@ -1,0 +1,67 @@
+/* Following a connection through its packets: the acknowledgments and windows each side
+ * announces, and the FINs and RSTs that close it, which count only in window. */
+#ifndef XL_BPF_TRACK_H
+#define XL_BPF_TRACK_H
+
+#include "flow.h"
+#include "window.h"
+
+/* A client's packet: false for a RST the target could not accept (it must go no further
+ * and change nothing). A client ACKs only once the target answered its SYN, and a RST
+ * it sends in answer to an ACK of another connection carries no ACK: its first ACK marks
+ * the flow answered. */
+static __always_inline int track_client_packet(struct xl_flow *flow, const struct tcphdr *tcp,
+					       __u16 now_s)
+{
+	__u32 seq = bpf_ntohl(tcp->seq);
+	int expected = in_window(seq, READ_ONCE(flow->client_next), flow->target_window_log2);
+
+	if (tcp->rst) {
+		if (!expected)
+			return 0;
+		set_flags(flow, XL_FLOW_RST_CLIENT);
+	}
+	touch(flow, now_s);
+	if (tcp->ack) {
+		set_flags(flow, XL_FLOW_ANSWERED);
+		note_ack(&flow->target_next, bpf_ntohl(tcp->ack_seq) + flow->seq_shift);
+		note_window(&flow->client_window_log2, tcp, client_shift(flow));
+	}
+	if (tcp->fin && expected)
+		set_flags(flow, XL_FLOW_FIN_CLIENT);
+	return 1;
+}
+
+/* Whether a target's RST is in the client's window. Before the client acknowledged
+ * anything of the target, only a refusal of its SYN is: a RST that acknowledges it. */
+static __always_inline int target_rst_expected(const struct xl_flow *flow,
+					       const struct tcphdr *tcp)
+{
+	if (!(READ_ONCE(flow->state) & XL_FLOW_ANSWERED) && !READ_ONCE(flow->target_next))
+		return tcp->ack && bpf_ntohl(tcp->ack_seq) == flow->client_isn + 1;
+	return in_window(bpf_ntohl(tcp->seq), READ_ONCE(flow->target_next),
+			 flow->client_window_log2);
+}
+
+/* A target's packet, its SYN-ACK excepted (note_target_syn_ack): false for a RST the
+ * client could not accept. */
+static __always_inline int track_target_packet(struct xl_flow *flow, const struct tcphdr *tcp,
+					       __u16 now_s)
+{
+	if (tcp->rst) {
+		if (!target_rst_expected(flow, tcp))
+			return 0;
+		set_flags(flow, XL_FLOW_RST_TARGET);
+	}
+	touch(flow, now_s);
+	if (tcp->ack && !tcp->syn) {
+		note_ack(&flow->client_next, bpf_ntohl(tcp->ack_seq));
+		note_window(&flow->target_window_log2, tcp, target_shift(flow));
+	}
+	if (tcp->fin &&
+	    in_window(bpf_ntohl(tcp->seq), READ_ONCE(flow->target_next), flow->client_window_log2))
+		set_flags(flow, XL_FLOW_FIN_TARGET);
+	return 1;
+}
+
+#endif
