@@ -130,10 +130,17 @@ static __always_inline struct xl_flow *find_flow_of_reply(const struct xl_config
 
 /* ---- State: flags set once by atomic operations, and the last time seen --------- */
 
-static __always_inline void set_flags(struct xl_flow *flow, __u32 flags)
+/* Sets flags; returns those this call set (another CPU may have set some first). */
+static __always_inline __u32 set_flags(struct xl_flow *flow, __u32 flags)
 {
-	if (flags & ~READ_ONCE(flow->state))
-		__sync_fetch_and_or(&flow->state, flags);
+	if (!(flags & ~READ_ONCE(flow->state)))
+		return 0;
+	return flags & ~__sync_fetch_and_or(&flow->state, flags);
+}
+
+static __always_inline void clear_flags(struct xl_flow *flow, __u32 flags)
+{
+	__sync_fetch_and_and(&flow->state, ~flags);
 }
 
 /* last_seen (s) is rewritten only when the second changes: a write per packet would

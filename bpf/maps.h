@@ -106,7 +106,15 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE); /* the agent decrements in place */
 	__type(key, __u32);
 	__type(value, struct xl_conns);
-} xdplink_conns_v1 SEC(".maps");
+} xdplink_conns_v2 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the agent decrements in place */
+	__type(key, __u32);
+	__type(value, __u64);
+} xdplink_half_open_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -81,14 +81,20 @@ static __always_inline __u16 ipv4_header_csum(const struct iphdr *ip)
 	return csum_words((const __u16 *)ip, sizeof(*ip) / 2, 0);
 }
 
-/* Checksum of an option-less TCP header without payload whose check field is
- * zero, with the IPv4 pseudo-header. */
+/* Checksum of a TCP segment of `len` bytes (a constant) whose check field is zero,
+ * with the IPv4 pseudo-header. */
+static __always_inline __u16 tcp_segment_csum(const struct iphdr *ip, const struct tcphdr *tcp,
+					      int len)
+{
+	__u64 pseudo = (__u64)ip->saddr + ip->daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(len);
+
+	return csum_words((const __u16 *)tcp, len / 2, pseudo);
+}
+
+/* Checksum of an option-less TCP header without payload. */
 static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struct tcphdr *tcp)
 {
-	__u64 pseudo =
-	    (__u64)ip->saddr + ip->daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(sizeof(*tcp));
-
-	return csum_words((const __u16 *)tcp, sizeof(*tcp) / 2, pseudo);
+	return tcp_segment_csum(ip, tcp, sizeof(*tcp));
 }
 
 /* ---- Checking a received segment's checksum ------------------------------------ */

@@ -39,24 +39,17 @@ static __always_inline __u32 backend_of(__u32 member)
 
 /* Takes one of the target's connections. The increment comes first and is undone
  * on overflow, so that racing CPUs can never push the count past the limit. */
-static __always_inline int claim_connection(const struct xl_config *cfg, __u32 backend)
+static __always_inline int claim_connection(const struct xl_config *cfg, struct xl_conns *conns)
 {
-	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_conns_v1, &backend);
-
-	if (!conns)
-		return 0;
 	if (__sync_fetch_and_add(&conns->active, 1) < cfg->max_conns_per_target)
 		return 1;
 	__sync_fetch_and_sub(&conns->active, 1);
 	return 0;
 }
 
-static __always_inline void release_connection(__u32 backend)
+static __always_inline void release_connection(struct xl_conns *conns)
 {
-	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_conns_v1, &backend);
-
-	if (conns)
-		__sync_fetch_and_sub(&conns->active, 1);
+	__sync_fetch_and_sub(&conns->active, 1);
 }
 
 /* Counts a recorded flow to its member, for the statistics of its target group. It

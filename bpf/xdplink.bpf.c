@@ -15,7 +15,9 @@
 #include "parse.h"
 #include "reset.h"
 #include "select.h"
+#include "seq.h"
 #include "stats.h"
+#include "syncookie.h"
 #include "track.h"
 #include "window.h"
 
@@ -74,6 +76,7 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
+	translate_towards_target(pkt, flow);
 	nat_to_target(pkt, flow, be);
 	count_towards_target(member_traffic(flow->member), pkt->ip_len);
 	count_towards_target(endpoint_traffic(flow->endpoint), pkt->ip_len);
@@ -92,37 +95,80 @@ static __always_inline int ingress_slot(struct xdp_md *ctx, __u8 *slot)
 	return 1;
 }
 
-/* What a flow keeps of its client's SYN: where its numbers start, its window and its
- * window scale, until the target's SYN-ACK settles the scaling. */
-static __always_inline void note_client_syn(struct xl_flow *flow, const struct tcphdr *tcp,
-					    __u8 wscale)
+static __always_inline struct xl_conns *conns_of(__u32 backend)
 {
-	flow->client_isn = bpf_ntohl(tcp->seq);
+	return bpf_map_lookup_elem(&xdplink_conns_v2, &backend);
+}
+
+static __always_inline struct xl_iface *ingress_iface(struct xdp_md *ctx)
+{
+	__u32 ifindex = ctx->ingress_ifindex;
+
+	return bpf_map_lookup_elem(&xdplink_ifaces_v2, &ifindex);
+}
+
+/* Under a flood of SYNs to the target: a cookie instead of a flow, unless the target is
+ * full anyway. */
+static __always_inline int answer_with_cookie(struct xdp_md *ctx, struct packet *pkt,
+					      const struct xl_config *cfg,
+					      const struct xl_conns *conns, const struct xl_frontend *fe,
+					      __u32 member)
+{
+	struct xl_iface *iface = ingress_iface(ctx);
+	int action;
+
+	if (READ_ONCE(conns->active) >= cfg->max_conns_per_target)
+		return refuse(ctx, pkt, fe->endpoint, member, XL_RST_TARGET_FULL);
+	if (!iface)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	action = send_syn_cookie(ctx, pkt, iface->mac, cfg->mss_clamp);
+	return verdict(action, action == XDP_TX ? XL_SYN_COOKIE_SENT : XL_DROP_TX_ERROR);
+}
+
+/* What a flow keeps of its client's valid cookie ACK: the client's numbers, and the
+ * cookie, our ISN, in seq_shift until the target's own ISN is known. */
+static __always_inline void note_cookie_ack(struct xl_flow *flow, const struct tcphdr *tcp)
+{
+	flow->client_isn = bpf_ntohl(tcp->seq) - 1;
 	flow->client_next = flow->client_isn + 1;
+	flow->seq_shift = bpf_ntohl(tcp->ack_seq) - 1;
 	flow->client_window_log2 = window_log2(bpf_ntohs(tcp->window));
 	flow->target_window_log2 = WINDOW_LOG2_SYN;
-	flow->window_shifts = client_syn_shifts(wscale);
 }
 
-/* The target's SYN-ACK: where its numbers start, its window, the scaling both agreed,
- * and the segment size the client may send, clamped to the path. Once per connection. */
-static __always_inline void note_target_syn_ack(struct xdp_md *ctx, struct packet *pkt,
-						struct xl_flow *flow)
+/* A SYN-cookie flow's first packet to its target: the client's ACK becomes the SYN the
+ * client once sent (its ISN, a segment size the path carries, no other option). */
+static __always_inline int open_to_target(struct xdp_md *ctx, const struct xl_config *cfg,
+					  const struct xl_flow *flow, struct xl_backend *be)
 {
-	const struct xl_config *cfg = config();
-	__u8 wscale = syn_options(ctx, pkt, cfg ? cfg->mss_clamp : 0);
+	struct segment syn = {
+		.saddr = flow->snat_addr,
+		.daddr = be->addr,
+		.sport = flow->snat_port,
+		.dport = be->port,
+		.seq = flow->client_isn,
+		.syn = 1,
+		.window = COOKIE_WINDOW,
+		.mss = cfg->mss_clamp ? cfg->mss_clamp : DEFAULT_MSS,
+	};
+	struct ethhdr *eth = write_segment(ctx, &syn);
 
-	flow->target_next = bpf_ntohl(pkt->tcp->seq) + 1;
-	flow->target_window_log2 = window_log2(bpf_ntohs(pkt->tcp->window));
-	flow->window_shifts = negotiated_shifts(flow->window_shifts, wscale);
+	if (!eth)
+		return verdict(XDP_DROP, XL_DROP_TX_ERROR);
+	count_towards_target(member_traffic(flow->member), SEGMENT_LEN(syn.mss) - ETH_HLEN);
+	count_towards_target(endpoint_traffic(flow->endpoint), SEGMENT_LEN(syn.mss) - ETH_HLEN);
+	__builtin_memcpy(eth->h_dest, be->nh_dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, be->nh_smac, ETH_ALEN);
+	return verdict(transmit(ctx, be->nh_ifindex), XL_FWD_COOKIE_FLOW);
 }
 
-/* A SYN without a flow: pick the member and its target, take one of the target's
- * connections and a SNAT port, record the flow, forward. Whatever is refused is given
- * back at once. */
+/* A new flow, for a SYN, or for an ACK with a valid SYN cookie: pick the member and its
+ * target, take one of the target's connections and a SNAT port, record the flow,
+ * forward. Whatever is refused is given back at once. A SYN to a target flooded with
+ * half-open flows gets a cookie instead, and takes nothing. */
 static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 				     const struct xl_frontend *fe, const struct xl_flow_key *key,
-				     __u32 hash)
+				     __u32 hash, int by_cookie)
 {
 	const struct xl_config *cfg = config();
 	struct xl_flow flow = {
@@ -131,6 +177,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		.last_seen = clock_s(),
 	};
 	struct xl_port_pool *pool;
+	struct xl_conns *conns;
 	struct xl_backend *be;
 	enum xl_reason why;
 	__u32 backend, pool_slot;
@@ -140,38 +187,48 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 
 	if (!cfg || !ingress_slot(ctx, &flow.iface))
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	if (!tcp_checksum_ok(ctx, pkt))
+	if (!by_cookie && !tcp_checksum_ok(ctx, pkt))
 		return verdict(XDP_DROP, XL_DROP_BAD_CHECKSUM);
 	flow.member = pick_member(cfg, fe, hash);
 	backend = backend_of(flow.member);
 	be = backend_lookup(backend);
-	if (backend == XL_NO_BACKEND || !be)
+	conns = conns_of(backend);
+	if (backend == XL_NO_BACKEND || !be || !conns)
 		return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_TARGET);
 	if (!next_hop_ready(ctx, be, fe->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
-	if (!claim_connection(cfg, backend))
+	if (!by_cookie && flooded(cfg, conns))
+		return answer_with_cookie(ctx, pkt, cfg, conns, fe, flow.member);
+	if (!claim_connection(cfg, conns))
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_TARGET_FULL);
 	pool = pool_of(fe->snat_addr, be, &pool_slot);
 	port = pool ? claim_port(cfg, pool) : -1;
 	if (!pool || port < 0) {
-		release_connection(backend);
+		release_connection(conns);
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_NO_PORT);
 	}
 
 	flow.pool = pool_slot;
 	flow.snat_port = bpf_htons(cfg->port_min + port);
 	__builtin_memcpy(flow.client_mac, pkt->eth->h_source, ETH_ALEN);
-	note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
-	inserted = insert_flow(cfg, key, hash, &flow, 0);
+	if (by_cookie)
+		note_cookie_ack(&flow, pkt->tcp);
+	else
+		note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
+	inserted = insert_flow(cfg, key, hash, &flow,
+			       by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0);
 	if (inserted != FLOW_INSERTED) {
 		release_port(pool, port);
-		release_connection(backend);
+		release_connection(conns);
 		if (inserted == FLOW_EXISTS)
 			return verdict(XDP_DROP, XL_DROP_SYN_RACE);
 		return refuse(ctx, pkt, fe->endpoint, flow.member, XL_RST_FLOW_TABLE_FULL);
 	}
 	count_member_connection(flow.member);
 	count_new_connection(&flow);
+	if (by_cookie)
+		return open_to_target(ctx, cfg, &flow, be);
+	count_half_open(conns, 1);
 	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
 }
 
@@ -188,7 +245,8 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
  * (unhealthy, drained, deregistered) gets no new connection: the old flow retires and a
  * new one opens. */
 static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
-				       __u32 slot, __u32 hash, struct xl_backend *be)
+				       __u32 slot, __u32 hash, struct xl_backend *be,
+				       struct xl_conns *conns)
 {
 	const struct xl_config *cfg = config();
 	__u32 state = READ_ONCE(flow->state);
@@ -205,8 +263,10 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 		return verdict(XDP_DROP, XL_DROP_SYN_RACE);
 	note_client_syn(flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
 	touch(flow, clock_s());
-	if (state & XL_FLOW_ANSWERED)
+	if (state & XL_FLOW_ANSWERED) {
 		count_new_connection(flow);
+		count_half_open(conns, 1); /* half-open again, until the client's first ACK */
+	}
 	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_NEW_FLOW);
 }
 
@@ -215,38 +275,88 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, s
 				       __u32 slot, __u32 hash)
 {
 	struct xl_iface *iface = client_iface(flow);
-	struct xl_backend *be;
+	__u32 backend = backend_of(flow->member), state = READ_ONCE(flow->state);
+	struct xl_backend *be = backend_lookup(backend);
+	struct xl_conns *conns = conns_of(backend);
+	int tracked;
 
 	if (!iface || iface->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
 	if (!endpoint_available(flow->endpoint))
 		return drop_for_endpoint_state(flow->endpoint);
-	be = backend_lookup(backend_of(flow->member));
-	if (!be)
+	if (!be || !conns)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	if ((READ_ONCE(flow->state) & XL_FLOW_CLOSING) && is_connection_request(pkt->tcp))
-		return reopen_flow(ctx, pkt, flow, slot, hash, be);
+	if ((state & XL_FLOW_CLOSING) && is_connection_request(pkt->tcp))
+		return reopen_flow(ctx, pkt, flow, slot, hash, be, conns);
 	if (be->flags & XL_BE_RESET_FLOWS) {
 		set_flags(flow, XL_FLOW_RST_CLIENT); /* the collector gives its count and port back */
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 		return refuse(ctx, pkt, flow->endpoint, flow->member, XL_RST_TARGET_RESET);
 	}
-	if (!track_client_packet(flow, pkt->tcp, clock_s()))
+	if (state & XL_FLOW_COOKIE)
+		return verdict(XDP_DROP, XL_DROP_COOKIE_PENDING);
+	tracked = track_client_packet(flow, pkt->tcp, clock_s());
+	if (tracked == TRACK_REFUSED)
 		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
+	if (tracked == TRACK_ANSWERED)
+		count_half_open(conns, -1);
 	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_TO_TARGET);
+}
+
+/* The target's SYN-ACK to a SYN-cookie flow: the client is long past its handshake, so
+ * the SYN-ACK goes no further; it is acknowledged to the target in the client's stead,
+ * and from now on the target's numbers are the cookie's plus seq_shift. */
+static __always_inline int finish_cookie_handshake(struct xdp_md *ctx, struct packet *pkt,
+						   struct xl_flow *flow)
+{
+	const struct tcphdr *tcp = pkt->tcp;
+	struct xl_iface *iface = ingress_iface(ctx);
+	__u8 target_mac[ETH_ALEN];
+	struct segment ack;
+	struct ethhdr *eth;
+
+	if (!tcp->syn || !tcp->ack || bpf_ntohl(tcp->ack_seq) != flow->client_isn + 1 || !iface) {
+		if (tcp->rst && tcp->ack && bpf_ntohl(tcp->ack_seq) == flow->client_isn + 1)
+			set_flags(flow, XL_FLOW_RST_TARGET); /* refused: the collector takes it */
+		return verdict(XDP_DROP, XL_DROP_COOKIE_PENDING);
+	}
+	ack = (struct segment){
+		.saddr = pkt->ip->daddr,
+		.daddr = pkt->ip->saddr,
+		.sport = tcp->dest,
+		.dport = tcp->source,
+		.seq = flow->client_isn + 1,
+		.ack = bpf_ntohl(tcp->seq) + 1,
+		.ack_flag = 1,
+		.window = COOKIE_WINDOW,
+	};
+	note_target_syn_ack(flow, tcp, NO_WINDOW_SCALE);
+	flow->seq_shift = bpf_ntohl(tcp->seq) - flow->seq_shift;
+	clear_flags(flow, XL_FLOW_COOKIE);
+	__builtin_memcpy(target_mac, pkt->eth->h_source, ETH_ALEN);
+	eth = write_segment(ctx, &ack);
+	if (!eth)
+		return verdict(XDP_DROP, XL_DROP_TX_ERROR);
+	__builtin_memcpy(eth->h_dest, target_mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, iface->mac, ETH_ALEN);
+	return verdict(XDP_TX, XL_TX_COOKIE_HANDSHAKE);
 }
 
 static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow)
 {
 	struct xl_iface *iface = client_iface(flow);
+	const struct xl_config *cfg = config();
 
-	if (!iface)
+	if (!iface || !cfg)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	if (READ_ONCE(flow->state) & XL_FLOW_COOKIE)
+		return finish_cookie_handshake(ctx, pkt, flow);
 	if (pkt->tcp->syn && pkt->tcp->ack)
-		note_target_syn_ack(ctx, pkt, flow);
-	if (!track_target_packet(flow, pkt->tcp, clock_s()))
+		note_target_syn_ack(flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
+	if (track_target_packet(flow, pkt->tcp, clock_s()) == TRACK_REFUSED)
 		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
+	translate_towards_client(pkt, flow);
 	nat_to_client(pkt, flow);
 	count_towards_client(member_traffic(flow->member), pkt->ip_len);
 	count_towards_client(endpoint_traffic(flow->endpoint), pkt->ip_len);
@@ -300,21 +410,26 @@ static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct pack
 	}
 }
 
-/* A packet without flow to a listener of an ENI, from the ENI's own interface: a
- * SYN opens a flow, anything else is refused. */
+/* A packet without flow to a listener of an ENI, from the ENI's own interface: a SYN
+ * opens a flow, and so does an ACK with a valid SYN cookie; anything else is refused. */
 static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
 				       const struct xl_frontend *fe, const struct xl_flow_key *key,
 				       __u32 hash)
 {
+	int by_cookie = 0;
+
 	if (fe->ifindex != ctx->ingress_ifindex)
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
 	if (!endpoint_available(fe->endpoint))
 		return drop_for_endpoint_state(fe->endpoint);
-	if (is_connection_request(pkt->tcp))
-		return open_flow(ctx, pkt, fe, key, hash);
-	if (pkt->tcp->rst)
-		return verdict(XDP_DROP, XL_DROP_STRAY_RST);
-	return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_FLOW);
+	if (!is_connection_request(pkt->tcp)) {
+		if (pkt->tcp->rst)
+			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
+		if (!valid_cookie_ack(pkt))
+			return refuse(ctx, pkt, fe->endpoint, XL_NO_MEMBER, XL_RST_NO_FLOW);
+		by_cookie = 1;
+	}
+	return open_flow(ctx, pkt, fe, key, hash, by_cookie);
 }
 
 /* TCP from a consumer to one of our addresses (the filter said maybe): its flow, or

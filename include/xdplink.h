@@ -39,6 +39,8 @@ struct xl_config {
 	__u32 flow_homes;	    /* home slots of the flow table (its size less XL_FLOW_HOP) */
 	__u16 mss_clamp;	    /* the largest segment SYNs may announce (path MTU - 40); 0: any */
 	__u16 pad;
+	__u32 half_open_per_target; /* above this many half-open flows SYNs get SYN cookies */
+	__u32 half_open_per_node;   /* the same, for all the node's targets together */
 };
 
 /* ---- The clock: xdplink_clock_v2[0], mmapable, written by the agent ------
@@ -140,13 +142,14 @@ struct xl_backend {
 	__u64 nh_expires; /* the clock (ms) after which it is looked up again */
 };
 
-/* Active flows per backend: xdplink_conns_v1[slot], mmapable, the count the
- * connection limit applies to. The data path adds with an atomic fetch-add; the
- * agent's collector subtracts atomically. xdplink_member_conns_v1 counts a member's
- * flows the same way, for its statistics only. */
+/* Active flows per backend: xdplink_conns_v2[slot], mmapable, the count the
+ * connection limit applies to, and of those the half-open ones, which decide when SYNs
+ * get cookies. The data path adds with an atomic fetch-add; the agent's collector
+ * subtracts atomically. xdplink_member_conns_v1 counts a member's flows the same way,
+ * for its statistics only. xdplink_half_open_v1[0] counts the node's half-open flows. */
 struct xl_conns {
 	__u32 active;
-	__u32 pad;
+	__u32 half_open; /* flows whose client has not yet acknowledged the target's answer */
 };
 
 /* ---- Members (registrations: target group x backend): xdplink_members_v1[slot]
@@ -234,6 +237,8 @@ enum xl_flow_flags {
 	XL_FLOW_RST_TARGET = 1 << 5,
 	XL_FLOW_ANSWERED = 1 << 6, /* the client ACKed the target's answer: not half-open */
 	XL_FLOW_SECOND_HOME = 1 << 7, /* in its second home's window (set at insertion) */
+	XL_FLOW_COOKIE = 1 << 8, /* opened by a SYN-cookie ACK, the target's handshake pending */
+	XL_FLOW_PROXY_HEADER = 1 << 9, /* a proxy protocol v2 header precedes the client's bytes */
 };
 
 #define XL_FLOW_CLOSING (XL_FLOW_FIN_CLIENT | XL_FLOW_RST_CLIENT | XL_FLOW_FIN_TARGET | XL_FLOW_RST_TARGET)
@@ -310,6 +315,13 @@ struct xl_traffic {
 	X(DROP_BAD_CHECKSUM, "drop_bad_checksum", "SYN with a wrong TCP checksum: opens no flow")  \
 	X(DROP_NOT_FROM_TARGET, "drop_not_from_target",                                            \
 	  "packet to a SNAT port not from the target's next hop (an interface facing both)")      \
+	X(DROP_COOKIE_PENDING, "drop_cookie_pending",                                              \
+	  "client packet while its SYN-cookie connection to the target opens: sent again")        \
+	X(SYN_COOKIE_SENT, "syn_cookie_sent",                                                      \
+	  "SYN answered with a SYN cookie: too many half-open flows to its target or node")        \
+	X(FWD_COOKIE_FLOW, "fwd_cookie_flow", "ACK with a valid SYN cookie: a flow opened to a target") \
+	X(TX_COOKIE_HANDSHAKE, "tx_cookie_handshake",                                              \
+	  "target's SYN-ACK to a SYN-cookie flow: acknowledged to the target, not sent on")        \
 	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                 \
 	X(RST_NO_FLOW, "rst_no_flow", "RST: packet without a flow (not a SYN, or expired)")        \
 	X(RST_NO_TARGET, "rst_no_target", "RST: no target available for the endpoint")             \

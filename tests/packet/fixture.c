@@ -101,7 +101,7 @@ static void update(struct bpf_map *map, const void *key, const void *value)
 	}
 }
 
-void fx_set_mss_clamp(struct fixture *fx, uint16_t mss)
+static struct xl_config read_config(struct fixture *fx)
 {
 	struct xl_config cfg;
 	uint32_t zero = 0;
@@ -109,8 +109,45 @@ void fx_set_mss_clamp(struct fixture *fx, uint16_t mss)
 	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_config_v2, &zero, sizeof(zero), &cfg,
 				 sizeof(cfg), 0))
 		abort();
+	return cfg;
+}
+
+void fx_set_mss_clamp(struct fixture *fx, uint16_t mss)
+{
+	struct xl_config cfg = read_config(fx);
+	uint32_t zero = 0;
+
 	cfg.mss_clamp = mss;
 	update(fx->skel->maps.xdplink_config_v2, &zero, &cfg);
+}
+
+void fx_set_half_open_limits(struct fixture *fx, uint32_t per_target, uint32_t per_node)
+{
+	struct xl_config cfg = read_config(fx);
+	uint32_t zero = 0;
+
+	cfg.half_open_per_target = per_target;
+	cfg.half_open_per_node = per_node;
+	update(fx->skel->maps.xdplink_config_v2, &zero, &cfg);
+}
+
+uint32_t fx_half_open(struct fixture *fx, uint32_t backend)
+{
+	struct xl_conns conns = { 0 };
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_conns_v2, &backend, sizeof(backend), &conns,
+			     sizeof(conns), 0);
+	return conns.half_open;
+}
+
+uint64_t fx_node_half_open(struct fixture *fx)
+{
+	uint64_t count = 0;
+	uint32_t zero = 0;
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_half_open_v1, &zero, sizeof(zero), &count,
+			     sizeof(count), 0);
+	return count;
 }
 
 uint32_t fx_slots_of_kind(struct fixture *fx, uint32_t kind)
@@ -131,6 +168,8 @@ void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count)
 		.port_min = XL_DEFAULT_PORT_MIN,
 		.port_count = port_count,
 		.flow_homes = fx->flows.homes,
+		.half_open_per_target = UINT32_MAX, /* no SYN cookies unless a test wants them */
+		.half_open_per_node = UINT32_MAX,
 	};
 	uint32_t zero = 0;
 
@@ -472,7 +511,7 @@ static uint32_t active(struct bpf_map *map, uint32_t slot)
 
 uint32_t fx_active(struct fixture *fx, uint32_t backend)
 {
-	return active(fx->skel->maps.xdplink_conns_v1, backend);
+	return active(fx->skel->maps.xdplink_conns_v2, backend);
 }
 
 uint32_t fx_member_active(struct fixture *fx, uint32_t member)
@@ -528,6 +567,7 @@ bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char 
 		.endpoint = flow->endpoint,
 		.pool = flow->pool,
 		.flags = flow->state & ~(XL_SLOT_KIND_MASK | XL_FLOW_TAG_MASK),
+		.seq_shift = flow->seq_shift,
 		.snat_addr = flow->snat_addr,
 		.snat_port = flow->snat_port,
 		.ifindex = ifindex_of_slot(fx, flow->iface),

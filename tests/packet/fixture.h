@@ -56,6 +56,7 @@ struct flow_view {
 	int ifindex;		 /* the client's interface */
 	uint8_t client_mac[6];
 	uint16_t last_seen;	 /* seconds */
+	uint32_t seq_shift;	 /* the target's numbers less the client's view of them */
 };
 
 struct fixture_options {
@@ -91,6 +92,10 @@ void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
 void fx_set_role(struct fixture *fx, int ifindex, uint8_t role);
 void fx_set_mss_clamp(struct fixture *fx, uint16_t mss);
+/* Half-open flows above which SYNs get cookies (the scene has none: UINT32_MAX). */
+void fx_set_half_open_limits(struct fixture *fx, uint32_t per_target, uint32_t per_node);
+uint32_t fx_half_open(struct fixture *fx, uint32_t backend);
+uint64_t fx_node_half_open(struct fixture *fx);
 uint32_t fx_slots_of_kind(struct fixture *fx, uint32_t kind); /* enum xl_slot_kind */
 /* What the agent's clock (ms, and s) reads; a new scene starts at 0. */
 void fx_set_clock(struct fixture *fx, uint64_t ms);

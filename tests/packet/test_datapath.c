@@ -1253,6 +1253,173 @@ static void only_the_targets_next_hop_speaks_for_it(void)
 	fx_close(&fx);
 }
 
+/* ---- A SYN flood ---------------------------------------------------------- */
+
+/* Above the half-open threshold, a SYN is answered by the program with a SYN-ACK whose
+ * sequence number is a cookie, and takes nothing: no flow, no connection, no port. */
+static void a_flooded_target_answers_syns_with_cookies(void)
+{
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_half_open_limits(&fx, 2, UINT32_MAX);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK_EQ(syn(40001).action, XDP_REDIRECT);
+	CHECK_EQ(fx_half_open(&fx, 1), 2);
+	CHECK_EQ(fx_node_half_open(&fx), 2);
+
+	r = syn(40002);
+	CHECK_EQ(r.action, XDP_TX);
+	CHECK_EQ(r.out_len, 58);
+	CHECK(memcmp(r.out, mac_cons_peer, 6) == 0);
+	CHECK(memcmp(r.out + 6, mac_cons, 6) == 0);
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(ipv4(ENI_IP)));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(CLIENT_IP)));
+	CHECK_EQ(get16(r.out + OFF_TCP_SPORT), 80);
+	CHECK_EQ(get16(r.out + OFF_TCP_DPORT), 40002);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), 1001);
+	CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_SYN | TCP_ACK);
+	CHECK_EQ(r.out[OFF_TCP + 20], 2); /* the MSS option, 1460 as the client's */
+	CHECK_EQ(get16(r.out + OFF_TCP + 22), 1460);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK_EQ(fx_reason(&fx, XL_SYN_COOKIE_SENT), 1);
+	CHECK_EQ(fx_flow_count(&fx), 2);
+	CHECK_EQ(fx_active(&fx, 1), 2);
+	CHECK_EQ(fx_ports_used(&fx, 1), 2);
+
+	/* The first client's ACK answers its flow: below the threshold again. */
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	struct tcp_frame ack = client_frame(40000, TCP_ACK);
+	ack.seq = 1001;
+	ack.ack = 7001;
+	CHECK_EQ(send_client(&ack).action, XDP_REDIRECT);
+	CHECK_EQ(fx_half_open(&fx, 1), 1);
+	CHECK_EQ(fx_node_half_open(&fx), 1);
+	CHECK_EQ(syn(40003).action, XDP_REDIRECT);
+	fx_close(&fx);
+}
+
+/* The node-wide threshold holds over all targets. */
+static void a_flooded_node_answers_syns_with_cookies(void)
+{
+	SCENE(NULL);
+	fx_set_half_open_limits(&fx, UINT32_MAX, 3);
+	for (uint16_t sport = 40000; sport < 40003; sport++)
+		CHECK_EQ(syn(sport).action, XDP_REDIRECT);
+	CHECK_EQ(syn(40003).action, XDP_TX);
+	CHECK_EQ(fx_reason(&fx, XL_SYN_COOKIE_SENT), 1);
+	fx_close(&fx);
+}
+
+/* The whole of a cookie connection: the client's ACK with the cookie opens the flow and
+ * becomes a SYN to the target; client packets wait until the target's SYN-ACK, which the
+ * program acknowledges itself; from then on the target's numbers are translated both
+ * ways. An ACK with a wrong cookie gets a RST. */
+static void a_cookie_connection_reaches_its_target(void)
+{
+	struct tcp_frame ack = client_frame(40000, TCP_ACK), data;
+	uint32_t cookie, data_len = 27;
+	struct flow_view flow;
+	struct tcp_frame reply;
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_half_open_limits(&fx, 0, UINT32_MAX); /* every SYN gets a cookie */
+	r = syn(40000);
+	CHECK_EQ(r.action, XDP_TX);
+	cookie = get32(r.out + OFF_TCP_SEQ);
+
+	ack.seq = 1001;
+	ack.ack = cookie + 7; /* not our cookie */
+	r = send_client(&ack);
+	check_reset(&r, cookie + 7, 0, TCP_RST);
+	CHECK_EQ(fx_flow_count(&fx), 0);
+
+	ack.ack = cookie + 1;
+	r = send_client(&ack);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_COOKIE_FLOW), 1);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK(flow.flags & XL_FLOW_COOKIE);
+	CHECK_EQ(r.out_len, 58); /* a SYN to the target, with an MSS option */
+	CHECK(memcmp(r.out, mac_target[1], 6) == 0);
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(ipv4(NODE_AZ1)));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(backend_ip[1])));
+	CHECK_EQ(get16(r.out + OFF_TCP_SPORT), ntohs(flow.snat_port));
+	CHECK_EQ(get16(r.out + OFF_TCP_DPORT), 80);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1000);
+	CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_SYN);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK_EQ(fx_active(&fx, 1), 1);
+	CHECK_EQ(fx_half_open(&fx, 1), 0); /* the client finished its handshake */
+
+	data = client_frame(40000, TCP_ACK | TCP_PSH);
+	data.seq = 1001;
+	data.ack = cookie + 1;
+	data.payload = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	data.payload_len = data_len;
+	CHECK_EQ(send_client(&data).action, XDP_DROP); /* the client sends it again later */
+	CHECK_EQ(fx_reason(&fx, XL_DROP_COOKIE_PENDING), 1);
+
+	r = send_target(&flow, TCP_SYN | TCP_ACK, NULL); /* target ISN 7000, acks 1001 */
+	CHECK_EQ(r.action, XDP_TX);
+	CHECK_EQ(r.out_len, 54);
+	CHECK(memcmp(r.out, mac_target[1], 6) == 0);
+	CHECK(memcmp(r.out + 6, mac_prov, 6) == 0);
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(ipv4(NODE_AZ1)));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(backend_ip[1])));
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1001);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), 7001);
+	CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_ACK);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK_EQ(fx_reason(&fx, XL_TX_COOKIE_HANDSHAKE), 1);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.flags & XL_FLOW_COOKIE, 0);
+	CHECK_EQ(flow.seq_shift, 7000 - cookie);
+
+	r = send_client(&data); /* the client's request again: it acknowledges the target */
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1001);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), 7001);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	reply = target_frame(&flow, TCP_ACK | TCP_PSH);
+	reply.seq = 7001;
+	reply.ack = 1001 + data_len;
+	reply.payload = "HTTP/1.1 200 OK\r\n\r\nt1\n";
+	reply.payload_len = 22;
+	r = send_target_frame(&reply);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), cookie + 1);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), 1001 + data_len);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	fx_close(&fx);
+}
+
+/* A flooded target that is also full refuses at once, without a cookie it could not
+ * keep. */
+static void a_full_target_refuses_even_under_a_flood(void)
+{
+	struct fixture_options opts = { .max_conns = 1 };
+	struct result r;
+
+	SCENE(&opts);
+	use_only_backend(1);
+	fx_set_half_open_limits(&fx, 1, UINT32_MAX);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	r = syn(40001);
+	check_reset(&r, 0, 1001, TCP_RST | TCP_ACK);
+	CHECK_EQ(fx_reason(&fx, XL_RST_TARGET_FULL), 1);
+	CHECK_EQ(fx_reason(&fx, XL_SYN_COOKIE_SENT), 0);
+	fx_close(&fx);
+}
+
 /* ---- Exactness when CPUs race -------------------------------------------- */
 
 struct storm {
@@ -1365,6 +1532,10 @@ int main(int argc, char **argv)
 		TEST_CASE(syns_announce_at_most_the_paths_segment_size),
 		TEST_CASE(a_reopened_flow_follows_the_table),
 		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
+		TEST_CASE(a_flooded_target_answers_syns_with_cookies),
+		TEST_CASE(a_flooded_node_answers_syns_with_cookies),
+		TEST_CASE(a_cookie_connection_reaches_its_target),
+		TEST_CASE(a_full_target_refuses_even_under_a_flood),
 		TEST_CASE(connection_limit_is_exact_when_cpus_race),
 		TEST_CASE(port_allocation_is_exact_when_cpus_race),
 	};
