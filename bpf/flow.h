@@ -102,17 +102,18 @@ static __always_inline __u32 find_flow(const struct xl_config *cfg, const struct
 	return find_in_window(key, second_home(cfg, hash), tag, &ignored);
 }
 
-/* The flow a target's reply belongs to: its SNAT port's pool, the slot that port's
- * flow took, and that flow, if it still holds the port. */
-static __always_inline struct xl_flow *find_flow_of_reply(const struct xl_config *cfg,
-							  const struct packet *pkt)
+/* The flow that holds a SNAT port towards a target: the port's pool, the slot that
+ * port's flow took, and that flow, if it still holds the port. */
+static __always_inline struct xl_flow *flow_of_snat_port(const struct xl_config *cfg,
+							 __be32 snat_addr, __be32 target_addr,
+							 __be16 target_port, __be16 snat_port)
 {
 	struct xl_pool_key key = {
-		.snat_addr = pkt->ip->daddr,
-		.target_addr = pkt->ip->saddr,
-		.target_port = pkt->tcp->source,
+		.snat_addr = snat_addr,
+		.target_addr = target_addr,
+		.target_port = target_port,
 	};
-	__u32 index = bpf_ntohs(pkt->tcp->dest) - cfg->port_min, *slot;
+	__u32 index = bpf_ntohs(snat_port) - cfg->port_min, *slot;
 	struct xl_pool_slot *pool = bpf_map_lookup_elem(&xdplink_pool_index_v2, &key);
 	struct xl_flow *flow;
 	void *pool_flows;
@@ -123,9 +124,17 @@ static __always_inline struct xl_flow *find_flow_of_reply(const struct xl_config
 	slot = pool_flows ? bpf_map_lookup_elem(pool_flows, &index) : NULL;
 	flow = slot ? flow_slot(*slot) : NULL;
 	if (!flow || slot_kind(READ_ONCE(flow->state)) != XL_SLOT_FLOW ||
-	    flow->pool != pool->pool || flow->snat_port != pkt->tcp->dest)
+	    flow->pool != pool->pool || flow->snat_port != snat_port)
 		return NULL;
 	return flow;
+}
+
+/* The flow a target's reply belongs to. */
+static __always_inline struct xl_flow *find_flow_of_reply(const struct xl_config *cfg,
+							  const struct packet *pkt)
+{
+	return flow_of_snat_port(cfg, pkt->ip->daddr, pkt->ip->saddr, pkt->tcp->source,
+				 pkt->tcp->dest);
 }
 
 /* ---- State: flags set once by atomic operations, and the last time seen --------- */

@@ -61,11 +61,11 @@ static __always_inline int transmit(struct xdp_md *ctx, __u32 ifindex)
 	return bpf_redirect_map(&xdplink_tx_ports_v1, ifindex, XDP_DROP);
 }
 
-static __always_inline int send_to_target(struct xdp_md *ctx, struct packet *pkt,
+static __always_inline int send_to_target(struct xdp_md *ctx, struct ethhdr *eth,
 					  const struct xl_backend *be)
 {
-	__builtin_memcpy(pkt->eth->h_dest, be->nh_dmac, ETH_ALEN);
-	__builtin_memcpy(pkt->eth->h_source, be->nh_smac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, be->nh_dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, be->nh_smac, ETH_ALEN);
 	return transmit(ctx, be->nh_ifindex);
 }
 
@@ -79,11 +79,11 @@ static __always_inline struct xl_iface *client_iface(const struct xl_flow *flow)
 
 /* Back to the client: out of its own interface, with that interface's own address, to
  * the neighbour its SYN came from. */
-static __always_inline int send_to_client(struct xdp_md *ctx, struct packet *pkt,
+static __always_inline int send_to_client(struct xdp_md *ctx, struct ethhdr *eth,
 					  const struct xl_flow *flow, const struct xl_iface *iface)
 {
-	__builtin_memcpy(pkt->eth->h_dest, flow->client_mac, ETH_ALEN);
-	__builtin_memcpy(pkt->eth->h_source, iface->mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, flow->client_mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, iface->mac, ETH_ALEN);
 	return transmit(ctx, iface->ifindex);
 }
 

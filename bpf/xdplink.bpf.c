@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "flow.h"
 #include "forward.h"
+#include "icmp.h"
 #include "maps.h"
 #include "nat.h"
 #include "options.h"
@@ -80,7 +81,7 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	nat_to_target(pkt, flow, be);
 	count_towards_target(member_traffic(flow->member), pkt->ip_len);
 	count_towards_target(endpoint_traffic(flow->endpoint), pkt->ip_len);
-	return verdict(send_to_target(ctx, pkt, be), reason);
+	return verdict(send_to_target(ctx, pkt->eth, be), reason);
 }
 
 /* The slot of the interface a packet came in on, which a new flow records. */
@@ -360,7 +361,7 @@ static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, s
 	nat_to_client(pkt, flow);
 	count_towards_client(member_traffic(flow->member), pkt->ip_len);
 	count_towards_client(endpoint_traffic(flow->endpoint), pkt->ip_len);
-	return verdict(send_to_client(ctx, pkt, flow, iface), XL_FWD_TO_CLIENT);
+	return verdict(send_to_client(ctx, pkt->eth, flow, iface), XL_FWD_TO_CLIENT);
 }
 
 /* Consumer traffic to an address of ours that no listener takes: an ENI answers
@@ -390,17 +391,62 @@ static __always_inline int not_forwarded(struct xdp_md *ctx, const struct packet
 	return verdict(XDP_PASS, host_reason);
 }
 
-/* Everything but IPv4/TCP on a consumer-facing interface: ARP for ENIs is
- * answered, anything else sent to our addresses is dropped, the rest is the host's. */
+/* An ICMP error from a client's side about a packet sent to a client: on to the flow's
+ * target, as if about the target's packet. */
+static __always_inline int icmp_to_target(struct xdp_md *ctx, struct icmp_error *err,
+					  struct xl_flow *flow)
+{
+	struct xl_iface *iface = client_iface(flow);
+	struct xl_backend *be = backend_lookup(backend_of(flow->member));
+	enum xl_reason why;
+
+	if (!iface || iface->ifindex != ctx->ingress_ifindex)
+		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
+	if (!be || !next_hop_ready(ctx, be, flow->snat_addr, clock_ms(), &why))
+		return verdict(XDP_DROP, XL_DROP_NO_ROUTE);
+	rewrite_quote(err, be->addr, flow->snat_addr, be->port, flow->snat_port, flow->seq_shift);
+	readdress(err, flow->snat_addr, be->addr);
+	return verdict(send_to_target(ctx, err->eth, be), XL_FWD_ICMP_TO_TARGET);
+}
+
+/* An ICMP error from the targets' side about a packet sent to a target: back to the
+ * flow's client, as if about the client's packet. */
+static __always_inline int icmp_to_client(struct xdp_md *ctx, struct icmp_error *err,
+					  struct xl_flow *flow)
+{
+	struct xl_iface *iface = client_iface(flow);
+	const struct xl_flow_key *key = &flow->key;
+
+	if (!iface)
+		return verdict(XDP_DROP, XL_DROP_INTERNAL);
+	rewrite_quote(err, key->client_addr, key->eni_addr, key->client_port, key->eni_port, 0);
+	readdress(err, key->eni_addr, key->client_addr);
+	return verdict(send_to_client(ctx, err->eth, flow, iface), XL_FWD_ICMP_TO_CLIENT);
+}
+
+/* Everything but IPv4/TCP on a consumer-facing interface: ARP for ENIs is answered,
+ * ICMP errors about a flow go to its target, anything else sent to our addresses is
+ * dropped, the rest is the host's. */
 static __always_inline int not_tcp_from_consumer(struct xdp_md *ctx, struct packet *pkt, int kind,
 						 int faces_targets)
 {
+	const struct xl_config *cfg = config();
+	struct icmp_error err;
+	struct xl_flow *flow;
+
 	switch (kind) {
 	case PACKET_ARP:
 		return answer_arp(ctx, pkt);
 	case PACKET_NOT_IPV4:
 		return verdict(XDP_PASS, XL_PASS_NOT_IPV4);
 	case PACKET_IPV4_OTHER:
+		if (cfg && parse_icmp_error(ctx, pkt, &err)) {
+			flow = flow_of_client_quote(cfg, &err);
+			if (flow)
+				return icmp_to_target(ctx, &err, flow);
+			if (faces_targets && (flow = flow_of_target_quote(cfg, &err)))
+				return icmp_to_client(ctx, &err, flow);
+		}
 		return not_forwarded(ctx, pkt, XL_DROP_NOT_TCP, XL_PASS_NOT_OURS, faces_targets);
 	case PACKET_IPV4_BAD:
 		return not_forwarded(ctx, pkt, XL_DROP_BAD_PACKET, XL_PASS_MALFORMED,
@@ -459,14 +505,22 @@ static __always_inline int from_consumer(struct xdp_md *ctx, struct packet *pkt,
 	return not_forwarded(ctx, pkt, XL_DROP_NO_LISTENER, XL_PASS_NOT_OURS, faces_targets);
 }
 
-static __always_inline int not_tcp_from_provider(int kind)
+/* Everything but IPv4/TCP on a provider-facing interface: ICMP errors about a flow go
+ * to its client; the rest is the host's. */
+static __always_inline int not_tcp_from_provider(struct xdp_md *ctx, struct packet *pkt, int kind)
 {
+	const struct xl_config *cfg = config();
+	struct icmp_error err;
+	struct xl_flow *flow;
+
 	switch (kind) {
 	case PACKET_ARP:
 		return verdict(XDP_PASS, XL_PASS_ARP);
 	case PACKET_NOT_IPV4:
 		return verdict(XDP_PASS, XL_PASS_NOT_IPV4);
 	case PACKET_IPV4_OTHER:
+		if (cfg && parse_icmp_error(ctx, pkt, &err) && (flow = flow_of_target_quote(cfg, &err)))
+			return icmp_to_client(ctx, &err, flow);
 		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
 	default:
 		return verdict(XDP_PASS, XL_PASS_MALFORMED);
@@ -504,7 +558,7 @@ int xdplink_provider(struct xdp_md *ctx)
 	int kind = parse_packet(ctx, &pkt);
 
 	if (kind != PACKET_TCP)
-		return not_tcp_from_provider(kind);
+		return not_tcp_from_provider(ctx, &pkt, kind);
 	if (!maybe_ours(pkt.ip->daddr))
 		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
 	return from_provider(ctx, &pkt);

@@ -320,6 +320,10 @@ struct xl_traffic {
 	X(SYN_COOKIE_SENT, "syn_cookie_sent",                                                      \
 	  "SYN answered with a SYN cookie: too many half-open flows to its target or node")        \
 	X(FWD_COOKIE_FLOW, "fwd_cookie_flow", "ACK with a valid SYN cookie: a flow opened to a target") \
+	X(FWD_ICMP_TO_TARGET, "fwd_icmp_to_target",                                                \
+	  "ICMP error about a packet to a client: translated and sent to the flow's target")      \
+	X(FWD_ICMP_TO_CLIENT, "fwd_icmp_to_client",                                                \
+	  "ICMP error about a packet to a target: translated and sent to the flow's client")      \
 	X(TX_COOKIE_HANDSHAKE, "tx_cookie_handshake",                                              \
 	  "target's SYN-ACK to a SYN-cookie flow: acknowledged to the target, not sent on")        \
 	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                 \

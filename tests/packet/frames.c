@@ -154,6 +154,27 @@ size_t build_icmp_echo(const char *saddr, const char *daddr, uint8_t *frame)
 	return 14 + 20 + 16;
 }
 
+size_t build_icmp_error(const struct icmp_error_frame *spec, uint8_t *frame)
+{
+	uint8_t *ip = frame + 14, *icmp = ip + 20;
+	size_t quote = spec->quote_len;
+
+	ethernet(frame, spec->dst_mac, spec->src_mac, 0x0800);
+	ipv4_header(ip, spec->saddr, spec->daddr, 1, (uint16_t)(8 + quote));
+	memset(icmp, 0, 8);
+	icmp[0] = spec->type;
+	icmp[1] = spec->code;
+	put16(icmp + 6, spec->mtu);
+	memcpy(icmp + 8, spec->about + 14, quote);
+	put16(icmp + 2, inet_checksum(icmp, 8 + quote, 0));
+	return 14 + 20 + 8 + quote;
+}
+
+bool icmp_checksum_ok(const uint8_t *frame, size_t len)
+{
+	return inet_checksum(frame + 34, len - 34, 0) == 0;
+}
+
 size_t build_igmp_report(const char *saddr, uint8_t *frame)
 {
 	uint8_t *ip = frame + 14, *igmp = ip + 24;

@@ -35,6 +35,20 @@ struct tcp_frame {
 };
 
 size_t build_tcp(const struct tcp_frame *spec, uint8_t *frame);
+
+/* An ICMP error about `about` (an Ethernet frame): it quotes quote_len bytes of it from
+ * its IPv4 header on. */
+struct icmp_error_frame {
+	const uint8_t *src_mac, *dst_mac;
+	const char *saddr, *daddr;
+	uint8_t type, code;
+	uint16_t mtu; /* "fragmentation needed": the next hop's MTU */
+	const uint8_t *about;
+	size_t quote_len;
+};
+
+size_t build_icmp_error(const struct icmp_error_frame *spec, uint8_t *frame);
+bool icmp_checksum_ok(const uint8_t *frame, size_t len);
 size_t build_udp(const char *saddr, const char *daddr, uint16_t sport, uint16_t dport,
 		 uint8_t *frame);
 size_t build_icmp_echo(const char *saddr, const char *daddr, uint8_t *frame);

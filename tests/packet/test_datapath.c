@@ -1253,6 +1253,119 @@ static void only_the_targets_next_hop_speaks_for_it(void)
 	fx_close(&fx);
 }
 
+/* ---- ICMP errors about a flow's packets ----------------------------------- */
+
+/* "Fragmentation needed" from a router on the clients' side, about a packet the load
+ * balancer sent to a client, goes to the flow's target as if about the target's own
+ * packet: outer and quoted addresses and ports translated, every checksum right. */
+static void fragmentation_needed_towards_a_client_reaches_the_target(void)
+{
+	static const uint8_t router_mac[6] = { 0x02, 0, 0, 0, 0x0c, 0x42 };
+	struct tcp_frame sent = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct icmp_error_frame icmp = {
+		.src_mac = router_mac,
+		.dst_mac = mac_cons,
+		.saddr = "10.1.0.1",
+		.daddr = ENI_IP,
+		.type = 3,
+		.code = 4,
+		.mtu = 1400,
+		.quote_len = 20 + 20,
+	};
+	uint8_t about[FRAME_MAX], frame[FRAME_MAX];
+	const uint8_t *quote;
+	struct flow_view flow;
+	struct result r;
+	size_t len;
+
+	SCENE(NULL);
+	establish(40000, &flow);
+	sent.saddr = ENI_IP; /* the reply, as the load balancer sent it to the client */
+	sent.daddr = CLIENT_IP;
+	sent.sport = 80;
+	sent.dport = 40000;
+	sent.seq = 7001;
+	build_tcp(&sent, about);
+	icmp.about = about;
+	len = build_icmp_error(&icmp, frame);
+	r = run_frame(fx.consumer, ifindex_cons, frame, len);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_ICMP_TO_TARGET), 1);
+	CHECK(memcmp(r.out, mac_target[flow.backend], 6) == 0);
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(flow.snat_addr));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(flow.target_addr));
+	CHECK_EQ(r.out[34], 3);
+	CHECK_EQ(get16(r.out + 34 + 6), 1400);
+	quote = r.out + 34 + 8;
+	CHECK_EQ(get32(quote + 12), ntohl(flow.target_addr));
+	CHECK_EQ(get32(quote + 16), ntohl(flow.snat_addr));
+	CHECK_EQ(get16(quote + 20), ntohs(flow.target_port));
+	CHECK_EQ(get16(quote + 22), ntohs(flow.snat_port));
+	CHECK_EQ(get32(quote + 24), 7001);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(ipv4_checksum_ok(quote - 14));
+	CHECK(icmp_checksum_ok(r.out, r.out_len));
+	fx_close(&fx);
+}
+
+/* The same from the targets' side: an error about a packet sent to a target reaches the
+ * flow's client, from the ENI's address. One about no flow of ours is the host's. */
+static void fragmentation_needed_towards_a_target_reaches_the_client(void)
+{
+	static const uint8_t router_mac[6] = { 0x02, 0, 0, 0, 0x0d, 0x42 };
+	struct icmp_error_frame icmp = {
+		.src_mac = router_mac,
+		.dst_mac = mac_prov,
+		.saddr = "10.0.0.1",
+		.daddr = NODE_AZ1,
+		.type = 3,
+		.code = 4,
+		.mtu = 1280,
+		.quote_len = 20 + 8,
+	};
+	struct tcp_frame sent;
+	uint8_t about[FRAME_MAX], frame[FRAME_MAX];
+	const uint8_t *quote;
+	struct flow_view flow;
+	struct result r;
+	size_t len;
+
+	SCENE(NULL);
+	establish(40000, &flow);
+	sent = target_frame(&flow, TCP_ACK); /* the client's packet, as sent to the target */
+	sent.saddr = NODE_AZ1;
+	sent.daddr = backend_ip[flow.backend];
+	sent.sport = ntohs(flow.snat_port);
+	sent.dport = ntohs(flow.target_port);
+	sent.seq = 1001;
+	build_tcp(&sent, about);
+	icmp.about = about;
+	len = build_icmp_error(&icmp, frame);
+	r = run_frame(fx.provider, ifindex_prov, frame, len);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_ICMP_TO_CLIENT), 1);
+	CHECK(memcmp(r.out, mac_cons_peer, 6) == 0);
+	CHECK(memcmp(r.out + 6, mac_cons, 6) == 0);
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(ipv4(ENI_IP)));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(CLIENT_IP)));
+	quote = r.out + 34 + 8;
+	CHECK_EQ(get32(quote + 12), ntohl(ipv4(CLIENT_IP)));
+	CHECK_EQ(get32(quote + 16), ntohl(ipv4(ENI_IP)));
+	CHECK_EQ(get16(quote + 20), 40000);
+	CHECK_EQ(get16(quote + 22), 80);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(ipv4_checksum_ok(quote - 14));
+	CHECK(icmp_checksum_ok(r.out, r.out_len));
+
+	sent.sport = 9; /* no flow holds this port: the host's business */
+	build_tcp(&sent, about);
+	len = build_icmp_error(&icmp, frame);
+	r = run_frame(fx.provider, ifindex_prov, frame, len);
+	CHECK_EQ(r.action, XDP_PASS);
+	CHECK_BYTES(r.out, r.out_len, frame, len);
+	fx_close(&fx);
+}
+
 /* ---- A SYN flood ---------------------------------------------------------- */
 
 /* Above the half-open threshold, a SYN is answered by the program with a SYN-ACK whose
@@ -1532,6 +1645,8 @@ int main(int argc, char **argv)
 		TEST_CASE(syns_announce_at_most_the_paths_segment_size),
 		TEST_CASE(a_reopened_flow_follows_the_table),
 		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
+		TEST_CASE(fragmentation_needed_towards_a_client_reaches_the_target),
+		TEST_CASE(fragmentation_needed_towards_a_target_reaches_the_client),
 		TEST_CASE(a_flooded_target_answers_syns_with_cookies),
 		TEST_CASE(a_flooded_node_answers_syns_with_cookies),
 		TEST_CASE(a_cookie_connection_reaches_its_target),
