@@ -59,14 +59,14 @@ struct {
 	__uint(max_entries, XL_DEFAULT_MAX_FRONTENDS);
 	__type(key, struct xl_frontend_key);
 	__type(value, struct xl_frontend);
-} xdplink_frontends_v1 SEC(".maps");
+} xdplink_frontends_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XL_DEFAULT_MAX_ENDPOINTS);
 	__type(key, __u32);
 	__type(value, struct xl_endpoint);
-} xdplink_endpoints_v1 SEC(".maps");
+} xdplink_endpoints_v2 SEC(".maps");
 
 /* One Maglev table per (target group, scope); the agent builds a new inner map
  * and swaps it in with one update, so a lookup never sees a half-built table.
@@ -165,6 +165,19 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } xdplink_flow_pages_v1 SEC(".maps");
+
+/* A CPU's room for building a header and moving headers about, off the small stack. */
+struct xl_scratch {
+	__u8 headers[128]; /* Ethernet, IPv4 and TCP with options: at most 94 */
+	__u8 proxy[128];   /* a proxy protocol v2 header: 100 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xl_scratch);
+} xdplink_scratch_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

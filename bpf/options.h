@@ -25,10 +25,12 @@ struct option_walk {
 	__u32 next;	  /* the next option */
 	__u32 end;	  /* the end of the options */
 	__u16 mss_clamp;  /* the largest MSS let through; 0: any */
+	__u16 mss_less;	  /* and that less these bytes (room for a header the LB adds) */
 	__u8 wscale;	  /* result: the window scale, or NO_WINDOW_SCALE */
 };
 
-/* Lowers the MSS at `value` to the clamp, and fixes the TCP checksum in place. */
+/* Lowers the MSS at `value` to the clamp (less mss_less), and fixes the TCP checksum in
+ * place. */
 static __always_inline void clamp_mss_at(struct option_walk *walk, __u8 *value, void *data_end)
 {
 	struct tcphdr *tcp = (void *)(long)walk->ctx->data + TCP_OFFSET;
@@ -36,10 +38,17 @@ static __always_inline void clamp_mss_at(struct option_walk *walk, __u8 *value, 
 
 	if ((void *)(tcp + 1) > data_end)
 		return;
+	__u16 mss;
+
 	__builtin_memcpy(&old, value, 2);
-	if (!walk->mss_clamp || bpf_ntohs(old) <= walk->mss_clamp)
+	mss = bpf_ntohs(old);
+	if (walk->mss_clamp && mss > walk->mss_clamp)
+		mss = walk->mss_clamp;
+	if (mss > walk->mss_less)
+		mss -= walk->mss_less;
+	new = bpf_htons(mss);
+	if (new == old)
 		return;
-	new = bpf_htons(walk->mss_clamp);
 	__builtin_memcpy(value, &new, 2);
 	/* The sum is of 16-bit words from the header's start: a value at an odd offset
 	 * straddles two of them, which counts it byte-swapped (RFC 1071). */
@@ -84,16 +93,18 @@ static long visit_option(__u32 i, void *ctx)
 }
 
 /* Reads a SYN's (or SYN-ACK's) window scale, and lowers the segment size it announces to
- * at most mss_clamp (RFC 879's MSS clamping; 0 leaves it), fixing the checksum. The
- * callback does all its work itself: a result the caller branched on would have the
- * verifier walk the rest of the program once per value it may take. */
-static __always_inline __u8 syn_options(struct xdp_md *ctx, struct packet *pkt, __u16 mss_clamp)
+ * at most mss_clamp (RFC 879's MSS clamping; 0 leaves it), and then by mss_less, fixing
+ * the checksum. The callback does all its work itself: a result the caller branched on
+ * would have the verifier walk the rest of the program once per value it may take. */
+static __always_inline __u8 syn_options(struct xdp_md *ctx, struct packet *pkt, __u16 mss_clamp,
+					__u16 mss_less)
 {
 	struct option_walk walk = {
 		.ctx = ctx,
 		.next = TCP_OFFSET + sizeof(struct tcphdr),
 		.end = TCP_OFFSET + pkt->tcp->doff * 4,
 		.mss_clamp = mss_clamp,
+		.mss_less = mss_less,
 		.wscale = NO_WINDOW_SCALE,
 	};
 

@@ -14,6 +14,7 @@
 #include "nat.h"
 #include "options.h"
 #include "parse.h"
+#include "proxy_v2.h"
 #include "reset.h"
 #include "select.h"
 #include "seq.h"
@@ -26,7 +27,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 static __always_inline int endpoint_available(__u32 endpoint)
 {
-	struct xl_endpoint *ep = bpf_map_lookup_elem(&xdplink_endpoints_v1, &endpoint);
+	struct xl_endpoint *ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
 
 	return ep && ep->state == XL_EP_AVAILABLE;
 }
@@ -69,6 +70,28 @@ static __always_inline struct xl_backend *backend_lookup(__u32 backend)
 	return bpf_map_lookup_elem(&xdplink_backends_v2, &backend);
 }
 
+/* A client's first payload (or the same sent again) gets the proxy protocol header in
+ * front: XL_FWD_PROXY_HEADER, or why the packet must be dropped, or 0 when it is not one. */
+static __always_inline enum xl_reason proxy_header_for(struct xdp_md *ctx, struct packet *pkt,
+						       const struct xl_flow *flow,
+						       const struct xl_backend *be)
+{
+	__u32 endpoint = flow->endpoint, egress = be->nh_ifindex;
+	struct xl_endpoint *ep;
+	struct xl_iface *out;
+
+	if (!has_proxy_header(flow) || !pkt->payload_len ||
+	    bpf_ntohl(pkt->tcp->seq) != flow->client_isn + 1)
+		return 0;
+	ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
+	out = bpf_map_lookup_elem(&xdplink_ifaces_v2, &egress);
+	if (!ep || !out)
+		return XL_DROP_INTERNAL;
+	if (pkt->ip_len + PROXY_HEADER_LEN > out->mtu)
+		return XL_DROP_PROXY_TOO_BIG;
+	return insert_proxy_header(ctx, pkt, flow, ep->id) ? XL_FWD_PROXY_HEADER : XL_DROP_INTERNAL;
+}
+
 static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *pkt,
 					     const struct xl_flow *flow, struct xl_backend *be,
 					     __u64 now, enum xl_reason reason)
@@ -76,6 +99,11 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	enum xl_reason why;
 
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
+		return verdict(XDP_DROP, why);
+	why = proxy_header_for(ctx, pkt, flow, be);
+	if (why == XL_FWD_PROXY_HEADER)
+		reason = why;
+	else if (why)
 		return verdict(XDP_DROP, why);
 	translate_towards_target(pkt, flow);
 	nat_to_target(pkt, flow, be);
@@ -215,9 +243,10 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 	if (by_cookie)
 		note_cookie_ack(&flow, pkt->tcp);
 	else
-		note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
+		note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp, 0));
 	inserted = insert_flow(cfg, key, hash, &flow,
-			       by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0);
+			       (by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0) |
+				   (fe->flags & XL_FE_PROXY_V2 ? XL_FLOW_PROXY_HEADER : 0));
 	if (inserted != FLOW_INSERTED) {
 		release_port(pool, port);
 		release_connection(conns);
@@ -262,7 +291,7 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 						     : verdict(XDP_DROP, XL_DROP_SYN_RACE);
 	if (!reopen(flow))
 		return verdict(XDP_DROP, XL_DROP_SYN_RACE);
-	note_client_syn(flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
+	note_client_syn(flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp, 0));
 	touch(flow, clock_s());
 	if (state & XL_FLOW_ANSWERED) {
 		count_new_connection(flow);
@@ -353,11 +382,14 @@ static __always_inline int from_target(struct xdp_md *ctx, struct packet *pkt, s
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	if (READ_ONCE(flow->state) & XL_FLOW_COOKIE)
 		return finish_cookie_handshake(ctx, pkt, flow);
+	/* The client's segments must leave room for a proxy protocol header. */
 	if (pkt->tcp->syn && pkt->tcp->ack)
-		note_target_syn_ack(flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp));
+		note_target_syn_ack(flow, pkt->tcp,
+				    syn_options(ctx, pkt, cfg->mss_clamp,
+						has_proxy_header(flow) ? PROXY_HEADER_LEN : 0));
 	if (track_target_packet(flow, pkt->tcp, clock_s()) == TRACK_REFUSED)
 		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
-	translate_towards_client(pkt, flow);
+	translate_towards_client(ctx, pkt, flow);
 	nat_to_client(pkt, flow);
 	count_towards_client(member_traffic(flow->member), pkt->ip_len);
 	count_towards_client(endpoint_traffic(flow->endpoint), pkt->ip_len);
@@ -419,7 +451,9 @@ static __always_inline int icmp_to_client(struct xdp_md *ctx, struct icmp_error 
 
 	if (!iface)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	rewrite_quote(err, key->client_addr, key->eni_addr, key->client_port, key->eni_port, 0);
+	rewrite_quote(err, key->client_addr, key->eni_addr, key->client_port, key->eni_port,
+		      client_ack_of(flow, bpf_ntohl(err->quoted_tcp->seq)) -
+			  bpf_ntohl(err->quoted_tcp->seq));
 	readdress(err, key->eni_addr, key->client_addr);
 	return verdict(send_to_client(ctx, err->eth, flow, iface), XL_FWD_ICMP_TO_CLIENT);
 }

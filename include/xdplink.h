@@ -82,10 +82,10 @@ struct xl_iface {
 	__u8 role;   /* enum xl_role */
 	__u8 slot;   /* in xdplink_iface_slots_v1, 0 .. XL_MAX_IFACES-1 */
 	__u32 ifindex;
-	__u32 pad;
+	__u32 mtu;   /* the largest IPv4 packet it carries */
 };
 
-/* ---- Frontends: xdplink_frontends_v1, (ENI IP, listener port) -> listener
+/* ---- Frontends: xdplink_frontends_v2, (ENI IP, listener port) -> listener
  * The entry with port 0 marks the address itself: for an ENI it answers ARP and lets
  * the program drop traffic to ports that have no listener; an entry with endpoint 0
  * marks an NLB node address, which consumers must not reach at all. */
@@ -96,14 +96,19 @@ struct xl_frontend_key {
 	__u16 pad;
 };
 
+enum xl_frontend_flags {
+	XL_FE_PROXY_V2 = 1 << 0, /* the target group wants a proxy protocol v2 header */
+};
+
 struct xl_frontend {
-	__u32 endpoint;	  /* slot in xdplink_endpoints_v1; 0: an NLB node address */
+	__u32 endpoint;	  /* slot in xdplink_endpoints_v2; 0: an NLB node address */
 	__u32 table;	  /* slot in xdplink_maglev_v2: target group x scope */
 	__be32 snat_addr; /* NLB node IP of the ENI's AZ: the source targets see */
 	__u32 ifindex;	  /* the consumer interface (VPC) the ENI is in: the only one it serves */
+	__u32 flags;	  /* enum xl_frontend_flags */
 };
 
-/* ---- Endpoints: xdplink_endpoints_v1[slot] ----------------------------- */
+/* ---- Endpoints: xdplink_endpoints_v2[slot] ----------------------------- */
 
 /* Interface endpoint states, as AWS names them. Only AVAILABLE carries traffic. */
 enum xl_endpoint_state {
@@ -116,9 +121,12 @@ enum xl_endpoint_state {
 	XL_EP_FAILED = 7,
 };
 
+#define XL_ENDPOINT_ID_LEN 22 /* "vpce-" and 17 hex digits, as AWS's */
+
 struct xl_endpoint {
-	__u32 state; /* enum xl_endpoint_state */
-	__u32 pad;
+	__u32 state;			/* enum xl_endpoint_state */
+	char id[XL_ENDPOINT_ID_LEN];	/* for the proxy protocol header, not NUL-terminated */
+	__u16 pad;
 };
 
 /* ---- Backends (unique target IP:port): xdplink_backends_v2[slot] -------- */
@@ -255,7 +263,7 @@ struct xl_flow {
 	__u32 state; /* enum xl_slot_kind | enum xl_flow_flags | tag */
 	struct xl_flow_key key;
 	__u32 member;	  /* the registration it counts to: target group x backend */
-	__u32 endpoint;	  /* slot in xdplink_endpoints_v1 */
+	__u32 endpoint;	  /* slot in xdplink_endpoints_v2 */
 	__be32 snat_addr; /* the NLB node IP the target sees */
 	__u32 client_next; /* the client's number the target expects next (its last ACK) */
 	__u32 target_next; /* the target's number the client expects next, in the target's */
@@ -320,6 +328,10 @@ struct xl_traffic {
 	X(SYN_COOKIE_SENT, "syn_cookie_sent",                                                      \
 	  "SYN answered with a SYN cookie: too many half-open flows to its target or node")        \
 	X(FWD_COOKIE_FLOW, "fwd_cookie_flow", "ACK with a valid SYN cookie: a flow opened to a target") \
+	X(FWD_PROXY_HEADER, "fwd_proxy_header",                                                    \
+	  "client's first payload (or its retransmission) sent with a proxy protocol v2 header")    \
+	X(DROP_PROXY_TOO_BIG, "drop_proxy_too_big",                                                \
+	  "first payload too big for its proxy protocol header (the client ignored the MSS)")      \
 	X(FWD_ICMP_TO_TARGET, "fwd_icmp_to_target",                                                \
 	  "ICMP error about a packet to a client: translated and sent to the flow's target")      \
 	X(FWD_ICMP_TO_CLIENT, "fwd_icmp_to_client",                                                \

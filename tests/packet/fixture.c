@@ -179,7 +179,9 @@ void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count)
 static void add_iface(struct fixture *fx, int ifindex, uint8_t role, const uint8_t *mac,
 		      uint32_t slot)
 {
-	struct xl_iface iface = { .role = role, .slot = (uint8_t)slot, .ifindex = (uint32_t)ifindex };
+	struct xl_iface iface = {
+		.role = role, .slot = (uint8_t)slot, .ifindex = (uint32_t)ifindex, .mtu = 1500
+	};
 	uint32_t key = (uint32_t)ifindex;
 
 	memcpy(iface.mac, mac, 6);
@@ -211,7 +213,42 @@ void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state
 {
 	struct xl_endpoint ep = { .state = state };
 
-	update(fx->skel->maps.xdplink_endpoints_v1, &endpoint, &ep);
+	memcpy(ep.id, fx_endpoint_id(endpoint), XL_ENDPOINT_ID_LEN);
+	update(fx->skel->maps.xdplink_endpoints_v2, &endpoint, &ep);
+}
+
+const char *fx_endpoint_id(uint32_t endpoint)
+{
+	static char id[XL_ENDPOINT_ID_LEN + 1];
+
+	snprintf(id, sizeof(id), "vpce-0123456789abcde%02x", endpoint & 0xff);
+	return id;
+}
+
+void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, uint32_t flags)
+{
+	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
+	struct xl_frontend fe;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v2, &key, sizeof(key), &fe,
+				 sizeof(fe), 0))
+		abort();
+	fe.flags = flags;
+	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
+}
+
+void fx_set_mtu(struct fixture *fx, int ifindex, uint32_t mtu)
+{
+	uint32_t key = (uint32_t)ifindex;
+	struct xl_iface iface;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_ifaces_v2, &key, sizeof(key), &iface,
+				 sizeof(iface), 0))
+		abort();
+	iface.mtu = mtu;
+	update(fx->skel->maps.xdplink_ifaces_v2, &key, &iface);
+	key = iface.slot;
+	update(fx->skel->maps.xdplink_iface_slots_v1, &key, &iface);
 }
 
 void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
@@ -220,12 +257,12 @@ void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, u
 	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
 	struct xl_frontend fe;
 
-	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v1, &key, sizeof(key), &fe,
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v2, &key, sizeof(key), &fe,
 				 sizeof(fe), 0))
 		memset(&fe, 0, sizeof(fe));
 	fe.table = table;
 	fe.snat_addr = ipv4(snat);
-	update(fx->skel->maps.xdplink_frontends_v1, &key, &fe);
+	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
 }
 
 /* Sets the address filter bit of one of our addresses, as the agent does. */
@@ -251,8 +288,8 @@ static void add_eni(struct fixture *fx, const char *eni, uint32_t endpoint, uint
 	struct xl_frontend_key port80 = { .addr = ipv4(eni), .port = htons(80) };
 
 	mark_ours(fx, eni);
-	update(fx->skel->maps.xdplink_frontends_v1, &marker, &listener);
-	update(fx->skel->maps.xdplink_frontends_v1, &port80, &listener);
+	update(fx->skel->maps.xdplink_frontends_v2, &marker, &listener);
+	update(fx->skel->maps.xdplink_frontends_v2, &port80, &listener);
 	fx_set_endpoint_state(fx, endpoint, state);
 }
 
@@ -262,7 +299,7 @@ static void add_node_address(struct fixture *fx, const char *addr)
 	struct xl_frontend node = { .endpoint = 0 };
 
 	mark_ours(fx, addr);
-	update(fx->skel->maps.xdplink_frontends_v1, &key, &node);
+	update(fx->skel->maps.xdplink_frontends_v2, &key, &node);
 }
 
 void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_t port)

@@ -92,6 +92,10 @@ void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags);
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
 void fx_set_role(struct fixture *fx, int ifindex, uint8_t role);
 void fx_set_mss_clamp(struct fixture *fx, uint16_t mss);
+void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, uint32_t flags);
+void fx_set_mtu(struct fixture *fx, int ifindex, uint32_t mtu); /* the scene's: 1500 */
+/* The id of endpoint slot n in the scene: "vpce-0123456789abcde" and n in 2 hex digits. */
+const char *fx_endpoint_id(uint32_t endpoint);
 /* Half-open flows above which SYNs get cookies (the scene has none: UINT32_MAX). */
 void fx_set_half_open_limits(struct fixture *fx, uint32_t per_target, uint32_t per_node);
 uint32_t fx_half_open(struct fixture *fx, uint32_t backend);

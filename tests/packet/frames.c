@@ -170,6 +170,18 @@ size_t build_icmp_error(const struct icmp_error_frame *spec, uint8_t *frame)
 	return 14 + 20 + 8 + quote;
 }
 
+uint32_t crc32c(const uint8_t *data, size_t len)
+{
+	uint32_t crc = ~0u;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= data[i];
+		for (int bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (crc & 1 ? 0x82f63b78u : 0);
+	}
+	return ~crc;
+}
+
 bool icmp_checksum_ok(const uint8_t *frame, size_t len)
 {
 	return inet_checksum(frame + 34, len - 34, 0) == 0;

@@ -49,6 +49,9 @@ struct icmp_error_frame {
 
 size_t build_icmp_error(const struct icmp_error_frame *spec, uint8_t *frame);
 bool icmp_checksum_ok(const uint8_t *frame, size_t len);
+/* CRC-32C (Castagnoli), bit by bit: the proxy protocol's checksum, computed apart from
+ * the program's table. */
+uint32_t crc32c(const uint8_t *data, size_t len);
 size_t build_udp(const char *saddr, const char *daddr, uint16_t sport, uint16_t dport,
 		 uint8_t *frame);
 size_t build_icmp_echo(const char *saddr, const char *daddr, uint8_t *frame);

@@ -1001,6 +1001,12 @@ static void establish(uint16_t sport, struct flow_view *flow)
 	CHECK_EQ(send_client(&ack).action, XDP_REDIRECT);
 }
 
+static void put_be32_test(uint8_t *at, uint32_t value)
+{
+	value = htonl(value);
+	memcpy(at, &value, 4);
+}
+
 /* A sequence number far from `next`, whatever the draw: out of any window of 2^20. */
 static uint32_t far_from(uint32_t next)
 {
@@ -1366,6 +1372,167 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	fx_close(&fx);
 }
 
+/* ---- Proxy protocol v2 ------------------------------------------------------ */
+
+#define PP_LEN 100
+
+/* The header PrivateLink sends, built here byte by byte from the spec (and the CRC
+ * computed apart), to compare with what the program inserted. */
+static void expected_proxy_header(uint8_t *h, const char *client, uint16_t sport, const char *eni,
+				  uint16_t dport, const char *endpoint_id)
+{
+	static const uint8_t signature[12] = { 0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d,
+					       0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a };
+	uint32_t src = ipv4(client), dst = ipv4(eni), crc;
+	uint16_t sp = htons(sport), dp = htons(dport);
+
+	memset(h, 0, PP_LEN);
+	memcpy(h, signature, 12);
+	h[12] = 0x21;
+	h[13] = 0x11;
+	h[15] = 84;
+	memcpy(h + 16, &src, 4);
+	memcpy(h + 20, &dst, 4);
+	memcpy(h + 24, &sp, 2);
+	memcpy(h + 26, &dp, 2);
+	h[28] = 0x03; /* CRC32C */
+	h[30] = 4;
+	h[35] = 0xea; /* AWS */
+	h[37] = 23;
+	h[38] = 0x01; /* the VPC endpoint id */
+	memcpy(h + 39, endpoint_id, 22);
+	h[61] = 0x04; /* NOOP */
+	h[63] = 36;
+	crc = htonl(crc32c(h, PP_LEN));
+	memcpy(h + 31, &crc, 4);
+}
+
+static struct tcp_frame client_data(uint16_t sport, uint32_t seq, const char *payload)
+{
+	struct tcp_frame f = client_frame(sport, TCP_ACK | TCP_PSH);
+
+	f.seq = seq;
+	f.ack = 7001;
+	f.payload = payload;
+	f.payload_len = strlen(payload);
+	return f;
+}
+
+/* The header goes before the client's first payload, and again before the same payload
+ * sent again; every byte of it is PrivateLink's, and the segment's numbers and checksums
+ * are right. */
+static void a_proxy_header_precedes_the_first_payload(void)
+{
+	const char *request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct tcp_frame first = client_data(40000, 1001, request);
+	uint8_t header[PP_LEN];
+	struct flow_view flow;
+	size_t len = strlen(request);
+	struct result r;
+
+	SCENE(NULL);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	establish(40000, &flow);
+	CHECK(flow.flags & XL_FLOW_PROXY_HEADER);
+	expected_proxy_header(header, CLIENT_IP, 40000, ENI_IP, 80, fx_endpoint_id(1));
+	for (int sent = 0; sent < 2; sent++) { /* the first time, and sent again */
+		r = send_client(&first);
+		CHECK_EQ(r.action, XDP_REDIRECT);
+		CHECK_EQ(r.out_len, r.in_len + PP_LEN);
+		CHECK_EQ(get16(r.out + 16), 20 + 20 + PP_LEN + len);
+		CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1001);
+		CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(flow.target_addr));
+		CHECK(memcmp(r.out + OFF_TCP + 20, header, PP_LEN) == 0);
+		CHECK(memcmp(r.out + OFF_TCP + 20 + PP_LEN, request, len) == 0);
+		CHECK(ipv4_checksum_ok(r.out));
+		CHECK(tcp_checksum_ok(r.out, r.out_len));
+	}
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 2);
+	fx_close(&fx);
+}
+
+/* After the first payload, the client's numbers move by the header's length towards the
+ * target and back: its later bytes and FIN, the target's acknowledgments (one within
+ * the header acknowledges none of the client's bytes) and SACK blocks. */
+static void the_headers_bytes_are_translated_both_ways(void)
+{
+	/* NOP, NOP, SACK with one block: its edges at an even offset; the second frame puts
+	 * them at an odd one (a NOP less, an EOL after). */
+	uint8_t sack[12] = { 1, 1, 5, 10 }, odd_sack[12] = { 1, 5, 10 };
+	struct tcp_frame more = client_data(40000, 1028, "second");
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct tcp_frame ack;
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	establish(40000, &flow);
+	r = send_client(&more);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1028 + PP_LEN);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	fin.seq = 1034;
+	fin.ack = 7001;
+	r = send_client(&fin);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1034 + PP_LEN);
+
+	ack = target_frame(&flow, TCP_ACK);
+	ack.ack = 1001 + PP_LEN + 27;
+	r = send_target_frame(&ack);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), 1028);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	ack.ack = 1001 + 50; /* half of the header */
+	r = send_target_frame(&ack);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), 1001);
+
+	ack.ack = 1001 + PP_LEN + 27;
+	put_be32_test(sack + 4, 1001 + PP_LEN + 100);
+	put_be32_test(sack + 8, 1001 + PP_LEN + 200);
+	ack.option_bytes = sack;
+	ack.options_len = sizeof(sack);
+	r = send_target_frame(&ack);
+	CHECK_EQ(get32(r.out + OFF_TCP + 24), 1001 + 100);
+	CHECK_EQ(get32(r.out + OFF_TCP + 28), 1001 + 200);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	put_be32_test(odd_sack + 3, 1001 + PP_LEN + 300);
+	put_be32_test(odd_sack + 7, 1001 + PP_LEN + 400);
+	ack.option_bytes = odd_sack;
+	r = send_target_frame(&ack);
+	CHECK_EQ(get32(r.out + OFF_TCP + 23), 1001 + 300);
+	CHECK_EQ(get32(r.out + OFF_TCP + 27), 1001 + 400);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	fx_close(&fx);
+}
+
+/* The segment size the target announces reaches the client less the header's length,
+ * so that a first payload with its header still fits; one that does not (a client that
+ * ignores the MSS) is dropped and counted, never sent cut. */
+static void the_client_leaves_room_for_the_header(void)
+{
+	struct tcp_frame syn_ack;
+	struct tcp_frame big = client_data(40000, 1001, "a first payload that fills the MTU");
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	syn_ack = target_frame(&flow, TCP_SYN | TCP_ACK);
+	syn_ack.options_len = 4;
+	syn_ack.mss = 1460;
+	r = send_target_frame(&syn_ack);
+	CHECK_EQ(mss_of(&r, 0), 1460 - PP_LEN);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + 34 + PP_LEN - 1);
+	CHECK_EQ(send_client(&big).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_TOO_BIG), 1);
+	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + 34 + PP_LEN);
+	CHECK_EQ(send_client(&big).action, XDP_REDIRECT);
+	fx_close(&fx);
+}
+
 /* ---- A SYN flood ---------------------------------------------------------- */
 
 /* Above the half-open threshold, a SYN is answered by the program with a SYN-ACK whose
@@ -1647,6 +1814,9 @@ int main(int argc, char **argv)
 		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
 		TEST_CASE(fragmentation_needed_towards_a_client_reaches_the_target),
 		TEST_CASE(fragmentation_needed_towards_a_target_reaches_the_client),
+		TEST_CASE(a_proxy_header_precedes_the_first_payload),
+		TEST_CASE(the_headers_bytes_are_translated_both_ways),
+		TEST_CASE(the_client_leaves_room_for_the_header),
 		TEST_CASE(a_flooded_target_answers_syns_with_cookies),
 		TEST_CASE(a_flooded_node_answers_syns_with_cookies),
 		TEST_CASE(a_cookie_connection_reaches_its_target),
