@@ -54,8 +54,14 @@ static __always_inline __u32 crc32c(const __u8 *bytes, __u32 len)
 {
 	__u32 crc = ~0u;
 
-	for (__u32 i = 0; i < len && i < PROXY_HEADER_LEN; i++)
-		crc = crc32c_table[(crc ^ bytes[i]) & 0xff] ^ (crc >> 8);
+	for (__u32 i = 0; i < len && i < PROXY_HEADER_LEN; i++) {
+		__u32 index = crc ^ bytes[i];
+
+		/* Mask the very register that indexes: 6.1's verifier loses the bounds of
+		 * a mask that clang moves before the XOR. */
+		barrier_var(index);
+		crc = crc32c_table[index & 0xff] ^ (crc >> 8);
+	}
 	return ~crc;
 }
 

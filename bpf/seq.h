@@ -51,48 +51,48 @@ static __always_inline void set_seq(struct tcphdr *tcp, __be32 *field, __u32 val
 
 /* ---- SACK blocks (RFC 2018) of a target's packet, by offsets like the SYN options ---- */
 
+#define SACK_EDGES 8 /* at most 4 blocks of 2 edges fit in 40 bytes of options */
+
 struct sack_walk {
 	struct xdp_md *ctx;
 	const struct xl_flow *flow;
-	__u32 next; /* the next option, or the next edge inside a SACK option */
+	__u32 next; /* the next option */
 	__u32 end;  /* the end of the options */
-	__u32 edges_end; /* the end of the SACK option being rewritten, 0 outside one */
 };
 
+/* Moves one edge of a SACK block at `edge` (any alignment) into the client's numbers. */
+static __always_inline void translate_edge(struct tcphdr *tcp, __u8 *edge_at, __u32 offset,
+					   const struct xl_flow *flow)
+{
+	__be32 old, new;
+
+	__builtin_memcpy(&old, edge_at, 4);
+	new = bpf_htonl(client_ack_of(flow, bpf_ntohl(old)));
+	if (new == old)
+		return;
+	__builtin_memcpy(edge_at, &new, 4);
+	/* A word at an odd offset counts byte-swapped (RFC 1071), as for the MSS. */
+	if ((offset - TCP_OFFSET) & 1)
+		csum_apply(&tcp->check, csum_change32(__builtin_bswap32(old), __builtin_bswap32(new)));
+	else
+		csum_apply(&tcp->check, csum_change32(old, new));
+}
+
+/* One option: a SACK option's edges are translated all at once. The callback's state
+ * never decides a branch by itself: 6.1's verifier checks a callback only with the state
+ * of its first call. */
 static long visit_sack(__u32 i, void *ctx)
 {
 	struct sack_walk *walk = ctx;
 	__u8 *data = (void *)(long)walk->ctx->data, *data_end = (void *)(long)walk->ctx->data_end;
 	struct tcphdr *tcp = (void *)(data + TCP_OFFSET);
-	__u32 at = walk->next, edge;
+	__u32 at = walk->next;
 	__u8 *opt;
 
 	(void)i;
 	if (at >= walk->end || at > MAX_OPTIONS_END || (void *)(tcp + 1) > (void *)data_end)
 		return 1;
 	opt = data + at;
-	if (walk->edges_end) { /* an edge: 4 bytes, at any alignment */
-		if (at + 4 > walk->edges_end || opt + 4 > data_end)
-			return 1;
-		__builtin_memcpy(&edge, opt, 4);
-		edge = bpf_htonl(client_ack_of(walk->flow, bpf_ntohl(edge)));
-		if (edge != *(__u32 *)opt) {
-			__be32 old;
-
-			__builtin_memcpy(&old, opt, 4);
-			__builtin_memcpy(opt, &edge, 4);
-			/* misaligned words count byte-swapped, as for the MSS */
-			if ((at - TCP_OFFSET) & 1)
-				csum_apply(&tcp->check, csum_change32(__builtin_bswap32(old),
-								      __builtin_bswap32(edge)));
-			else
-				csum_apply(&tcp->check, csum_change32(old, edge));
-		}
-		walk->next = at + 4;
-		if (walk->next >= walk->edges_end)
-			walk->edges_end = 0;
-		return 0;
-	}
 	if (opt + 2 > data_end || opt[0] == TCPOPT_EOL)
 		return 1;
 	if (opt[0] == TCPOPT_NOP) {
@@ -102,9 +102,13 @@ static long visit_sack(__u32 i, void *ctx)
 	if (opt[1] < 2 || at + opt[1] > walk->end)
 		return 1;
 	if (opt[0] == TCPOPT_SACK) {
-		walk->next = at + 2;
-		walk->edges_end = at + opt[1];
-		return 0;
+		for (int e = 0; e < SACK_EDGES; e++) {
+			__u32 edge = 2 + 4 * e;
+
+			if (edge + 4 > opt[1] || opt + edge + 4 > data_end)
+				break;
+			translate_edge(tcp, opt + edge, at + edge, walk->flow);
+		}
 	}
 	walk->next = at + opt[1];
 	return 0;
