@@ -168,7 +168,7 @@ struct {
 
 /* A CPU's room for building a header and moving headers about, off the small stack. */
 struct xl_scratch {
-	__u8 headers[128]; /* Ethernet, IPv4 and TCP with options: at most 94 */
+	__u8 headers[128]; /* Ethernet, IPv4 and TCP with options (at most 94), or a chunk */
 	__u8 proxy[128];   /* a proxy protocol v2 header: 100 */
 };
 

@@ -3,6 +3,7 @@
 #ifndef XL_BPF_NAT_H
 #define XL_BPF_NAT_H
 
+#include "maps.h"
 #include "parse.h"
 #include "xdplink.h"
 
@@ -99,62 +100,43 @@ static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struc
 
 /* ---- Checking a received segment's checksum ------------------------------------ */
 
-#define CSUM_CHUNK     64    /* bytes bpf_csum_diff sums at once: a constant the verifier checks */
-#define CSUM_MAX_FRAME 16384 /* frames longer than this are never summed here */
+#define CSUM_CHUNK 128 /* bytes summed at once, copied into the CPU's scratch room */
 
-/* By offsets from the frame's start, as for the options: no growing packet pointer. */
 struct csum_walk {
 	struct xdp_md *ctx;
-	__u32 next;
+	__u8 *room;  /* CSUM_CHUNK bytes of scratch */
+	__u32 next;  /* offset in the frame */
 	__u32 left;
 	__u64 sum;
 };
 
-/* Sums the next piece of the segment: a chunk while one is left, then 32-bit words, then
- * the odd tail. Summing 32-bit words is valid (csum_fold). */
-static long csum_piece(__u32 i, void *ctx)
+/* Sums the next chunk of the segment: copied out of the frame (any buffer of it), an odd
+ * tail padded with zeros to a whole word, as the checksum pads it. Chunks are even, so
+ * every word of the segment stays whole. */
+static long csum_chunk(__u32 i, void *ctx)
 {
 	struct csum_walk *walk = ctx;
-	__u8 *data = (void *)(long)walk->ctx->data, *data_end = (void *)(long)walk->ctx->data_end;
-	__u32 at = walk->next;
-	__u8 *p;
+	__u32 len = walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK, words = (len + 3) & ~3u;
 
 	(void)i;
-	if (!walk->left || at > CSUM_MAX_FRAME)
+	if (!len || len > CSUM_CHUNK || words > CSUM_CHUNK)
 		return 1;
-	p = data + at;
-	if (walk->left >= CSUM_CHUNK) {
-		if (p + CSUM_CHUNK > data_end)
-			return 1;
-		walk->sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)p, CSUM_CHUNK, 0);
-		walk->next = at + CSUM_CHUNK;
-		walk->left -= CSUM_CHUNK;
-	} else if (walk->left >= 4) {
-		if (p + 4 > data_end)
-			return 1;
-		walk->sum += *(__u32 *)p;
-		walk->next = at + 4;
-		walk->left -= 4;
-	} else if (walk->left >= 2) {
-		if (p + 2 > data_end)
-			return 1;
-		walk->sum += *(__u16 *)p;
-		walk->next = at + 2;
-		walk->left -= 2;
-	} else {
-		if (p + 1 > data_end)
-			return 1;
-		walk->sum += bpf_htons((__u16)p[0] << 8);
-		walk->left = 0;
-	}
-	return 0;
+	if (bpf_xdp_load_bytes(walk->ctx, walk->next, walk->room, len))
+		return 1;
+	for (__u32 pad = len; pad < words && pad < CSUM_CHUNK; pad++)
+		walk->room[pad] = 0;
+	walk->sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)walk->room, words, 0);
+	walk->next += len;
+	walk->left -= len;
+	return walk->left ? 0 : 1;
 }
 
-/* Whether the TCP checksum of a segment that lies wholly in the frame's first buffer is
- * right: the pseudo-header, the header and the payload. */
+/* Whether a segment's TCP checksum is right: the pseudo-header, the header and the
+ * payload, summed in the CPU's scratch room. A SYN is one chunk. */
 static __always_inline int tcp_checksum_ok(struct xdp_md *ctx, const struct packet *pkt)
 {
-	__u32 len = pkt->ip_len - sizeof(struct iphdr);
+	__u32 len = pkt->ip_len - sizeof(struct iphdr), zero = 0;
+	struct xl_scratch *scratch = bpf_map_lookup_elem(&xdplink_scratch_v1, &zero);
 	struct csum_walk walk = {
 		.ctx = ctx,
 		.next = ETH_HLEN + sizeof(struct iphdr),
@@ -163,7 +145,10 @@ static __always_inline int tcp_checksum_ok(struct xdp_md *ctx, const struct pack
 		       bpf_htons(len),
 	};
 
-	bpf_loop(len / CSUM_CHUNK + CSUM_CHUNK / 4 + 2, csum_piece, &walk, 0);
+	if (!scratch)
+		return 0;
+	walk.room = scratch->headers;
+	bpf_loop(len / CSUM_CHUNK + 1, csum_chunk, &walk, 0);
 	return !walk.left && csum_fold(walk.sum) == 0xffff;
 }
 
