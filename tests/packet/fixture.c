@@ -225,6 +225,31 @@ const char *fx_endpoint_id(uint32_t endpoint)
 	return id;
 }
 
+void fx_add_listener(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
+		     uint32_t flags)
+{
+	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
+	struct xl_frontend_key marker = { .addr = ipv4(eni), .port = 0 };
+	struct xl_frontend fe;
+
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v2, &marker, sizeof(marker), &fe,
+				 sizeof(fe), 0))
+		abort();
+	fe.table = table;
+	fe.flags = flags;
+	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
+}
+
+void fx_set_half_open(struct fixture *fx, uint32_t backend, uint32_t count)
+{
+	struct xl_conns conns = { 0 };
+
+	bpf_map__lookup_elem(fx->skel->maps.xdplink_conns_v2, &backend, sizeof(backend), &conns,
+			     sizeof(conns), 0);
+	conns.half_open = count;
+	update(fx->skel->maps.xdplink_conns_v2, &backend, &conns);
+}
+
 void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, uint32_t flags)
 {
 	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
@@ -410,6 +435,7 @@ static void *map_memory(struct bpf_map *map, size_t *size)
 
 static int map_flow_table(struct fixture *fx, uint32_t max_flows)
 {
+	fx->max_flows = max_flows;
 	fx->flows.homes = flow_table_homes(max_flows);
 	fx->flows.hash_seed = XL_DEFAULT_HASH_SEED;
 	fx->flows.slots = map_memory(fx->skel->maps.xdplink_flows_v4, &fx->flows_size);

@@ -28,7 +28,7 @@
 #define NODE_AZ1       "10.0.1.10"
 #define NODE_AZ2       "10.0.2.10"
 #define MAGLEV_SIZE    251
-#define FIXTURE_POOLS  64
+#define FIXTURE_POOLS  128
 
 extern const uint8_t mac_cons[6], mac_cons_peer[6], mac_prov[6], mac_target[7][6];
 extern int ifindex_cons, ifindex_prov;
@@ -41,6 +41,7 @@ struct fixture {
 	int provider;
 	int both;
 	struct flow_table flows; /* the flow table, mapped */
+	uint32_t max_flows;
 	size_t flows_size, pages_size;
 };
 
@@ -93,6 +94,10 @@ void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index);
 void fx_set_role(struct fixture *fx, int ifindex, uint8_t role);
 void fx_set_mss_clamp(struct fixture *fx, uint16_t mss);
 void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, uint32_t flags);
+/* Another listener of an ENI of the scene: its port to Maglev table `table`. */
+void fx_add_listener(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
+		     uint32_t flags);
+void fx_set_half_open(struct fixture *fx, uint32_t backend, uint32_t count);
 void fx_set_mtu(struct fixture *fx, int ifindex, uint32_t mtu); /* the scene's: 1500 */
 /* The id of endpoint slot n in the scene: "vpce-0123456789abcde" and n in 2 hex digits. */
 const char *fx_endpoint_id(uint32_t endpoint);
