@@ -1,6 +1,6 @@
 /* The daemon's own answers: DescribeAgent, DescribeInterfaces and GetStats, and
  * the live flow counts added to DescribeTargetHealth. */
-#include "daemon_actions.h"
+#include "actions.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The actions the daemon answers itself, from its runtime state rather than the
  * store: its status, its interfaces and the counters of the data path. */
-#ifndef XL_DAEMON_ACTIONS_H
-#define XL_DAEMON_ACTIONS_H
+#ifndef XL_ACTIONS_H
+#define XL_ACTIONS_H
 
 #include <json-c/json.h>
 

@@ -19,7 +19,7 @@
 #include "api.h"
 #include "clock.h"
 #include "agent.h"
-#include "daemon_actions.h"
+#include "actions.h"
 #include "health.h"
 #include "kernel_support.h"
 #include "log.h"

@@ -1,11 +1,11 @@
-# vmtest/lib.sh: the testbed's address plan and the helpers that end-to-end tests source
+# testbed/lib.sh: the testbed's address plan and the helpers that end-to-end tests source
 # (run a command in a host, curl, poll with a deadline, read a target's log, up/down).
 # shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
 #
 # Sourcing this file defines variables and functions only; it sets no shell options and
 # runs nothing. A test reads like:
 #
-#   source "$(dirname "$0")/../../vmtest/lib.sh"
+#   source "$(dirname "$0")/../../testbed/lib.sh"
 #   with_testbed --xdp-mode generic        # up now, down when the test exits
 #   wait_until 5 tb_curl c1 http://10.1.1.50/
 #
@@ -13,7 +13,7 @@
 # the root network namespace.
 
 TB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TB_SCRIPT=$TB_ROOT/vmtest/testbed
+TB_SCRIPT=$TB_ROOT/testbed/testbed
 
 # Paths of one running testbed. The testbed prints the same values with `testbed env`.
 TB_RUN_DIR=/run/xl-testbed
@@ -114,7 +114,7 @@ wait_until() {
 	return 1
 }
 
-# tb_up [ARGS...] / tb_down: the testbed itself (see `vmtest/testbed help`).
+# tb_up [ARGS...] / tb_down: the testbed itself (see `testbed/testbed help`).
 tb_up() {
 	"$TB_SCRIPT" up "$@"
 }

@@ -11,8 +11,8 @@
 #   finish                      # "N passed, N failed"; non-zero exit on failures
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../../vmtest/lib.sh
-source "$E2E_DIR/../../vmtest/lib.sh"
+# shellcheck source=../../testbed/lib.sh
+source "$E2E_DIR/../../testbed/lib.sh"
 
 readonly PROVIDER=arn:aws:iam::111111111111:root
 readonly CONSUMER=arn:aws:iam::222222222222:root
