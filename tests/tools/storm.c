@@ -191,7 +191,7 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
 
 static void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n, size);
+	void *p = calloc(n ? n : 1, size); /* calloc(0) may answer NULL */
 
 	if (!p)
 		die("out of memory");
