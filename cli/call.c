@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "envelope.h"
 
 void cli_print_json(json_object *value)
 {
@@ -14,14 +15,9 @@ void cli_print_json(json_object *value)
 
 static char *request_text(const struct cli *cli, const char *action, json_object *args)
 {
-	json_object *request = json_object_new_object();
+	json_object *request = envelope_request(action, cli->principal, args);
 	char *text;
 
-	json_object_object_add(request, "Action", json_object_new_string(action));
-	if (cli->principal)
-		json_object_object_add(request, "Principal",
-				       json_object_new_string(cli->principal));
-	json_object_object_add(request, "Args", json_object_get(args));
 	text = strdup(json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN));
 	json_object_put(request);
 	if (!text)
@@ -29,24 +25,25 @@ static char *request_text(const struct cli *cli, const char *action, json_object
 	return text;
 }
 
-/* {"Ok": true, "Result": {...}} or {"Ok": false, "Error": {"Code", "Message"}}. */
 static int read_response(const char *text, json_object **result)
 {
-	json_object *response = json_tokener_parse(text), *value;
+	json_object *answer = json_tokener_parse(text), *value = NULL;
+	const char *code, *message;
 	int rc = CLI_EXIT_FAILED;
 
-	if (!json_object_is_type(jget(response, "Ok"), json_type_boolean)) {
-		fprintf(stderr, "xdplink: the agent sent something that is not an answer: %.200s\n",
-			text);
-	} else if (!jbool(response, "Ok")) {
-		fprintf(stderr, "%s: %s\n", jstr(response, "Error.Code"),
-			jstr(response, "Error.Message"));
-	} else {
-		value = jget(response, "Result");
+	switch (envelope_read_answer(answer, &value, &code, &message)) {
+	case 1:
 		*result = value ? json_object_get(value) : json_object_new_object();
 		rc = CLI_EXIT_OK;
+		break;
+	case 0:
+		fprintf(stderr, "%s: %s\n", code, message);
+		break;
+	default:
+		fprintf(stderr, "xdplink: the agent sent something that is not an answer: %.200s\n",
+			text);
 	}
-	json_object_put(response);
+	json_object_put(answer);
 	return rc;
 }
 

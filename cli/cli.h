@@ -11,7 +11,6 @@
 #define CLI_EXIT_OK	   0
 #define CLI_EXIT_FAILED	   1 /* the agent refused, a batch item failed, or no agent answered */
 #define CLI_EXIT_USAGE	   2
-#define CLI_DEFAULT_SOCKET "/run/xdplink/xdplink.sock"
 
 /* Set up by main from the global options and the environment. */
 struct cli {

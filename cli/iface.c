@@ -1,6 +1,7 @@
 /* xdplink iface: the interfaces the XDP data path is attached to, facing consumers
  * (ENIs), providers (targets) or both; the agent re-attaches them when it starts. */
 #include "cli.h"
+#include "xdplink.h"
 
 static void print_attached(const struct request *req, json_object *result)
 {
@@ -50,13 +51,18 @@ static int do_list(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "DescribeInterfaces", print_list);
 }
 
+/* "|consumer|provider|both": the roles' names, each after a bar. */
+#define ROLE_CHOICE(id, value, name, text) "|" name
+static const char role_choices[] = XL_ROLES(ROLE_CHOICE);
+#undef ROLE_CHOICE
+
 static const struct opt_spec attach_options[] = {
 	{ .name = "role",
 	  .key = "Role",
 	  .kind = OPT_CHOICE,
 	  .flags = OPT_REQUIRED,
-	  .metavar = "consumer|provider|both",
-	  .choices = "consumer|provider|both",
+	  .metavar = role_choices + 1,
+	  .choices = role_choices + 1,
 	  .help = "faces the ENIs' clients, the targets, or both" },
 	{ .name = "mode",
 	  .key = "Mode",

@@ -6,16 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "xdplink.h"
-
-#define REASON_MEANING(id, name, text) { name, text },
-static const struct reason_meaning {
-	const char *name;
-	const char *text;
-} reason_meanings[] = { XL_REASONS(REASON_MEANING) };
-#undef REASON_MEANING
-
-#define REASON_COUNT (sizeof(reason_meanings) / sizeof(reason_meanings[0]))
+#include "facts.h"
 
 struct traffic {
 	int64_t endpoints;
@@ -29,9 +20,9 @@ struct traffic {
 
 static const char *meaning_of(const char *reason)
 {
-	for (size_t i = 0; i < REASON_COUNT; i++)
-		if (!strcmp(reason_meanings[i].name, reason))
-			return reason_meanings[i].text;
+	for (size_t i = 0; i < XL_REASON_COUNT; i++)
+		if (!strcmp(xl_reason_names[i], reason))
+			return xl_reason_texts[i];
 	return "";
 }
 

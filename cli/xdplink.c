@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "envelope.h"
 
 static const struct noun *const nouns[] = {
 	&cli_noun_lb,	    &cli_noun_tg,    &cli_noun_listener, &cli_noun_service,
@@ -28,9 +29,9 @@ static void print_main_help(FILE *out)
 	fputs("\nOptions (before the noun or after the verb):\n"
 	      "  -j, --json        print the agent's result as JSON, exactly (every verb)\n"
 	      "  --principal ARN   act as ARN (default $XDPLINK_PRINCIPAL, else the agent's\n"
-	      "                    own account, arn:aws:iam::111111111111:root)\n"
+	      "                    own account, " XL_DEFAULT_PRINCIPAL ")\n"
 	      "  --socket PATH     the agent's socket (default $XDPLINK_SOCKET, else\n"
-	      "                    " CLI_DEFAULT_SOCKET ")\n"
+	      "                    " XL_DEFAULT_SOCKET ")\n"
 	      "  -h, --help        print help: anywhere, for the noun or verb before it\n"
 	      "\nNouns and verbs match by unique prefix ('xdplink ep sh' is 'xdplink endpoint\n"
 	      "show'); 'xdplink help NOUN' lists a noun's verbs.\n"
@@ -158,7 +159,7 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {
 		.principal = env_or("XDPLINK_PRINCIPAL", NULL),
-		.socket_path = env_or("XDPLINK_SOCKET", CLI_DEFAULT_SOCKET),
+		.socket_path = env_or("XDPLINK_SOCKET", XL_DEFAULT_SOCKET),
 	};
 	int i = 1;
 

@@ -7,36 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "ids.h"
 
 #define ADD(obj, key, value) json_object_object_add(obj, key, value)
-
-static const char *endpoint_state_name(uint32_t state)
-{
-	switch (state) {
-	case XL_EP_PENDING_ACCEPTANCE:
-		return "pendingAcceptance";
-	case XL_EP_PENDING:
-		return "pending";
-	case XL_EP_AVAILABLE:
-		return "available";
-	case XL_EP_REJECTED:
-		return "rejected";
-	case XL_EP_DELETING:
-		return "deleting";
-	case XL_EP_DELETED:
-		return "deleted";
-	default:
-		return "failed";
-	}
-}
-
-static const char *role_name(uint8_t role)
-{
-	return role == XL_ROLE_CONSUMER	  ? "consumer"
-	       : role == XL_ROLE_PROVIDER ? "provider"
-					  : "both";
-}
 
 static json_object *uint_json(uint64_t value)
 {
@@ -62,7 +36,7 @@ static json_object *interfaces_json(struct agent *agent, const struct dataplane 
 		json_object *iface = json_object_new_object();
 
 		ADD(iface, "Name", json_object_new_string(want->name));
-		ADD(iface, "Role", json_object_new_string(role_name(want->role)));
+		ADD(iface, "Role", json_object_new_string(xl_role_name(want->role)));
 		ADD(iface, "Mode", json_object_new_string(want->generic ? "generic" : "native"));
 		ADD(iface, "Attached", json_object_new_boolean(now != NULL));
 		ADD(iface, "Ifindex", json_object_new_int(now ? now->ifindex : 0));
@@ -209,7 +183,7 @@ static json_object *endpoint_stats(struct agent *agent, const struct dataplane *
 		datapath_endpoint_traffic(agent->dp, e->slot, &traffic);
 		ADD(row, "VpcEndpointId", json_object_new_string(e->id));
 		ADD(row, "ServiceId", json_object_new_string(e->service_id));
-		ADD(row, "State", json_object_new_string(endpoint_state_name(e->state)));
+		ADD(row, "State", json_object_new_string(xl_endpoint_state_name(e->state)));
 		add_traffic(row, &traffic);
 		ADD(row, "Drops", uint_json(traffic.drops));
 		json_object_array_add(list, row);
@@ -253,15 +227,10 @@ int daemon_action(struct agent *agent, const char *name, json_object *args, json
 
 	if (strcmp(name, "DescribeAgent") && strcmp(name, "DescribeInterfaces") &&
 	    strcmp(name, "GetStats")) {
-		snprintf(err->code, sizeof(err->code), "InvalidAction");
-		snprintf(err->message, sizeof(err->message), "there is no action named \"%s\"",
-			 name);
-		return -1;
+		return api_fail(err, API_InvalidAction, "there is no action named \"%s\"", name);
 	}
 	if (json_object_object_length(args)) {
-		snprintf(err->code, sizeof(err->code), "ValidationError");
-		snprintf(err->message, sizeof(err->message), "%s takes no arguments", name);
-		return -1;
+		return api_fail(err, API_ValidationError, "%s takes no arguments", name);
 	}
 	if (model_dataplane(agent->model, &dp, err))
 		return -1;

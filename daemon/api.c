@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "envelope.h"
 #include "log.h"
 
 struct client {
@@ -36,17 +37,6 @@ struct api {
 	void *ctx;
 	struct client *clients;
 };
-
-json_object *api_error_response(const char *code, const char *message)
-{
-	json_object *error = json_object_new_object(), *response = json_object_new_object();
-
-	json_object_object_add(error, "Code", json_object_new_string(code));
-	json_object_object_add(error, "Message", json_object_new_string(message));
-	json_object_object_add(response, "Ok", json_object_new_boolean(0));
-	json_object_object_add(response, "Error", error);
-	return response;
-}
 
 static void drop_client(struct client *c)
 {
@@ -125,7 +115,7 @@ static void on_client(struct loop *loop, uint32_t events, void *ctx)
 		send_some(c);
 		return;
 	}
-	n = recv(c->fd, c->in + c->in_len, API_MAX_REQUEST + 1 - c->in_len, 0);
+	n = recv(c->fd, c->in + c->in_len, XL_MAX_REQUEST + 1 - c->in_len, 0);
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n < 0 || (n == 0 && c->in_len == 0) || (events & EPOLLERR)) {
@@ -133,8 +123,11 @@ static void on_client(struct loop *loop, uint32_t events, void *ctx)
 		return;
 	}
 	c->in_len += (size_t)n;
-	if (c->in_len > API_MAX_REQUEST) {
-		respond(c, api_error_response("RequestTooLarge", "requests are at most 64 KiB"));
+	if (c->in_len > XL_MAX_REQUEST) {
+		struct api_error err;
+
+		api_fail(&err, API_RequestTooLarge, "requests are at most 64 KiB");
+		respond(c, envelope_refusal(&err));
 		return;
 	}
 	newline = memchr(c->in, '\n', c->in_len);
@@ -154,7 +147,7 @@ static void on_listener(struct loop *loop, uint32_t events, void *ctx)
 	if (fd < 0)
 		return;
 	c = calloc(1, sizeof(*c));
-	if (!c || !(c->in = malloc(API_MAX_REQUEST + 1)) ||
+	if (!c || !(c->in = malloc(XL_MAX_REQUEST + 1)) ||
 	    loop_watch(loop, fd, EPOLLIN, on_client, c)) {
 		if (c)
 			free(c->in);

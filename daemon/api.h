@@ -7,7 +7,6 @@
 
 #include "loop.h"
 
-#define API_MAX_REQUEST	      (64 * 1024)
 #define API_CLIENT_TIMEOUT_MS 5000
 
 /* Turns a request into a response; never NULL. `request` is NULL when the bytes
@@ -18,8 +17,5 @@ struct api;
 
 struct api *api_listen(struct loop *loop, const char *path, api_handler handler, void *ctx);
 void api_close(struct api *api);
-
-/* {"Ok": false, "Error": {"Code": code, "Message": message}} */
-json_object *api_error_response(const char *code, const char *message);
 
 #endif

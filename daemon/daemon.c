@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "clock.h"
+#include "envelope.h"
 #include "agent.h"
 #include "actions.h"
 #include "health.h"
@@ -25,14 +26,7 @@
 #include "log.h"
 #include "loop.h"
 
-#define DEFAULT_PRINCIPAL "arn:aws:iam::111111111111:root"
-#define HEALTH_TICK_MS	  200 /* how often due checks start and overdue ones fail */
-
-static void set_error(struct api_error *err, const char *code, const char *message)
-{
-	snprintf(err->code, sizeof(err->code), "%s", code);
-	snprintf(err->message, sizeof(err->message), "%s", message);
-}
+#define HEALTH_TICK_MS 200 /* how often due checks start and overdue ones fail */
 
 /* Programs the maps from the store's current view (inside a transaction: its view). */
 static int sync_datapath(struct agent *agent, const char *strict_iface, struct api_error *err)
@@ -46,7 +40,7 @@ static int sync_datapath(struct agent *agent, const char *strict_iface, struct a
 	rc = datapath_apply(agent->dp, &want, strict_iface, why, sizeof(why));
 	dataplane_free(&want);
 	if (rc)
-		set_error(err, strict_iface ? "AttachFailed" : "InternalError", why);
+		api_fail(err, strict_iface ? API_AttachFailed : API_InternalError, "%s", why);
 	return rc;
 }
 
@@ -108,74 +102,21 @@ static int run_action(struct agent *agent, void *ctx, struct api_error *err)
 	return call->action->run(agent->model, call->principal, call->args, &call->result, err);
 }
 
-static json_object *ok_response(json_object *result)
-{
-	json_object *response = json_object_new_object();
-
-	json_object_object_add(response, "Ok", json_object_new_boolean(1));
-	json_object_object_add(response, "Result", result);
-	return response;
-}
-
-/* {"Action": "...", "Principal": "...", "Args": {...}} and nothing else. */
-static int read_envelope(json_object *request, struct action_call *call, const char **action,
-			 struct api_error *err)
-{
-	json_object *value;
-
-	if (!request) {
-		set_error(err, "MalformedRequest", "the request is not one JSON object");
-		return -1;
-	}
-	json_object_object_foreach(request, key, field)
-	{
-		if (strcmp(key, "Action") && strcmp(key, "Principal") && strcmp(key, "Args")) {
-			snprintf(err->code, sizeof(err->code), "MalformedRequest");
-			snprintf(err->message, sizeof(err->message),
-				 "unknown request field \"%s\" (expected Action, Principal, Args)",
-				 key);
-			return -1;
-		}
-		(void)field;
-	}
-	if (!json_object_object_get_ex(request, "Action", &value) ||
-	    !json_object_is_type(value, json_type_string)) {
-		set_error(err, "MalformedRequest", "the request has no Action string");
-		return -1;
-	}
-	*action = json_object_get_string(value);
-	call->principal = DEFAULT_PRINCIPAL;
-	if (json_object_object_get_ex(request, "Principal", &value)) {
-		if (!json_object_is_type(value, json_type_string)) {
-			set_error(err, "MalformedRequest", "Principal must be a string");
-			return -1;
-		}
-		call->principal = json_object_get_string(value);
-	}
-	call->args = NULL;
-	if (json_object_object_get_ex(request, "Args", &value)) {
-		if (!json_object_is_type(value, json_type_object)) {
-			set_error(err, "MalformedRequest", "Args must be an object");
-			return -1;
-		}
-		call->args = value;
-	}
-	return 0;
-}
-
 static json_object *handle_request(void *ctx, json_object *request)
 {
 	struct agent *agent = ctx;
 	struct action_call call = { 0 };
 	struct api_error err = { 0 };
+	struct envelope envelope;
 	json_object *empty = NULL;
-	const char *name = NULL;
+	const char *name;
 	int rc;
 
-	if (read_envelope(request, &call, &name, &err))
-		return api_error_response(err.code, err.message);
-	if (!call.args)
-		call.args = empty = json_object_new_object();
+	if (envelope_read(request, &envelope, &err))
+		return envelope_refusal(&err);
+	name = envelope.action;
+	call.principal = envelope.principal;
+	call.args = envelope.args ? envelope.args : (empty = json_object_new_object());
 
 	call.action = model_find_action(name);
 	if (!call.action) {
@@ -195,9 +136,9 @@ static json_object *handle_request(void *ctx, json_object *request)
 	json_object_put(empty);
 	if (rc) {
 		json_object_put(call.result);
-		return api_error_response(err.code, err.message);
+		return envelope_refusal(&err);
 	}
-	return ok_response(call.result);
+	return envelope_ok(call.result);
 }
 
 /* ---- Timers ------------------------------------------------------------------ */

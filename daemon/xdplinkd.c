@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "daemon.h"
+#include "envelope.h"
 #include "maglev.h"
 #include "metrics.h"
 
@@ -21,7 +22,7 @@ static const char usage[] =
     "and serves the xdplink CLI on a Unix socket. Stop it with SIGTERM: the data path\n"
     "stays attached and keeps every flow until the agent is back.\n"
     "\n"
-    "  --socket PATH                API socket, root only (default /run/xdplink/xdplink.sock)\n"
+    "  --socket PATH                API socket, root only (default " XL_DEFAULT_SOCKET ")\n"
     "  --state PATH                 state database (default /var/lib/xdplink/state.db)\n"
     "  --pin-dir PATH               maps are pinned here, on a BPF filesystem\n"
     "                               (default /sys/fs/bpf/xdplink); one agent runs per\n"
@@ -89,7 +90,7 @@ static const struct option options[] = {
 static void defaults(struct daemon_options *o)
 {
 	*o = (struct daemon_options){
-		.socket_path = "/run/xdplink/xdplink.sock",
+		.socket_path = XL_DEFAULT_SOCKET,
 		.state_path = "/var/lib/xdplink/state.db",
 		.region = "us-east-1",
 		.datapath = {

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "facts.h"
 #include "frontends.h"
 #include "key_set.h"
 #include "log.h"
@@ -149,10 +150,7 @@ static int apply_ifaces(struct datapath *dp, const struct dataplane *want, const
 				log_warn("%s", why);
 				continue;
 			}
-			log_info("attached to %s as %s (%s)", w->name,
-				 w->role == XL_ROLE_CONSUMER   ? "consumer"
-				 : w->role == XL_ROLE_PROVIDER ? "provider"
-							       : "both",
+			log_info("attached to %s as %s (%s)", w->name, xl_role_name(w->role),
 				 w->generic ? "generic" : "native");
 			snprintf(a->name, sizeof(a->name), "%s", w->name);
 			a->ifindex = ifindex;

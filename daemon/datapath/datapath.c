@@ -20,10 +20,6 @@
 
 #include "log.h"
 
-#define XL_REASON_NAME(id, name, text) name,
-const char *const xl_reason_names[XL_REASON_COUNT] = { XL_REASONS(XL_REASON_NAME) };
-#undef XL_REASON_NAME
-
 int datapath_fail(char *err, size_t size, const char *fmt, ...)
 {
 	va_list ap;

@@ -100,6 +100,4 @@ int datapath_member_traffic(struct datapath *dp, uint32_t member, struct xl_traf
 int datapath_endpoint_traffic(struct datapath *dp, uint32_t endpoint, struct xl_traffic *sum);
 int datapath_reasons(struct datapath *dp, uint64_t counts[XL_REASON_COUNT]);
 
-extern const char *const xl_reason_names[XL_REASON_COUNT];
-
 #endif

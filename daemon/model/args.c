@@ -15,7 +15,7 @@ static void refuse(struct args *a, const char *fmt, ...)
 	if (a->failed)
 		return;
 	a->failed = true;
-	snprintf(a->err->code, sizeof(a->err->code), "ValidationError");
+	a->err->code = API_ValidationError;
 	va_start(ap, fmt);
 	vsnprintf(a->err->message, sizeof(a->err->message), fmt, ap);
 	va_end(ap);

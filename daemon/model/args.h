@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "error.h"
 
 #define ARGS_MAX_FIELDS 24
 

@@ -9,7 +9,7 @@
 int check_endpoint_id(const char *id, struct api_error *err)
 {
 	if (!id_is_endpoint(id))
-		return fail(err, "InvalidVpcEndpointId.Malformed",
+		return api_fail(err, API_InvalidVpcEndpointId_Malformed,
 			    "'%s' is not an endpoint id (vpce- and 17 hex digits)", id);
 	return 0;
 }
@@ -161,7 +161,7 @@ static int choose_lb(struct model *m, int64_t service, const char *endpoint_id, 
 		       SQL_ARGS(SQL_INT(service)), service_id, sizeof(service_id), err) < 0)
 		return -1;
 	service_name(name, sizeof(name), m->region, service_id);
-	return fail(err, "InvalidParameter",
+	return api_fail(err, API_InvalidParameter,
 		    "The VPC endpoint service %s does not support the availability zone of the "
 		    "subnet: %s",
 		    name, zone);
@@ -177,24 +177,24 @@ static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, i
 	args_open_item(&a, subnets, "SubnetConfigurations", index, err);
 	args_string(&a, "AvailabilityZoneId", ARG_REQUIRED, &zone);
 	args_string(&a, "Ipv4", ARG_REQUIRED, &address);
-	if (args_close(&a) < 0 || check_zone(m, zone, "InvalidParameterValue", err) < 0 ||
-	    check_ipv4(address, "InvalidParameterValue", err) < 0)
+	if (args_close(&a) < 0 || check_zone(m, zone, API_InvalidParameterValue, err) < 0 ||
+	    check_ipv4(address, API_InvalidParameterValue, err) < 0)
 		return -1;
 	if (m->node_has_address && m->node_has_address(address))
-		return fail(err, "InvalidParameterValue",
+		return api_fail(err, API_InvalidParameterValue,
 			    "%s is an address of the load balancer node itself: an ENI address "
 			    "must be on none of its interfaces",
 			    address);
 	if (refuse_if_found(m, "SELECT 1 FROM eni WHERE endpoint = ? AND zone = ?",
 			    SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone)), err,
-			    "DuplicateSubnetsInSameZone",
+			    API_DuplicateSubnetsInSameZone,
 			    "Found another VPC endpoint subnet in the availability zone of "
 			    "%s. VPC endpoint subnets should be in different availability "
 			    "zones supported by the VPC endpoint service.",
 			    zone) < 0 ||
 	    choose_lb(m, service, endpoint_id, zone, &lb, err) < 0 ||
 	    refuse_if_found(
-		m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err, "DuplicateEndpointAddress",
+		m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err, API_DuplicateEndpointAddress,
 		"address %s is already used by another endpoint or a load balancer", address) < 0)
 		return -1;
 	return store_exec(
@@ -208,7 +208,7 @@ static int insert_endpoint(struct model *m, const struct principal *caller, int6
 	char suffix[9], created[TIMESTAMP_MAX];
 
 	if (id_new_endpoint(endpoint_id) < 0 || id_new_dns_suffix(suffix) < 0)
-		return fail(err, "InternalError", "no randomness for a new endpoint id");
+		return api_fail(err, API_InternalError, "no randomness for a new endpoint id");
 	timestamp_now(created);
 	/* Without acceptance it goes through pending to available within this commit. */
 	if (store_exec(
@@ -244,12 +244,12 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	if (args_close(&a) < 0)
 		return -1;
 	if (strcmp(type, "Interface") != 0)
-		return fail(err, "InvalidVpcEndpointType",
+		return api_fail(err, API_InvalidVpcEndpointType,
 			    "xdplink has interface endpoints only, not %s", type);
 	if (find_visible_service(m, caller, name, &service, err) < 0)
 		return -1;
 	if (json_object_array_length(subnets) == 0)
-		return fail(err, "ValidationError",
+		return api_fail(err, API_ValidationError,
 			    "SubnetConfigurations needs at least one subnet");
 	if (insert_endpoint(m, caller, service, endpoint_id, &endpoint, err) < 0)
 		return -1;

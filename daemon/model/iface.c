@@ -2,6 +2,8 @@
  * validated and kept here, attached by the daemon when it applies the projection. */
 #include "model_internal.h"
 
+#include "facts.h"
+
 #include <net/if.h>
 #include <string.h>
 
@@ -17,11 +19,11 @@ static bool one_of(const char *value, const char *const choices[])
 int iface_attach(struct model *m, const struct principal *caller, json_object *args,
 		 json_object **result, struct api_error *err)
 {
-	static const char *const roles[] = { "consumer", "provider", "both", NULL };
 	static const char *const modes[] = { "native", "generic", NULL };
 	const char *name = NULL, *role = NULL, *mode = "native";
 	json_object *iface;
 	struct args a;
+	uint8_t role_value;
 
 	(void)caller;
 	args_open(&a, args, err);
@@ -31,16 +33,16 @@ int iface_attach(struct model *m, const struct principal *caller, json_object *a
 	if (args_close(&a) < 0)
 		return -1;
 	if (!iface_name_valid(name))
-		return fail(err, "InvalidParameterValue", "'%s' is not a valid interface name",
+		return api_fail(err, API_InvalidParameterValue, "'%s' is not a valid interface name",
 			    name);
-	if (!one_of(role, roles))
-		return fail(err, "InvalidParameterValue",
+	if (!xl_role_parse(role, &role_value))
+		return api_fail(err, API_InvalidParameterValue,
 			    "Role must be consumer, provider or both, not %s", role);
 	if (!one_of(mode, modes))
-		return fail(err, "InvalidParameterValue", "Mode must be native or generic, not %s",
+		return api_fail(err, API_InvalidParameterValue, "Mode must be native or generic, not %s",
 			    mode);
 	if (if_nametoindex(name) == 0)
-		return fail(err, "InterfaceNotFound", "no network interface named %s", name);
+		return api_fail(err, API_InterfaceNotFound, "no network interface named %s", name);
 	if (store_exec(
 		m->store,
 		"INSERT INTO interface (name, role, mode) VALUES (?, ?, ?)"
@@ -71,6 +73,6 @@ int iface_detach(struct model *m, const struct principal *caller, json_object *a
 		       err) < 0)
 		return -1;
 	if (store_changes(m->store) == 0)
-		return fail(err, "InterfaceNotFound", "interface %s is not attached", name);
+		return api_fail(err, API_InterfaceNotFound, "interface %s is not attached", name);
 	return 0;
 }

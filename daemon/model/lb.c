@@ -81,21 +81,21 @@ static int add_zone(struct model *m, int64_t lb, json_object *zones, size_t inde
 	args_open_item(&a, zones, "Zones", index, err);
 	args_string(&a, "ZoneId", ARG_REQUIRED, &zone);
 	args_string(&a, "Address", ARG_REQUIRED, &address);
-	if (args_close(&a) < 0 || check_zone(m, zone, "InvalidParameterValue", err) < 0 ||
-	    check_ipv4(address, "InvalidParameterValue", err) < 0)
+	if (args_close(&a) < 0 || check_zone(m, zone, API_InvalidParameterValue, err) < 0 ||
+	    check_ipv4(address, API_InvalidParameterValue, err) < 0)
 		return -1;
 	if (refuse_if_found(m, "SELECT 1 FROM lb_zone WHERE lb = ? AND zone = ?",
-			    SQL_ARGS(SQL_INT(lb), SQL_STR(zone)), err, "ValidationError",
+			    SQL_ARGS(SQL_INT(lb), SQL_STR(zone)), err, API_ValidationError,
 			    "zone %s is given twice: a load balancer has one node IP per zone",
 			    zone) < 0 ||
 	    refuse_if_found(m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err,
-			    "DuplicateLoadBalancerAddress",
+			    API_DuplicateLoadBalancerAddress,
 			    "address %s is already used by a load balancer or an endpoint",
 			    address) < 0 ||
 	    refuse_if_found(m,
 			    "SELECT 1 FROM target JOIN backend ON backend.slot = target.backend"
 			    " WHERE backend.address = ?",
-			    SQL_ARGS(SQL_STR(address)), err, "DuplicateLoadBalancerAddress",
+			    SQL_ARGS(SQL_STR(address)), err, API_DuplicateLoadBalancerAddress,
 			    "address %s is a registered target: a node IP cannot be one",
 			    address) < 0)
 		return -1;
@@ -109,7 +109,7 @@ static int insert_lb(struct model *m, const struct principal *caller, const char
 	char suffix[ARN_SUFFIX_LEN + 1], arn[ARN_MAX], created[TIMESTAMP_MAX];
 
 	if (id_new_arn_suffix(suffix) < 0)
-		return fail(err, "InternalError", "no randomness for a new ARN");
+		return api_fail(err, API_InternalError, "no randomness for a new ARN");
 	arn_load_balancer(arn, sizeof(arn), m->region, caller->account, name, suffix);
 	timestamp_now(created);
 	if (store_exec(m->store,
@@ -139,12 +139,12 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 	if (args_close(&a) < 0 || check_resource_name(name, "load balancer", err) < 0)
 		return -1;
 	if (json_object_array_length(zones) == 0)
-		return fail(err, "ValidationError", "a load balancer needs at least one zone");
+		return api_fail(err, API_ValidationError, "a load balancer needs at least one zone");
 	switch (lookup_owned(m, &LOAD_BALANCER, caller->account, name, &id, err)) {
 	case 0:
 		break;
 	case 1:
-		return fail(err, "DuplicateLoadBalancerName",
+		return api_fail(err, API_DuplicateLoadBalancerName,
 			    "a load balancer named %s already exists", name);
 	default:
 		return -1;
@@ -241,11 +241,11 @@ static int check_listener_fits(struct model *m, int64_t lb, int64_t port, int64_
 	int64_t found = 0;
 
 	if (refuse_if_found(m, "SELECT 1 FROM listener WHERE lb = ? AND port = ?",
-			    SQL_ARGS(SQL_INT(lb), SQL_INT(port)), err, "DuplicateListener",
+			    SQL_ARGS(SQL_INT(lb), SQL_INT(port)), err, API_DuplicateListener,
 			    "load balancer %s already has a listener on port %lld", lb_name,
 			    (long long)port) < 0 ||
 	    refuse_if_found(m, "SELECT 1 FROM listener WHERE tg = ? AND lb != ?",
-			    SQL_ARGS(SQL_INT(tg), SQL_INT(lb)), err, "TargetGroupAssociationLimit",
+			    SQL_ARGS(SQL_INT(tg), SQL_INT(lb)), err, API_TargetGroupAssociationLimit,
 			    "target group %s already serves another load balancer: a network "
 			    "load balancer's target group serves one",
 			    tg_name) < 0 ||
@@ -253,8 +253,8 @@ static int check_listener_fits(struct model *m, int64_t lb, int64_t port, int64_
 		      &found, err) < 0)
 		return -1;
 	if (found >= MAX_LISTENERS)
-		return fail(
-		    err, "TooManyListeners",
+		return api_fail(
+		    err, API_TooManyListeners,
 		    "load balancer %s has %d listeners, the most an endpoint service allows",
 		    lb_name, MAX_LISTENERS);
 	return 0;
@@ -266,7 +266,7 @@ static int insert_listener(struct model *m, int64_t lb, int64_t port, int64_t tg
 	char lb_arn[ARN_MAX], suffix[ARN_SUFFIX_LEN + 1], arn[ARN_MAX + 24];
 
 	if (id_new_arn_suffix(suffix) < 0)
-		return fail(err, "InternalError", "no randomness for a new ARN");
+		return api_fail(err, API_InternalError, "no randomness for a new ARN");
 	if (store_text(m->store, "SELECT arn FROM load_balancer WHERE id = ?",
 		       SQL_ARGS(SQL_INT(lb)), lb_arn, sizeof(lb_arn), err) < 0)
 		return -1;
@@ -344,7 +344,7 @@ int listener_delete(struct model *m, const struct principal *caller, json_object
 		       SQL_ARGS(SQL_INT(lb), SQL_INT(port)), err) < 0)
 		return -1;
 	if (store_changes(m->store) == 0)
-		return fail(err, "ListenerNotFound",
+		return api_fail(err, API_ListenerNotFound,
 			    "load balancer %s has no listener on port %lld", lb_name,
 			    (long long)port);
 	return 0;

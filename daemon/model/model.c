@@ -12,24 +12,8 @@
 
 /* ---- Errors, time, JSON ----------------------------------------------------------------- */
 
-static void vfail(struct api_error *err, const char *code, const char *fmt, va_list ap)
-{
-	snprintf(err->code, sizeof(err->code), "%s", code);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-}
-
-int fail(struct api_error *err, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(err, code, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int refuse_if_found(struct model *m, const char *sql, const struct sql_arg *args, size_t count,
-		    struct api_error *err, const char *code, const char *fmt, ...)
+		    struct api_error *err, enum api_code code, const char *fmt, ...)
 {
 	int64_t found;
 	va_list ap;
@@ -37,8 +21,9 @@ int refuse_if_found(struct model *m, const char *sql, const struct sql_arg *args
 
 	if (rc <= 0)
 		return rc;
+	err->code = code;
 	va_start(ap, fmt);
-	vfail(err, code, fmt, ap);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -119,14 +104,14 @@ int put_column(struct model *m, json_object *object, const char *key, const char
 
 /* ---- Resources the caller owns ---------------------------------------------------------- */
 
-const struct resource_kind LOAD_BALANCER = { "load_balancer", "name", "LoadBalancerNotFound",
+const struct resource_kind LOAD_BALANCER = { "load_balancer", "name", API_LoadBalancerNotFound,
 					     "no load balancer named ", "" };
-const struct resource_kind TARGET_GROUP = { "target_group", "name", "TargetGroupNotFound",
+const struct resource_kind TARGET_GROUP = { "target_group", "name", API_TargetGroupNotFound,
 					    "no target group named ", "" };
 const struct resource_kind ENDPOINT_SERVICE = { "service", "service_id",
-						"InvalidVpcEndpointServiceId.NotFound",
+						API_InvalidVpcEndpointServiceId_NotFound,
 						"The VpcEndpointService Id '", "' does not exist" };
-const struct resource_kind ENDPOINT = { "endpoint", "endpoint_id", "InvalidVpcEndpointId.NotFound",
+const struct resource_kind ENDPOINT = { "endpoint", "endpoint_id", API_InvalidVpcEndpointId_NotFound,
 					"The Vpc Endpoint Id '", "' does not exist" };
 
 int lookup_owned(struct model *m, const struct resource_kind *kind, const char *account,
@@ -190,7 +175,7 @@ int delete_owned_unless_used(struct model *m, const struct resource_kind *kind,
 	args_open(&a, args, err);
 	args_string(&a, "Name", ARG_REQUIRED, &name);
 	if (args_close(&a) < 0 || find_owned(m, kind, caller->account, name, &id, err) < 0 ||
-	    refuse_if_found(m, in_use_sql, SQL_ARGS(SQL_INT(id)), err, "ResourceInUse", "%s%s%s",
+	    refuse_if_found(m, in_use_sql, SQL_ARGS(SQL_INT(id)), err, API_ResourceInUse, "%s%s%s",
 			    before, name, after) < 0)
 		return -1;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", kind->table);
@@ -199,7 +184,7 @@ int delete_owned_unless_used(struct model *m, const struct resource_kind *kind,
 
 int fail_not_found(const struct resource_kind *kind, const char *key, struct api_error *err)
 {
-	return fail(err, kind->not_found, "%s%s%s", kind->before, key, kind->after);
+	return api_fail(err, kind->not_found, "%s%s%s", kind->before, key, kind->after);
 }
 
 int find_owned(struct model *m, const struct resource_kind *kind, const char *account,
@@ -214,7 +199,8 @@ int find_owned(struct model *m, const struct resource_kind *kind, const char *ac
 
 /* ---- Checks ----------------------------------------------------------------------------- */
 
-int check_zone(const struct model *m, const char *zone_id, const char *code, struct api_error *err)
+int check_zone(const struct model *m, const char *zone_id, enum api_code code,
+	       struct api_error *err)
 {
 	char id[ZONE_MAX];
 
@@ -222,11 +208,11 @@ int check_zone(const struct model *m, const char *zone_id, const char *code, str
 		return 0;
 	/* Zones are named differently in every AWS account; their ids are the same. */
 	if (zone_id_of(m->region, zone_id, id))
-		return fail(err, code, "%s is a zone name: give its zone id, %s", zone_id, id);
-	return fail(err, code, "%s is not an availability zone id of %s", zone_id, m->region);
+		return api_fail(err, code, "%s is a zone name: give its zone id, %s", zone_id, id);
+	return api_fail(err, code, "%s is not an availability zone id of %s", zone_id, m->region);
 }
 
-int check_ipv4(const char *address, const char *code, struct api_error *err)
+int check_ipv4(const char *address, enum api_code code, struct api_error *err)
 {
 	uint32_t addr;
 
@@ -234,19 +220,19 @@ int check_ipv4(const char *address, const char *code, struct api_error *err)
 	case IPV4_OK:
 		return 0;
 	case IPV4_IS_IPV6:
-		return fail(err, code, "%s: endpoint services support IPv4 only", address);
+		return api_fail(err, code, "%s: endpoint services support IPv4 only", address);
 	case IPV4_NOT_UNICAST:
-		return fail(err, code, "%s is not a unicast IPv4 address", address);
+		return api_fail(err, code, "%s is not a unicast IPv4 address", address);
 	case IPV4_MALFORMED:
 		break;
 	}
-	return fail(err, code, "%s is not an IPv4 address", address);
+	return api_fail(err, code, "%s is not an IPv4 address", address);
 }
 
 int check_tcp(const char *protocol, struct api_error *err)
 {
 	if (strcmp(protocol, "TCP") != 0)
-		return fail(err, "UnsupportedProtocol",
+		return api_fail(err, API_UnsupportedProtocol,
 			    "an endpoint service supports IPv4 traffic over TCP only, not %s",
 			    protocol);
 	return 0;
@@ -255,7 +241,7 @@ int check_tcp(const char *protocol, struct api_error *err)
 int check_resource_name(const char *name, const char *what, struct api_error *err)
 {
 	if (!resource_name_valid(name))
-		return fail(err, "InvalidParameterValue",
+		return api_fail(err, API_InvalidParameterValue,
 			    "'%s' is not a valid %s name: 1 to 32 letters, digits and hyphens, not "
 			    "starting or ending with a hyphen",
 			    name, what);
@@ -267,18 +253,18 @@ int check_resource_name(const char *name, const char *what, struct api_error *er
 static const struct {
 	const char *table;
 	const char *option;
-	const char *limit_code;
+	enum api_code limit_code;
 	const char *what;
 } slot_kinds[] = {
-	[SLOT_ENDPOINT] = { "endpoint", "max_endpoints", "VpcEndpointLimitExceeded",
+	[SLOT_ENDPOINT] = { "endpoint", "max_endpoints", API_VpcEndpointLimitExceeded,
 			    "interface endpoints" },
-	[SLOT_BACKEND] = { "backend", "max_backends", "TooManyTargets",
+	[SLOT_BACKEND] = { "backend", "max_backends", API_TooManyTargets,
 			   "unique target addresses and ports" },
-	[SLOT_MEMBER] = { "member", "max_members", "TooManyTargets",
+	[SLOT_MEMBER] = { "member", "max_members", API_TooManyTargets,
 			  "target registrations (target groups times their targets)" },
-	[SLOT_POOL] = { "pool", "max_pools", "TooManyTargets",
+	[SLOT_POOL] = { "pool", "max_pools", API_TooManyTargets,
 			"SNAT port pools (load balancer node IPs times targets)" },
-	[SLOT_TABLE] = { "maglev_table", "max_tables", "TooManyTargetGroups",
+	[SLOT_TABLE] = { "maglev_table", "max_tables", API_TooManyTargetGroups,
 			 "target groups times zones in use" },
 };
 
@@ -315,7 +301,7 @@ int slot_allocate(struct model *m, enum slot_kind kind, uint32_t *slot, struct a
 	if (store_int(m->store, sql, NO_ARGS, &lowest_free, err) < 0)
 		return -1;
 	if (lowest_free >= limit)
-		return fail(err, slot_kinds[kind].limit_code,
+		return api_fail(err, slot_kinds[kind].limit_code,
 			    "no slot left: xdplink holds at most %u %s (%s)", limit - 1,
 			    slot_kinds[kind].what, slot_kinds[kind].option);
 	*slot = (uint32_t)lowest_free;
@@ -384,9 +370,9 @@ static int sync_slots(struct model *m, struct api_error *err)
 static int parse_caller(const char *arn, struct principal *caller, struct api_error *err)
 {
 	if (!arn)
-		arn = LOCAL_ACCOUNT_ROOT;
+		arn = XL_DEFAULT_PRINCIPAL;
 	if (!principal_parse(arn, caller) || caller->type == PRINCIPAL_ALL)
-		return fail(err, "InvalidParameterValue",
+		return api_fail(err, API_InvalidParameterValue,
 			    "Principal '%s' is not arn:aws:iam::<12 digits>:root, :user/<name> or "
 			    ":role/<name>",
 			    arn);
@@ -474,7 +460,7 @@ int run_batch(struct model *m, const struct principal *caller, int64_t context, 
 	json_object *unsuccessful;
 
 	if (json_object_array_length(ids) == 0)
-		return fail(err, "ValidationError", "at least one id is required");
+		return api_fail(err, API_ValidationError, "at least one id is required");
 	*result = json_object_new_object();
 	unsuccessful = put_array(*result, "Unsuccessful");
 	for (size_t i = 0; i < json_object_array_length(ids); i++) {
@@ -490,14 +476,14 @@ int run_batch(struct model *m, const struct principal *caller, int64_t context, 
 			continue;
 		}
 		store_undo(m->store);
-		if (strcmp(item_err.code, "InternalError") == 0) {
+		if (item_err.code == API_InternalError) {
 			*err = item_err;
 			return -1;
 		}
 		failure = append_object(unsuccessful);
 		put_string(failure, "ResourceId", id);
 		failure = put_object(failure, "Error");
-		put_string(failure, "Code", item_err.code);
+		put_string(failure, "Code", api_code_name(item_err.code));
 		put_string(failure, "Message", item_err.message);
 	}
 	return 0;
@@ -528,7 +514,7 @@ static int check_region(struct model *m, const char *path, struct api_error *err
 		       sizeof(region), err) < 0)
 		return -1;
 	if (strcmp(region, m->region) != 0)
-		return fail(err, "StoreRefused", "%s holds the state of region %s, not %s", path,
+		return api_fail(err, API_StoreRefused, "%s holds the state of region %s, not %s", path,
 			    region, m->region);
 	return 0;
 }
@@ -546,7 +532,7 @@ static int check_slot_limits(struct model *m, struct api_error *err)
 		if (store_int(m->store, sql, NO_ARGS, &highest, err) < 0)
 			return -1;
 		if (highest >= limit)
-			return fail(err, "StoreRefused",
+			return api_fail(err, API_StoreRefused,
 				    "the state uses %s slot %lld, beyond %s = %u: raise the limit",
 				    slot_kinds[kind].table, (long long)highest,
 				    slot_kinds[kind].option, limit);
@@ -557,12 +543,12 @@ static int check_slot_limits(struct model *m, struct api_error *err)
 static int check_options(const struct model_options *opts, struct api_error *err)
 {
 	if (!opts->path || !opts->region || !region_valid(opts->region))
-		return fail(err, "InvalidParameterValue",
+		return api_fail(err, API_InvalidParameterValue,
 			    "region '%s' is not an AWS region name such as us-east-1",
 			    opts->region ? opts->region : "");
 	if (opts->max_endpoints < 2 || opts->max_backends < 2 || opts->max_members < 2 ||
 	    opts->max_pools < 2 || opts->max_tables < 2)
-		return fail(err, "InvalidParameterValue",
+		return api_fail(err, API_InvalidParameterValue,
 			    "max_endpoints, max_backends, max_members, max_pools and max_tables "
 			    "must be at least 2 (slot 0 is never used)");
 	return 0;
@@ -576,7 +562,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m) {
-		fail(err, "InternalError", "out of memory");
+		api_fail(err, API_InternalError, "out of memory");
 		return NULL;
 	}
 	snprintf(m->region, sizeof(m->region), "%s", opts->region);
@@ -592,7 +578,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 	if (sqlite3_create_function(store_handle(m->store), "principal_allows", 2,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_principal_allows,
 				    NULL, NULL) != SQLITE_OK) {
-		fail(err, "InternalError", "cannot register principal_allows in SQLite");
+		api_fail(err, API_InternalError, "cannot register principal_allows in SQLite");
 		goto refused;
 	}
 	if (check_region(m, opts->path, err) < 0 || check_slot_limits(m, err) < 0)
@@ -644,7 +630,7 @@ void *load_rows(struct model *m, const char *sql, size_t element_size, row_fn *f
 	stmt = array ? store_query(m->store, sql, NO_ARGS, err) : NULL;
 	if (!stmt) {
 		if (!array)
-			fail(err, "InternalError", "out of memory");
+			api_fail(err, API_InternalError, "out of memory");
 		free(array);
 		return NULL;
 	}
@@ -838,11 +824,11 @@ int model_set_target_health(struct model *m, const char *tg_arn, uint32_t addr, 
 	const char *stored_reason;
 
 	if (strcmp(state, "healthy") != 0 && strcmp(state, "unhealthy") != 0)
-		return fail(err, "ValidationError", "health state %s is not healthy or unhealthy",
+		return api_fail(err, API_ValidationError, "health state %s is not healthy or unhealthy",
 			    state);
 	stored_reason = health_reason(state, reason);
 	if (!stored_reason)
-		return fail(err, "ValidationError", "%s is not a reason for the state %s", reason,
+		return api_fail(err, API_ValidationError, "%s is not a reason for the state %s", reason,
 			    state);
 	inet_ntop(AF_INET, &addr, address, sizeof(address));
 	/* Only a target that is checked has a health: not a draining or unused one. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "xdplink.h"
 
 struct model;
@@ -24,12 +25,6 @@ struct model_options {
 	/* Whether an IPv4 address is one of the node's own (NULL: never). An ENI address may
 	 * not be: the data path would take the node's own traffic to it. */
 	bool (*node_has_address)(const char *address);
-};
-
-/* An error as the API returns it: an AWS-style code and a plain sentence. */
-struct api_error {
-	char code[64];
-	char message[256];
 };
 
 /* Opens (or creates) the store. A file that is not an xdplink state database, is

@@ -8,11 +8,11 @@
 #include <stdint.h>
 
 #include "args.h"
+#include "envelope.h"
 #include "ids.h"
 #include "model.h"
 #include "store.h"
 
-#define LOCAL_ACCOUNT_ROOT "arn:aws:iam::111111111111:root"
 #define TIMESTAMP_MAX	   32
 
 struct model {
@@ -48,13 +48,10 @@ action_fn iface_attach, iface_detach;
 
 /* ---- Errors ----------------------------------------------------------------------------- */
 
-/* Fills *err and returns -1. */
-int fail(struct api_error *err, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Refuses with `code` and the sentence when `sql` finds a row: -1, as when the store
  * fails; 0 when there is none. */
 int refuse_if_found(struct model *m, const char *sql, const struct sql_arg *args, size_t count,
-		    struct api_error *err, const char *code, const char *fmt, ...)
+		    struct api_error *err, enum api_code code, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
 /* Node IPs and ENI addresses are one space: a node IP is a SNAT source and an ENI
@@ -69,7 +66,7 @@ int refuse_if_found(struct model *m, const char *sql, const struct sql_arg *args
 struct resource_kind {
 	const char *table;
 	const char *key_column;
-	const char *not_found; /* code */
+	enum api_code not_found;
 	const char *before;    /* message: before, key, after */
 	const char *after;
 };
@@ -105,9 +102,10 @@ int find_owned(struct model *m, const struct resource_kind *kind, const char *ac
 /* ---- Checks ----------------------------------------------------------------------------- */
 
 /* An AZ id of the model's region, else `code` (InvalidParameterValue, InvalidTarget). */
-int check_zone(const struct model *m, const char *zone_id, const char *code, struct api_error *err);
+int check_zone(const struct model *m, const char *zone_id, enum api_code code,
+	       struct api_error *err);
 /* A unicast IPv4 address, else `code`; IPv6 gets "endpoint services support IPv4 only". */
-int check_ipv4(const char *address, const char *code, struct api_error *err);
+int check_ipv4(const char *address, enum api_code code, struct api_error *err);
 /* Only TCP: UnsupportedProtocol otherwise. */
 int check_tcp(const char *protocol, struct api_error *err);
 int check_resource_name(const char *name, const char *what, struct api_error *err);

@@ -3,6 +3,8 @@
  * and interfaces. The daemon writes it to the maps. */
 #include "model_internal.h"
 
+#include "facts.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,33 +34,12 @@ static const char frontends_sql[] =
     "  AND t.scope = CASE WHEN lb.cross_zone THEN 'all' ELSE e.zone END"
     " ORDER BY 3, 1, 2";
 
-static uint32_t endpoint_state_code(const char *state)
-{
-	static const struct {
-		const char *name;
-		enum xl_endpoint_state code;
-	} states[] = {
-		{ "pendingAcceptance", XL_EP_PENDING_ACCEPTANCE },
-		{ "pending", XL_EP_PENDING },
-		{ "available", XL_EP_AVAILABLE },
-		{ "rejected", XL_EP_REJECTED },
-		{ "deleting", XL_EP_DELETING },
-		{ "deleted", XL_EP_DELETED },
-	};
-
-	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
-		if (strcmp(states[i].name, state) == 0)
-			return states[i].code;
-	}
-	return XL_EP_FAILED;
-}
-
 static void fill_endpoint(sqlite3_stmt *row, void *element)
 {
 	struct dp_endpoint *endpoint = element;
 
 	endpoint->slot = column_u32(row, 0);
-	endpoint->state = endpoint_state_code(store_column_text(row, 1));
+	endpoint->state = xl_endpoint_state_parse(store_column_text(row, 1));
 	snprintf(endpoint->id, sizeof(endpoint->id), "%s", store_column_text(row, 2));
 	snprintf(endpoint->service_id, sizeof(endpoint->service_id), "%s",
 		 store_column_text(row, 3));
@@ -126,7 +107,7 @@ static int fill_members(struct dp_table *table, const struct table_row *row,
 	table->slot = row->slot;
 	table->members = calloc(reg_count + 1, sizeof(*table->members));
 	if (!table->members)
-		return fail(err, "InternalError", "out of memory");
+		return api_fail(err, API_InternalError, "out of memory");
 	for (size_t i = 0; i < reg_count; i++) {
 		if (!candidate(&regs[i], row->group, row->scope) ||
 		    (healthy && strcmp(regs[i].state, "healthy") != 0))
@@ -155,7 +136,7 @@ static int load_tables(struct model *m, struct dataplane *dp, struct registratio
 	dp->tables = calloc(count + 1, sizeof(*dp->tables));
 	if (!dp->tables) {
 		free(rows);
-		return fail(err, "InternalError", "out of memory");
+		return api_fail(err, API_InternalError, "out of memory");
 	}
 	for (size_t i = 0; rc == 0 && i < count; i++) {
 		rc = fill_members(&dp->tables[i], &rows[i], regs, reg_count, err);
@@ -242,12 +223,10 @@ static void fill_pool(sqlite3_stmt *row, void *element)
 static void fill_iface(sqlite3_stmt *row, void *element)
 {
 	struct dp_iface *iface = element;
-	const char *role = store_column_text(row, 1);
 
 	snprintf(iface->name, sizeof(iface->name), "%s", store_column_text(row, 0));
-	iface->role = strcmp(role, "consumer") == 0   ? XL_ROLE_CONSUMER
-		      : strcmp(role, "provider") == 0 ? XL_ROLE_PROVIDER
-						      : XL_ROLE_BOTH;
+	if (!xl_role_parse(store_column_text(row, 1), &iface->role))
+		iface->role = XL_ROLE_BOTH;
 	iface->generic = strcmp(store_column_text(row, 2), "generic") == 0;
 }
 

@@ -22,7 +22,7 @@ int find_visible_service(struct model *m, const struct principal *caller, const 
 		    SQL_ARGS(SQL_STR(service_id), SQL_STR(caller->account), SQL_STR(caller->arn)),
 		    service, err);
 	if (rc == 0)
-		return fail(err, "InvalidServiceName",
+		return api_fail(err, API_InvalidServiceName,
 			    "The Vpc Endpoint Service '%s' does not exist", name);
 	return rc < 0 ? -1 : 0;
 }
@@ -152,7 +152,7 @@ static int add_lb(struct model *m, const struct principal *caller, int64_t servi
 
 	if (find_owned(m, &LOAD_BALANCER, caller->account, name, &lb, err) < 0 ||
 	    refuse_if_found(m, "SELECT 1 FROM service_lb WHERE lb = ? AND service != ?",
-			    SQL_ARGS(SQL_INT(lb), SQL_INT(service)), err, "ResourceInUse",
+			    SQL_ARGS(SQL_INT(lb), SQL_INT(service)), err, API_ResourceInUse,
 			    "load balancer %s is already associated with another endpoint service",
 			    name) < 0)
 		return -1;
@@ -178,12 +178,12 @@ static int set_private_dns(struct model *m, int64_t service, const char *name,
 	char record[6 + 12 + 1] = "_vpce-", value[5 + 20 + 1] = "vpce:";
 
 	if (!private_dns_name_valid(name))
-		return fail(err, "InvalidParameterValue",
+		return api_fail(err, API_InvalidParameterValue,
 			    "'%s' is not a valid private DNS name: lowercase labels such as "
 			    "api.example.com",
 			    name);
 	if (id_new_token(record + 6, 12, false) < 0 || id_new_token(value + 5, 20, true) < 0)
-		return fail(err, "InternalError", "no randomness for a verification record");
+		return api_fail(err, API_InternalError, "no randomness for a verification record");
 	return store_exec(
 	    m->store,
 	    "UPDATE service SET private_dns_name = ?, private_dns_state ="
@@ -210,11 +210,11 @@ int service_create(struct model *m, const struct principal *caller, json_object 
 	if (args_close(&a) < 0)
 		return -1;
 	if (!names || json_object_array_length(names) == 0)
-		return fail(err, "InvalidParameter",
+		return api_fail(err, API_InvalidParameter,
 			    "exactly one of NetworkLoadBalancerArns or GatewayLoadBalancerArns is "
 			    "required");
 	if (id_new_service(service_id) < 0)
-		return fail(err, "InternalError", "no randomness for a new service id");
+		return api_fail(err, API_InternalError, "no randomness for a new service id");
 	if (store_exec(
 		m->store,
 		"INSERT INTO service (service_id, account, acceptance_required) VALUES (?, ?, ?)",
@@ -269,14 +269,14 @@ static int remove_lb(struct model *m, const struct principal *caller, int64_t se
 	    refuse_if_found(m,
 			    "SELECT 1 FROM eni e JOIN endpoint p ON p.id = e.endpoint"
 			    " WHERE e.lb = ? AND p.state IN " LIVE_STATES,
-			    SQL_ARGS(SQL_INT(lb)), err, "ResourceInUse",
+			    SQL_ARGS(SQL_INT(lb)), err, API_ResourceInUse,
 			    "load balancer %s is used by endpoints of %s", name, service_id) < 0)
 		return -1;
 	if (store_exec(m->store, "DELETE FROM service_lb WHERE service = ? AND lb = ?",
 		       SQL_ARGS(SQL_INT(service), SQL_INT(lb)), err) < 0)
 		return -1;
 	if (store_changes(m->store) == 0)
-		return fail(err, "InvalidParameter", "load balancer %s is not associated with %s",
+		return api_fail(err, API_InvalidParameter, "load balancer %s is not associated with %s",
 			    name, service_id);
 	return store_exec(m->store, "UPDATE eni SET lb = NULL WHERE lb = ?", SQL_ARGS(SQL_INT(lb)),
 			  err);
@@ -296,7 +296,7 @@ static int remove_lbs(struct model *m, const struct principal *caller, int64_t s
 		      SQL_ARGS(SQL_INT(service)), &remaining, err) < 0)
 		return -1;
 	if (remaining == 0)
-		return fail(err, "InvalidParameter",
+		return api_fail(err, API_InvalidParameter,
 			    "an endpoint service needs at least one load balancer");
 	return 0;
 }
@@ -305,7 +305,7 @@ static int change_private_dns(struct model *m, int64_t service, const char *name
 			      struct api_error *err)
 {
 	if (name && remove)
-		return fail(err, "InvalidParameter",
+		return api_fail(err, API_InvalidParameter,
 			    "PrivateDnsName and RemovePrivateDnsName cannot be used together");
 	if (name)
 		return set_private_dns(m, service, name, err);
@@ -360,10 +360,10 @@ static int delete_service(struct model *m, const struct principal *caller, int64
 	rc = lookup_owned(m, &ENDPOINT_SERVICE, caller->account, service_id, &service, err);
 	if (rc <= 0) /* EC2's code for this one in a batch deletion */
 		return rc < 0 ? -1
-			      : fail(err, "InvalidVpcEndpointService.NotFound",
+			      : api_fail(err, API_InvalidVpcEndpointService_NotFound,
 				     "The VpcEndpointService Id '%s' does not exist", service_id);
 	if (refuse_if_found(m, "SELECT 1 FROM endpoint WHERE service = ? AND state IN " LIVE_STATES,
-			    SQL_ARGS(SQL_INT(service)), err, "ExistingVpcEndpointConnections",
+			    SQL_ARGS(SQL_INT(service)), err, API_ExistingVpcEndpointConnections,
 			    "Service has existing active VPC Endpoint connections") < 0)
 		return -1;
 	while ((rc = store_int(m->store,
@@ -415,7 +415,7 @@ static int check_principals(json_object *principals, struct api_error *err)
 		struct principal parsed;
 
 		if (!principal_parse(text, &parsed))
-			return fail(err, "InvalidParameterValue",
+			return api_fail(err, API_InvalidParameterValue,
 				    "principal '%s' is not *, arn:aws:iam::<12 digits>:root, "
 				    ":user/<name> or :role/<name> (without a path)",
 				    text);
@@ -430,7 +430,7 @@ static int allow_principal(struct model *m, int64_t service, const char *service
 	char permission_id[ID_MAX];
 
 	if (id_new_permission(permission_id) < 0)
-		return fail(err, "InternalError", "no randomness for a new permission id");
+		return api_fail(err, API_InternalError, "no randomness for a new permission id");
 	if (store_exec(m->store,
 		       "INSERT OR IGNORE INTO service_principal (service, principal, permission_id)"
 		       " VALUES (?, ?, ?)",
@@ -580,7 +580,7 @@ static int move_endpoint(struct model *m, int64_t service, const char *endpoint_
 					  "UPDATE endpoint SET state = ? WHERE endpoint_id = ?",
 					  SQL_ARGS(SQL_STR(to), SQL_STR(endpoint_id)), err);
 	}
-	return fail(err, "InvalidState", "endpoint %s is %s and cannot be %s", endpoint_id, state,
+	return api_fail(err, API_InvalidState, "endpoint %s is %s and cannot be %s", endpoint_id, state,
 		    verb);
 }
 

@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,22 +161,9 @@ static const char schema[] =
 
 /* ---- Errors ----------------------------------------------------------------------------- */
 
-static void set_error(struct api_error *err, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(struct api_error *err, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->code, sizeof(err->code), "%s", code);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-}
-
 static void sqlite_failed(sqlite3 *db, struct api_error *err)
 {
-	set_error(err, "InternalError", "state store: %s", sqlite3_errmsg(db));
+	api_fail(err, API_InternalError, "state store: %s", sqlite3_errmsg(db));
 }
 
 /* ---- Checking an existing file ---------------------------------------------------------- */
@@ -198,27 +184,27 @@ static int check_header(const char *path, struct api_error *err)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		set_error(err, "InternalError", "cannot read %s: %s", path, strerror(errno));
+		api_fail(err, API_InternalError, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	got = read(fd, header, sizeof(header));
 	close(fd);
 	if (got < 0) {
-		set_error(err, "InternalError", "cannot read %s: %s", path, strerror(errno));
+		api_fail(err, API_InternalError, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (got == 0) {
-		set_error(err, "StoreRefused", "%s is empty, not an xdplink state database", path);
+		api_fail(err, API_StoreRefused, "%s is empty, not an xdplink state database", path);
 		return -1;
 	}
 	if (got < SQLITE_HEADER_SIZE || memcmp(header, "SQLite format 3", 16) != 0) {
-		set_error(err, "StoreRefused",
+		api_fail(err, API_StoreRefused,
 			  "%s is not an SQLite database, so not an xdplink state database", path);
 		return -1;
 	}
 	application_id = big_endian_32(header + HEADER_APPLICATION_ID);
 	if (application_id != STORE_APPLICATION_ID) {
-		set_error(err, "StoreRefused",
+		api_fail(err, API_StoreRefused,
 			  "%s is the SQLite database of another application (application_id "
 			  "0x%08x), not an xdplink state database",
 			  path, application_id);
@@ -269,18 +255,18 @@ static int check_contents(const char *path, struct api_error *err)
 
 	if (open_for_checking(path, &reader.db) != SQLITE_OK ||
 	    store_int(&reader, "PRAGMA user_version", NO_ARGS, &version, err) < 0)
-		set_error(err, "StoreRefused", "%s is damaged: %s", path,
+		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
 			  sqlite3_errmsg(reader.db));
 	else if (version != STORE_SCHEMA_VERSION)
-		set_error(err, "StoreRefused",
+		api_fail(err, API_StoreRefused,
 			  "%s has schema version %lld; this xdplink reads version %d only", path,
 			  (long long)version, STORE_SCHEMA_VERSION);
 	else if (store_text(&reader, "PRAGMA quick_check", NO_ARGS, verdict, sizeof(verdict), err) <
 		 0)
-		set_error(err, "StoreRefused", "%s is damaged: %s", path,
+		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
 			  sqlite3_errmsg(reader.db));
 	else if (strcmp(verdict, "ok") != 0)
-		set_error(err, "StoreRefused", "%s is damaged: %s", path, verdict);
+		api_fail(err, API_StoreRefused, "%s is damaged: %s", path, verdict);
 	else
 		rc = 0;
 	sqlite3_close(reader.db);
@@ -325,7 +311,7 @@ static int write_schema(const char *path, struct api_error *err)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(writer.db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		set_error(err, "InternalError", "cannot create %s: %s", path,
+		api_fail(err, API_InternalError, "cannot create %s: %s", path,
 			  sqlite3_errmsg(writer.db));
 	sqlite3_close(writer.db);
 	return rc == SQLITE_OK ? 0 : -1;
@@ -341,12 +327,12 @@ static int create_database(const char *path, struct api_error *err)
 
 	if (snprintf(temporary, sizeof(temporary), "%s.new-XXXXXX", path) >=
 	    (int)sizeof(temporary)) {
-		set_error(err, "InternalError", "state path too long: %s", path);
+		api_fail(err, API_InternalError, "state path too long: %s", path);
 		return -1;
 	}
 	fd = mkstemp(temporary);
 	if (fd < 0) {
-		set_error(err, "InternalError", "cannot create %s: %s", path, strerror(errno));
+		api_fail(err, API_InternalError, "cannot create %s: %s", path, strerror(errno));
 		return -1;
 	}
 	close(fd);
@@ -355,12 +341,12 @@ static int create_database(const char *path, struct api_error *err)
 		if (rc < 0 && errno == EEXIST)
 			rc = 0;
 		else if (rc < 0)
-			set_error(err, "InternalError", "cannot create %s: %s", path,
+			api_fail(err, API_InternalError, "cannot create %s: %s", path,
 				  strerror(errno));
 	}
 	unlink(temporary);
 	if (rc == 0 && sync_directory_of(path) < 0) {
-		set_error(err, "InternalError", "cannot sync the directory of %s: %s", path,
+		api_fail(err, API_InternalError, "cannot sync the directory of %s: %s", path,
 			  strerror(errno));
 		rc = -1;
 	}
@@ -380,7 +366,7 @@ static int configure(struct store *s, const char *path, struct api_error *err)
 	    store_exec(s, "PRAGMA foreign_keys = ON", NO_ARGS, err) < 0)
 		return -1;
 	if (strcmp(journal_mode, "wal") != 0) {
-		set_error(err, "InternalError",
+		api_fail(err, API_InternalError,
 			  "%s: the file system does not allow SQLite's WAL mode", path);
 		return -1;
 	}
@@ -394,28 +380,28 @@ struct store *store_open(const char *path, struct api_error *err)
 	bool exists = stat(path, &status) == 0;
 
 	if (!exists && errno != ENOENT) {
-		set_error(err, "InternalError", "cannot read %s: %s", path, strerror(errno));
+		api_fail(err, API_InternalError, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (!exists && create_database(path, err) < 0)
 		return NULL;
 	if (stat(path, &status) == 0 && !S_ISREG(status.st_mode)) {
-		set_error(err, "StoreRefused", "%s is not a regular file", path);
+		api_fail(err, API_StoreRefused, "%s is not a regular file", path);
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		set_error(err, "InternalError", "out of memory");
+		api_fail(err, API_InternalError, "out of memory");
 		return NULL;
 	}
 	s->lock = hold_exclusive(path);
 	if (s->lock < 0) {
 		if (errno == EWOULDBLOCK)
-			set_error(err, "StoreInUse",
+			api_fail(err, API_StoreInUse,
 				  "%s is in use by another xdplinkd: one agent per state file",
 				  path);
 		else
-			set_error(err, "InternalError", "cannot open %s: %s", path,
+			api_fail(err, API_InternalError, "cannot open %s: %s", path,
 				  strerror(errno));
 		store_close(s);
 		return NULL;
@@ -425,7 +411,7 @@ struct store *store_open(const char *path, struct api_error *err)
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		set_error(err, "InternalError", "cannot open %s: %s", path, sqlite3_errmsg(s->db));
+		api_fail(err, API_InternalError, "cannot open %s: %s", path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return NULL;
 	}

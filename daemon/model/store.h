@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h" /* struct api_error */
+#include "error.h"
 
 #define STORE_APPLICATION_ID 0x78646c6b /* "xdlk" */
 /* 2: member slots (registrations), which the data path counts per target group.

@@ -77,7 +77,7 @@ static int read_check_port(struct args *a, struct tg_settings *s, struct api_err
 	}
 	port = json_object_get_int64(value);
 	if (!json_object_is_type(value, json_type_int) || port < 1 || port > 65535)
-		return fail(err, "ValidationError",
+		return api_fail(err, API_ValidationError,
 			    "argument HealthCheckPort must be a port from 1 to 65535 or "
 			    "\"traffic-port\"");
 	s->check_port = port;
@@ -88,7 +88,7 @@ static int copy_setting(char *out, size_t size, const char *name, const char *va
 			struct api_error *err)
 {
 	if (strlen(value) >= size)
-		return fail(err, "ValidationError", "argument %s is longer than %zu characters",
+		return api_fail(err, API_ValidationError, "argument %s is longer than %zu characters",
 			    name, size - 1);
 	snprintf(out, size, "%s", value);
 	return 0;
@@ -116,20 +116,20 @@ static int read_settings(struct args *a, struct tg_settings *s, struct api_error
 		return -1;
 	if (check_protocol && strcmp(check_protocol, "TCP") != 0 &&
 	    strcmp(check_protocol, "HTTP") != 0)
-		return fail(err, "ValidationError",
+		return api_fail(err, API_ValidationError,
 			    "HealthCheckProtocol must be TCP or HTTP, not %s", check_protocol);
 	if (check_protocol)
 		snprintf(s->check_protocol, sizeof(s->check_protocol), "%s", check_protocol);
 	if ((path || matcher) && strcmp(s->check_protocol, "HTTP") != 0)
-		return fail(err, "ValidationError",
+		return api_fail(err, API_ValidationError,
 			    "HealthCheckPath and Matcher apply to HTTP health checks only");
 	if (path && path[0] != '/')
-		return fail(err, "ValidationError", "HealthCheckPath must start with /");
+		return api_fail(err, API_ValidationError, "HealthCheckPath must start with /");
 	if (path &&
 	    copy_setting(s->check_path, sizeof(s->check_path), "HealthCheckPath", path, err) < 0)
 		return -1;
 	if (matcher && !matcher_valid(matcher))
-		return fail(err, "ValidationError",
+		return api_fail(err, API_ValidationError,
 			    "Matcher %s is not HTTP codes from 200 to 599 such as 200 or 200-299",
 			    matcher);
 	return matcher ? copy_setting(s->matcher, sizeof(s->matcher), "Matcher", matcher, err) : 0;
@@ -180,7 +180,7 @@ static int check_timeout(struct model *m, int64_t id, struct api_error *err)
 		      SQL_ARGS(SQL_INT(id)), &below, err) < 0)
 		return -1;
 	if (!below)
-		return fail(err, "ValidationError",
+		return api_fail(err, API_ValidationError,
 			    "HealthCheckTimeoutSeconds must be below HealthCheckIntervalSeconds");
 	return 0;
 }
@@ -279,13 +279,13 @@ int tg_create(struct model *m, const struct principal *caller, json_object *args
 	case 0:
 		break;
 	case 1:
-		return fail(err, "DuplicateTargetGroupName",
+		return api_fail(err, API_DuplicateTargetGroupName,
 			    "a target group named %s already exists", name);
 	default:
 		return -1;
 	}
 	if (id_new_arn_suffix(suffix) < 0)
-		return fail(err, "InternalError", "no randomness for a new ARN");
+		return api_fail(err, API_InternalError, "no randomness for a new ARN");
 	arn_target_group(arn, sizeof(arn), m->region, caller->account, name, suffix);
 	if (store_exec(m->store,
 		       "INSERT INTO target_group (account, name, arn, port, " SETTINGS_COLUMNS ")"
@@ -376,9 +376,9 @@ static int read_target(struct model *m, json_object *targets, size_t index, bool
 	args_int(&a, "Port", ARG_OPTIONAL, 1, 65535, &t->port);
 	if (with_zone)
 		args_string(&a, "AvailabilityZone", ARG_REQUIRED, &t->zone);
-	if (args_close(&a) < 0 || check_ipv4(t->address, "InvalidTarget", err) < 0)
+	if (args_close(&a) < 0 || check_ipv4(t->address, API_InvalidTarget, err) < 0)
 		return -1;
-	return with_zone ? check_zone(m, t->zone, "InvalidTarget", err) : 0;
+	return with_zone ? check_zone(m, t->zone, API_InvalidTarget, err) : 0;
 }
 
 /* The group (by name) and its Targets list, read from the arguments. */
@@ -398,7 +398,7 @@ static int read_targets_request(struct model *m, const struct principal *caller,
 		      SQL_ARGS(SQL_INT(*tg)), port, err) < 0)
 		return -1;
 	if (json_object_array_length(*targets) == 0)
-		return fail(err, "ValidationError", "Targets needs at least one target");
+		return api_fail(err, API_ValidationError, "Targets needs at least one target");
 	return 0;
 }
 
@@ -424,7 +424,7 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 	int rc;
 
 	if (refuse_if_found(m, "SELECT 1 FROM lb_zone WHERE address = ?",
-			    SQL_ARGS(SQL_STR(t->address)), err, "InvalidTarget",
+			    SQL_ARGS(SQL_STR(t->address)), err, API_InvalidTarget,
 			    "%s is the node IP of a load balancer: a target is a host behind one",
 			    t->address) < 0 ||
 	    backend_slot(m, t->address, t->port, &backend, err) < 0)
@@ -444,7 +444,7 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 	if (rc < 0)
 		return -1;
 	if (rc > 0 && strcmp(zone, t->zone) != 0)
-		return fail(err, "InvalidTarget", "target %s:%lld is registered in zone %s",
+		return api_fail(err, API_InvalidTarget, "target %s:%lld is registered in zone %s",
 			    t->address, (long long)t->port, zone);
 	if (rc > 0 && strcmp(health, "draining") != 0)
 		return 0; /* registered already: nothing changes */
@@ -476,7 +476,7 @@ static int deregister_one(struct model *m, int64_t tg, const struct target_ref *
 
 	if (rc <= 0)
 		return rc < 0 ? -1
-			      : fail(err, "InvalidTarget", "target %s:%lld is not registered",
+			      : api_fail(err, API_InvalidTarget, "target %s:%lld is not registered",
 				     t->address, (long long)t->port);
 	/* Draining already: its delay runs on. */
 	return store_exec(

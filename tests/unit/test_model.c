@@ -191,7 +191,7 @@ static void dump_result(FILE *out, const char *principal, const char *action, co
 	json_object *result = act(principal, action, "%s", args);
 
 	fprintf(out, "%s %s: %s\n", principal, action,
-		result ? json_object_to_json_string(result) : last_error.code);
+		result ? json_object_to_json_string(result) : api_code_name(last_error.code));
 	json_object_put(result);
 }
 
@@ -271,7 +271,7 @@ static json_object *get_at(int line, const char *principal, const char *action, 
 	result = vact(principal, action, fmt, ap);
 	va_end(ap);
 	if (!result)
-		check_fail(__FILE__, line, "%s refused: %s: %s", action, last_error.code,
+		check_fail(__FILE__, line, "%s refused: %s: %s", action, api_code_name(last_error.code),
 			   last_error.message);
 	return result;
 }
@@ -292,8 +292,8 @@ static void refuse_at(int line, const char *code, const char *principal, const c
 	refusal = last_error;
 	if (result)
 		check_fail(__FILE__, line, "%s succeeded, expected %s", action, code);
-	else if (strcmp(refusal.code, code) != 0)
-		check_fail(__FILE__, line, "%s: %s (%s), expected %s", action, refusal.code,
+	else if (strcmp(api_code_name(refusal.code), code) != 0)
+		check_fail(__FILE__, line, "%s: %s (%s), expected %s", action, api_code_name(refusal.code),
 			   refusal.message, code);
 	after = snapshot();
 	if (strcmp(before, after) != 0)
@@ -318,7 +318,7 @@ static void unsuccessful_at(int line, const char *code, const char *principal, c
 	result = vact(principal, action, fmt, ap);
 	va_end(ap);
 	if (!result)
-		check_fail(__FILE__, line, "%s refused: %s", action, last_error.code);
+		check_fail(__FILE__, line, "%s refused: %s", action, api_code_name(last_error.code));
 	else if (count_at(result, "Unsuccessful") != 1 ||
 		 strcmp(text_at(result, "Unsuccessful.0.Error.Code"), code) != 0)
 		check_fail(__FILE__, line, "%s: %s, expected one %s", action,
@@ -339,7 +339,7 @@ static void open_model(void)
 
 	m = model_open(&options, &err);
 	if (!m) {
-		printf("  model_open: %s: %s\n", err.code, err.message);
+		printf("  model_open: %s: %s\n", api_code_name(err.code), err.message);
 		abort();
 	}
 }
@@ -429,7 +429,7 @@ static const char *endpoint_state(const char *principal, const char *id)
 static void project(struct dataplane *dp)
 {
 	if (model_dataplane(m, dp, &last_error) < 0) {
-		printf("  projection failed: %s: %s\n", last_error.code, last_error.message);
+		printf("  projection failed: %s: %s\n", api_code_name(last_error.code), last_error.message);
 		abort();
 	}
 }
@@ -512,7 +512,7 @@ static int set_health(const char *group, const char *address, const char *state,
 	snprintf(arn, sizeof(arn), "%s", text_at(described, "TargetGroups.0.TargetGroupArn"));
 	json_object_put(described);
 	rc = model_set_target_health(m, arn, ip(address), htons(80), state, reason, &err);
-	CHECK(rc >= 0 || strcmp(err.code, "ValidationError") == 0);
+	CHECK(rc >= 0 || strcmp(api_code_name(err.code), "ValidationError") == 0);
 	return rc;
 }
 
@@ -676,7 +676,7 @@ static void refusal_inside_transaction_writes_nothing(void)
 	args = json_tokener_parse(text);
 	CHECK_EQ(model_begin(m, &err), 0);
 	CHECK_EQ(create->run(m, CONSUMER, args, &result, &err), -1);
-	CHECK_STR(err.code, "InvalidParameter");
+	CHECK_STR(api_code_name(err.code), "InvalidParameter");
 	CHECK(result == NULL);
 	inside = snapshot();
 	CHECK_STR(inside, before);
@@ -2079,7 +2079,7 @@ static void opening_checks_region_and_limits(void)
 	options.region = "mars-north-1";
 	other = model_open(&options, &err);
 	CHECK(other == NULL);
-	CHECK_STR(err.code, "InvalidParameterValue");
+	CHECK_STR(api_code_name(err.code), "InvalidParameterValue");
 	options.region = "us-east-1";
 	open_model();
 	remove_model();
