@@ -68,9 +68,9 @@ DATAPATH_SRCS := $(wildcard daemon/datapath/*.c)
 
 INC_COMMON   := -Iinclude -Icommon
 INC_CLI      := $(INC_COMMON) -Icli
-INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -Idaemon/model -I$(BUILD)
-INC_MODEL    := $(INC_COMMON) -Idaemon/model
-INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -I$(BUILD)
+INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -I$(BUILD)
+INC_MODEL    := $(INC_COMMON) -Idaemon/model -Idaemon/datapath
+INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath
 
 $(call obj,$(COMMON_SRCS)):   INCLUDES := $(INC_COMMON)
 $(call obj,$(CLI_SRCS)):      INCLUDES := $(INC_CLI)
@@ -94,8 +94,7 @@ $(call obj,bench/maglev_bench.c):  INCLUDES := $(INC_COMMON) -Idaemon/datapath
 
 # Whatever includes a skeleton waits for it (-MMD remembers it after the first build).
 SKELETONS := $(BUILD)/xdplink.skel.h $(BUILD)/empty.skel.h $(BUILD)/baseline.skel.h
-$(call obj,$(DATAPATH_SRCS) $(DAEMON_SRCS) $(DOORS_SRCS) $(wildcard tests/packet/*.c) \
-	bench/datapath_bench.c $(UNIT)/test_health.c): | $(SKELETONS)
+$(call obj,$(DATAPATH_SRCS) $(wildcard tests/packet/*.c) bench/datapath_bench.c): | $(SKELETONS)
 
 $(OBJ)/%.o: %.c
 	$(call msg,CC,$@)

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLI_EXIT_OK	   0
-#define CLI_EXIT_FAILED	   1 /* the agent refused, a batch item failed, or no agent answered */
-#define CLI_EXIT_USAGE	   2
+#define CLI_EXIT_OK	0
+#define CLI_EXIT_FAILED 1 /* the agent refused, a batch item failed, or no agent answered */
+#define CLI_EXIT_USAGE	2
 
 /* Set up by main from the global options and the environment. */
 struct cli {

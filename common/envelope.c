@@ -70,7 +70,8 @@ static const char *text_of(json_object *object, const char *key)
 {
 	json_object *value;
 
-	if (!json_object_object_get_ex(object, key, &value) || json_object_is_type(value, json_type_null))
+	if (!json_object_object_get_ex(object, key, &value) ||
+	    json_object_is_type(value, json_type_null))
 		return "-";
 	return json_object_get_string(value);
 }

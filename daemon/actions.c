@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datapath.h"
 #include "facts.h"
+#include "flows.h"
 #include "ids.h"
+#include "model.h"
 
 #define ADD(obj, key, value) json_object_object_add(obj, key, value)
 

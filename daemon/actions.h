@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "agent.h"
+#include "error.h"
 
 /* DescribeAgent, DescribeInterfaces, GetStats; InvalidAction for any other name. */
 int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,

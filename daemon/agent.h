@@ -1,17 +1,11 @@
-/* The parts of a running agent, shared by the daemon and its own actions. */
+/* The parts of a running agent, which the daemon's files share: its settings, the model
+ * and its store, the data path and its flow collector, and the loop that drives them. */
 #ifndef XL_AGENT_H
 #define XL_AGENT_H
 
 #include <time.h>
 
-#include "api.h"
-#include "daemon.h"
-#include "datapath.h"
-#include "flows.h"
-#include "health.h"
-#include "loop.h"
-#include "metrics.h"
-#include "model.h"
+#include "options.h"
 
 #define XDPLINK_VERSION "0.1.0"
 

@@ -1,9 +1,6 @@
 /* The agent's life: open the store and the data path, bring the maps in line with
- * the store, then serve requests and run the collector until told to stop.
- *
- * A change is acknowledged only once it is both committed and in the maps: a
- * mutating request runs in a transaction, the maps are programmed from the
- * transaction's view, and any failure rolls the store back and the maps with it. */
+ * the store, then serve requests (handler.c) and run the timers (the clock, the flow
+ * collector, the health checker) until told to stop. */
 #include "daemon.h"
 
 #include <arpa/inet.h>
@@ -16,130 +13,22 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "api.h"
-#include "clock.h"
-#include "envelope.h"
-#include "agent.h"
 #include "actions.h"
+#include "agent.h"
+#include "api.h"
+#include "change.h"
+#include "clock.h"
+#include "datapath.h"
+#include "flows.h"
+#include "handler.h"
 #include "health.h"
 #include "kernel_support.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
+#include "model.h"
 
 #define HEALTH_TICK_MS 200 /* how often due checks start and overdue ones fail */
-
-/* Programs the maps from the store's current view (inside a transaction: its view). */
-static int sync_datapath(struct agent *agent, const char *strict_iface, struct api_error *err)
-{
-	struct dataplane want = { 0 };
-	char why[256];
-	int rc;
-
-	if (model_dataplane(agent->model, &want, err))
-		return -1;
-	rc = datapath_apply(agent->dp, &want, strict_iface, why, sizeof(why));
-	dataplane_free(&want);
-	if (rc)
-		api_fail(err, strict_iface ? API_AttachFailed : API_InternalError, "%s", why);
-	return rc;
-}
-
-/* Flows of endpoints and listeners that stopped carrying traffic go, with their
- * counts and ports. */
-static void remove_closed_flows(struct agent *agent)
-{
-	struct closed_traffic *closed = &agent->dp->closed;
-	uint32_t removed = flows_remove_closed(agent->flows, closed, monotonic_ms());
-
-	if (removed)
-		log_info("removed %u flows of %zu closed endpoints and %zu removed listeners",
-			 removed, closed->endpoint_count, closed->listener_count);
-	closed->endpoint_count = 0;
-	closed->listener_count = 0;
-}
-
-/* After a failure the maps may hold part of a change the store rolled back. */
-static void restore_datapath(struct agent *agent)
-{
-	struct api_error ignored;
-
-	if (sync_datapath(agent, NULL, &ignored))
-		log_error("cannot bring the maps back in line with the store: %s", ignored.message);
-}
-
-/* Runs a mutating action, or any other change of the store, as one transaction
- * with the data path. */
-static int change(struct agent *agent, const char *strict_iface,
-		  int (*run)(struct agent *, void *, struct api_error *), void *ctx,
-		  struct api_error *err)
-{
-	if (model_begin(agent->model, err))
-		return -1;
-	if (run(agent, ctx, err) || sync_datapath(agent, strict_iface, err)) {
-		model_rollback(agent->model);
-		restore_datapath(agent);
-		return -1;
-	}
-	if (model_commit(agent->model, err)) {
-		restore_datapath(agent);
-		return -1;
-	}
-	remove_closed_flows(agent);
-	return 0;
-}
-
-struct action_call {
-	const struct model_action *action;
-	const char *principal;
-	json_object *args;
-	json_object *result;
-};
-
-static int run_action(struct agent *agent, void *ctx, struct api_error *err)
-{
-	struct action_call *call = ctx;
-
-	return call->action->run(agent->model, call->principal, call->args, &call->result, err);
-}
-
-static json_object *handle_request(void *ctx, json_object *request)
-{
-	struct agent *agent = ctx;
-	struct action_call call = { 0 };
-	struct api_error err = { 0 };
-	struct envelope envelope;
-	json_object *empty = NULL;
-	const char *name;
-	int rc;
-
-	if (envelope_read(request, &envelope, &err))
-		return envelope_refusal(&err);
-	name = envelope.action;
-	call.principal = envelope.principal;
-	call.args = envelope.args ? envelope.args : (empty = json_object_new_object());
-
-	call.action = model_find_action(name);
-	if (!call.action) {
-		rc = daemon_action(agent, name, call.args, &call.result, &err);
-	} else if (call.action->mutates) {
-		const char *strict = NULL;
-
-		if (!strcmp(name, "AttachInterface"))
-			strict = json_object_get_string(json_object_object_get(call.args, "Name"));
-		rc = change(agent, strict, run_action, &call, &err);
-	} else {
-		rc = run_action(agent, &call, &err);
-		if (!rc)
-			rc = decorate_result(agent, name, call.principal, call.args, call.result,
-					     &err);
-	}
-	json_object_put(empty);
-	if (rc) {
-		json_object_put(call.result);
-		return envelope_refusal(&err);
-	}
-	return envelope_ok(call.result);
-}
 
 /* ---- Timers ------------------------------------------------------------------ */
 
@@ -306,9 +195,9 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("%s", err.message);
 		return -1;
 	}
-	agent->dp = datapath_open(&opts->datapath, why, sizeof(why));
+	agent->dp = datapath_open(&opts->datapath, &err);
 	if (!agent->dp) {
-		log_error("%s", why);
+		log_error("%s", err.message);
 		return -1;
 	}
 	datapath_set_clock(agent->dp, monotonic_ms());
@@ -317,11 +206,10 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("cannot recover the flow table: %s", strerror(errno));
 		return -1;
 	}
-	if (sync_datapath(agent, NULL, &err)) {
+	if (change_sync_all(agent, &err)) {
 		log_error("cannot program the data path from the store: %s", err.message);
 		return -1;
 	}
-	remove_closed_flows(agent);
 	agent->loop = loop_new();
 	if (!agent->loop)
 		return -1;

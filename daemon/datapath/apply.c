@@ -1,177 +1,19 @@
 /* Makes the data path what the model's projection says: the interfaces attached with
  * their roles, then backends, members, pools, Maglev tables, endpoints and listeners,
  * each written only where it changed. */
-#include "datapath.h"
+#include "datapath_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <linux/if_link.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "facts.h"
-#include "frontends.h"
 #include "key_set.h"
 #include "log.h"
 #include "maglev.h"
-
-/* ---- Interfaces ------------------------------------------------------------ */
-
-static int interface_mac(const char *name, uint8_t mac[6])
-{
-	struct ifreq req = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int rc;
-
-	if (fd < 0)
-		return -1;
-	snprintf(req.ifr_name, sizeof(req.ifr_name), "%s", name);
-	rc = ioctl(fd, SIOCGIFHWADDR, &req);
-	close(fd);
-	if (!rc)
-		memcpy(mac, req.ifr_hwaddr.sa_data, 6);
-	return rc;
-}
-
-/* bpf_fib_lookup() answers only for interfaces that forward. The host still
- * forwards nothing if its policy rules say so: the program looks up the table
- * directly. */
-static void enable_forwarding(const char *name)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", name);
-	f = fopen(path, "w");
-	if (!f || fputs("1", f) < 0)
-		log_warn("cannot turn forwarding on for %s: %s", name, strerror(errno));
-	if (f)
-		fclose(f);
-}
-
-static int role_program(const struct datapath *dp, uint8_t role)
-{
-	switch (role) {
-	case XL_ROLE_CONSUMER:
-		return bpf_program__fd(dp->skel->progs.xdplink_consumer);
-	case XL_ROLE_PROVIDER:
-		return bpf_program__fd(dp->skel->progs.xdplink_provider);
-	default:
-		return bpf_program__fd(dp->skel->progs.xdplink_both);
-	}
-}
-
-static __u32 mode_flags(bool generic)
-{
-	return generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-}
-
-static int attach(struct datapath *dp, const struct dp_iface *want, char *err, size_t size)
-{
-	struct xl_iface entry = { .role = want->role };
-	int ifindex = (int)if_nametoindex(want->name);
-	__u32 key = (__u32)ifindex;
-
-	if (!ifindex)
-		return datapath_fail(err, size, "there is no interface named %s", want->name);
-	if (interface_mac(want->name, entry.mac))
-		return datapath_fail(err, size, "cannot read the address of %s: %s", want->name,
-				     strerror(errno));
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_ifaces_v1, &key, sizeof(key), &entry,
-				 sizeof(entry), BPF_ANY) ||
-	    bpf_map__update_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), &key,
-				 sizeof(key), BPF_ANY))
-		return datapath_fail(err, size, "cannot register %s in the maps: %s", want->name,
-				     strerror(errno));
-	if (want->role != XL_ROLE_PROVIDER)
-		enable_forwarding(want->name);
-	/* A program of the other mode would make the attach fail: take it off first. */
-	bpf_xdp_detach(ifindex, mode_flags(!want->generic), NULL);
-	if (bpf_xdp_attach(ifindex, role_program(dp, want->role), mode_flags(want->generic), NULL))
-		return datapath_fail(err, size, "cannot attach XDP (%s mode) to %s: %s",
-				     want->generic ? "generic" : "native", want->name,
-				     strerror(errno));
-	return ifindex;
-}
-
-static void detach(struct datapath *dp, const struct attached_iface *iface)
-{
-	__u32 key = (__u32)iface->ifindex;
-
-	bpf_xdp_detach(iface->ifindex, mode_flags(iface->generic), NULL);
-	bpf_map__delete_elem(dp->skel->maps.xdplink_ifaces_v1, &key, sizeof(key), 0);
-	bpf_map__delete_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), 0);
-	log_info("detached from %s", iface->name);
-}
-
-static bool wanted(const struct dataplane *want, const struct attached_iface *iface)
-{
-	for (size_t i = 0; i < want->iface_count; i++)
-		if (!strcmp(want->ifaces[i].name, iface->name) &&
-		    want->ifaces[i].role == iface->role &&
-		    want->ifaces[i].generic == iface->generic)
-			return true;
-	return false;
-}
-
-static int apply_ifaces(struct datapath *dp, const struct dataplane *want, const char *strict,
-			char *err, size_t size)
-{
-	struct attached_iface *now = calloc(want->iface_count + 1, sizeof(*now));
-	size_t count = 0;
-
-	if (!now)
-		return datapath_fail(err, size, "out of memory");
-	for (size_t i = 0; i < dp->iface_count; i++)
-		if (!wanted(want, &dp->ifaces[i]))
-			detach(dp, &dp->ifaces[i]);
-	for (size_t i = 0; i < want->iface_count; i++) {
-		const struct dp_iface *w = &want->ifaces[i];
-		const struct attached_iface *had = datapath_iface(dp, w->name);
-		struct attached_iface *a = &now[count];
-
-		if (had && had->role == w->role && had->generic == w->generic) {
-			*a = *had;
-		} else {
-			char why[256];
-			int ifindex = attach(dp, w, why, sizeof(why));
-
-			if (ifindex < 0 && strict && !strcmp(strict, w->name)) {
-				free(now);
-				return datapath_fail(err, size, "%s", why);
-			}
-			if (ifindex < 0) {
-				log_warn("%s", why);
-				continue;
-			}
-			log_info("attached to %s as %s (%s)", w->name, xl_role_name(w->role),
-				 w->generic ? "generic" : "native");
-			snprintf(a->name, sizeof(a->name), "%s", w->name);
-			a->ifindex = ifindex;
-			a->role = w->role;
-			a->generic = w->generic;
-		}
-		count++;
-	}
-	free(dp->ifaces);
-	dp->ifaces = now;
-	dp->iface_count = count;
-	return 0;
-}
-
-const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name)
-{
-	for (size_t i = 0; i < dp->iface_count; i++)
-		if (!strcmp(dp->ifaces[i].name, name))
-			return &dp->ifaces[i];
-	return NULL;
-}
 
 /* ---- Backends, pools, tables, endpoints, frontends -------------------------- */
 
@@ -385,7 +227,8 @@ static int apply_tables(struct datapath *dp, const struct dataplane *want)
 	return 0;
 }
 
-static void set_endpoint(struct datapath *dp, uint32_t slot, uint32_t state, const char *id)
+static void set_endpoint(struct datapath *dp, uint32_t slot, uint32_t state, const char *id,
+			 struct closed_traffic *closed)
 {
 	struct xl_endpoint ep = { .state = state };
 
@@ -398,13 +241,14 @@ static void set_endpoint(struct datapath *dp, uint32_t slot, uint32_t state, con
 	if (dp->endpoint_state[slot] == state)
 		return;
 	if (dp->endpoint_state[slot] == XL_EP_AVAILABLE)
-		dp->closed.endpoints[dp->closed.endpoint_count++] = slot;
+		closed_add_endpoint(closed, slot);
 	bpf_map__update_elem(dp->skel->maps.xdplink_endpoints_v1, &slot, sizeof(slot), &ep,
 			     sizeof(ep), BPF_ANY);
 	dp->endpoint_state[slot] = state;
 }
 
-static void apply_endpoints(struct datapath *dp, const struct dataplane *want)
+static void apply_endpoints(struct datapath *dp, const struct dataplane *want,
+			    struct closed_traffic *closed)
 {
 	bool *kept = calloc(dp->max_endpoints, sizeof(*kept));
 
@@ -416,30 +260,28 @@ static void apply_endpoints(struct datapath *dp, const struct dataplane *want)
 		if (e->slot >= dp->max_endpoints)
 			continue;
 		kept[e->slot] = true;
-		set_endpoint(dp, e->slot, e->state, e->id);
+		set_endpoint(dp, e->slot, e->state, e->id, closed);
 	}
 	for (uint32_t slot = 1; slot < dp->max_endpoints; slot++)
 		if (!kept[slot] && dp->endpoint_state[slot])
-			set_endpoint(dp, slot, 0, "");
+			set_endpoint(dp, slot, 0, "", closed);
 	free(kept);
 }
 
 int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,
-		   char *err, size_t err_size)
+		   struct closed_traffic *closed, struct api_error *err)
 {
-	dp->closed.endpoint_count = 0;
-	dp->closed.listener_count = 0;
-	if (apply_ifaces(dp, want, strict_iface, err, err_size))
+	if (ifaces_apply(dp, want, strict_iface, err))
 		return -1;
 	/* Each before what points at it: members before the tables that hold them, tables
 	 * before the listeners (frontends, last) that use them. */
 	if (apply_backends(dp, want) || apply_members(dp, want) || apply_pools(dp, want) ||
 	    apply_tables(dp, want))
-		return datapath_fail(err, err_size, "cannot program the data path: %s",
-				     strerror(errno));
-	apply_endpoints(dp, want);
-	if (frontends_apply(dp, want))
-		return datapath_fail(err, err_size, "cannot program the listeners: %s",
-				     strerror(errno));
+		return api_fail(err, API_InternalError, "cannot program the data path: %s",
+				strerror(errno));
+	apply_endpoints(dp, want, closed);
+	if (frontends_apply(dp, want, closed))
+		return api_fail(err, API_InternalError, "cannot program the listeners: %s",
+				strerror(errno));
 	return 0;
 }

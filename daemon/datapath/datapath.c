@@ -1,15 +1,13 @@
 /* The data path as the agent holds it: the program loaded with its maps pinned (one
  * agent per pin directory), the clock it publishes, and the counters it reads.
  * datapath_apply.c makes the maps what the model says. */
-#include "datapath.h"
-#include "exclusive.h"
+#include "datapath_internal.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <linux/magic.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +16,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "exclusive.h"
 #include "log.h"
-
-int datapath_fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static size_t mmap_size(const struct bpf_map *map)
 {
@@ -48,46 +37,48 @@ static void *map_memory(const struct bpf_map *map)
 
 /* The maps live in a BPF filesystem, where pins outlive the agent; the directory stays
  * locked while this agent runs. */
-static int prepare_pin_dir(struct datapath *dp, char *err, size_t size)
+static int prepare_pin_dir(struct datapath *dp, struct api_error *err)
 {
 	const char *dir = dp->pin_dir;
 	struct statfs fs;
 
 	if (mkdir(dir, 0700) && errno != EEXIST)
-		return datapath_fail(err, size, "cannot create %s: %s", dir, strerror(errno));
+		return api_fail(err, API_InternalError, "cannot create %s: %s", dir,
+				strerror(errno));
 	if (statfs(dir, &fs) || fs.f_type != BPF_FS_MAGIC)
-		return datapath_fail(
-		    err, size,
+		return api_fail(
+		    err, API_InternalError,
 		    "%s is not on a BPF filesystem: mount one (mount -t bpf bpf /sys/fs/bpf) "
 		    "or choose another --pin-dir",
 		    dir);
 	dp->pin_lock = hold_exclusive(dir);
 	if (dp->pin_lock < 0 && errno == EWOULDBLOCK)
-		return datapath_fail(
-		    err, size,
+		return api_fail(
+		    err, API_InternalError,
 		    "the maps pinned in %s are in use by another xdplinkd: one agent per "
 		    "--pin-dir",
 		    dir);
 	if (dp->pin_lock < 0)
-		return datapath_fail(err, size, "cannot open %s: %s", dir, strerror(errno));
+		return api_fail(err, API_InternalError, "cannot open %s: %s", dir, strerror(errno));
 	return 0;
 }
 
 /* A pinned map of another layout (other sizes, an older version) is never reused
  * silently: say which, and what to do. */
-static int check_pinned(struct bpf_map *map, const char *path, char *err, size_t size)
+static int check_pinned(struct bpf_map *map, const char *path, struct api_error *err)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	int fd = bpf_obj_get(path);
 
 	if (fd < 0)
-		return errno == ENOENT
-			   ? 0
-			   : datapath_fail(err, size, "cannot open %s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0
+				       : api_fail(err, API_InternalError, "cannot open %s: %s",
+						  path, strerror(errno));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		close(fd);
-		return datapath_fail(err, size, "cannot read %s: %s", path, strerror(errno));
+		return api_fail(err, API_InternalError, "cannot read %s: %s", path,
+				strerror(errno));
 	}
 	close(fd);
 	/* The kernel adds BPF_F_RDONLY_PROG to device maps itself, and libbpf compares
@@ -97,8 +88,8 @@ static int check_pinned(struct bpf_map *map, const char *path, char *err, size_t
 	    info.max_entries == bpf_map__max_entries(map) &&
 	    (info.map_flags & ~BPF_F_RDONLY_PROG) == bpf_map__map_flags(map))
 		return bpf_map__set_map_flags(map, info.map_flags);
-	return datapath_fail(
-	    err, size,
+	return api_fail(
+	    err, API_InternalError,
 	    "the pinned map %s has another layout (max_entries %u, this agent wants %u): "
 	    "start with the same sizes, or remove the pin directory to start afresh, "
 	    "which drops every flow",
@@ -130,7 +121,7 @@ static void remove_stale_pins(const struct datapath *dp)
 	closedir(dir);
 }
 
-static int pin_maps(struct datapath *dp, char *err, size_t size)
+static int pin_maps(struct datapath *dp, struct api_error *err)
 {
 	struct bpf_map *map;
 	char path[512];
@@ -138,7 +129,7 @@ static int pin_maps(struct datapath *dp, char *err, size_t size)
 	bpf_object__for_each_map(map, dp->skel->obj)
 	{
 		snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, bpf_map__name(map));
-		if (check_pinned(map, path, err, size) || bpf_map__set_pin_path(map, path))
+		if (check_pinned(map, path, err) || bpf_map__set_pin_path(map, path))
 			return -1;
 	}
 	return 0;
@@ -201,7 +192,7 @@ static int read_maps(struct datapath *dp)
 
 /* A pinned flow's SNAT port is an index into its pool from the first port of the range it
  * was given: with flows in the table, the range must stay (other options may change). */
-static int check_port_range(const struct datapath *dp, char *err, size_t size)
+static int check_port_range(const struct datapath *dp, struct api_error *err)
 {
 	struct xl_config pinned = { 0 };
 	struct xl_flow_key key;
@@ -214,11 +205,11 @@ static int check_port_range(const struct datapath *dp, char *err, size_t size)
 	     pinned.port_count == dp->config.port_count) ||
 	    bpf_map_get_next_key(bpf_map__fd(dp->skel->maps.xdplink_flows_v3), NULL, &key))
 		return 0;
-	return datapath_fail(err, size,
-			     "the flows pinned in %s use SNAT ports %u-%u: start with --snat-ports "
-			     "%u-%u while they last, or remove the pin directory to start afresh",
-			     dp->pin_dir, pinned.port_min, pinned.port_min + pinned.port_count - 1,
-			     pinned.port_min, pinned.port_min + pinned.port_count - 1);
+	return api_fail(err, API_InternalError,
+			"the flows pinned in %s use SNAT ports %u-%u: start with --snat-ports "
+			"%u-%u while they last, or remove the pin directory to start afresh",
+			dp->pin_dir, pinned.port_min, pinned.port_min + pinned.port_count - 1,
+			pinned.port_min, pinned.port_min + pinned.port_count - 1);
 }
 
 static int allocate_caches(struct datapath *dp)
@@ -226,16 +217,15 @@ static int allocate_caches(struct datapath *dp)
 	dp->table_digest = calloc(dp->max_tables, sizeof(*dp->table_digest));
 	dp->endpoint_state = calloc(dp->max_endpoints, sizeof(*dp->endpoint_state));
 	dp->endpoint_id = calloc(dp->max_endpoints, sizeof(*dp->endpoint_id));
-	dp->closed.endpoints = calloc(dp->max_endpoints, sizeof(*dp->closed.endpoints));
 	dp->backends = calloc(dp->max_backends, sizeof(*dp->backends));
 	dp->members = calloc(dp->max_members, sizeof(*dp->members));
-	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->closed.endpoints &&
-		       dp->backends && dp->members
+	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->backends &&
+		       dp->members
 		   ? 0
 		   : -1;
 }
 
-struct datapath *datapath_open(const struct datapath_options *opts, char *err, size_t err_size)
+struct datapath *datapath_open(const struct datapath_options *opts, struct api_error *err)
 {
 	struct datapath *dp = calloc(1, sizeof(*dp));
 	uint32_t zero = 0;
@@ -251,24 +241,23 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 	dp->max_pools = opts->max_pools;
 	dp->max_tables = opts->max_tables;
 	if (allocate_caches(dp)) {
-		datapath_fail(err, err_size, "out of memory");
+		api_fail(err, API_InternalError, "out of memory");
 		goto failed;
 	}
-	if (prepare_pin_dir(dp, err, err_size))
+	if (prepare_pin_dir(dp, err))
 		goto failed;
 	dp->skel = xdplink__open();
 	if (!dp->skel) {
-		datapath_fail(err, err_size, "cannot open the BPF object: %s", strerror(errno));
+		api_fail(err, API_InternalError, "cannot open the BPF object: %s", strerror(errno));
 		goto failed;
 	}
 	size_maps(dp->skel, opts);
-	if (pin_maps(dp, err, err_size))
+	if (pin_maps(dp, err))
 		goto failed;
 	if (xdplink__load(dp->skel)) {
-		datapath_fail(
-		    err, err_size,
-		    "cannot load the XDP program and its maps (%s); the lines above say why",
-		    strerror(errno));
+		api_fail(err, API_InternalError,
+			 "cannot load the XDP program and its maps (%s); the lines above say why",
+			 strerror(errno));
 		goto failed;
 	}
 	remove_stale_pins(dp);
@@ -283,15 +272,16 @@ struct datapath *datapath_open(const struct datapath_options *opts, char *err, s
 	dp->clock = map_memory(dp->skel->maps.xdplink_clock_v1);
 	dp->clock_size = mmap_size(dp->skel->maps.xdplink_clock_v1);
 	if (!dp->conns || !dp->member_conns || !dp->pools || !dp->address_words || !dp->clock) {
-		datapath_fail(err, err_size, "cannot map the shared counters: %s", strerror(errno));
+		api_fail(err, API_InternalError, "cannot map the shared counters: %s",
+			 strerror(errno));
 		goto failed;
 	}
-	if (check_port_range(dp, err, err_size))
+	if (check_port_range(dp, err))
 		goto failed;
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &dp->config,
 				 sizeof(dp->config), BPF_ANY) ||
 	    read_maps(dp)) {
-		datapath_fail(err, err_size, "cannot set up the maps: %s", strerror(errno));
+		api_fail(err, API_InternalError, "cannot set up the maps: %s", strerror(errno));
 		goto failed;
 	}
 	return dp;
@@ -320,8 +310,6 @@ void datapath_close(struct datapath *dp)
 	free(dp->table_digest);
 	free(dp->endpoint_state);
 	free(dp->endpoint_id);
-	free(dp->closed.endpoints);
-	free(dp->closed.listeners);
 	free(dp->backends);
 	free(dp->members);
 	free(dp->ifaces);

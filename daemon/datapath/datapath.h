@@ -1,6 +1,7 @@
-/* The agent's hold on the data path: the BPF object with its maps pinned (so a
- * restart keeps every flow), the interfaces it is attached to, and the sync of the
- * maps to the model's projection. The agent is the only writer of the maps. */
+/* The map writer: the agent's hold on the data path. It loads the XDP program with its
+ * maps pinned (so a restart keeps every flow), attaches it to interfaces, makes the maps
+ * hold the model's projection, and reads the counters. The agent is the only writer of
+ * the maps; what they look like stays in this folder (internal.h). */
 #ifndef XL_DATAPATH_H
 #define XL_DATAPATH_H
 
@@ -8,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "dataplane.h"
+#include "error.h"
 #include "xdplink.h"
-#include "xdplink.skel.h"
 
 struct datapath_options {
 	const char *pin_dir;
@@ -20,6 +21,7 @@ struct datapath_options {
 	uint32_t max_members;
 	uint32_t max_pools;
 	uint32_t max_tables;
+	uint32_t max_frontends;
 	struct xl_config config;
 };
 
@@ -30,60 +32,32 @@ struct attached_iface {
 	bool generic;
 };
 
-/* Set by datapath_apply: what stopped carrying traffic, whose flows the caller must
- * remove (flows_remove_closed): endpoints no longer available, listeners removed. */
+/* What stopped carrying traffic in an apply, whose flows the caller removes
+ * (flows_remove_closed): endpoints no longer available, listeners removed. */
 struct closed_traffic {
 	uint32_t *endpoints;
-	size_t endpoint_count;
+	size_t endpoint_count, endpoint_capacity;
 	struct xl_frontend_key *listeners;
 	size_t listener_count, listener_capacity;
 };
 
-struct datapath {
-	struct xdplink *skel;
-	char pin_dir[256];
-	int pin_lock; /* the pin directory's flock: one agent per pin directory */
-	struct xl_config config;
-	uint32_t max_endpoints, max_backends, max_members, max_pools, max_tables;
-	/* Shared with the program through mmap: the agent decrements counts and
-	 * releases ports in place, atomically. */
-	struct xl_conns *conns; /* per backend */
-	size_t conns_size;
-	struct xl_conns *member_conns; /* per member */
-	size_t member_conns_size;
-	struct xl_port_pool *pools;
-	size_t pools_size;
-	uint64_t *address_words; /* the address filter */
-	size_t address_size;
-	struct xl_clock *clock;
-	size_t clock_size;
-	/* What the maps hold, so that a sync writes only changes and reads nothing. */
-	uint64_t *table_digest;	     /* per table slot; 0: empty; 1: there, contents unknown */
-	uint32_t *endpoint_state;    /* per endpoint slot */
-	struct xl_backend *backends; /* per backend slot: address, port, flags */
-	struct xl_member *members;   /* per member slot: its backend */
-	char (*endpoint_id)[32];     /* per endpoint slot: a new id there gets fresh counters */
-	struct attached_iface *ifaces;
-	size_t iface_count;
-	struct closed_traffic closed;
-};
+void closed_traffic_free(struct closed_traffic *closed);
 
-/* Writes a sentence into err, for the datapath files; returns -1. */
-int datapath_fail(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+struct datapath;
 
 /* Loads the program, reusing the maps pinned under opts->pin_dir (or pinning new
  * ones). On failure returns NULL with a sentence in err. */
-struct datapath *datapath_open(const struct datapath_options *opts, char *err, size_t err_size);
+struct datapath *datapath_open(const struct datapath_options *opts, struct api_error *err);
 
 /* Frees the agent's hold; the program stays attached and the maps pinned. */
 void datapath_close(struct datapath *dp);
 
-/* Makes the maps and attachments what `want` says. An interface that cannot be
- * attached is an error only if it is `strict_iface` (the one being attached by
- * the request); others are logged and retried on the next apply. */
+/* Makes the maps and attachments what `want` says, and adds to *closed what stopped
+ * carrying traffic. An interface that cannot be attached is an error (AttachFailed) only
+ * if it is `strict_iface`, the one the request attaches; others are logged and retried
+ * on the next apply. */
 int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,
-		   char *err, size_t err_size);
+		   struct closed_traffic *closed, struct api_error *err);
 
 /* Publishes the agent's clock (CLOCK_MONOTONIC ms) to the program. */
 void datapath_set_clock(struct datapath *dp, uint64_t ms);

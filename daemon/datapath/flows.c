@@ -2,6 +2,7 @@
  * delete that succeeds owns the flow's count and port, which makes each release
  * happen exactly once. */
 #include "flows.h"
+#include "datapath_internal.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>

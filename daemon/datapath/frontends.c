@@ -1,6 +1,6 @@
 /* Listeners, ENIs and node addresses: which interface an ENI serves (the consumer
  * interface whose subnet holds it), their entries, and the address filter. */
-#include "frontends.h"
+#include "datapath_internal.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -121,24 +121,6 @@ struct pruning {
 	struct closed_traffic *closed;
 };
 
-/* Records a listener that goes: its flows go with it. */
-static void close_listener(struct closed_traffic *closed, const struct xl_frontend_key *key)
-{
-	if (closed->listener_count == closed->listener_capacity) {
-		size_t capacity = closed->listener_capacity ? 2 * closed->listener_capacity : 16;
-		struct xl_frontend_key *grown =
-		    realloc(closed->listeners, capacity * sizeof(*closed->listeners));
-
-		if (!grown) {
-			log_warn("out of memory: the flows of a removed listener stay until idle");
-			return;
-		}
-		closed->listeners = grown;
-		closed->listener_capacity = capacity;
-	}
-	closed->listeners[closed->listener_count++] = *key;
-}
-
 static bool frontend_kept(const void *key, void *ctx)
 {
 	const struct xl_frontend_key *k = key;
@@ -147,7 +129,7 @@ static bool frontend_kept(const void *key, void *ctx)
 	if (key_set_has(p->wanted, frontend_key64(k->addr, k->port)))
 		return true;
 	if (k->port) /* not a marker: a listener */
-		close_listener(p->closed, k);
+		closed_add_listener(p->closed, k);
 	return false;
 }
 
@@ -182,7 +164,8 @@ static void narrow_filter(uint64_t *map_words, const struct address_filter *next
 			__atomic_store_n(&map_words[w], next->words[w], __ATOMIC_RELEASE);
 }
 
-int frontends_apply(struct datapath *dp, const struct dataplane *want)
+int frontends_apply(struct datapath *dp, const struct dataplane *want,
+		    struct closed_traffic *closed)
 {
 	size_t capacity = want->frontend_count + want->pool_count + 1, count;
 	struct frontend_entry *entries = calloc(capacity, sizeof(*entries));
@@ -202,7 +185,7 @@ int frontends_apply(struct datapath *dp, const struct dataplane *want)
 	}
 	key_set_sort(&set);
 	key_set_prune(dp->skel->maps.xdplink_frontends_v1, frontend_kept,
-		      &(struct pruning){ &set, &dp->closed });
+		      &(struct pruning){ &set, closed });
 	narrow_filter(dp->address_words, filter);
 	rc = 0;
 out:

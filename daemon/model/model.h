@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane.h"
 #include "error.h"
 #include "xdplink.h"
 
@@ -55,78 +56,6 @@ void model_rollback(struct model *m);
  * What the maps must hold, computed from the store (inside an open transaction it
  * sees that transaction's changes). Slots are allocated by the model and stable
  * for a resource's life, so counters and flows survive restarts. */
-
-struct dp_frontend {
-	uint32_t eni_addr;  /* network order */
-	uint16_t port;	    /* network order; 0 for the ENI's own entry */
-	uint32_t endpoint;  /* endpoint slot */
-	uint32_t table;	    /* Maglev table slot (target group x scope) */
-	uint32_t snat_addr; /* network order: the NLB node IP of the ENI's zone */
-};
-
-struct dp_endpoint {
-	uint32_t slot;
-	uint32_t state; /* enum xl_endpoint_state */
-	char id[32];	/* vpce-... */
-	char service_id[32];
-};
-
-struct dp_backend {
-	uint32_t slot;
-	uint32_t addr; /* network order */
-	uint16_t port; /* network order */
-	uint8_t flags; /* enum xl_backend_flags */
-};
-
-struct dp_pool {
-	uint32_t slot;
-	uint32_t snat_addr; /* network order */
-	uint32_t backend;   /* backend slot */
-};
-
-/* A registration of a backend in a target group: the table entries new flows pick,
- * and what their traffic and active flows are counted to. */
-struct dp_member {
-	uint32_t slot;
-	uint32_t backend; /* slot */
-};
-
-/* A Maglev table: the targets new flows of one target group may reach from one
- * scope (a zone, or every zone for cross-zone). Members are the healthy targets;
- * when none is healthy, every registered target that is not draining (fail-open). */
-struct dp_table {
-	uint32_t slot;
-	size_t count;
-	struct dp_table_member {
-		uint32_t member;  /* slot: what the table holds */
-		uint32_t backend; /* slot */
-		uint32_t addr;	  /* network order */
-		uint16_t port;	  /* network order */
-	} * members;
-};
-
-struct dp_iface {
-	char name[16];
-	uint8_t role; /* enum xl_role */
-	bool generic; /* generic (skb) XDP instead of native */
-};
-
-struct dataplane {
-	struct dp_frontend *frontends;
-	size_t frontend_count;
-	struct dp_endpoint *endpoints;
-	size_t endpoint_count;
-	struct dp_backend *backends;
-	size_t backend_count;
-	struct dp_member *members;
-	size_t member_count;
-	struct dp_pool *pools;
-	size_t pool_count;
-	struct dp_table *tables;
-	size_t table_count;
-	struct dp_iface *ifaces;
-	size_t iface_count;
-};
 
 int model_dataplane(struct model *m, struct dataplane *dp, struct api_error *err);
 void dataplane_free(struct dataplane *dp);

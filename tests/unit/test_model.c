@@ -271,8 +271,8 @@ static json_object *get_at(int line, const char *principal, const char *action, 
 	result = vact(principal, action, fmt, ap);
 	va_end(ap);
 	if (!result)
-		check_fail(__FILE__, line, "%s refused: %s: %s", action, api_code_name(last_error.code),
-			   last_error.message);
+		check_fail(__FILE__, line, "%s refused: %s: %s", action,
+			   api_code_name(last_error.code), last_error.message);
 	return result;
 }
 
@@ -293,8 +293,8 @@ static void refuse_at(int line, const char *code, const char *principal, const c
 	if (result)
 		check_fail(__FILE__, line, "%s succeeded, expected %s", action, code);
 	else if (strcmp(api_code_name(refusal.code), code) != 0)
-		check_fail(__FILE__, line, "%s: %s (%s), expected %s", action, api_code_name(refusal.code),
-			   refusal.message, code);
+		check_fail(__FILE__, line, "%s: %s (%s), expected %s", action,
+			   api_code_name(refusal.code), refusal.message, code);
 	after = snapshot();
 	if (strcmp(before, after) != 0)
 		check_fail(__FILE__, line, "refused %s changed the state", action);
@@ -318,7 +318,8 @@ static void unsuccessful_at(int line, const char *code, const char *principal, c
 	result = vact(principal, action, fmt, ap);
 	va_end(ap);
 	if (!result)
-		check_fail(__FILE__, line, "%s refused: %s", action, api_code_name(last_error.code));
+		check_fail(__FILE__, line, "%s refused: %s", action,
+			   api_code_name(last_error.code));
 	else if (count_at(result, "Unsuccessful") != 1 ||
 		 strcmp(text_at(result, "Unsuccessful.0.Error.Code"), code) != 0)
 		check_fail(__FILE__, line, "%s: %s, expected one %s", action,
@@ -429,7 +430,8 @@ static const char *endpoint_state(const char *principal, const char *id)
 static void project(struct dataplane *dp)
 {
 	if (model_dataplane(m, dp, &last_error) < 0) {
-		printf("  projection failed: %s: %s\n", api_code_name(last_error.code), last_error.message);
+		printf("  projection failed: %s: %s\n", api_code_name(last_error.code),
+		       last_error.message);
 		abort();
 	}
 }

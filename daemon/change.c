@@ -1,0 +1,76 @@
+/* A change of the store and the maps as one transaction (change.h). */
+#include "change.h"
+
+#include "clock.h"
+#include "datapath.h"
+#include "flows.h"
+#include "log.h"
+#include "model.h"
+
+/* Programs the maps from the store's current view (inside a transaction: its view). */
+static int sync_datapath(struct agent *agent, const char *strict_iface,
+			 struct closed_traffic *closed, struct api_error *err)
+{
+	struct dataplane want = { 0 };
+	int rc;
+
+	if (model_dataplane(agent->model, &want, err))
+		return -1;
+	rc = datapath_apply(agent->dp, &want, strict_iface, closed, err);
+	dataplane_free(&want);
+	return rc;
+}
+
+/* Flows of endpoints and listeners that stopped carrying traffic go, with their
+ * counts and ports. */
+static void remove_closed_flows(struct agent *agent, const struct closed_traffic *closed)
+{
+	uint32_t removed = flows_remove_closed(agent->flows, closed, monotonic_ms());
+
+	if (removed)
+		log_info("removed %u flows of %zu closed endpoints and %zu removed listeners",
+			 removed, closed->endpoint_count, closed->listener_count);
+}
+
+/* After a failure the maps may hold part of a change the store rolled back. */
+static void restore_datapath(struct agent *agent)
+{
+	struct closed_traffic ignored_closed = { 0 };
+	struct api_error ignored;
+
+	if (sync_datapath(agent, NULL, &ignored_closed, &ignored))
+		log_error("cannot bring the maps back in line with the store: %s", ignored.message);
+	closed_traffic_free(&ignored_closed);
+}
+
+int change(struct agent *agent, const char *strict_iface, change_fn *run, void *ctx,
+	   struct api_error *err)
+{
+	struct closed_traffic closed = { 0 };
+	int rc = -1;
+
+	if (model_begin(agent->model, err))
+		return -1;
+	if (run(agent, ctx, err) || sync_datapath(agent, strict_iface, &closed, err)) {
+		model_rollback(agent->model);
+		restore_datapath(agent);
+	} else if (model_commit(agent->model, err)) {
+		restore_datapath(agent);
+	} else {
+		remove_closed_flows(agent, &closed);
+		rc = 0;
+	}
+	closed_traffic_free(&closed);
+	return rc;
+}
+
+int change_sync_all(struct agent *agent, struct api_error *err)
+{
+	struct closed_traffic closed = { 0 };
+	int rc = sync_datapath(agent, NULL, &closed, err);
+
+	if (!rc)
+		remove_closed_flows(agent, &closed);
+	closed_traffic_free(&closed);
+	return rc;
+}

@@ -1,0 +1,21 @@
+/* A change is acknowledged only once it is both committed and in the maps: it runs in a
+ * transaction of the store, the maps are programmed from the transaction's view, and any
+ * failure rolls the store back and the maps with it. Flows of what stopped carrying
+ * traffic go once it is committed. */
+#ifndef XL_CHANGE_H
+#define XL_CHANGE_H
+
+#include "agent.h"
+#include "error.h"
+
+typedef int change_fn(struct agent *agent, void *ctx, struct api_error *err);
+
+/* Runs `run` (which writes to the store through the model) as one change. An interface
+ * the data path cannot attach fails the change only if it is `strict_iface`. */
+int change(struct agent *agent, const char *strict_iface, change_fn *run, void *ctx,
+	   struct api_error *err);
+
+/* Makes the maps what the store says, at start. */
+int change_sync_all(struct agent *agent, struct api_error *err);
+
+#endif
