@@ -1,64 +1,23 @@
 /* Interface endpoints, the consumer's side: one ENI per zone of the service, each
  * bound for life to one of the service's load balancers in that zone, with AWS's
  * states and DNS names. */
+#include <stdint.h>
+
+#include "actions.h"
+#include "args.h"
+#include "batch.h"
+#include "checks.h"
+#include "endpoint_rows.h"
 #include "model_internal.h"
+#include "owned.h"
+#include "result.h"
+#include "service.h"
+#include "slots.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int check_endpoint_id(const char *id, struct api_error *err)
-{
-	if (!id_is_endpoint(id))
-		return api_fail(err, API_InvalidVpcEndpointId_Malformed,
-			    "'%s' is not an endpoint id (vpce- and 17 hex digits)", id);
-	return 0;
-}
-
 /* ---- Describing ------------------------------------------------------------------------- */
-
-static void add_dns_entry(json_object *entries, const char *name, const char *hosted_zone)
-{
-	json_object *entry = append_object(entries);
-
-	put_string(entry, "DnsName", name);
-	if (hosted_zone)
-		put_string(entry, "HostedZoneId", hosted_zone);
-}
-
-/* The regional name first, then one zonal name per ENI; none once deleted. */
-int endpoint_dns_entries(struct model *m, int64_t endpoint, json_object *entries,
-			 struct api_error *err)
-{
-	const char *hosted_zone = vpce_hosted_zone(m->region);
-	char name[DNS_NAME_MAX];
-	sqlite3_stmt *stmt = store_query(
-	    m->store,
-	    "SELECT p.endpoint_id, p.dns_suffix, p.service_id, e.zone FROM endpoint p"
-	    " LEFT JOIN eni e ON e.endpoint = p.id WHERE p.id = ? AND p.state != 'deleted'"
-	    " ORDER BY e.zone",
-	    SQL_ARGS(SQL_INT(endpoint)), err);
-	int rc;
-
-	if (!stmt)
-		return -1;
-	while ((rc = store_next(m->store, stmt, err)) > 0) {
-		const char *id = store_column_text(stmt, 0), *suffix = store_column_text(stmt, 1);
-		const char *service_id = store_column_text(stmt, 2);
-		char zone_name[ZONE_MAX];
-
-		if (json_object_array_length(entries) == 0) {
-			endpoint_dns_name(name, sizeof(name), id, suffix, NULL, service_id,
-					  m->region);
-			add_dns_entry(entries, name, hosted_zone);
-		}
-		if (!zone_name_of(m->region, store_column_text(stmt, 3), zone_name))
-			continue;
-		endpoint_dns_name(name, sizeof(name), id, suffix, zone_name, service_id, m->region);
-		add_dns_entry(entries, name, hosted_zone);
-	}
-	sqlite3_finalize(stmt);
-	return rc;
-}
 
 static int add_network_interfaces(json_object *out, struct model *m, int64_t endpoint,
 				  struct api_error *err)
@@ -162,9 +121,9 @@ static int choose_lb(struct model *m, int64_t service, const char *endpoint_id, 
 		return -1;
 	service_name(name, sizeof(name), m->region, service_id);
 	return api_fail(err, API_InvalidParameter,
-		    "The VPC endpoint service %s does not support the availability zone of the "
-		    "subnet: %s",
-		    name, zone);
+			"The VPC endpoint service %s does not support the availability zone of the "
+			"subnet: %s",
+			name, zone);
 }
 
 static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, int64_t service,
@@ -182,9 +141,9 @@ static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, i
 		return -1;
 	if (m->node_has_address && m->node_has_address(address))
 		return api_fail(err, API_InvalidParameterValue,
-			    "%s is an address of the load balancer node itself: an ENI address "
-			    "must be on none of its interfaces",
-			    address);
+				"%s is an address of the load balancer node itself: an ENI address "
+				"must be on none of its interfaces",
+				address);
 	if (refuse_if_found(m, "SELECT 1 FROM eni WHERE endpoint = ? AND zone = ?",
 			    SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone)), err,
 			    API_DuplicateSubnetsInSameZone,
@@ -193,9 +152,10 @@ static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, i
 			    "zones supported by the VPC endpoint service.",
 			    zone) < 0 ||
 	    choose_lb(m, service, endpoint_id, zone, &lb, err) < 0 ||
-	    refuse_if_found(
-		m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err, API_DuplicateEndpointAddress,
-		"address %s is already used by another endpoint or a load balancer", address) < 0)
+	    refuse_if_found(m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err,
+			    API_DuplicateEndpointAddress,
+			    "address %s is already used by another endpoint or a load balancer",
+			    address) < 0)
 		return -1;
 	return store_exec(
 	    m->store, "INSERT INTO eni (endpoint, zone, address, lb) VALUES (?, ?, ?, ?)",
@@ -245,12 +205,12 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 		return -1;
 	if (strcmp(type, "Interface") != 0)
 		return api_fail(err, API_InvalidVpcEndpointType,
-			    "xdplink has interface endpoints only, not %s", type);
+				"xdplink has interface endpoints only, not %s", type);
 	if (find_visible_service(m, caller, name, &service, err) < 0)
 		return -1;
 	if (json_object_array_length(subnets) == 0)
 		return api_fail(err, API_ValidationError,
-			    "SubnetConfigurations needs at least one subnet");
+				"SubnetConfigurations needs at least one subnet");
 	if (insert_endpoint(m, caller, service, endpoint_id, &endpoint, err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(subnets); i++) {
@@ -304,16 +264,6 @@ int endpoints_describe(struct model *m, const struct principal *caller, json_obj
 		;
 	sqlite3_finalize(stmt);
 	return rc;
-}
-
-int endpoint_mark_deleted(struct model *m, int64_t endpoint, struct api_error *err)
-{
-	if (store_exec(m->store, "DELETE FROM eni WHERE endpoint = ?", SQL_ARGS(SQL_INT(endpoint)),
-		       err) < 0 ||
-	    store_exec(m->store, "UPDATE endpoint SET state = 'deleted', slot = NULL WHERE id = ?",
-		       SQL_ARGS(SQL_INT(endpoint)), err) < 0)
-		return -1;
-	return 0;
 }
 
 /* Only the owner deletes: to the provider a consumer's endpoint is not found. */

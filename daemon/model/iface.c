@@ -1,11 +1,13 @@
 /* The host's interfaces the data path attaches to, with their role and XDP mode:
  * validated and kept here, attached by the daemon when it applies the projection. */
-#include "model_internal.h"
-
-#include "facts.h"
-
 #include <net/if.h>
 #include <string.h>
+
+#include "actions.h"
+#include "args.h"
+#include "facts.h"
+#include "model_internal.h"
+#include "result.h"
 
 static bool one_of(const char *value, const char *const choices[])
 {
@@ -33,14 +35,14 @@ int iface_attach(struct model *m, const struct principal *caller, json_object *a
 	if (args_close(&a) < 0)
 		return -1;
 	if (!iface_name_valid(name))
-		return api_fail(err, API_InvalidParameterValue, "'%s' is not a valid interface name",
-			    name);
+		return api_fail(err, API_InvalidParameterValue,
+				"'%s' is not a valid interface name", name);
 	if (!xl_role_parse(role, &role_value))
 		return api_fail(err, API_InvalidParameterValue,
-			    "Role must be consumer, provider or both, not %s", role);
+				"Role must be consumer, provider or both, not %s", role);
 	if (!one_of(mode, modes))
-		return api_fail(err, API_InvalidParameterValue, "Mode must be native or generic, not %s",
-			    mode);
+		return api_fail(err, API_InvalidParameterValue,
+				"Mode must be native or generic, not %s", mode);
 	if (if_nametoindex(name) == 0)
 		return api_fail(err, API_InterfaceNotFound, "no network interface named %s", name);
 	if (store_exec(

@@ -1,8 +1,13 @@
 /* Network load balancers and their listeners, in ELBv2's shapes: a node IP per enabled
  * zone, cross-zone off by default, TCP listeners forwarding to one target group each. */
-#include "model_internal.h"
-
 #include <string.h>
+
+#include "actions.h"
+#include "args.h"
+#include "checks.h"
+#include "model_internal.h"
+#include "owned.h"
+#include "result.h"
 
 /* AWS: a load balancer behind an endpoint service has at most 50 listeners. */
 #define MAX_LISTENERS 50
@@ -139,13 +144,14 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 	if (args_close(&a) < 0 || check_resource_name(name, "load balancer", err) < 0)
 		return -1;
 	if (json_object_array_length(zones) == 0)
-		return api_fail(err, API_ValidationError, "a load balancer needs at least one zone");
+		return api_fail(err, API_ValidationError,
+				"a load balancer needs at least one zone");
 	switch (lookup_owned(m, &LOAD_BALANCER, caller->account, name, &id, err)) {
 	case 0:
 		break;
 	case 1:
 		return api_fail(err, API_DuplicateLoadBalancerName,
-			    "a load balancer named %s already exists", name);
+				"a load balancer named %s already exists", name);
 	default:
 		return -1;
 	}
@@ -245,7 +251,8 @@ static int check_listener_fits(struct model *m, int64_t lb, int64_t port, int64_
 			    "load balancer %s already has a listener on port %lld", lb_name,
 			    (long long)port) < 0 ||
 	    refuse_if_found(m, "SELECT 1 FROM listener WHERE tg = ? AND lb != ?",
-			    SQL_ARGS(SQL_INT(tg), SQL_INT(lb)), err, API_TargetGroupAssociationLimit,
+			    SQL_ARGS(SQL_INT(tg), SQL_INT(lb)), err,
+			    API_TargetGroupAssociationLimit,
 			    "target group %s already serves another load balancer: a network "
 			    "load balancer's target group serves one",
 			    tg_name) < 0 ||
@@ -345,7 +352,7 @@ int listener_delete(struct model *m, const struct principal *caller, json_object
 		return -1;
 	if (store_changes(m->store) == 0)
 		return api_fail(err, API_ListenerNotFound,
-			    "load balancer %s has no listener on port %lld", lb_name,
-			    (long long)port);
+				"load balancer %s has no listener on port %lld", lb_name,
+				(long long)port);
 	return 0;
 }

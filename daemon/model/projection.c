@@ -1,13 +1,13 @@
 /* What the data path must hold, read from the store in one pass: frontends (listeners
  * of ENIs and node IPs), endpoints, Maglev tables with their members, backends, pools
  * and interfaces. The daemon writes it to the maps. */
-#include "model_internal.h"
-
-#include "facts.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "facts.h"
+#include "model_internal.h"
+#include "rows.h"
 
 static void fill_frontend(sqlite3_stmt *row, void *element)
 {

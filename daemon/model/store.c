@@ -199,15 +199,15 @@ static int check_header(const char *path, struct api_error *err)
 	}
 	if (got < SQLITE_HEADER_SIZE || memcmp(header, "SQLite format 3", 16) != 0) {
 		api_fail(err, API_StoreRefused,
-			  "%s is not an SQLite database, so not an xdplink state database", path);
+			 "%s is not an SQLite database, so not an xdplink state database", path);
 		return -1;
 	}
 	application_id = big_endian_32(header + HEADER_APPLICATION_ID);
 	if (application_id != STORE_APPLICATION_ID) {
 		api_fail(err, API_StoreRefused,
-			  "%s is the SQLite database of another application (application_id "
-			  "0x%08x), not an xdplink state database",
-			  path, application_id);
+			 "%s is the SQLite database of another application (application_id "
+			 "0x%08x), not an xdplink state database",
+			 path, application_id);
 		return -1;
 	}
 	return 0;
@@ -256,15 +256,15 @@ static int check_contents(const char *path, struct api_error *err)
 	if (open_for_checking(path, &reader.db) != SQLITE_OK ||
 	    store_int(&reader, "PRAGMA user_version", NO_ARGS, &version, err) < 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
-			  sqlite3_errmsg(reader.db));
+			 sqlite3_errmsg(reader.db));
 	else if (version != STORE_SCHEMA_VERSION)
 		api_fail(err, API_StoreRefused,
-			  "%s has schema version %lld; this xdplink reads version %d only", path,
-			  (long long)version, STORE_SCHEMA_VERSION);
+			 "%s has schema version %lld; this xdplink reads version %d only", path,
+			 (long long)version, STORE_SCHEMA_VERSION);
 	else if (store_text(&reader, "PRAGMA quick_check", NO_ARGS, verdict, sizeof(verdict), err) <
 		 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
-			  sqlite3_errmsg(reader.db));
+			 sqlite3_errmsg(reader.db));
 	else if (strcmp(verdict, "ok") != 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path, verdict);
 	else
@@ -312,7 +312,7 @@ static int write_schema(const char *path, struct api_error *err)
 		rc = sqlite3_exec(writer.db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		api_fail(err, API_InternalError, "cannot create %s: %s", path,
-			  sqlite3_errmsg(writer.db));
+			 sqlite3_errmsg(writer.db));
 	sqlite3_close(writer.db);
 	return rc == SQLITE_OK ? 0 : -1;
 }
@@ -342,12 +342,12 @@ static int create_database(const char *path, struct api_error *err)
 			rc = 0;
 		else if (rc < 0)
 			api_fail(err, API_InternalError, "cannot create %s: %s", path,
-				  strerror(errno));
+				 strerror(errno));
 	}
 	unlink(temporary);
 	if (rc == 0 && sync_directory_of(path) < 0) {
 		api_fail(err, API_InternalError, "cannot sync the directory of %s: %s", path,
-			  strerror(errno));
+			 strerror(errno));
 		rc = -1;
 	}
 	return rc;
@@ -367,7 +367,7 @@ static int configure(struct store *s, const char *path, struct api_error *err)
 		return -1;
 	if (strcmp(journal_mode, "wal") != 0) {
 		api_fail(err, API_InternalError,
-			  "%s: the file system does not allow SQLite's WAL mode", path);
+			 "%s: the file system does not allow SQLite's WAL mode", path);
 		return -1;
 	}
 	return 0;
@@ -398,11 +398,11 @@ struct store *store_open(const char *path, struct api_error *err)
 	if (s->lock < 0) {
 		if (errno == EWOULDBLOCK)
 			api_fail(err, API_StoreInUse,
-				  "%s is in use by another xdplinkd: one agent per state file",
-				  path);
+				 "%s is in use by another xdplinkd: one agent per state file",
+				 path);
 		else
 			api_fail(err, API_InternalError, "cannot open %s: %s", path,
-				  strerror(errno));
+				 strerror(errno));
 		store_close(s);
 		return NULL;
 	}

@@ -1,11 +1,17 @@
 /* Target groups and their targets: health-check settings with AWS's defaults and
  * ranges, registration (initial), deregistration (draining), and health as described. */
-#include "model_internal.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "actions.h"
+#include "args.h"
+#include "checks.h"
+#include "model_internal.h"
+#include "owned.h"
+#include "result.h"
+#include "slots.h"
 
 /* Everything of a target group but its name and port. */
 struct tg_settings {
@@ -78,8 +84,8 @@ static int read_check_port(struct args *a, struct tg_settings *s, struct api_err
 	port = json_object_get_int64(value);
 	if (!json_object_is_type(value, json_type_int) || port < 1 || port > 65535)
 		return api_fail(err, API_ValidationError,
-			    "argument HealthCheckPort must be a port from 1 to 65535 or "
-			    "\"traffic-port\"");
+				"argument HealthCheckPort must be a port from 1 to 65535 or "
+				"\"traffic-port\"");
 	s->check_port = port;
 	return 0;
 }
@@ -88,8 +94,8 @@ static int copy_setting(char *out, size_t size, const char *name, const char *va
 			struct api_error *err)
 {
 	if (strlen(value) >= size)
-		return api_fail(err, API_ValidationError, "argument %s is longer than %zu characters",
-			    name, size - 1);
+		return api_fail(err, API_ValidationError,
+				"argument %s is longer than %zu characters", name, size - 1);
 	snprintf(out, size, "%s", value);
 	return 0;
 }
@@ -117,21 +123,21 @@ static int read_settings(struct args *a, struct tg_settings *s, struct api_error
 	if (check_protocol && strcmp(check_protocol, "TCP") != 0 &&
 	    strcmp(check_protocol, "HTTP") != 0)
 		return api_fail(err, API_ValidationError,
-			    "HealthCheckProtocol must be TCP or HTTP, not %s", check_protocol);
+				"HealthCheckProtocol must be TCP or HTTP, not %s", check_protocol);
 	if (check_protocol)
 		snprintf(s->check_protocol, sizeof(s->check_protocol), "%s", check_protocol);
 	if ((path || matcher) && strcmp(s->check_protocol, "HTTP") != 0)
 		return api_fail(err, API_ValidationError,
-			    "HealthCheckPath and Matcher apply to HTTP health checks only");
+				"HealthCheckPath and Matcher apply to HTTP health checks only");
 	if (path && path[0] != '/')
 		return api_fail(err, API_ValidationError, "HealthCheckPath must start with /");
 	if (path &&
 	    copy_setting(s->check_path, sizeof(s->check_path), "HealthCheckPath", path, err) < 0)
 		return -1;
 	if (matcher && !matcher_valid(matcher))
-		return api_fail(err, API_ValidationError,
-			    "Matcher %s is not HTTP codes from 200 to 599 such as 200 or 200-299",
-			    matcher);
+		return api_fail(
+		    err, API_ValidationError,
+		    "Matcher %s is not HTTP codes from 200 to 599 such as 200 or 200-299", matcher);
 	return matcher ? copy_setting(s->matcher, sizeof(s->matcher), "Matcher", matcher, err) : 0;
 }
 
@@ -180,8 +186,9 @@ static int check_timeout(struct model *m, int64_t id, struct api_error *err)
 		      SQL_ARGS(SQL_INT(id)), &below, err) < 0)
 		return -1;
 	if (!below)
-		return api_fail(err, API_ValidationError,
-			    "HealthCheckTimeoutSeconds must be below HealthCheckIntervalSeconds");
+		return api_fail(
+		    err, API_ValidationError,
+		    "HealthCheckTimeoutSeconds must be below HealthCheckIntervalSeconds");
 	return 0;
 }
 
@@ -280,7 +287,7 @@ int tg_create(struct model *m, const struct principal *caller, json_object *args
 		break;
 	case 1:
 		return api_fail(err, API_DuplicateTargetGroupName,
-			    "a target group named %s already exists", name);
+				"a target group named %s already exists", name);
 	default:
 		return -1;
 	}
@@ -445,7 +452,7 @@ static int register_one(struct model *m, int64_t tg, const struct target_ref *t,
 		return -1;
 	if (rc > 0 && strcmp(zone, t->zone) != 0)
 		return api_fail(err, API_InvalidTarget, "target %s:%lld is registered in zone %s",
-			    t->address, (long long)t->port, zone);
+				t->address, (long long)t->port, zone);
 	if (rc > 0 && strcmp(health, "draining") != 0)
 		return 0; /* registered already: nothing changes */
 	/* New, or draining and registered again (keeping its member and counters): checked
@@ -477,7 +484,7 @@ static int deregister_one(struct model *m, int64_t tg, const struct target_ref *
 	if (rc <= 0)
 		return rc < 0 ? -1
 			      : api_fail(err, API_InvalidTarget, "target %s:%lld is not registered",
-				     t->address, (long long)t->port);
+					 t->address, (long long)t->port);
 	/* Draining already: its delay runs on. */
 	return store_exec(
 	    m->store,
