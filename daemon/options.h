@@ -18,4 +18,8 @@ struct daemon_options {
 	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
 };
 
+/* Reads the command line into *o, with the defaults for what it does not say. Returns
+ * 0, or -1 having said on stderr what is wrong; --help and --version print and exit. */
+int options_read(int argc, char **argv, struct daemon_options *o);
+
 #endif

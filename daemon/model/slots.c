@@ -7,19 +7,20 @@
 
 static const struct {
 	const char *table;
-	const char *option;
+	const char *option; /* of struct model_options */
+	const char *flag;   /* of xdplinkd */
 	enum api_code limit_code;
 	const char *what;
 } slot_kinds[] = {
-	[SLOT_ENDPOINT] = { "endpoint", "max_endpoints", API_VpcEndpointLimitExceeded,
-			    "interface endpoints" },
-	[SLOT_BACKEND] = { "backend", "max_backends", API_TooManyTargets,
+	[SLOT_ENDPOINT] = { "endpoint", "max_endpoints", "max-endpoints",
+			    API_VpcEndpointLimitExceeded, "interface endpoints" },
+	[SLOT_BACKEND] = { "backend", "max_backends", "max-backends", API_TooManyTargets,
 			   "unique target addresses and ports" },
-	[SLOT_MEMBER] = { "member", "max_members", API_TooManyTargets,
+	[SLOT_MEMBER] = { "member", "max_members", "max-members", API_TooManyTargets,
 			  "target registrations (target groups times their targets)" },
-	[SLOT_POOL] = { "pool", "max_pools", API_TooManyTargets,
+	[SLOT_POOL] = { "pool", "max_pools", "max-pools", API_TooManyTargets,
 			"SNAT port pools (load balancer node IPs times targets)" },
-	[SLOT_TABLE] = { "maglev_table", "max_tables", API_TooManyTargetGroups,
+	[SLOT_TABLE] = { "maglev_table", "max_tables", "max-tables", API_TooManyTargetGroups,
 			 "target groups times zones in use" },
 };
 
@@ -57,8 +58,9 @@ int slot_allocate(struct model *m, enum slot_kind kind, uint32_t *slot, struct a
 		return -1;
 	if (lowest_free >= limit)
 		return api_fail(err, slot_kinds[kind].limit_code,
-				"no slot left: xdplink holds at most %u %s (%s)", limit - 1,
-				slot_kinds[kind].what, slot_kinds[kind].option);
+				"no slot left: xdplink holds at most %u %s (%s: xdplinkd --%s)",
+				limit - 1, slot_kinds[kind].what, slot_kinds[kind].option,
+				slot_kinds[kind].flag);
 	*slot = (uint32_t)lowest_free;
 	return 0;
 }
@@ -136,9 +138,10 @@ int slots_check_limits(struct model *m, struct api_error *err)
 		if (highest >= limit)
 			return api_fail(
 			    err, API_StoreRefused,
-			    "the state uses %s slot %lld, beyond %s = %u: raise the limit",
+			    "the state uses %s slot %lld, beyond %s = %u: raise the limit"
+			    " (xdplinkd --%s)",
 			    slot_kinds[kind].table, (long long)highest, slot_kinds[kind].option,
-			    limit);
+			    limit, slot_kinds[kind].flag);
 	}
 	return 0;
 }

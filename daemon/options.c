@@ -1,14 +1,18 @@
-/* xdplinkd: the agent's command line. Every option is checked before anything
+/* xdplinkd's command line (options.h). Every option is checked before anything
  * starts; a bad one is named with what it accepts. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
+#include "options.h"
+
 #include "daemon.h"
+
+#include "agent.h"
 #include "envelope.h"
 #include "maglev.h"
 #include "metrics.h"
@@ -29,6 +33,19 @@ static const char usage[] =
     "                               state file and per pin directory\n"
     "  --region REGION              region of ids, names and zones (default us-east-1)\n"
     "  --max-flows N                flows the data path can track (default 1048576)\n"
+    "  --max-endpoints N            interface endpoints it holds (default 4095, at\n"
+    "                               most 16777215)\n"
+    "  --max-backends N             targets: unique IP:ports (default 4095)\n"
+    "  --max-members N              registrations: targets times the target groups that\n"
+    "                               register them (default 8191)\n"
+    "  --max-pools N                SNAT port pools: node IPs times targets (default\n"
+    "                               1023; 7 KB each)\n"
+    "  --max-tables N               Maglev tables: target groups times zones in use\n"
+    "                               (default 1023; --maglev-size x 4 bytes each)\n"
+    "  --max-frontends N            listener entries: ENIs times listeners, ENIs and\n"
+    "                               node IPs (default 16 per endpoint)\n"
+    "                               (the --max- sizes are the maps' sizes: an agent that\n"
+    "                               finds maps pinned needs the sizes they were made with)\n"
     "  --max-conns-per-target N     active flows per target (default 55000, as AWS)\n"
     "  --snat-ports FIRST-LAST      SNAT source ports per (node IP, target), at most\n"
     "                               55000 of them (default 1024-56023); keep the host's\n"
@@ -54,6 +71,12 @@ enum option_id {
 	OPT_PIN_DIR,
 	OPT_REGION,
 	OPT_MAX_FLOWS,
+	OPT_MAX_ENDPOINTS,
+	OPT_MAX_BACKENDS,
+	OPT_MAX_MEMBERS,
+	OPT_MAX_POOLS,
+	OPT_MAX_TABLES,
+	OPT_MAX_FRONTENDS,
 	OPT_MAX_CONNS,
 	OPT_SNAT_PORTS,
 	OPT_MAGLEV_SIZE,
@@ -73,6 +96,12 @@ static const struct option options[] = {
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ "region", required_argument, NULL, OPT_REGION },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "max-endpoints", required_argument, NULL, OPT_MAX_ENDPOINTS },
+	{ "max-backends", required_argument, NULL, OPT_MAX_BACKENDS },
+	{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
+	{ "max-pools", required_argument, NULL, OPT_MAX_POOLS },
+	{ "max-tables", required_argument, NULL, OPT_MAX_TABLES },
+	{ "max-frontends", required_argument, NULL, OPT_MAX_FRONTENDS },
 	{ "max-conns-per-target", required_argument, NULL, OPT_MAX_CONNS },
 	{ "snat-ports", required_argument, NULL, OPT_SNAT_PORTS },
 	{ "maglev-size", required_argument, NULL, OPT_MAGLEV_SIZE },
@@ -178,6 +207,40 @@ static int metrics_listen(const char *text, struct daemon_options *o)
 	return 0;
 }
 
+/* A capacity counted in slots: N of them take slots 1..N of a map of N + 1 (slot 0 is
+ * never used: a zero means "none" in the maps that point at them). */
+static int capacity(int opt, const char *text, struct datapath_options *d)
+{
+	static const struct {
+		int opt;
+		const char *name;
+		unsigned long max;
+		size_t offset;
+	} capacities[] = {
+		{ OPT_MAX_ENDPOINTS, "max-endpoints", (1UL << 24) - 1,
+		  offsetof(struct datapath_options, max_endpoints) },
+		{ OPT_MAX_BACKENDS, "max-backends", (1UL << 24) - 1,
+		  offsetof(struct datapath_options, max_backends) },
+		{ OPT_MAX_MEMBERS, "max-members", (1UL << 24) - 1,
+		  offsetof(struct datapath_options, max_members) },
+		{ OPT_MAX_POOLS, "max-pools", (1UL << 20) - 1,
+		  offsetof(struct datapath_options, max_pools) },
+		{ OPT_MAX_TABLES, "max-tables", (1UL << 16) - 1,
+		  offsetof(struct datapath_options, max_tables) },
+	};
+	unsigned long n;
+
+	for (size_t i = 0; i < sizeof(capacities) / sizeof(capacities[0]); i++) {
+		if (capacities[i].opt != opt)
+			continue;
+		if (number(text, capacities[i].name, 1, capacities[i].max, &n))
+			return -1;
+		*(uint32_t *)((char *)d + capacities[i].offset) = (uint32_t)n + 1;
+		return 0;
+	}
+	return -1;
+}
+
 static int parse(int argc, char **argv, struct daemon_options *o)
 {
 	struct xl_config *config = &o->datapath.config;
@@ -202,6 +265,19 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			if (number(optarg, "max-flows", 1024, 1U << 26, &n))
 				return -1;
 			o->datapath.max_flows = (uint32_t)n;
+			break;
+		case OPT_MAX_ENDPOINTS:
+		case OPT_MAX_BACKENDS:
+		case OPT_MAX_MEMBERS:
+		case OPT_MAX_POOLS:
+		case OPT_MAX_TABLES:
+			if (capacity(opt, optarg, &o->datapath))
+				return -1;
+			break;
+		case OPT_MAX_FRONTENDS:
+			if (number(optarg, "max-frontends", 16, 1U << 28, &n))
+				return -1;
+			o->datapath.max_frontends = (uint32_t)n;
 			break;
 		case OPT_MAX_CONNS:
 			if (number(optarg, "max-conns-per-target", 1, UINT32_MAX, &n))
@@ -267,15 +343,22 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			argv[optind]);
 		return -1;
 	}
+	if (!o->datapath.max_frontends)
+		o->datapath.max_frontends = 16 * o->datapath.max_endpoints;
 	return 0;
+}
+
+int options_read(int argc, char **argv, struct daemon_options *o)
+{
+	defaults(o);
+	return parse(argc, argv, o);
 }
 
 int main(int argc, char **argv)
 {
 	struct daemon_options opts;
 
-	defaults(&opts);
-	if (parse(argc, argv, &opts))
+	if (options_read(argc, argv, &opts))
 		return 2;
 	return daemon_run(&opts);
 }
