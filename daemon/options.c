@@ -10,8 +10,6 @@
 
 #include "options.h"
 
-#include "daemon.h"
-
 #include "agent.h"
 #include "envelope.h"
 #include "maglev.h"
@@ -352,13 +350,4 @@ int options_read(int argc, char **argv, struct daemon_options *o)
 {
 	defaults(o);
 	return parse(argc, argv, o);
-}
-
-int main(int argc, char **argv)
-{
-	struct daemon_options opts;
-
-	if (options_read(argc, argv, &opts))
-		return 2;
-	return daemon_run(&opts);
 }
