@@ -109,7 +109,7 @@ link = $(call msg,LD,$@) mkdir -p $(@D) && $(CC) $(LDFLAGS) $(filter %.o,$^) $(1
 
 DAEMON_OBJS := $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS) $(MODEL_SRCS) $(DATAPATH_SRCS) \
 			  $(COMMON_SRCS))
-MODEL_OBJS  := $(call obj,$(MODEL_SRCS) $(COMMON_SRCS))
+MODEL_OBJS  := $(call obj,$(MODEL_SRCS) $(COMMON_SRCS) daemon/datapath/dataplane.c)
 CHECK_OBJ   := $(call obj,tests/lib/check.c)
 MAGLEV_OBJ  := $(call obj,daemon/datapath/maglev.c)
 PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c)

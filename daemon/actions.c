@@ -20,21 +20,18 @@ static json_object *uint_json(uint64_t value)
 	return json_object_new_uint64(value);
 }
 
-static uint64_t total_active_flows(struct agent *agent, const struct dataplane *dp)
+/* The interfaces the store lists, and whether each is attached now. */
+static json_object *interfaces_json(struct agent *agent, struct api_error *err)
 {
-	uint64_t total = 0;
+	struct dp_iface *ifaces = NULL;
+	size_t count = 0;
+	json_object *list;
 
-	for (size_t i = 0; i < dp->backend_count; i++)
-		total += datapath_active_flows(agent->dp, dp->backends[i].slot);
-	return total;
-}
-
-static json_object *interfaces_json(struct agent *agent, const struct dataplane *dp)
-{
-	json_object *list = json_object_new_array();
-
-	for (size_t i = 0; i < dp->iface_count; i++) {
-		const struct dp_iface *want = &dp->ifaces[i];
+	if (model_list_interfaces(agent->model, &ifaces, &count, err))
+		return NULL;
+	list = json_object_new_array();
+	for (size_t i = 0; i < count; i++) {
+		const struct dp_iface *want = &ifaces[i];
 		const struct attached_iface *now = datapath_iface(agent->dp, want->name);
 		json_object *iface = json_object_new_object();
 
@@ -45,6 +42,7 @@ static json_object *interfaces_json(struct agent *agent, const struct dataplane 
 		ADD(iface, "Ifindex", json_object_new_int(now ? now->ifindex : 0));
 		json_object_array_add(list, iface);
 	}
+	free(ifaces);
 	return list;
 }
 
@@ -66,10 +64,13 @@ static json_object *config_json(const struct agent *agent)
 	return config;
 }
 
-static int describe_agent(struct agent *agent, json_object *result, const struct dataplane *dp)
+static int describe_agent(struct agent *agent, json_object *result, struct api_error *err)
 {
 	const struct daemon_options *o = agent->opts;
+	json_object *interfaces = interfaces_json(agent, err);
 
+	if (!interfaces)
+		return -1;
 	ADD(result, "Version", json_object_new_string(XDPLINK_VERSION));
 	ADD(result, "Region", json_object_new_string(o->region));
 	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
@@ -77,8 +78,8 @@ static int describe_agent(struct agent *agent, json_object *result, const struct
 	ADD(result, "StatePath", json_object_new_string(o->state_path));
 	ADD(result, "PinPath", json_object_new_string(o->datapath.pin_dir));
 	ADD(result, "Config", config_json(agent));
-	ADD(result, "Interfaces", interfaces_json(agent, dp));
-	ADD(result, "ActiveFlowCount", uint_json(total_active_flows(agent, dp)));
+	ADD(result, "Interfaces", interfaces);
+	ADD(result, "ActiveFlowCount", uint_json(datapath_total_active_flows(agent->dp)));
 	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
 	return 0;
 }
@@ -174,23 +175,39 @@ static json_object *host_counts(json_object *targets)
 	return list;
 }
 
-static json_object *endpoint_stats(struct agent *agent, const struct dataplane *dp)
+/* Every endpoint with a slot, with its counters: one listing of the store and a few
+ * batched reads of the counters, whatever their number. */
+static json_object *endpoint_stats(struct agent *agent, struct api_error *err)
 {
-	json_object *list = json_object_new_array();
+	struct dp_endpoint *endpoints = NULL;
+	struct xl_traffic *traffic;
+	size_t count = 0, slots = 0;
+	json_object *list;
 
-	for (size_t i = 0; i < dp->endpoint_count; i++) {
-		const struct dp_endpoint *e = &dp->endpoints[i];
+	if (model_list_endpoints(agent->model, &endpoints, &count, err))
+		return NULL;
+	traffic = datapath_endpoints_traffic(agent->dp, &slots);
+	if (!traffic) {
+		free(endpoints);
+		api_fail(err, API_InternalError, "cannot read the endpoints' counters");
+		return NULL;
+	}
+	list = json_object_new_array();
+	for (size_t i = 0; i < count; i++) {
+		const struct dp_endpoint *e = &endpoints[i];
+		const struct xl_traffic *t =
+		    e->slot < slots ? &traffic[e->slot] : &(struct xl_traffic){ 0 };
 		json_object *row = json_object_new_object();
-		struct xl_traffic traffic;
 
-		datapath_endpoint_traffic(agent->dp, e->slot, &traffic);
 		ADD(row, "VpcEndpointId", json_object_new_string(e->id));
 		ADD(row, "ServiceId", json_object_new_string(e->service_id));
 		ADD(row, "State", json_object_new_string(xl_endpoint_state_name(e->state)));
-		add_traffic(row, &traffic);
-		ADD(row, "Drops", uint_json(traffic.drops));
+		add_traffic(row, t);
+		ADD(row, "Drops", uint_json(t->drops));
 		json_object_array_add(list, row);
 	}
+	free(traffic);
+	free(endpoints);
 	return list;
 }
 
@@ -205,18 +222,22 @@ static json_object *reason_stats(struct agent *agent)
 	return reasons;
 }
 
-static int get_stats(struct agent *agent, json_object *result, const struct dataplane *dp,
-		     struct api_error *err)
+static int get_stats(struct agent *agent, json_object *result, struct api_error *err)
 {
-	json_object *targets = target_stats(agent, err);
+	json_object *targets = target_stats(agent, err), *endpoints;
 
 	if (!targets)
 		return -1;
+	endpoints = endpoint_stats(agent, err);
+	if (!endpoints) {
+		json_object_put(targets);
+		return -1;
+	}
 	ADD(result, "Targets", targets);
 	ADD(result, "HostCounts", host_counts(targets));
-	ADD(result, "Endpoints", endpoint_stats(agent, dp));
+	ADD(result, "Endpoints", endpoints);
 	ADD(result, "Reasons", reason_stats(agent));
-	ADD(result, "ActiveFlowCount", uint_json(total_active_flows(agent, dp)));
+	ADD(result, "ActiveFlowCount", uint_json(datapath_total_active_flows(agent->dp)));
 	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
 	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
 	return 0;
@@ -225,29 +246,23 @@ static int get_stats(struct agent *agent, json_object *result, const struct data
 int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,
 		  struct api_error *err)
 {
-	struct dataplane dp = { 0 };
-	int rc;
+	json_object *interfaces;
 
 	if (strcmp(name, "DescribeAgent") && strcmp(name, "DescribeInterfaces") &&
-	    strcmp(name, "GetStats")) {
+	    strcmp(name, "GetStats"))
 		return api_fail(err, API_InvalidAction, "there is no action named \"%s\"", name);
-	}
-	if (json_object_object_length(args)) {
+	if (json_object_object_length(args))
 		return api_fail(err, API_ValidationError, "%s takes no arguments", name);
-	}
-	if (model_dataplane(agent->model, &dp, err))
-		return -1;
 	*result = json_object_new_object();
-	if (!strcmp(name, "DescribeAgent")) {
-		rc = describe_agent(agent, *result, &dp);
-	} else if (!strcmp(name, "DescribeInterfaces")) {
-		ADD(*result, "Interfaces", interfaces_json(agent, &dp));
-		rc = 0;
-	} else {
-		rc = get_stats(agent, *result, &dp, err);
-	}
-	dataplane_free(&dp);
-	return rc;
+	if (!strcmp(name, "DescribeAgent"))
+		return describe_agent(agent, *result, err);
+	if (!strcmp(name, "GetStats"))
+		return get_stats(agent, *result, err);
+	interfaces = interfaces_json(agent, err);
+	if (!interfaces)
+		return -1;
+	ADD(*result, "Interfaces", interfaces);
+	return 0;
 }
 
 /* The registration of addr:port in the caller's group of that name. */

@@ -1,6 +1,6 @@
 /* The agent's life: open the store and the data path, bring the maps in line with
- * the store, then serve requests (handler.c) and run the timers (the clock, the flow
- * collector, the health checker) until told to stop. */
+ * the store, then serve requests (handler.c) and run the timers (ticks.c) until told to
+ * stop. */
 #include "daemon.h"
 
 #include <arpa/inet.h>
@@ -27,101 +27,7 @@
 #include "loop.h"
 #include "metrics.h"
 #include "model.h"
-
-#define HEALTH_TICK_MS 200 /* how often due checks start and overdue ones fail */
-
-/* ---- Timers ------------------------------------------------------------------ */
-
-static bool backend_idle(void *ctx, uint32_t backend)
-{
-	return datapath_active_flows(ctx, backend) == 0;
-}
-
-static bool pool_empty(void *ctx, uint32_t pool)
-{
-	return datapath_pool_empty(ctx, pool);
-}
-
-static int release_and_expire(struct agent *agent, void *ctx, struct api_error *err)
-{
-	struct model_release release = { backend_idle, pool_empty, agent->dp };
-
-	(void)ctx;
-	return model_release_unused(agent->model, &release, err) ||
-		       model_expire_draining(agent->model, (int64_t)time(NULL), err) < 0
-		   ? -1
-		   : 0;
-}
-
-static void tick_clock(struct loop *loop, void *ctx)
-{
-	struct agent *agent = ctx;
-
-	(void)loop;
-	datapath_set_clock(agent->dp, monotonic_ms());
-}
-
-static void collect(struct loop *loop, void *ctx)
-{
-	struct agent *agent = ctx;
-	struct flows_pass pass;
-	struct api_error err;
-
-	(void)loop;
-	if (flows_collect(agent->flows, monotonic_ms(), &pass))
-		log_warn("the collector could not read the flow table: %s", strerror(errno));
-	else if (pass.closed || pass.idle)
-		log_info("collected %u closed and %u idle flows, released %u held ports",
-			 pass.closed, pass.idle, pass.ports_released);
-	if (change(agent, NULL, release_and_expire, NULL, &err))
-		log_warn("cannot release unused slots: %s", err.message);
-}
-
-struct health_change {
-	const struct model_target *target;
-	const char *state;
-	const char *reason;
-};
-
-static int set_health(struct agent *agent, void *ctx, struct api_error *err)
-{
-	struct health_change *c = ctx;
-
-	return model_set_target_health(agent->model, c->target->group_arn, c->target->addr,
-				       c->target->port, c->state, c->reason, err) < 0
-		   ? -1
-		   : 0;
-}
-
-static void report_health(void *ctx, const struct model_target *target, const char *state,
-			  const char *reason)
-{
-	struct health_change c = { target, state, reason };
-	struct api_error err;
-	char addr[16];
-
-	inet_ntop(AF_INET, &target->addr, addr, sizeof(addr));
-	log_info("target %s:%u of %s is %s%s%s", addr, ntohs(target->port), target->group, state,
-		 reason[0] ? ": " : "", reason);
-	if (change(ctx, NULL, set_health, &c, &err))
-		log_warn("cannot record the health of %s: %s", addr, err.message);
-}
-
-static void check_health(struct loop *loop, void *ctx)
-{
-	struct agent *agent = ctx;
-	struct model_target *targets = NULL;
-	struct api_error err;
-	size_t count = 0;
-
-	(void)loop;
-	if (model_list_targets(agent->model, &targets, &count, &err)) {
-		log_warn("cannot list targets to check: %s", err.message);
-		return;
-	}
-	health_tick(agent->health, targets, count, monotonic_ms());
-	free(targets);
-}
+#include "ticks.h"
 
 static json_object *current_stats(void *ctx)
 {
@@ -181,6 +87,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		.max_tables = opts->datapath.max_tables,
 		.node_has_address = node_has_address,
 	};
+	static const struct dataplane_scope everything = { .all = true };
 	struct api_error err = { 0 };
 	char why[512];
 
@@ -206,7 +113,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("cannot recover the flow table: %s", strerror(errno));
 		return -1;
 	}
-	if (change_sync_all(agent, &err)) {
+	if (change_sync(agent, &everything, &err)) {
 		log_error("cannot program the data path from the store: %s", err.message);
 		return -1;
 	}
@@ -214,11 +121,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 	if (!agent->loop)
 		return -1;
 	agent->api = api_listen(agent->loop, opts->socket_path, handle_request, agent);
-	agent->health = health_new(agent->loop, report_health, agent);
-	if (!agent->api || !agent->health ||
-	    loop_every(agent->loop, XL_CLOCK_TICK_MS, tick_clock, agent) ||
-	    loop_every(agent->loop, opts->collect_interval_ms, collect, agent) ||
-	    loop_every(agent->loop, HEALTH_TICK_MS, check_health, agent)) {
+	if (!agent->api || ticks_start(agent)) {
 		log_error("cannot start serving");
 		return -1;
 	}
@@ -256,5 +159,7 @@ int daemon_run(const struct daemon_options *opts)
 		log_info("stopped; the data path stays attached and keeps every flow");
 	}
 	stop(&agent);
+	free(agent.release.busy_backends.keys);
+	free(agent.release.busy_pools.keys);
 	return status;
 }

@@ -285,6 +285,21 @@ static bool checkable(const struct model_target *t)
 	return t->source_addr && strcmp(t->state, "draining") && strcmp(t->state, "unused");
 }
 
+/* Fails the check of a record past its timeout, or starts one that is due. */
+static void tick_record(struct health *health, struct record *r, uint64_t now_ms)
+{
+	if (r->check && now_ms >= r->check->deadline_ms)
+		finish(r->check, false, "Target.Timeout");
+	if (!r->check && now_ms >= r->due_ms)
+		start_check(health, r, now_ms);
+}
+
+void health_tick_again(struct health *health, uint64_t now_ms)
+{
+	for (struct record *r = health->records; r; r = r->next)
+		tick_record(health, r, now_ms);
+}
+
 void health_tick(struct health *health, const struct model_target *targets, size_t count,
 		 uint64_t now_ms)
 {
@@ -306,10 +321,7 @@ void health_tick(struct health *health, const struct model_target *targets, size
 		}
 		r->target = targets[i];
 		r->listed = true;
-		if (r->check && now_ms >= r->check->deadline_ms)
-			finish(r->check, false, "Target.Timeout");
-		if (!r->check && now_ms >= r->due_ms)
-			start_check(health, r, now_ms);
+		tick_record(health, r, now_ms);
 	}
 	forget_unlisted(health);
 }

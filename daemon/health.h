@@ -25,6 +25,9 @@ void health_free(struct health *health);
  * Targets no longer listed are forgotten. */
 void health_tick(struct health *health, const struct model_target *targets, size_t count,
 		 uint64_t now_ms);
+/* The same for the targets of the last health_tick, as they are now (their state follows
+ * the results): for ticks of a store that did not change. */
+void health_tick_again(struct health *health, uint64_t now_ms);
 
 /* Whether an HTTP status matches a matcher such as "200-399" or "200,202". */
 int health_status_matches(const char *matcher, int status);

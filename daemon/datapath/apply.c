@@ -1,6 +1,7 @@
 /* Makes the data path what the model's projection says: the interfaces attached with
- * their roles, then backends, members, pools, Maglev tables, endpoints and listeners,
- * each written only where it changed. */
+ * their roles, then backends, members, pools, Maglev tables, endpoints and listeners, for
+ * every key at start and for the keys of a change's scope after it, each written only
+ * where it differs from what the agent knows the maps hold. */
 #include "datapath_internal.h"
 
 #include <bpf/bpf.h>
@@ -11,11 +12,53 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "key_set.h"
 #include "log.h"
 #include "maglev.h"
 
-/* ---- Backends, pools, tables, endpoints, frontends -------------------------- */
+/* ---- Slots of a scope ------------------------------------------------------------- */
+
+/* Visits a slot with the projection's entry for it, or NULL: nothing wants it. */
+typedef int slot_fn(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx);
+
+static int by_slot(const void *key, const void *entry)
+{
+	uint32_t x = *(const uint32_t *)key, y = *(const uint32_t *)entry;
+
+	return (x > y) - (x < y);
+}
+
+/* Visits the slots the projection covers: every slot below `max` at start, else the
+ * scope's `keys`. `entries` (count of `size` bytes each, sorted by slot, which each entry
+ * starts with) are what the projection wants. */
+static int for_each_slot(struct datapath *dp, const struct dataplane *want,
+			 const struct dp_keys *keys, uint32_t max, const void *entries,
+			 size_t count, size_t size, slot_fn *visit, void *ctx)
+{
+	const unsigned char *at = entries;
+	int rc = 0;
+
+	if (want->scope->all) {
+		size_t next = 0;
+
+		for (uint32_t slot = 0; slot < max && !rc; slot++) {
+			while (next < count && *(const uint32_t *)(at + next * size) < slot)
+				next++;
+			rc = visit(dp, slot,
+				   next < count && *(const uint32_t *)(at + next * size) == slot
+				       ? at + next * size
+				       : NULL,
+				   ctx);
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < keys->count && !rc; i++)
+		if (keys->keys[i] < max)
+			rc = visit(dp, keys->keys[i],
+				   bsearch(&keys->keys[i], entries, count, size, by_slot), ctx);
+	return rc;
+}
+
+/* ---- Backends, members, pools, tables, endpoints ------------------------------------ */
 
 static void zero_percpu(struct bpf_map *map, uint32_t slot)
 {
@@ -40,27 +83,15 @@ static int write_backend(struct datapath *dp, uint32_t slot, const struct xl_bac
 	return 0;
 }
 
-/* Every slot as the change wants it: a slot nothing wants is empty. Writes skip the
- * slots that stay as they are. */
-static int apply_backends(struct datapath *dp, const struct dataplane *want)
+static int visit_backend(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx)
 {
-	struct xl_backend *next = calloc(dp->max_backends, sizeof(*next));
-	int rc = 0;
+	const struct dp_backend *b = wanted;
+	struct xl_backend next = { 0 };
 
-	if (!next)
-		return -1;
-	for (size_t i = 0; i < want->backend_count; i++) {
-		const struct dp_backend *b = &want->backends[i];
-
-		if (b->slot < dp->max_backends)
-			next[b->slot] = (struct xl_backend){ .addr = b->addr,
-							     .port = b->port,
-							     .flags = b->flags };
-	}
-	for (uint32_t slot = 0; slot < dp->max_backends && !rc; slot++)
-		rc = write_backend(dp, slot, &next[slot]);
-	free(next);
-	return rc;
+	(void)ctx;
+	if (b)
+		next = (struct xl_backend){ .addr = b->addr, .port = b->port, .flags = b->flags };
+	return write_backend(dp, slot, &next);
 }
 
 /* A member slot is written 0 by the sync of the change that releases it, so a
@@ -83,68 +114,39 @@ static int write_member(struct datapath *dp, uint32_t slot, const struct xl_memb
 	return 0;
 }
 
-static int apply_members(struct datapath *dp, const struct dataplane *want)
+static int visit_member(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx)
 {
-	struct xl_member *next = calloc(dp->max_members, sizeof(*next));
-	int rc = 0;
+	const struct dp_member *r = wanted;
+	struct xl_member next = { .backend = r ? r->backend : XL_NO_BACKEND };
 
-	if (!next)
-		return -1;
-	for (size_t i = 0; i < want->member_count; i++) {
-		const struct dp_member *r = &want->members[i];
-
-		if (r->slot < dp->max_members)
-			next[r->slot].backend = r->backend;
-	}
-	for (uint32_t slot = 0; slot < dp->max_members && !rc; slot++)
-		rc = write_member(dp, slot, &next[slot]);
-	free(next);
-	return rc;
+	(void)ctx;
+	return write_member(dp, slot, &next);
 }
 
-static uint64_t pool_key64(uint32_t snat_addr, uint32_t backend)
-{
-	return (uint64_t)snat_addr << 32 | backend;
-}
-
-static bool pool_kept(const void *key, void *set)
-{
-	const struct xl_pool_key *k = key;
-
-	return key_set_has(set, pool_key64(k->snat_addr, k->backend));
-}
-
-static int apply_pools(struct datapath *dp, const struct dataplane *want)
+/* The pool index maps (node IP, backend) to the pool's slot. A pool no longer wanted takes
+ * no new flow; its slot stays with the model until every port is back. */
+static int visit_pool(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx)
 {
 	struct bpf_map *index = dp->skel->maps.xdplink_pool_index_v1;
-	struct key_set set = { calloc(want->pool_count + 1, sizeof(uint64_t)), want->pool_count };
+	const struct dp_pool *p = wanted;
+	struct xl_pool_key next = { 0 }, *now = &dp->pool_keys[slot];
+	struct xl_pool_slot value = { .pool = slot };
 
-	if (!set.keys)
+	(void)ctx;
+	if (p)
+		next = (struct xl_pool_key){ .snat_addr = p->snat_addr, .backend = p->backend };
+	if (!memcmp(now, &next, sizeof(next)))
+		return 0;
+	if (now->snat_addr)
+		bpf_map__delete_elem(index, now, sizeof(*now), 0);
+	*now = (struct xl_pool_key){ 0 };
+	if (!p)
+		return 0;
+	/* A slot given to a new (node IP, target) starts with every port free. */
+	memset(&dp->pools[slot], 0, sizeof(dp->pools[slot]));
+	if (bpf_map__update_elem(index, &next, sizeof(next), &value, sizeof(value), BPF_ANY))
 		return -1;
-
-	for (size_t i = 0; i < want->pool_count; i++) {
-		const struct dp_pool *p = &want->pools[i];
-		struct xl_pool_key k = { .snat_addr = p->snat_addr, .backend = p->backend };
-		struct xl_pool_slot slot = { .pool = p->slot }, now;
-
-		set.keys[i] = pool_key64(p->snat_addr, p->backend);
-		if (p->slot >= dp->max_pools)
-			continue;
-		if (!bpf_map__lookup_elem(index, &k, sizeof(k), &now, sizeof(now), 0) &&
-		    now.pool == p->slot)
-			continue;
-		/* A slot given to a new (node IP, target) starts with every port free. */
-		memset(&dp->pools[p->slot], 0, sizeof(dp->pools[p->slot]));
-		if (bpf_map__update_elem(index, &k, sizeof(k), &slot, sizeof(slot), BPF_ANY)) {
-			free(set.keys);
-			return -1;
-		}
-	}
-	/* Pools no longer wanted take no new flows; their slot stays with the model
-	 * until every port is back. */
-	key_set_sort(&set);
-	key_set_prune(index, pool_kept, &set);
-	free(set.keys);
+	*now = next;
 	return 0;
 }
 
@@ -196,34 +198,25 @@ out:
 	return rc;
 }
 
-static int apply_tables(struct datapath *dp, const struct dataplane *want)
+static int visit_table(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx)
 {
-	bool *kept = calloc(dp->max_tables, sizeof(*kept));
+	const struct dp_table *t = wanted;
+	uint64_t digest;
 
-	if (!kept)
-		return -1;
-	for (size_t i = 0; i < want->table_count; i++) {
-		const struct dp_table *t = &want->tables[i];
-		uint64_t digest = table_digest(dp, t);
-
-		if (t->slot >= dp->max_tables)
-			continue;
-		kept[t->slot] = true;
-		if (dp->table_digest[t->slot] == digest)
-			continue;
-		if (install_table(dp, t)) {
-			free(kept);
-			return -1;
-		}
-		dp->table_digest[t->slot] = digest;
-	}
-	for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
-		if (kept[slot] || !dp->table_digest[slot])
-			continue;
-		bpf_map__delete_elem(dp->skel->maps.xdplink_maglev_v2, &slot, sizeof(slot), 0);
+	(void)ctx;
+	if (!t) {
+		if (dp->table_digest[slot])
+			bpf_map__delete_elem(dp->skel->maps.xdplink_maglev_v2, &slot, sizeof(slot),
+					     0);
 		dp->table_digest[slot] = 0;
+		return 0;
 	}
-	free(kept);
+	digest = table_digest(dp, t);
+	if (dp->table_digest[slot] == digest)
+		return 0;
+	if (install_table(dp, t))
+		return -1;
+	dp->table_digest[slot] = digest;
 	return 0;
 }
 
@@ -247,39 +240,38 @@ static void set_endpoint(struct datapath *dp, uint32_t slot, uint32_t state, con
 	dp->endpoint_state[slot] = state;
 }
 
-static void apply_endpoints(struct datapath *dp, const struct dataplane *want,
-			    struct closed_traffic *closed)
+static int visit_endpoint(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx)
 {
-	bool *kept = calloc(dp->max_endpoints, sizeof(*kept));
+	const struct dp_endpoint *e = wanted;
 
-	if (!kept)
-		return;
-	for (size_t i = 0; i < want->endpoint_count; i++) {
-		const struct dp_endpoint *e = &want->endpoints[i];
-
-		if (e->slot >= dp->max_endpoints)
-			continue;
-		kept[e->slot] = true;
-		set_endpoint(dp, e->slot, e->state, e->id, closed);
-	}
-	for (uint32_t slot = 1; slot < dp->max_endpoints; slot++)
-		if (!kept[slot] && dp->endpoint_state[slot])
-			set_endpoint(dp, slot, 0, "", closed);
-	free(kept);
+	if (e)
+		set_endpoint(dp, slot, e->state, e->id, ctx);
+	else if (slot && dp->endpoint_state[slot])
+		set_endpoint(dp, slot, 0, "", ctx);
+	return 0;
 }
 
 int datapath_apply(struct datapath *dp, const struct dataplane *want, const char *strict_iface,
 		   struct closed_traffic *closed, struct api_error *err)
 {
-	if (ifaces_apply(dp, want, strict_iface, err))
+	const struct dataplane_scope *scope = want->scope;
+
+	if ((scope->all || scope->ifaces) && ifaces_apply(dp, want, strict_iface, err))
 		return -1;
 	/* Each before what points at it: members before the tables that hold them, tables
 	 * before the listeners (frontends, last) that use them. */
-	if (apply_backends(dp, want) || apply_members(dp, want) || apply_pools(dp, want) ||
-	    apply_tables(dp, want))
+	if (for_each_slot(dp, want, &scope->backends, dp->max_backends, want->backends,
+			  want->backend_count, sizeof(*want->backends), visit_backend, NULL) ||
+	    for_each_slot(dp, want, &scope->members, dp->max_members, want->members,
+			  want->member_count, sizeof(*want->members), visit_member, NULL) ||
+	    for_each_slot(dp, want, &scope->pools, dp->max_pools, want->pools, want->pool_count,
+			  sizeof(*want->pools), visit_pool, NULL) ||
+	    for_each_slot(dp, want, &scope->tables, dp->max_tables, want->tables, want->table_count,
+			  sizeof(*want->tables), visit_table, NULL))
 		return api_fail(err, API_InternalError, "cannot program the data path: %s",
 				strerror(errno));
-	apply_endpoints(dp, want, closed);
+	for_each_slot(dp, want, &scope->endpoints, dp->max_endpoints, want->endpoints,
+		      want->endpoint_count, sizeof(*want->endpoints), visit_endpoint, closed);
 	if (frontends_apply(dp, want, closed))
 		return api_fail(err, API_InternalError, "cannot program the listeners: %s",
 				strerror(errno));

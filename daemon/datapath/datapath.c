@@ -165,6 +165,24 @@ static int read_array(struct bpf_map *map, uint32_t count, void *values)
 	return rc && errno != ENOENT ? -1 : 0;
 }
 
+/* The key of each pool slot in the pool index. */
+static int read_pool_index(struct datapath *dp)
+{
+	struct bpf_map *index = dp->skel->maps.xdplink_pool_index_v1;
+	struct xl_pool_key key, next, *prev = NULL;
+
+	while (!bpf_map__get_next_key(index, prev, &next, sizeof(next))) {
+		struct xl_pool_slot slot;
+
+		key = next;
+		prev = &key;
+		if (!bpf_map__lookup_elem(index, &key, sizeof(key), &slot, sizeof(slot), 0) &&
+		    slot.pool < dp->max_pools)
+			dp->pool_keys[slot.pool] = key;
+	}
+	return 0;
+}
+
 /* What a restarted agent finds in the pinned maps becomes its starting point. */
 static int read_maps(struct datapath *dp)
 {
@@ -174,7 +192,8 @@ static int read_maps(struct datapath *dp)
 	if (endpoints &&
 	    !read_array(dp->skel->maps.xdplink_endpoints_v1, dp->max_endpoints, endpoints) &&
 	    !read_array(dp->skel->maps.xdplink_backends_v2, dp->max_backends, dp->backends) &&
-	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members)) {
+	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members) &&
+	    !read_pool_index(dp) && !frontends_read(dp)) {
 		for (uint32_t slot = 0; slot < dp->max_endpoints; slot++)
 			dp->endpoint_state[slot] = endpoints[slot].state;
 		for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
@@ -219,8 +238,11 @@ static int allocate_caches(struct datapath *dp)
 	dp->endpoint_id = calloc(dp->max_endpoints, sizeof(*dp->endpoint_id));
 	dp->backends = calloc(dp->max_backends, sizeof(*dp->backends));
 	dp->members = calloc(dp->max_members, sizeof(*dp->members));
+	dp->pool_keys = calloc(dp->max_pools, sizeof(*dp->pool_keys));
+	dp->filter_counts =
+	    calloc((size_t)XL_ADDRESS_FILTER_WORDS * 64, sizeof(*dp->filter_counts));
 	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->backends &&
-		       dp->members
+		       dp->members && dp->pool_keys && dp->filter_counts
 		   ? 0
 		   : -1;
 }
@@ -312,6 +334,9 @@ void datapath_close(struct datapath *dp)
 	free(dp->endpoint_id);
 	free(dp->backends);
 	free(dp->members);
+	free(dp->pool_keys);
+	free(dp->filter_counts);
+	mirror_free(&dp->frontends);
 	free(dp->ifaces);
 	free(dp);
 }
@@ -390,6 +415,64 @@ uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend)
 uint32_t datapath_member_active_flows(const struct datapath *dp, uint32_t member)
 {
 	return active_flows(dp->member_conns, dp->max_members, member);
+}
+
+uint64_t datapath_total_active_flows(const struct datapath *dp)
+{
+	uint64_t total = 0;
+
+	for (uint32_t slot = 0; slot < dp->max_backends; slot++)
+		total += active_flows(dp->conns, dp->max_backends, slot);
+	return total;
+}
+
+/* Reads the per-CPU traffic of every endpoint slot in batches, and sums it per slot. */
+struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t *count)
+{
+	enum {
+		BATCH_SLOTS = 4096
+	};
+	int fd = bpf_map__fd(dp->skel->maps.xdplink_endpoint_stats_v1);
+	size_t cpus = (size_t)libbpf_num_possible_cpus();
+	struct xl_traffic *sums = calloc(dp->max_endpoints, sizeof(*sums));
+	struct xl_traffic *values = calloc(BATCH_SLOTS * cpus, sizeof(*values));
+	uint32_t *keys = calloc(BATCH_SLOTS, sizeof(*keys)), batch = 0, *in = NULL;
+	bool last = false;
+
+	*count = dp->max_endpoints;
+	while (sums && values && keys && !last) {
+		uint32_t got = BATCH_SLOTS;
+		int rc = bpf_map_lookup_batch(fd, in, &batch, keys, values, &got, NULL);
+
+		if (rc && errno != ENOENT) {
+			free(sums);
+			sums = NULL;
+			break;
+		}
+		last = rc != 0;
+		for (uint32_t i = 0; i < got; i++)
+			for (size_t cpu = 0; keys[i] < dp->max_endpoints && cpu < cpus; cpu++) {
+				const struct xl_traffic *v = &values[i * cpus + cpu];
+				struct xl_traffic *sum = &sums[keys[i]];
+
+				sum->new_flows += v->new_flows;
+				sum->packets_in += v->packets_in;
+				sum->bytes_in += v->bytes_in;
+				sum->packets_out += v->packets_out;
+				sum->bytes_out += v->bytes_out;
+				sum->resets += v->resets;
+				sum->port_alloc_errors += v->port_alloc_errors;
+				sum->drops += v->drops;
+			}
+		in = &batch;
+	}
+	if (!values || !keys) {
+		free(sums);
+		sums = NULL;
+	}
+	free(values);
+	free(keys);
+	return sums;
 }
 
 bool datapath_pool_empty(const struct datapath *dp, uint32_t pool)

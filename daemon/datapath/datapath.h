@@ -68,10 +68,20 @@ uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend);
 uint32_t datapath_member_active_flows(const struct datapath *dp, uint32_t member);
 bool datapath_pool_empty(const struct datapath *dp, uint32_t pool);
 const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name);
+/* Some wanted interface could not be attached: the next apply of the interfaces retries. */
+bool datapath_ifaces_pending(const struct datapath *dp);
+/* The attached consumer interfaces' subnets differ from those the ENIs' entries were made
+ * with (an address was added or removed): every frontend must be applied again. */
+bool datapath_subnets_changed(const struct datapath *dp);
+/* Active flows of every backend. */
+uint64_t datapath_total_active_flows(const struct datapath *dp);
 
 /* Counters summed over CPUs. */
 int datapath_member_traffic(struct datapath *dp, uint32_t member, struct xl_traffic *sum);
 int datapath_endpoint_traffic(struct datapath *dp, uint32_t endpoint, struct xl_traffic *sum);
+/* The traffic of every endpoint slot, in a few system calls: sums[slot] for slots below
+ * `count`, a new array; NULL when the map could not be read. */
+struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t *count);
 int datapath_reasons(struct datapath *dp, uint64_t counts[XL_REASON_COUNT]);
 
 #endif

@@ -5,7 +5,17 @@
 #define XL_DATAPATH_INTERNAL_H
 
 #include "datapath.h"
+#include "mirror.h"
 #include "xdplink.skel.h"
+
+#define MAX_SUBNETS 64
+
+/* A subnet of an attached consumer interface: the VPC its ENIs are in. */
+struct subnet {
+	uint32_t net; /* network order, like the mask */
+	uint32_t mask;
+	int ifindex;
+};
 
 struct datapath {
 	struct xdplink *skel;
@@ -26,13 +36,19 @@ struct datapath {
 	struct xl_clock *clock;
 	size_t clock_size;
 	/* What the maps hold, so that a sync writes only changes and reads nothing. */
-	uint64_t *table_digest;	     /* per table slot; 0: empty; 1: there, contents unknown */
-	uint32_t *endpoint_state;    /* per endpoint slot */
-	struct xl_backend *backends; /* per backend slot: address, port, flags */
-	struct xl_member *members;   /* per member slot: its backend */
-	char (*endpoint_id)[32];     /* per endpoint slot: a new id there gets fresh counters */
+	uint64_t *table_digest;	       /* per table slot; 0: empty; 1: there, contents unknown */
+	uint32_t *endpoint_state;      /* per endpoint slot */
+	struct xl_backend *backends;   /* per backend slot: address, port, flags */
+	struct xl_member *members;     /* per member slot: its backend */
+	char (*endpoint_id)[32];       /* per endpoint slot: a new id there gets fresh counters */
+	struct xl_pool_key *pool_keys; /* per pool slot: its key in the pool index, or zeros */
+	struct mirror frontends;       /* the frontends map, by address */
+	uint32_t *filter_counts;       /* per bit of the address filter: addresses on it */
+	struct subnet subnets[MAX_SUBNETS]; /* those the ENI entries were made with */
+	size_t subnet_count;
 	struct attached_iface *ifaces;
 	size_t iface_count;
+	bool ifaces_pending; /* some wanted interface could not be attached */
 };
 
 /* The interfaces (ifaces.c): attached as `want` says; see datapath_apply for `strict`. */
@@ -42,7 +58,10 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 /* The frontends map and the address filter in front of it (frontends.c). The filter
  * gains new addresses before their entries appear and loses old ones after their entries
  * are gone, so that no packet to a listener is ever left to the host. */
-int frontends_apply(struct datapath *dp, const struct dataplane *want, struct closed_traffic *closed);
+int frontends_apply(struct datapath *dp, const struct dataplane *want,
+		    struct closed_traffic *closed);
+/* At start: the mirror and the filter's counts, from the pinned map. */
+int frontends_read(struct datapath *dp);
 
 /* What stopped carrying traffic (closed.c). */
 void closed_add_endpoint(struct closed_traffic *closed, uint32_t slot);

@@ -1,7 +1,10 @@
 /* The data-path projection: what the maps must hold, in plain values (slots, addresses,
  * states), with nothing of BPF. The model computes it from the store; the map writer
  * (datapath_apply) makes the maps hold it. Slots are allocated by the model and stable for
- * a resource's life, so counters and flows survive restarts. */
+ * a resource's life, so counters and flows survive restarts.
+ *
+ * A projection covers a scope: everything (at start), or the keys a change touched, so
+ * that the work of a change is in proportion to the change, not to the configuration. */
 #ifndef XL_DATAPLANE_H
 #define XL_DATAPLANE_H
 
@@ -64,7 +67,31 @@ struct dp_iface {
 	bool generic; /* generic (skb) XDP instead of native */
 };
 
+/* A set of keys: slots, or IPv4 addresses in network order. */
+struct dp_keys {
+	uint32_t *keys;
+	size_t count, capacity;
+};
+
+/* What a projection covers; the maps keep every key outside it as they hold it. */
+struct dataplane_scope {
+	bool all;	    /* every key: at start */
+	bool ifaces;	    /* the interfaces */
+	bool all_frontends; /* every frontend: an interface change may move any ENI's VPC */
+	struct dp_keys endpoints, backends, members, pools, tables; /* slots */
+	struct dp_keys addresses; /* frontends: every entry of these ENI and node addresses */
+};
+
+/* Adds a key: 0, or -1 when memory ran out. */
+int dp_keys_add(struct dp_keys *keys, uint32_t key);
+bool dp_keys_has(const struct dp_keys *keys, uint32_t key);
+bool dataplane_scope_empty(const struct dataplane_scope *scope);
+void dataplane_scope_free(struct dataplane_scope *scope);
+
+/* The projection of a scope: every entry of its keys that the store has. Arrays are
+ * sorted by slot (frontends by address and port). */
 struct dataplane {
+	const struct dataplane_scope *scope;
 	struct dp_frontend *frontends;
 	size_t frontend_count;
 	struct dp_endpoint *endpoints;
@@ -80,5 +107,7 @@ struct dataplane {
 	struct dp_iface *ifaces;
 	size_t iface_count;
 };
+
+void dataplane_free(struct dataplane *dp);
 
 #endif

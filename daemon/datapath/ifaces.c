@@ -72,24 +72,24 @@ static int attach(struct datapath *dp, const struct dp_iface *want, struct api_e
 	__u32 key = (__u32)ifindex;
 
 	if (!ifindex)
-		return api_fail(err, API_AttachFailed, "there is no interface named %s", want->name);
+		return api_fail(err, API_AttachFailed, "there is no interface named %s",
+				want->name);
 	if (interface_mac(want->name, entry.mac))
-		return api_fail(err, API_AttachFailed, "cannot read the address of %s: %s", want->name,
-				     strerror(errno));
+		return api_fail(err, API_AttachFailed, "cannot read the address of %s: %s",
+				want->name, strerror(errno));
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_ifaces_v1, &key, sizeof(key), &entry,
 				 sizeof(entry), BPF_ANY) ||
 	    bpf_map__update_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), &key,
 				 sizeof(key), BPF_ANY))
-		return api_fail(err, API_AttachFailed, "cannot register %s in the maps: %s", want->name,
-				     strerror(errno));
+		return api_fail(err, API_AttachFailed, "cannot register %s in the maps: %s",
+				want->name, strerror(errno));
 	if (want->role != XL_ROLE_PROVIDER)
 		enable_forwarding(want->name);
 	/* A program of the other mode would make the attach fail: take it off first. */
 	bpf_xdp_detach(ifindex, mode_flags(!want->generic), NULL);
 	if (bpf_xdp_attach(ifindex, role_program(dp, want->role), mode_flags(want->generic), NULL))
 		return api_fail(err, API_AttachFailed, "cannot attach XDP (%s mode) to %s: %s",
-				     want->generic ? "generic" : "native", want->name,
-				     strerror(errno));
+				want->generic ? "generic" : "native", want->name, strerror(errno));
 	return ifindex;
 }
 
@@ -117,10 +117,11 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 		 struct api_error *err)
 {
 	struct attached_iface *now = calloc(want->iface_count + 1, sizeof(*now));
+	bool pending = false;
 	size_t count = 0;
 
 	if (!now)
-		return api_fail(err, API_AttachFailed, "out of memory");
+		return api_fail(err, API_InternalError, "out of memory");
 	for (size_t i = 0; i < dp->iface_count; i++)
 		if (!wanted(want, &dp->ifaces[i]))
 			detach(dp, &dp->ifaces[i]);
@@ -142,6 +143,7 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 			}
 			if (ifindex < 0) {
 				log_warn("%s", why.message);
+				pending = true;
 				continue;
 			}
 			log_info("attached to %s as %s (%s)", w->name, xl_role_name(w->role),
@@ -156,7 +158,13 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 	free(dp->ifaces);
 	dp->ifaces = now;
 	dp->iface_count = count;
+	dp->ifaces_pending = pending;
 	return 0;
+}
+
+bool datapath_ifaces_pending(const struct datapath *dp)
+{
+	return dp->ifaces_pending;
 }
 
 const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name)

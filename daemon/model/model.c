@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "slots.h"
 
 /* principal_allows(allowed, caller_arn) in SQL, so queries apply the one rule of ids.c. */
@@ -78,7 +79,8 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 		api_fail(err, API_InternalError, "cannot register principal_allows in SQLite");
 		goto refused;
 	}
-	if (check_region(m, opts->path, err) < 0 || slots_check_limits(m, err) < 0)
+	if (check_region(m, opts->path, err) < 0 || slots_check_limits(m, err) < 0 ||
+	    slots_open(m, err) < 0 || changes_open(m, err) < 0)
 		goto refused;
 	return m;
 refused:
@@ -101,10 +103,20 @@ int model_begin(struct model *m, struct api_error *err)
 
 int model_commit(struct model *m, struct api_error *err)
 {
-	return store_commit(m->store, err);
+	if (store_commit(m->store, err) < 0)
+		return -1;
+	m->generation += m->changed;
+	m->changed = false;
+	return 0;
 }
 
 void model_rollback(struct model *m)
 {
 	store_rollback(m->store);
+	m->changed = false;
+}
+
+uint64_t model_generation(const struct model *m)
+{
+	return m->generation;
 }

@@ -52,13 +52,30 @@ int model_begin(struct model *m, struct api_error *err);
 int model_commit(struct model *m, struct api_error *err); /* durable once it returns 0 */
 void model_rollback(struct model *m);
 
-/* ---- The data-path projection ------------------------------------------------
- * What the maps must hold, computed from the store (inside an open transaction it
- * sees that transaction's changes). Slots are allocated by the model and stable
- * for a resource's life, so counters and flows survive restarts. */
+/* Commits that changed what the data path holds (targets, slots, endpoints...), counted
+ * since the model was opened: a daemon that saw the same number has nothing to redo. */
+uint64_t model_generation(const struct model *m);
 
+/* ---- The data-path projection ------------------------------------------------
+ * What the maps must hold (dataplane.h), computed from the store; inside an open
+ * transaction it sees that transaction's changes. */
+
+/* Everything, as at start. */
 int model_dataplane(struct model *m, struct dataplane *dp, struct api_error *err);
-void dataplane_free(struct dataplane *dp);
+/* The keys of `scope` only (which must outlive *dp). */
+int model_dataplane_scope(struct model *m, const struct dataplane_scope *scope,
+			  struct dataplane *dp, struct api_error *err);
+
+/* What the open transaction changed since the last call, added to *scope as the keys of
+ * the maps to bring in line; the record starts afresh. */
+int model_take_changes(struct model *m, struct dataplane_scope *scope, struct api_error *err);
+
+/* The endpoints that hold a slot, and the interfaces, as the projection has them: for
+ * the statistics and the daemon's own answers, without a whole projection. */
+int model_list_endpoints(struct model *m, struct dp_endpoint **endpoints, size_t *count,
+			 struct api_error *err);
+int model_list_interfaces(struct model *m, struct dp_iface **ifaces, size_t *count,
+			  struct api_error *err);
 
 /* ---- What the daemon tells the model ---------------------------------------- */
 
@@ -108,6 +125,9 @@ int model_list_targets(struct model *m, struct model_target **targets, size_t *c
  * of their group (with connection termination on, their flows get reset). Returns
  * 1 if anything changed, 0 if not, -1 on error. */
 int model_expire_draining(struct model *m, int64_t now_unix, struct api_error *err);
+
+/* When the next draining target's delay ends (UNIX time): 1, or 0 when none drains. */
+int model_next_drain_deadline(struct model *m, int64_t *deadline, struct api_error *err);
 
 /* Health of one registered target, from the health checker. Returns 1 if the state
  * changed (the data path must be synced), 0 if not, -1 on error. */

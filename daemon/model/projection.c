@@ -1,6 +1,9 @@
-/* What the data path must hold, read from the store in one pass: frontends (listeners
- * of ENIs and node IPs), endpoints, Maglev tables with their members, backends, pools
- * and interfaces. The daemon writes it to the maps. */
+/* What the data path must hold, read from the store: frontends (listeners of ENIs, and
+ * markers of node IPs), endpoints, Maglev tables with their members, backends, members,
+ * pools and interfaces; all of them at start, the keys of a change's scope after it. The
+ * daemon writes it to the maps. Each query takes the scope's keys of its kind as a JSON
+ * array (json_each), or reads every row. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +24,24 @@ static void fill_frontend(sqlite3_stmt *row, void *element)
 }
 
 /* Per ENI its own entry (port 0), and one per listener of the load balancer it uses,
- * reaching the listener's group in the ENI's zone, or in every zone with cross-zone. */
-static const char frontends_sql[] =
-    "SELECT e.address, 0, p.slot, 0, z.address FROM eni e"
-    " JOIN endpoint p ON p.id = e.endpoint"
-    " LEFT JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone"
-    " UNION ALL"
-    " SELECT e.address, l.port, p.slot, t.slot, z.address FROM eni e"
-    " JOIN endpoint p ON p.id = e.endpoint JOIN load_balancer lb ON lb.id = e.lb"
-    " JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone JOIN listener l ON l.lb = e.lb"
-    " JOIN maglev_table t ON t.tg = l.tg"
-    "  AND t.scope = CASE WHEN lb.cross_zone THEN 'all' ELSE e.zone END"
-    " ORDER BY 3, 1, 2";
+ * reaching the listener's group in the ENI's zone, or in every zone with cross-zone.
+ * `ONLY(column)` keeps the rows whose address is in the scope. (The markers of node IPs
+ * follow the pools: the data path adds them.) */
+#define FRONTENDS_SQL(ONLY)                                                                        \
+	"SELECT e.address, 0, p.slot, 0, z.address FROM eni e"                                     \
+	" JOIN endpoint p ON p.id = e.endpoint"                                                    \
+	" LEFT JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone" ONLY(                            \
+	    "e.address") " UNION ALL"                                                              \
+			 " SELECT e.address, l.port, p.slot, t.slot, z.address FROM eni e"         \
+			 " JOIN endpoint p ON p.id = e.endpoint JOIN load_balancer lb ON lb.id = " \
+			 "e.lb"                                                                    \
+			 " JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone JOIN listener l ON "  \
+			 "l.lb = e.lb"                                                             \
+			 " JOIN maglev_table t ON t.tg = l.tg"                                     \
+			 "  AND t.scope = CASE WHEN lb.cross_zone THEN 'all' ELSE e.zone "         \
+			 "END" ONLY("e.address") " ORDER BY 3, 1, 2"
+#define EVERY(column)  ""
+#define SCOPED(column) " WHERE " column " IN (SELECT value FROM json_each(?1))"
 
 static void fill_endpoint(sqlite3_stmt *row, void *element)
 {
@@ -122,13 +131,66 @@ static int fill_members(struct dp_table *table, const struct table_row *row,
 	return 0;
 }
 
+/* The scope's keys of one kind as a JSON array (of dotted addresses for `addresses`),
+ * the parameter of a query that reads only them; NULL when memory ran out. */
+static char *keys_json(const struct dp_keys *keys, bool addresses)
+{
+	size_t size = 3 + keys->count * 19, used = 0; /* "[", items, "]", NUL */
+	char *json = malloc(size);
+
+	if (!json)
+		return NULL;
+	json[used++] = '[';
+	for (size_t i = 0; i < keys->count; i++) {
+		const char *comma = i ? "," : "";
+
+		if (addresses) {
+			struct in_addr addr = { .s_addr = keys->keys[i] };
+			char text[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &addr, text, sizeof(text));
+			used += (size_t)snprintf(json + used, size - used, "%s\"%s\"", comma, text);
+		} else {
+			used += (size_t)snprintf(json + used, size - used, "%s%u", comma,
+						 keys->keys[i]);
+		}
+	}
+	snprintf(json + used, size - used, "]");
+	return json;
+}
+
+/* load_rows of `every` (all rows) or `scoped` (rows of the keys, bound as ?1). */
+static void *load_scoped(struct model *m, const struct dataplane_scope *scope,
+			 const struct dp_keys *keys, bool addresses, const char *every,
+			 const char *scoped, size_t element_size, row_fn *fill, size_t *count,
+			 struct api_error *err)
+{
+	char *json;
+	void *rows;
+
+	if (scope->all)
+		return load_rows(m, every, element_size, fill, count, err);
+	json = keys_json(keys, addresses);
+	if (!json) {
+		api_fail(err, API_InternalError, "out of memory");
+		return NULL;
+	}
+	rows = load_rows_with(m, scoped, SQL_ARGS(SQL_STR(json)), element_size, fill, count, err);
+	free(json);
+	return rows;
+}
+
 static int load_tables(struct model *m, struct dataplane *dp, struct registration *regs,
 		       size_t reg_count, struct api_error *err)
 {
 	size_t count = 0;
 	struct table_row *rows =
-	    load_rows(m, "SELECT slot, tg, scope FROM maglev_table ORDER BY slot", sizeof(*rows),
-		      fill_table_row, &count, err);
+	    load_scoped(m, dp->scope, &dp->scope->tables, false,
+			"SELECT slot, tg, scope FROM maglev_table ORDER BY slot",
+			"SELECT slot, tg, scope FROM maglev_table WHERE slot IN (SELECT value FROM "
+			"json_each(?1))"
+			" ORDER BY slot",
+			sizeof(*rows), fill_table_row, &count, err);
 	int rc = 0;
 
 	if (!rows)
@@ -177,23 +239,54 @@ static void fill_backend(sqlite3_stmt *row, void *element)
 	backend->flags = (uint8_t)sqlite3_column_int(row, 3); /* drained_reset, for now */
 }
 
+#define REGISTRATIONS_SQL                                                                          \
+	"SELECT s.tg, s.backend, s.member, s.zone, s.state, s.address, s.port,"                    \
+	" g.unhealthy_termination FROM target_state s JOIN target_group g ON g.id = s.tg"
+
+/* The registrations of the scope's tables' groups and of its backends: what the tables
+ * hold, and whether each registration of a backend is in some table of its group (the
+ * scope holds every table of those groups). */
+static struct registration *load_registrations(struct model *m, const struct dataplane_scope *scope,
+					       size_t *count, struct api_error *err)
+{
+	char *tables, *backends;
+	struct registration *regs;
+
+	if (scope->all)
+		return load_rows(m, REGISTRATIONS_SQL " ORDER BY s.backend, s.tg", sizeof(*regs),
+				 fill_registration, count, err);
+	tables = keys_json(&scope->tables, false);
+	backends = keys_json(&scope->backends, false);
+	regs = tables && backends
+		   ? load_rows_with(m,
+				    REGISTRATIONS_SQL
+				    " WHERE s.tg IN (SELECT tg FROM maglev_table WHERE slot IN"
+				    " (SELECT value FROM json_each(?1)))"
+				    " OR s.backend IN (SELECT value FROM json_each(?2))"
+				    " ORDER BY s.backend, s.tg",
+				    SQL_ARGS(SQL_STR(tables), SQL_STR(backends)), sizeof(*regs),
+				    fill_registration, count, err)
+		   : NULL;
+	if (!tables || !backends)
+		api_fail(err, API_InternalError, "out of memory");
+	free(tables);
+	free(backends);
+	return regs;
+}
+
 static int load_tables_and_backends(struct model *m, struct dataplane *dp, struct api_error *err)
 {
 	size_t reg_count = 0;
-	struct registration *regs = load_rows(
-	    m,
-	    "SELECT s.tg, s.backend, s.member, s.zone, s.state, s.address, s.port,"
-	    " g.unhealthy_termination"
-	    " FROM target_state s JOIN target_group g ON g.id = s.tg ORDER BY s.backend, s.tg",
-	    sizeof(*regs), fill_registration, &reg_count, err);
+	struct registration *regs = load_registrations(m, dp->scope, &reg_count, err);
 	int rc = -1;
 
 	if (regs && load_tables(m, dp, regs, reg_count, err) == 0) {
-		dp->backends =
-		    load_rows(m,
-			      "SELECT slot, address, port, drained_reset FROM backend"
-			      " ORDER BY slot",
-			      sizeof(*dp->backends), fill_backend, &dp->backend_count, err);
+		dp->backends = load_scoped(
+		    m, dp->scope, &dp->scope->backends, false,
+		    "SELECT slot, address, port, drained_reset FROM backend ORDER BY slot",
+		    "SELECT slot, address, port, drained_reset FROM backend"
+		    " WHERE slot IN (SELECT value FROM json_each(?1)) ORDER BY slot",
+		    sizeof(*dp->backends), fill_backend, &dp->backend_count, err);
 		rc = dp->backends ? 0 : -1;
 	}
 	for (size_t i = 0; rc == 0 && i < dp->backend_count; i++)
@@ -230,34 +323,55 @@ static void fill_iface(sqlite3_stmt *row, void *element)
 	iface->generic = strcmp(store_column_text(row, 2), "generic") == 0;
 }
 
+#define ENDPOINTS_SQL                                                                              \
+	"SELECT slot, state, endpoint_id, service_id FROM endpoint WHERE slot IS NOT NULL"
+#define IFACES_SQL "SELECT name, role, mode FROM interface ORDER BY name"
+
 static int load_dataplane(struct model *m, struct dataplane *dp, struct api_error *err)
 {
-	dp->endpoints = load_rows(m,
-				  "SELECT slot, state, endpoint_id, service_id FROM endpoint"
-				  " WHERE slot IS NOT NULL ORDER BY slot",
-				  sizeof(*dp->endpoints), fill_endpoint, &dp->endpoint_count, err);
+	const struct dataplane_scope *scope = dp->scope;
+	bool every_frontend = scope->all || scope->all_frontends;
+
+	dp->endpoints =
+	    load_scoped(m, scope, &scope->endpoints, false, ENDPOINTS_SQL " ORDER BY slot",
+			ENDPOINTS_SQL " AND slot IN (SELECT value FROM json_each(?1))"
+				      " ORDER BY slot",
+			sizeof(*dp->endpoints), fill_endpoint, &dp->endpoint_count, err);
 	if (!dp->endpoints)
 		return -1;
-	dp->frontends = load_rows(m, frontends_sql, sizeof(*dp->frontends), fill_frontend,
-				  &dp->frontend_count, err);
+	dp->frontends = every_frontend ? load_rows(m, FRONTENDS_SQL(EVERY), sizeof(*dp->frontends),
+						   fill_frontend, &dp->frontend_count, err)
+				       : load_scoped(m, scope, &scope->addresses, true, "",
+						     FRONTENDS_SQL(SCOPED), sizeof(*dp->frontends),
+						     fill_frontend, &dp->frontend_count, err);
 	if (!dp->frontends || load_tables_and_backends(m, dp, err) < 0)
 		return -1;
-	dp->members = load_rows(m, "SELECT slot, backend FROM member ORDER BY slot",
-				sizeof(*dp->members), fill_member, &dp->member_count, err);
+	dp->members = load_scoped(m, scope, &scope->members, false,
+				  "SELECT slot, backend FROM member ORDER BY slot",
+				  "SELECT slot, backend FROM member"
+				  " WHERE slot IN (SELECT value FROM json_each(?1)) ORDER BY slot",
+				  sizeof(*dp->members), fill_member, &dp->member_count, err);
 	if (!dp->members)
 		return -1;
-	dp->pools = load_rows(m, "SELECT slot, snat_address, backend FROM pool ORDER BY slot",
-			      sizeof(*dp->pools), fill_pool, &dp->pool_count, err);
+	dp->pools = load_scoped(m, scope, &scope->pools, false,
+				"SELECT slot, snat_address, backend FROM pool ORDER BY slot",
+				"SELECT slot, snat_address, backend FROM pool"
+				" WHERE slot IN (SELECT value FROM json_each(?1)) ORDER BY slot",
+				sizeof(*dp->pools), fill_pool, &dp->pool_count, err);
 	if (!dp->pools)
 		return -1;
-	dp->ifaces = load_rows(m, "SELECT name, role, mode FROM interface ORDER BY name",
-			       sizeof(*dp->ifaces), fill_iface, &dp->iface_count, err);
+	if (scope->all || scope->ifaces)
+		dp->ifaces = load_rows(m, IFACES_SQL, sizeof(*dp->ifaces), fill_iface,
+				       &dp->iface_count, err);
+	else
+		dp->ifaces = calloc(1, sizeof(*dp->ifaces));
 	return dp->ifaces ? 0 : -1;
 }
 
-int model_dataplane(struct model *m, struct dataplane *dp, struct api_error *err)
+int model_dataplane_scope(struct model *m, const struct dataplane_scope *scope,
+			  struct dataplane *dp, struct api_error *err)
 {
-	*dp = (struct dataplane){ 0 };
+	*dp = (struct dataplane){ .scope = scope };
 	if (store_savepoint(m->store, err) < 0)
 		return -1;
 	if (load_dataplane(m, dp, err) == 0 && store_release(m->store, err) == 0)
@@ -267,16 +381,24 @@ int model_dataplane(struct model *m, struct dataplane *dp, struct api_error *err
 	return -1;
 }
 
-void dataplane_free(struct dataplane *dp)
+int model_dataplane(struct model *m, struct dataplane *dp, struct api_error *err)
 {
-	for (size_t i = 0; dp->tables && i < dp->table_count; i++)
-		free(dp->tables[i].members);
-	free(dp->frontends);
-	free(dp->endpoints);
-	free(dp->backends);
-	free(dp->members);
-	free(dp->pools);
-	free(dp->tables);
-	free(dp->ifaces);
-	*dp = (struct dataplane){ 0 };
+	static const struct dataplane_scope everything = { .all = true };
+
+	return model_dataplane_scope(m, &everything, dp, err);
+}
+
+int model_list_endpoints(struct model *m, struct dp_endpoint **endpoints, size_t *count,
+			 struct api_error *err)
+{
+	*endpoints = load_rows(m, ENDPOINTS_SQL " ORDER BY slot", sizeof(**endpoints),
+			       fill_endpoint, count, err);
+	return *endpoints ? 0 : -1;
+}
+
+int model_list_interfaces(struct model *m, struct dp_iface **ifaces, size_t *count,
+			  struct api_error *err)
+{
+	*ifaces = load_rows(m, IFACES_SQL, sizeof(**ifaces), fill_iface, count, err);
+	return *ifaces ? 0 : -1;
 }

@@ -42,18 +42,21 @@ static int release_slots(struct model *m, const char *unused_sql, const char *de
 
 /* Pools and members first: a backend is unreferenced only once they are gone. A
  * member outlives its registration until its backend is idle: until then flows of the
- * registration may count to it. */
+ * registration may count to it. A pool is unused when no ENI's node IP could reach its
+ * target any more (the view needed_pool, asked for one pool). */
 int model_release_unused(struct model *m, const struct model_release *release,
 			 struct api_error *err)
 {
 	if (store_savepoint(m->store, err) < 0)
 		return -1;
-	if (release_slots(
-		m,
-		"SELECT slot, slot FROM pool p WHERE NOT EXISTS (SELECT 1 FROM needed_pool n"
-		" WHERE n.snat_address = p.snat_address AND n.backend = p.backend)"
-		" ORDER BY slot",
-		"DELETE FROM pool WHERE slot = ?", release->pool_empty, release->ctx, err) == 0 &&
+	if (release_slots(m,
+			  "SELECT slot, slot FROM pool p WHERE NOT EXISTS (SELECT 1 FROM lb_zone z"
+			  " JOIN listener l ON l.lb = z.lb JOIN target t ON t.tg = l.tg"
+			  " WHERE z.address = p.snat_address AND t.backend = p.backend"
+			  " AND EXISTS (SELECT 1 FROM eni e WHERE e.lb = z.lb AND e.zone = z.zone))"
+			  " ORDER BY slot",
+			  "DELETE FROM pool WHERE slot = ?", release->pool_empty, release->ctx,
+			  err) == 0 &&
 	    release_slots(
 		m,
 		"SELECT slot, backend FROM member r"

@@ -4,38 +4,45 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model_internal.h"
 
-void *load_rows(struct model *m, const char *sql, size_t element_size, row_fn *fill, size_t *count,
-		struct api_error *err)
+void *load_rows_with(struct model *m, const char *sql, const struct sql_arg *args, size_t arg_count,
+		     size_t element_size, row_fn *fill, size_t *count, struct api_error *err)
 {
-	char count_sql[1024];
-	int64_t rows = 0;
-	unsigned char *array;
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = store_query(m->store, sql, args, arg_count, err);
+	size_t capacity = 16;
+	unsigned char *array = stmt ? calloc(capacity + 1, element_size) : NULL;
 	int rc = 0;
 
-	snprintf(count_sql, sizeof(count_sql), "SELECT count(*) FROM (%s)", sql);
-	if (store_int(m->store, count_sql, NO_ARGS, &rows, err) < 0)
-		return NULL;
-	array = calloc((size_t)rows + 1, element_size);
-	stmt = array ? store_query(m->store, sql, NO_ARGS, err) : NULL;
-	if (!stmt) {
-		if (!array)
-			api_fail(err, API_InternalError, "out of memory");
-		free(array);
-		return NULL;
-	}
 	*count = 0;
-	while (*count < (size_t)rows && (rc = store_next(m->store, stmt, err)) > 0)
+	while (array && (rc = store_next(m->store, stmt, err)) > 0) {
+		if (*count == capacity) {
+			unsigned char *grown = realloc(array, (2 * capacity + 1) * element_size);
+
+			if (!grown)
+				break;
+			array = grown;
+			capacity *= 2;
+		}
+		memset(array + element_size * *count, 0, 2 * element_size);
 		fill(stmt, array + element_size * (*count)++);
+	}
 	sqlite3_finalize(stmt);
-	if (rc < 0) {
+	if (stmt && (!array || rc > 0))
+		api_fail(err, API_InternalError, "out of memory");
+	if (!array || rc != 0) {
 		free(array);
 		return NULL;
 	}
 	return array;
+}
+
+void *load_rows(struct model *m, const char *sql, size_t element_size, row_fn *fill, size_t *count,
+		struct api_error *err)
+{
+	return load_rows_with(m, sql, NO_ARGS, element_size, fill, count, err);
 }
 
 uint32_t column_addr(sqlite3_stmt *row, int column)

@@ -29,6 +29,9 @@ int backend_slot(struct model *m, const char *address, int64_t port, int64_t *sl
  * a pool for each node IP and backend an endpoint could use. */
 int slots_sync(struct model *m, struct api_error *err);
 
+/* At opening: where the search for free slots starts. */
+int slots_open(struct model *m, struct api_error *err);
+
 /* At opening: every slot in use fits the capacities the model was opened with. */
 int slots_check_limits(struct model *m, struct api_error *err);
 

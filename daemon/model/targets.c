@@ -72,6 +72,14 @@ int model_expire_draining(struct model *m, int64_t now_unix, struct api_error *e
 	return -1;
 }
 
+int model_next_drain_deadline(struct model *m, int64_t *deadline, struct api_error *err)
+{
+	return store_int(m->store,
+			 "SELECT min(drain_deadline) FROM target WHERE health = 'draining'"
+			 " HAVING count(*) > 0",
+			 NO_ARGS, deadline, err);
+}
+
 static const char *const unhealthy_reasons[] = {
 	"Target.FailedHealthChecks",
 	"Target.Timeout",
