@@ -181,12 +181,13 @@ static json_object *endpoint_stats(struct agent *agent, struct api_error *err)
 {
 	struct dp_endpoint *endpoints = NULL;
 	struct xl_traffic *traffic;
-	size_t count = 0, slots = 0;
+	size_t count = 0, slots;
 	json_object *list;
 
 	if (model_list_endpoints(agent->model, &endpoints, &count, err))
 		return NULL;
-	traffic = datapath_endpoints_traffic(agent->dp, &slots);
+	slots = count ? endpoints[count - 1].slot + 1 : 0; /* listed by slot */
+	traffic = datapath_endpoints_traffic(agent->dp, slots);
 	if (!traffic) {
 		free(endpoints);
 		api_fail(err, API_InternalError, "cannot read the endpoints' counters");

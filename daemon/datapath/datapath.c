@@ -348,6 +348,18 @@ void datapath_set_clock(struct datapath *dp, uint64_t ms)
 
 /* ---- Counters ---------------------------------------------------------------- */
 
+static void add_traffic(struct xl_traffic *sum, const struct xl_traffic *one_cpu)
+{
+	sum->new_flows += one_cpu->new_flows;
+	sum->packets_in += one_cpu->packets_in;
+	sum->bytes_in += one_cpu->bytes_in;
+	sum->packets_out += one_cpu->packets_out;
+	sum->bytes_out += one_cpu->bytes_out;
+	sum->resets += one_cpu->resets;
+	sum->port_alloc_errors += one_cpu->port_alloc_errors;
+	sum->drops += one_cpu->drops;
+}
+
 static int sum_traffic(struct bpf_map *map, uint32_t slot, struct xl_traffic *sum)
 {
 	int cpus = libbpf_num_possible_cpus();
@@ -357,16 +369,8 @@ static int sum_traffic(struct bpf_map *map, uint32_t slot, struct xl_traffic *su
 	memset(sum, 0, sizeof(*sum));
 	if (per_cpu && !bpf_map__lookup_elem(map, &slot, sizeof(slot), per_cpu,
 					     (size_t)cpus * sizeof(*per_cpu), 0)) {
-		for (int i = 0; i < cpus; i++) {
-			sum->new_flows += per_cpu[i].new_flows;
-			sum->packets_in += per_cpu[i].packets_in;
-			sum->bytes_in += per_cpu[i].bytes_in;
-			sum->packets_out += per_cpu[i].packets_out;
-			sum->bytes_out += per_cpu[i].bytes_out;
-			sum->resets += per_cpu[i].resets;
-			sum->port_alloc_errors += per_cpu[i].port_alloc_errors;
-			sum->drops += per_cpu[i].drops;
-		}
+		for (int i = 0; i < cpus; i++)
+			add_traffic(sum, &per_cpu[i]);
 		rc = 0;
 	}
 	free(per_cpu);
@@ -426,22 +430,25 @@ uint64_t datapath_total_active_flows(const struct datapath *dp)
 	return total;
 }
 
-/* Reads the per-CPU traffic of every endpoint slot in batches, and sums it per slot. */
-struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t *count)
+/* Reads the per-CPU traffic of the endpoint slots below `count` in batches, and sums it
+ * per slot. */
+struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t count)
 {
 	enum {
 		BATCH_SLOTS = 4096
 	};
 	int fd = bpf_map__fd(dp->skel->maps.xdplink_endpoint_stats_v1);
 	size_t cpus = (size_t)libbpf_num_possible_cpus();
-	struct xl_traffic *sums = calloc(dp->max_endpoints, sizeof(*sums));
-	struct xl_traffic *values = calloc(BATCH_SLOTS * cpus, sizeof(*values));
+	struct xl_traffic *values = calloc(BATCH_SLOTS * cpus, sizeof(*values)), *sums;
 	uint32_t *keys = calloc(BATCH_SLOTS, sizeof(*keys)), batch = 0, *in = NULL;
 	bool last = false;
+	size_t done = 0;
 
-	*count = dp->max_endpoints;
-	while (sums && values && keys && !last) {
-		uint32_t got = BATCH_SLOTS;
+	if (count > dp->max_endpoints)
+		count = dp->max_endpoints;
+	sums = calloc(count + 1, sizeof(*sums));
+	while (sums && values && keys && !last && done < count) {
+		uint32_t got = count - done < BATCH_SLOTS ? (uint32_t)(count - done) : BATCH_SLOTS;
 		int rc = bpf_map_lookup_batch(fd, in, &batch, keys, values, &got, NULL);
 
 		if (rc && errno != ENOENT) {
@@ -450,20 +457,10 @@ struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t *count
 			break;
 		}
 		last = rc != 0;
+		done += got;
 		for (uint32_t i = 0; i < got; i++)
-			for (size_t cpu = 0; keys[i] < dp->max_endpoints && cpu < cpus; cpu++) {
-				const struct xl_traffic *v = &values[i * cpus + cpu];
-				struct xl_traffic *sum = &sums[keys[i]];
-
-				sum->new_flows += v->new_flows;
-				sum->packets_in += v->packets_in;
-				sum->bytes_in += v->bytes_in;
-				sum->packets_out += v->packets_out;
-				sum->bytes_out += v->bytes_out;
-				sum->resets += v->resets;
-				sum->port_alloc_errors += v->port_alloc_errors;
-				sum->drops += v->drops;
-			}
+			for (size_t cpu = 0; keys[i] < count && cpu < cpus; cpu++)
+				add_traffic(&sums[keys[i]], &values[i * cpus + cpu]);
 		in = &batch;
 	}
 	if (!values || !keys) {

@@ -79,9 +79,9 @@ uint64_t datapath_total_active_flows(const struct datapath *dp);
 /* Counters summed over CPUs. */
 int datapath_member_traffic(struct datapath *dp, uint32_t member, struct xl_traffic *sum);
 int datapath_endpoint_traffic(struct datapath *dp, uint32_t endpoint, struct xl_traffic *sum);
-/* The traffic of every endpoint slot, in a few system calls: sums[slot] for slots below
- * `count`, a new array; NULL when the map could not be read. */
-struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t *count);
+/* The traffic of the endpoint slots below `count`, in a few system calls: sums[slot] in
+ * a new array; NULL when the map could not be read. */
+struct xl_traffic *datapath_endpoints_traffic(struct datapath *dp, size_t count);
 int datapath_reasons(struct datapath *dp, uint64_t counts[XL_REASON_COUNT]);
 
 #endif
