@@ -91,6 +91,7 @@ $(call obj,tests/tools/storm.c):   INCLUDES :=
 $(call obj,bench/datapath_bench.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/packet \
 						-I$(BUILD)
 $(call obj,bench/maglev_bench.c):  INCLUDES := $(INC_COMMON) -Idaemon/datapath
+$(call obj,bench/control_bench.c): INCLUDES := $(INC_CLI)
 
 # Whatever includes a skeleton waits for it (-MMD remembers it after the first build).
 SKELETONS := $(BUILD)/xdplink.skel.h $(BUILD)/empty.skel.h $(BUILD)/baseline.skel.h
@@ -117,7 +118,8 @@ PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c)
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
 	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
-	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench
+	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
+	    $(BUILD)/bench/control_bench
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
 	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd)
@@ -151,6 +153,9 @@ $(BUILD)/bench/datapath_bench: $(call obj,bench/datapath_bench.c) $(PACKET_OBJS)
 
 $(BUILD)/bench/maglev_bench: $(call obj,bench/maglev_bench.c) $(MAGLEV_OBJ)
 	$(Q)$(call link,)
+
+$(BUILD)/bench/control_bench: $(call obj,bench/control_bench.c cli/client.c $(COMMON_SRCS))
+	$(Q)$(call link,-ljson-c)
 
 $(BUILD) $(BUILD)/bpf:
 	$(Q)mkdir -p $@
