@@ -80,7 +80,8 @@ $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS)): INCLUDES := $(INC_DAEMON)
 
 # Tests, tools and benchmarks see what they test.
 UNIT := tests/unit
-$(call obj,$(UNIT)/test_model.c $(UNIT)/test_store.c): INCLUDES := $(INC_MODEL) -Itests/lib
+MODEL_TESTS := $(wildcard $(UNIT)/model/*.c)
+$(call obj,$(UNIT)/test_store.c $(MODEL_TESTS)): INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_ids.c):    INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_health.c): INCLUDES := $(INC_DAEMON) -Itests/lib
 $(call obj,$(UNIT)/test_maglev.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
@@ -127,8 +128,10 @@ $(BUILD)/xdplinkd: $(DAEMON_OBJS)
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)
 
-$(BUILD)/tests/test_model $(BUILD)/tests/test_store: $(BUILD)/tests/test_%: \
-		$(call obj,$(UNIT)/test_%.c) $(MODEL_OBJS) $(CHECK_OBJ)
+$(BUILD)/tests/test_model: $(call obj,$(MODEL_TESTS)) $(MODEL_OBJS) $(CHECK_OBJ)
+	$(Q)$(call link,-ljson-c -lsqlite3)
+
+$(BUILD)/tests/test_store: $(call obj,$(UNIT)/test_store.c) $(MODEL_OBJS) $(CHECK_OBJ)
 	$(Q)$(call link,-ljson-c -lsqlite3)
 
 $(BUILD)/tests/test_ids: $(call obj,$(UNIT)/test_ids.c daemon/model/ids.c) $(CHECK_OBJ)
