@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The control plane's costs, through the agent's own API socket (bench/control_bench.sh
  * runs it): creating endpoints in bulk, and timing one call many times.
  *
@@ -35,15 +36,15 @@ static void call(const char *action, json_object *args)
 	char *response = NULL, why[512];
 	const char *code, *message;
 
-	if (client_exchange(socket_path, json_object_to_json_string_ext(request, 0), &response,
-			    why, sizeof(why))) {
+	if (client_exchange(socket_path, json_object_to_json_string_ext(request, 0), &response, why,
+			    sizeof(why))) {
 		fprintf(stderr, "control_bench: %s\n", why);
 		exit(1);
 	}
 	answer = json_tokener_parse(response);
 	if (envelope_read_answer(answer, &result, &code, &message) != 1) {
-		fprintf(stderr, "control_bench: %s refused: %s: %s\n", action,
-			answer ? code : "?", answer ? message : response);
+		fprintf(stderr, "control_bench: %s refused: %s: %s\n", action, answer ? code : "?",
+			answer ? message : response);
 		exit(1);
 	}
 	json_object_put(answer);
