@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # xdplink build: BPF objects -> skeletons -> xdplinkd, xdplink, tests, tools and benchmarks.
 # Every C file is compiled on its own (build/obj/PATH.o) with the include path of its folder
 # and nothing more, so that an #include across a layer the wrong way fails to compile; -MMD

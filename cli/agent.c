@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink agent: the agent's own status: version, region, uptime, where it keeps its
  * state and maps, its data-path configuration and its interfaces. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Command-line parsing from tables: global options, a verb's options converted into API
  * arguments, and its positional words. Only syntax is checked here; the agent judges meaning. */
 #include <errno.h>

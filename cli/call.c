@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one path of every command: wrap the arguments in an API request, call the agent,
  * print its Result (as JSON or through the verb's printer) or its refusal, and decide the exit code. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The xdplink CLI's shared declarations: the noun and verb tables, option tables,
  * the parsed request a verb receives, and the helpers every noun uses to call and print. */
 #ifndef XL_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The socket side of the CLI: connect to the agent, send one request line, read one
  * response line, all within one deadline, and say plainly what went wrong. */
 #include <errno.h>

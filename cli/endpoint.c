@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink endpoint: interface endpoints, one ENI address per zone, created by consumers
  * and accepted or rejected by the service's owner. */
 #include "cli.h"

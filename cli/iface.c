@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink iface: the interfaces the XDP data path is attached to, facing consumers
  * (ENIs), providers (targets) or both; the agent re-attaches them when it starts. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading the agent's results: values by dotted path, with "-" for what is absent,
  * so that printers stay one line per column. */
 #include <string.h>

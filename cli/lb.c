@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink lb: network load balancers, each with one node IP per enabled zone (the
  * address targets see as the source of a flow), and cross-zone load balancing. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink listener: a load balancer port that forwards new flows to a target group;
  * an endpoint's ENIs answer on the listener ports of its service's load balancers. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink service: endpoint services on the provider side (load balancers, acceptance,
  * private DNS, allowed principals, connections) and the consumer's view of those it may use. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink stats: the data path's counters per target, healthy and unhealthy targets per
  * group and zone, counters per endpoint and per service, the reasons packets were
  * forwarded, passed, dropped or reset (with their meaning), and totals. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Human output: tables whose columns are as wide as their widest cell (two spaces
  * apart, "-" for an empty cell, so awk can split them), and "Label: value" fields. */
 #include <stdarg.h>

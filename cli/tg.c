@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink tg: target groups, their targets (IP:port in a zone), health checks and
  * deregistration, and the health of each target. */
 #include <stdlib.h>

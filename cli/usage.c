@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Usage text in one grammar for every noun and verb, generated from the same option
  * tables the parser reads, so that what help says and what the parser takes never differ. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplink: the command line of the xdplink agent. Global options, the table of nouns,
  * prefix matching of nouns and verbs, help, and the dispatch of one verb. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The envelope of every request and answer, written and read in this one place. */
 #include "envelope.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The wire protocol of the API socket (docs/API.md), for both ends: one JSON object per
  * line each way. A request is {"Action", "Principal", "Args"}; the answer is
  * {"Ok": true, "Result": {...}} or {"Ok": false, "Error": {"Code", "Message"}}. */

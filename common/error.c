@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The names of the API's error codes, and the one way to fill an error. */
 #include "error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An error as the API returns it: an AWS-style code and a plain sentence. Every code
  * xdplink answers is named once, in API_ERRORS; the rest derive from it. */
 #ifndef XL_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One agent per state file and per pin directory: a second one would program the same
  * maps again, or from another state, under the first one's feet. */
 #ifndef XL_EXCLUSIVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Name tables derived from include/xdplink.h's X-macros, so that nothing is spelled twice. */
 #include "facts.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The names of the facts include/xdplink.h defines once, as the API, the CLI, the logs
  * and the metrics write them: interface roles, endpoint states, packet reasons. */
 #ifndef XL_FACTS_H

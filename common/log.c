@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The agent's log: timestamped lines on stderr, which systemd or a test captures. */
 #include "log.h"
 

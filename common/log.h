@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The agent's log: one line per event on stderr, with a level, in plain words. */
 #ifndef XL_LOG_H
 #define XL_LOG_H

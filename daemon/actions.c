@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The daemon's own answers: DescribeAgent, DescribeInterfaces and GetStats, and
  * the live flow counts added to DescribeTargetHealth. */
 #include "actions.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The actions the daemon answers itself, from its runtime state rather than the
  * store: its status, its interfaces and the counters of the data path. */
 #ifndef XL_ACTIONS_H

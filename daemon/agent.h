@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parts of a running agent, which the daemon's files share: its settings, the model
  * and its store, the data path and its flow collector, and the loop that drives them. */
 #ifndef XL_AGENT_H

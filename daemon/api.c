@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The API socket behind api.h. Each client gets a buffer; a request ends at a
  * newline or at the client's shutdown; the answer is written as the socket drains. */
 #include "api.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The agent's API socket: one JSON request and one JSON response per connection,
  * on a root-only Unix socket, served by the event loop without ever blocking it. */
 #ifndef XL_API_H

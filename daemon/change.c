@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A change of the store and the maps as one transaction (change.h). The model says what
  * the transaction changed (a scope); only those keys of the maps are brought in line, so
  * a change costs what it touches. */

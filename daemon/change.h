@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A change is acknowledged only once it is both committed and in the maps: it runs in a
  * transaction of the store, the maps are programmed from the transaction's view, and any
  * failure rolls the store back and the maps with it. Flows of what stopped carrying

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The agent's life: open the store and the data path, bring the maps in line with
  * the store, then serve requests (handler.c) and run the timers (ticks.c) until told to
  * stop. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplinkd: the model, the data path and the flow collector behind the API socket,
  * driven by one event loop. */
 #ifndef XL_DAEMON_H

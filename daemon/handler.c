@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The request handler behind handler.h: read the envelope, find the action, run it. */
 #include "handler.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one request handler that every front door calls: the API socket (api.c), and
  * the AWS Query API to come. An envelope {"Action", "Principal", "Args"} goes in
  * (common/envelope.h), an answer comes out. The walk goes down: the model's actions run

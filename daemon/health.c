@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The health checker behind health.h. Each (target group, target) has a record with
  * its next due time, its consecutive results and the check in flight, if any. */
 #include "health.h"

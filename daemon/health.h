@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Target health checks, as an NLB runs them: a TCP connect (or an HTTP GET whose
  * status must match) from the node IP of the target's zone, every interval, many at
  * once on the event loop; thresholds of consecutive results move a target between

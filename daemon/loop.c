@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The event loop behind loop.h: epoll, timerfd and signalfd. */
 #include "loop.h"
 

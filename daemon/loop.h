@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The daemon's one event loop: file descriptors with callbacks, periodic timers
  * and signals, all on one thread, so that no state needs a lock. */
 #ifndef XL_LOOP_H

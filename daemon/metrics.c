@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Prometheus endpoint behind metrics.h, on libmicrohttpd: a well-kept HTTP
  * server library, so the agent never parses HTTP itself. */
 #include "metrics.h"

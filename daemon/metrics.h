@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Prometheus endpoint: GET /metrics answers the agent's counters in the text
  * exposition format, named after the CloudWatch NLB metrics (ActiveFlowCount,
  * NewFlowCount, ProcessedBytes, TCP_ELB_Reset_Count, PortAllocationErrorCount...). */

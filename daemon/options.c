@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplinkd's command line (options.h). Every option is checked before anything
  * starts; a bad one is named with what it accepts. */
 #include <errno.h>

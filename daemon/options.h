@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplinkd's settings, read from its command line (xdplinkd.c) and checked there: where
  * its socket, state and pins are, the data path's sizes, and the collector's times. */
 #ifndef XL_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The agent's timers (ticks.h). Each remembers the model's generation it last worked
  * from: an unchanged store means an unchanged answer. */
 #include "ticks.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the agent does by the clock, on its loop: publish the clock to the data path,
  * collect flows and release the slots the data path is done with, run health checks.
  * A tick with nothing to do does nothing: no projection, no map write, no store read. */

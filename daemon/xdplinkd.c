@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplinkd, the xdplink agent: its options (options.c), then its life (daemon.c). */
 #include "daemon.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # testbed/lib.sh: the testbed's address plan and the helpers that end-to-end tests source
 # (run a command in a host, curl, poll with a deadline, read a target's log, up/down).
 # shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this

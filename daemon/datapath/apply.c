@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Makes the data path what the model's projection says: the interfaces attached with
  * their roles, then backends, members, pools, Maglev tables, endpoints and listeners, for
  * every key at start and for the keys of a change's scope after it, each written only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The list of endpoints and listeners that stopped carrying traffic in an apply: their
  * flows go next, with their counts and ports. */
 #include "datapath_internal.h"

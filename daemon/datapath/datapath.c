@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The data path as the agent holds it: the program loaded with its maps pinned (one
  * agent per pin directory), the clock it publishes, and the counters it reads.
  * datapath_apply.c makes the maps what the model says. */

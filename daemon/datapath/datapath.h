@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The map writer: the agent's hold on the data path. It loads the XDP program with its
  * maps pinned (so a restart keeps every flow), attaches it to interfaces, makes the maps
  * hold the model's projection, and reads the counters. The agent is the only writer of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the map writer: the loaded program, the maps it shares with the agent through
  * mmap, and what the agent knows the maps hold. Only this folder's files include it (the rest of the agent cannot: it has no
  * path to the skeleton). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The memory of projections and their scopes (dataplane.h). */
 #include "dataplane.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The data-path projection: what the maps must hold, in plain values (slots, addresses,
  * states), with nothing of BPF. The model computes it from the store; the map writer
  * (datapath_apply) makes the maps hold it. Slots are allocated by the model and stable for

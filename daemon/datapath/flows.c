@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The flow collector behind flows.h. The agent is the only deleter of flows: the
  * delete that succeeds owns the flow's count and port, which makes each release
  * happen exactly once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The flow collector: it removes flows that are closed or idle and gives back their
  * connection count and SNAT port exactly once; ports of FIN-closed flows are held
  * for the reuse delay first, so a target in TIME_WAIT never sees a new SYN on them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Listeners, ENIs and node addresses: which interface an ENI serves (the consumer
  * interface whose subnet holds it), their entries, and the address filter in front of
  * them. The agent keeps what the map holds (mirror.h), so that a change writes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interfaces the program is attached to, each with the program of its role, in
  * native or generic mode; forwarding on where bpf_fib_lookup() needs it. */
 #include "datapath_internal.h"

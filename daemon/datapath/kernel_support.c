@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel feature probes with libbpf, each named with the Linux version that
  * brought it and what xdplink needs it for. */
 #include "kernel_support.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the kernel must offer the data path, checked before loading it, so that an
  * older kernel is refused with the name of what it lacks, not a verifier dump. */
 #ifndef XL_KERNEL_SUPPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Maglev table construction (NSDI'16, Pseudocode 1): backends take turns claiming
  * their next preferred free entry until the table is full. */
 #include "maglev.h"

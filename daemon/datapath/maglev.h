@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Maglev lookup tables (Eisenbud et al., NSDI'16): the agent fills one table per
  * target group and scope, and every node of a fleet computes the same table. */
 #ifndef XDPLINK_MAGLEV_H

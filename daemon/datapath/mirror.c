@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The frontends' mirror (mirror.h). */
 #include "mirror.h"
 

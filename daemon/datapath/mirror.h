@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the frontends map holds, kept by the agent, by address: a change reads and writes
  * the entries of the addresses it touched, without walking the map (frontends.c). */
 #ifndef XL_MIRROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The table of the model's actions, and the step each runs in: the caller's principal is
  * read, the body runs in a savepoint, and a mutating one brings the slots in line. */
 #include "actions.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bodies of the model's actions, by the file that defines them, as the table of
  * actions (actions.c) runs them. */
 #ifndef XL_MODEL_ACTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict reading of JSON arguments: typed fields, required or optional, and refusal
  * of any field that was not read, all reported as ValidationError naming the field. */
 #include "args.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict reading of an action's JSON arguments: each field is read with its type, and
  * closing the reader refuses every field nobody read, so a typo never goes unnoticed. */
 #ifndef XL_ARGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Batch actions (batch.h). */
 #include "batch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Batch actions (accept, reject, delete): each id in a step of its own, and the ids that
  * failed listed as EC2 lists them. */
 #ifndef XL_MODEL_BATCH_H

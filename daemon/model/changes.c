@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a transaction changed, as the data path sees it. Triggers of the connection
  * (TEMP: the state file's schema stays as it is) note every row a change writes in the
  * table `dirt`; model_take_changes turns the notes into the keys of the maps that may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a transaction changed, noted by triggers as it writes (changes.c); the model's
  * slots and the data-path scope of a change are read from the notes. */
 #ifndef XL_MODEL_CHANGES_H

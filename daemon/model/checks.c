@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The checks actions share (checks.h). */
 #include "checks.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The checks actions share: a row that forbids the action, zones, addresses, the
  * protocol, resource names. Each fills *err with the code given or its own, and returns -1. */
 #ifndef XL_MODEL_CHECKS_H

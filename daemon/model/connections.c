@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The provider's view of the endpoints of its services (EC2's VpcEndpointConnections):
  * accepting and rejecting them, and listing them. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interface endpoints, the consumer's side: one ENI per zone of the service, each
  * bound for life to one of the service's load balancers in that zone, with AWS's
  * states and DNS names. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An endpoint's rows as services, connections and endpoints all see them: its id, its DNS
  * entries, and its deletion (endpoint_rows.h). */
 #include "endpoint_rows.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An interface endpoint's rows, shared by the files that act on endpoints: the
  * consumer's (endpoint.c), the provider's (connections.c) and service deletion. */
 #ifndef XL_MODEL_ENDPOINT_ROWS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AWS-style identifiers, names and addresses: what they look like, how they are drawn
  * at random, and the rule that says which principals an allowed-principal entry admits. */
 #include "ids.h"

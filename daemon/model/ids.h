@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AWS-style identifiers, names and addresses: random ids, ARNs, service and DNS names,
  * the zones of a region, IPv4 addresses, and principals with the allowed-principal rule. */
 #ifndef XL_IDS_H

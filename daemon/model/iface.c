@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The host's interfaces the data path attaches to, with their role and XDP mode:
  * validated and kept here, attached by the daemon when it applies the projection. */
 #include <net/if.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Network load balancers and their listeners, in ELBv2's shapes: a node IP per enabled
  * zone, cross-zone off by default, TCP listeners forwarding to one target group each. */
 #include <string.h>

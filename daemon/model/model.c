@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening the model (the store, checked for its region and the capacities its slots
  * must fit) and its transactions. */
 #include "model_internal.h"

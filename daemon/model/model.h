@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The model: load balancers, target groups, listeners, endpoint services and
  * interface endpoints, with AWS's rules, kept in the durable store. It knows SQL and
  * AWS; it knows nothing of BPF: the daemon turns its data-path projection into maps. */

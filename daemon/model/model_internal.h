@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The model itself, which every file of the model works on: its store, its region and the
  * data path's capacities its slots must fit. What the files share beyond it has a header
  * of its own, by concern (actions.h, owned.h, checks.h, slots.h, rows.h, result.h...). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resources the caller owns (owned.h). */
 #include "owned.h"
 

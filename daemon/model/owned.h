@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resources the caller owns: found by their key in the caller's account only, so that
  * another account's resource gets the same answer as a missing one; described and deleted
  * the same way for every kind. */

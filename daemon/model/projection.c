@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the data path must hold, read from the store: frontends (listeners of ENIs, and
  * markers of node IPs), endpoints, Maglev tables with their members, backends, members,
  * pools and interfaces; all of them at start, the keys of a change's scope after it. The

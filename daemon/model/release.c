@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Releasing slots the model no longer references, once the data path says their flows
  * and ports are gone. */
 #include "model_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON of results, and timestamps (result.h). */
 #include "result.h"
 

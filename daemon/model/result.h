@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building an action's result: JSON members and list items, and the timestamps of
  * created resources. */
 #ifndef XL_MODEL_RESULT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rows into arrays (rows.h). */
 #include "rows.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading rows of the store into arrays, and the columns the data path needs as numbers. */
 #ifndef XL_MODEL_ROWS_H
 #define XL_MODEL_ROWS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Endpoint services in EC2's shapes: configurations over one or more load balancers,
  * allowed principals, the provider's view of connections (accept, reject), and the
  * consumer's view of the services it may use. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finding an endpoint service the way a consumer does (service.c). */
 #ifndef XL_MODEL_SERVICE_H
 #define XL_MODEL_SERVICE_H

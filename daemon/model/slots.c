@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Slots (slots.h). */
 #include "slots.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Slots: the indexes of the data path's arrays (endpoints, backends, members, pools,
  * Maglev tables), given by the model, the lowest free first, and stable for a resource's
  * life so that counters and flows survive restarts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The durable store: checks an existing state file before trusting it, creates a new
  * one atomically with the schema, and wraps SQLite's statements and transactions.
  *

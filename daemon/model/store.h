@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The durable store: one SQLite file holding the model's tables, opened only after it
  * proved to be an intact xdplink database of this schema, and small query helpers. */
 #ifndef XL_STORE_H

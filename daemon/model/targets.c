@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Registered targets as the health checker and the statistics see them, their health,
  * and the end of draining. */
 #include "model_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Target groups and their targets: health-check settings with AWS's defaults and
  * ranges, registration (initial), deregistration (draining), and health as described. */
 #include <stdio.h>

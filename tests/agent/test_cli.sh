@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The xdplink CLI against a real agent on a private socket, state file and bpffs: the seed
 # lab end to end, --json fields, prefix matching, help, exit codes, and garbage on the socket.
 set -Eeuo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # demo.sh: `make demo`, the README's first command, still walks the seed lab and shows what
 # it says: runs testbed/demo (it brings its testbed up and down) and checks each step's
 # outcome in what it printed. Usage: tests/commands/demo.sh BUILD   (needs root)

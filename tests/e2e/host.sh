@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/host.sh: with XDP attached and a service programmed, the LB node's own networking
 # still works: ARP, ICMP, and TCP to and from the LB namespace that is not endpoint traffic.
 set -euo pipefail

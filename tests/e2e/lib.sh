@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e/lib.sh: what the end-to-end scripts share: the testbed for the script's life,
 # check/finish bookkeeping, the seed lab's service, traffic tools and the agent's counters.
 # shellcheck shell=bash source-path=SCRIPTDIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xl-storm: TCP connection-storm client for the end-to-end tests. It opens an exact number of
  * connections (or churns them) with epoll and reports the outcome as text or JSON. */
 #include <arpa/inet.h>

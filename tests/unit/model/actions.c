@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The table of actions: what the model answers, and what it leaves to the daemon (actions.c). */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Arguments are read strictly: every field typed, unknown ones refused (args.c). */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interface endpoints: subnets and zones, the state machine with acceptance, and what
  * removing a principal leaves (endpoint.c, connections.c). */
 #include "harness.h"

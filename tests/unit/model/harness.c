@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the model's tests share (harness.h): running actions as the daemon does, reading
  * results, snapshots of every account's view and of the projection, and the fixtures. */
 #include <arpa/inet.h>

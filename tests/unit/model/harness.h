@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the model's tests share: running actions as the daemon does (a mutating one in a
  * transaction whose projection, in pieces, must add up to the whole), reading results,
  * snapshots of every account's view, and the fixtures of the seed lab. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interfaces to attach: validated and kept (iface.c). */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Load balancers and their listeners (lb.c). */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the model through its actions, as the daemon calls them: the seed lab
  * end to end with its exact data-path projection, then every rule and error code, each
  * refusal checked to leave every account's view and the projection unchanged, and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Another account's resources are invisible (owned.c); allowed principals decide who sees
  * a service (service.c). */
 #include "harness.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The seed lab end to end with its exact data-path projection, and a refusal inside the
  * daemon's transaction, which leaves nothing behind. */
 #include "harness.h"

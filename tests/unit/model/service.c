@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Endpoint services: configuration, deletion, and several load balancers, one per zone
  * for a given endpoint (service.c). */
 #include "harness.h"

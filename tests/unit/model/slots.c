@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Slots: released only once the data path is done with them, one per registration, a clear
  * refusal when they run out, the same after a restart, checked at opening (slots.c,
  * release.c, model.c). */

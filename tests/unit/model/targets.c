@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Target health as AWS has it, tables failing open, flows reset and draining (targets.c,
  * projection.c). */
 #include "harness.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Target groups, their settings, and registering targets (tg.c). */
 #include "harness.h"
 
