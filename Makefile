@@ -17,8 +17,6 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror 
 	      -Iinclude -I/usr/include/$(MULTIARCH)
 LIBBPF	:= -lbpf -lelf -lz
 
-PREFIX	?= /usr/local
-DESTDIR	?=
 
 ifeq ($(V),1)
 Q :=
@@ -166,7 +164,7 @@ $(BUILD) $(BUILD)/bpf:
 
 # ---- Entry points --------------------------------------------------------------
 
-.PHONY: all demo test bench vmtest deps install fmt lint clean
+.PHONY: all demo test bench vmtest deps install uninstall fmt lint clean
 
 all: $(PROGRAMS)
 
@@ -187,6 +185,30 @@ bench: deps
 # (software emulation: the veth testbed's end-to-end tests would take an hour there).
 vmtest: all
 	$(Q)vmtest/vm-run --timeout 1200 -- tests/run $(BUILD) unit datapath agent smoke
+
+# The programs (the XDP program is inside xdplinkd), the CLI's bash completion and the
+# licenses, under $(DESTDIR)$(PREFIX).
+PREFIX	?= /usr/local
+DESTDIR	?=
+INSTALLED := $(DESTDIR)$(PREFIX)/sbin/xdplinkd $(DESTDIR)$(PREFIX)/bin/xdplink \
+	     $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdplink \
+	     $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSE \
+	     $(patsubst %,$(DESTDIR)$(PREFIX)/share/doc/xdplink/%,$(wildcard LICENSES/*))
+
+install: $(BUILD)/xdplinkd $(BUILD)/xdplink
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 $(BUILD)/xdplinkd $(DESTDIR)$(PREFIX)/sbin/xdplinkd
+	$(Q)install -D -m 0755 $(BUILD)/xdplink $(DESTDIR)$(PREFIX)/bin/xdplink
+	$(Q)install -D -m 0644 tools/xdplink.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdplink
+	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/xdplink LICENSE
+	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSES LICENSES/*
+
+uninstall:
+	$(call msg,REMOVE,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(INSTALLED)
+	$(Q)rmdir $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSES $(DESTDIR)$(PREFIX)/share/doc/xdplink \
+		2>/dev/null || true
 
 # Everything the build, the tests, the demo and the bench run: tools/packages says why each.
 PACKAGES := $(sort $(shell sed 's/\#.*//' tools/packages))
