@@ -289,8 +289,12 @@ static bool checkable(const struct model_target *t)
 /* Fails the check of a record past its timeout, or starts one that is due. */
 static void tick_record(struct health *health, struct record *r, uint64_t now_ms)
 {
-	if (r->check && now_ms >= r->check->deadline_ms)
-		finish(r->check, false, "Target.Timeout");
+	struct check *overdue = r->check && now_ms >= r->check->deadline_ms ? r->check : NULL;
+
+	if (overdue) {
+		r->check = NULL; /* as end_check does through overdue->record */
+		finish(overdue, false, "Target.Timeout");
+	}
 	if (!r->check && now_ms >= r->due_ms)
 		start_check(health, r, now_ms);
 }
