@@ -17,15 +17,18 @@ make_quietly() {
 	make --no-print-directory -s "$@" BUILD="$build" DESTDIR="$root" PREFIX="$PREFIX" >/dev/null
 }
 
-# The completion, sourced, offers the nouns of the installed CLI.
-completes_nouns() {
+# The completion, sourced, completes xdplink.
+completion_loads() {
 	# shellcheck source=tools/xdplink.bash-completion
-	source "$installed/share/bash-completion/completions/xdplink"
-	_xdplink_nouns "$installed/bin/xdplink" | grep -qx endpoint
+	source "$installed/share/bash-completion/completions/xdplink" && complete -p xdplink >/dev/null
 }
 
-runs() {
-	"$@" >/dev/null
+version_runs() {
+	"$installed/sbin/xdplinkd" --version >/dev/null
+}
+
+help_runs() {
+	"$installed/bin/xdplink" help >/dev/null
 }
 
 nothing_left() {
@@ -33,9 +36,9 @@ nothing_left() {
 }
 
 check "make install DESTDIR=... PREFIX=$PREFIX" make_quietly install
-check "sbin/xdplinkd runs" runs "$installed/sbin/xdplinkd" --version
-check "bin/xdplink runs" runs "$installed/bin/xdplink" help
-check "the bash completion offers the CLI's nouns" completes_nouns
+check "sbin/xdplinkd runs" version_runs
+check "bin/xdplink runs" help_runs
+check "the bash completion loads and completes xdplink" completion_loads
 check "the licenses are there" test -s "$installed/share/doc/xdplink/LICENSES/GPL-2.0"
 check "make uninstall leaves no file" make_quietly uninstall
 check "nothing is left" nothing_left
