@@ -54,7 +54,7 @@ start_agent() {
 	ip -n "$NS" link set lo up
 	ip -n "$NS" link add cons0 type veth peer name cons1
 	ip -n "$NS" link add prov0 type veth peer name prov1
-	ip -n "$NS" addr add 10.64.0.1/10 dev cons0 # the consumer VPC of every ENI
+	ip -n "$NS" addr add 10.127.255.254/10 dev cons0 # the consumer VPC of every ENI
 	ip -n "$NS" addr add 10.0.1.10/24 dev prov0 # the load balancer's node IP
 	for dev in cons0 cons1 prov0 prov1; do
 		ip -n "$NS" link set "$dev" up

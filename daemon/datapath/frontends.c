@@ -268,7 +268,9 @@ static uint32_t *addresses_of(const struct datapath *dp, const struct wanted *w,
 int frontends_apply(struct datapath *dp, const struct dataplane *want,
 		    struct closed_traffic *closed)
 {
-	bool everything = want->scope->all || want->scope->all_frontends || subnets_moved(dp);
+	/* The subnets are read first, whatever the scope: every ENI entry is made with them. */
+	bool moved = subnets_moved(dp);
+	bool everything = want->scope->all || want->scope->all_frontends || moved;
 	struct wanted w = {
 		.scope = want->scope,
 		.entries = malloc((want->frontend_count + 1) * sizeof(*w.entries)),
