@@ -94,14 +94,13 @@ static bool release_due(const struct agent *agent)
  * the consumer interfaces. */
 static void follow_the_host(struct agent *agent)
 {
-	struct dataplane_scope scope = {
-		.ifaces = datapath_ifaces_pending(agent->dp),
-		.all_frontends = datapath_subnets_changed(agent->dp),
-	};
+	struct dataplane_scope scope = { .ifaces = true };
 	struct api_error err;
 
-	if ((scope.ifaces || scope.all_frontends) && change_sync(agent, &scope, &err))
-		log_warn("cannot follow the host's interfaces: %s", err.message);
+	if (datapath_ifaces_pending(agent->dp) && change_sync(agent, &scope, &err))
+		log_warn("cannot attach the interfaces: %s", err.message);
+	if (datapath_follow_subnets(agent->dp))
+		log_warn("cannot move ENIs to their subnets' interfaces: %s", strerror(errno));
 }
 
 static void collect(struct loop *loop, void *ctx)

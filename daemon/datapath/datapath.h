@@ -71,9 +71,9 @@ bool datapath_pool_empty(const struct datapath *dp, uint32_t pool);
 const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name);
 /* Some wanted interface could not be attached: the next apply of the interfaces retries. */
 bool datapath_ifaces_pending(const struct datapath *dp);
-/* The attached consumer interfaces' subnets differ from those the ENIs' entries were made
- * with (an address was added or removed): every frontend must be applied again. */
-bool datapath_subnets_changed(const struct datapath *dp);
+/* When an address came or went on an attached consumer interface, gives every ENI the
+ * interface of its subnet now: 0, or -1 when the map could not be written. */
+int datapath_follow_subnets(struct datapath *dp);
 /* Active flows of every backend. */
 uint64_t datapath_total_active_flows(const struct datapath *dp);
 

@@ -66,14 +66,6 @@ static bool subnets_moved(struct datapath *dp)
 	return moved;
 }
 
-bool datapath_subnets_changed(const struct datapath *dp)
-{
-	struct subnet now[MAX_SUBNETS];
-	size_t count = consumer_subnets(dp, now, MAX_SUBNETS);
-
-	return count != dp->subnet_count || memcmp(now, dp->subnets, count * sizeof(now[0])) != 0;
-}
-
 /* ---- The address filter (mapped: the agent writes the program's words in place) -- */
 
 /* An address gains its first entry: its bit is set before the entry appears, so that no
@@ -141,6 +133,38 @@ static void delete_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 	mirror_remove(&dp->frontends, addr, port);
 	if (port) /* a listener, not the address itself: its flows go with it */
 		closed_add_listener(closed, &key);
+}
+
+/* ---- Subnets that moved ---------------------------------------------------------- */
+
+/* Every ENI entry the map holds gets the interface its subnet is on now; the interface is
+ * the map writer's to find, so the mirror has all it needs. */
+static int follow_subnets(struct datapath *dp)
+{
+	size_t count = 0;
+	uint32_t *addresses = mirror_addresses(&dp->frontends, &count);
+	int rc = addresses ? 0 : -1;
+
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		const struct mirror_address *a = mirror_find(&dp->frontends, addresses[i]);
+		uint32_t ifindex = interface_of(dp, addresses[i]);
+
+		for (uint32_t j = 0; rc == 0 && a && j < a->count; j++) {
+			struct xl_frontend value = a->entries[j].value;
+
+			if (!value.endpoint || value.ifindex == ifindex)
+				continue;
+			value.ifindex = ifindex;
+			rc = write_entry(dp, addresses[i], a->entries[j].port, &value);
+		}
+	}
+	free(addresses);
+	return rc;
+}
+
+int datapath_follow_subnets(struct datapath *dp)
+{
+	return subnets_moved(dp) ? follow_subnets(dp) : 0;
 }
 
 static int by_key(const void *a, const void *b)
@@ -270,7 +294,7 @@ int frontends_apply(struct datapath *dp, const struct dataplane *want,
 {
 	/* The subnets are read first, whatever the scope: every ENI entry is made with them. */
 	bool moved = subnets_moved(dp);
-	bool everything = want->scope->all || want->scope->all_frontends || moved;
+	bool everything = want->scope->all || want->scope->all_frontends;
 	struct wanted w = {
 		.scope = want->scope,
 		.entries = malloc((want->frontend_count + 1) * sizeof(*w.entries)),
@@ -298,6 +322,8 @@ int frontends_apply(struct datapath *dp, const struct dataplane *want,
 			rc = reconcile_address(dp, &w, &next, addresses[i], closed);
 	if (rc == 0 && everything)
 		filter_exact(dp);
+	else if (rc == 0 && moved)
+		rc = follow_subnets(dp);
 out:
 	free(addresses);
 	free(w.entries);

@@ -63,11 +63,14 @@ static int grow(struct mirror *m)
 
 int mirror_set(struct mirror *m, uint32_t addr, uint16_t port, const struct xl_frontend *value)
 {
-	struct mirror_address *a;
+	struct mirror_address *a = mirror_find(m, addr);
 
-	if (2 * (m->used + 1) > m->capacity && grow(m) < 0)
-		return -1;
-	a = take(m, addr);
+	/* Only a new address may grow the table: places stay where they are otherwise. */
+	if (!a) {
+		if (2 * (m->used + 1) > m->capacity && grow(m) < 0)
+			return -1;
+		a = take(m, addr);
+	}
 	for (uint32_t i = 0; i < a->count; i++)
 		if (a->entries[i].port == port) {
 			a->entries[i].value = *value;

@@ -31,7 +31,8 @@ struct mirror {
 void mirror_free(struct mirror *m);
 /* The entries of addr, or NULL. */
 struct mirror_address *mirror_find(const struct mirror *m, uint32_t addr);
-/* Sets (adds or replaces) the entry of addr:port: 0, or -1 when memory ran out. */
+/* Sets (adds or replaces) the entry of addr:port: 0, or -1 when memory ran out. Only
+ * a new address moves the places of the others. */
 int mirror_set(struct mirror *m, uint32_t addr, uint16_t port, const struct xl_frontend *value);
 /* Removes the entry of addr:port if there is one. */
 void mirror_remove(struct mirror *m, uint32_t addr, uint16_t port);
