@@ -215,7 +215,6 @@ static int read_maps(struct datapath *dp)
 static int check_port_range(const struct datapath *dp, struct api_error *err)
 {
 	struct xl_config pinned = { 0 };
-	struct xl_flow_key key;
 	uint32_t zero = 0;
 
 	if (bpf_map__lookup_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &pinned,
@@ -223,7 +222,7 @@ static int check_port_range(const struct datapath *dp, struct api_error *err)
 	    !pinned.port_count ||
 	    (pinned.port_min == dp->config.port_min &&
 	     pinned.port_count == dp->config.port_count) ||
-	    bpf_map_get_next_key(bpf_map__fd(dp->skel->maps.xdplink_flows_v3), NULL, &key))
+	    !flows_pinned(dp))
 		return 0;
 	return api_fail(err, API_InternalError,
 			"the flows pinned in %s use SNAT ports %u-%u: start with --snat-ports "

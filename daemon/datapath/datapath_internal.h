@@ -64,6 +64,10 @@ int frontends_apply(struct datapath *dp, const struct dataplane *want,
 /* At start: the mirror and the filter's counts, from the pinned map. */
 int frontends_read(struct datapath *dp);
 
+/* Whether the flow table holds a flow, pinned by an earlier agent (flows.c: the one file
+ * that reads the flow table's layout). */
+bool flows_pinned(const struct datapath *dp);
+
 /* What stopped carrying traffic (closed.c). */
 void closed_add_endpoint(struct closed_traffic *closed, uint32_t slot);
 void closed_add_listener(struct closed_traffic *closed, const struct xl_frontend_key *key);

@@ -63,6 +63,13 @@ void flows_free(struct flows *flows)
 	free(flows);
 }
 
+bool flows_pinned(const struct datapath *dp)
+{
+	struct xl_flow_key key;
+
+	return !bpf_map_get_next_key(bpf_map__fd(dp->skel->maps.xdplink_flows_v3), NULL, &key);
+}
+
 size_t flows_held_ports(const struct flows *flows)
 {
 	return flows->held_count;
