@@ -139,19 +139,35 @@ static void finish(struct check *check, bool ok, const char *reason)
 	record_result(health, r, ok, reason);
 }
 
+/* A health check is the load balancer's own connection, not a client's: to a target
+ * group with proxy protocol on, it begins with a version 2 header whose command is
+ * LOCAL (0x20) and whose address family is unspecified, with nothing after it. */
+static const char proxy_local_header[16] = "\r\n\r\n\0\r\nQUIT\n\x20\x00\x00\x00";
+
+/* Sends the proxy protocol header the group wants, then the HTTP request if the check
+ * is HTTP; a TCP check is done when its bytes are sent. */
 static void send_request(struct check *check)
 {
 	const struct model_target *t = &check->record->target;
-	char request[256], addr[INET_ADDRSTRLEN];
-	int len;
+	char request[sizeof(proxy_local_header) + 256], addr[INET_ADDRSTRLEN];
+	int len = 0;
 
 	inet_ntop(AF_INET, &t->addr, addr, sizeof(addr));
-	len = snprintf(request, sizeof(request),
-		       "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: ELB-HealthChecker/2.0\r\n"
-		       "Connection: close\r\n\r\n",
-		       t->path[0] ? t->path : "/", addr);
+	if (t->proxy_v2) {
+		memcpy(request, proxy_local_header, sizeof(proxy_local_header));
+		len = sizeof(proxy_local_header);
+	}
+	if (check->http)
+		len += snprintf(request + len, sizeof(request) - (size_t)len,
+				"GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: "
+				"ELB-HealthChecker/2.0\r\nConnection: close\r\n\r\n",
+				t->path[0] ? t->path : "/", addr);
 	if (send(check->fd, request, (size_t)len, MSG_NOSIGNAL) != len) {
 		finish(check, false, "Target.FailedHealthChecks");
+		return;
+	}
+	if (!check->http) {
+		finish(check, true, "");
 		return;
 	}
 	check->sent = true;
@@ -197,7 +213,7 @@ static void on_check_ready(struct loop *loop, uint32_t events, void *ctx)
 		finish(check, false, "Target.FailedHealthChecks");
 		return;
 	}
-	if (check->http)
+	if (check->http || check->record->target.proxy_v2)
 		send_request(check);
 	else
 		finish(check, true, "");

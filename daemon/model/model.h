@@ -117,6 +117,7 @@ struct model_target {
 	uint32_t timeout_s;
 	uint32_t healthy_threshold;
 	uint32_t unhealthy_threshold;
+	bool proxy_v2; /* checks begin with a proxy protocol v2 LOCAL header */
 };
 
 int model_list_targets(struct model *m, struct model_target **targets, size_t *count,

@@ -33,6 +33,7 @@ static void fill_target(sqlite3_stmt *row, void *element)
 	t->timeout_s = column_u32(row, 16);
 	t->healthy_threshold = column_u32(row, 17);
 	t->unhealthy_threshold = column_u32(row, 18);
+	t->proxy_v2 = column_u32(row, 19) != 0;
 }
 
 int model_list_targets(struct model *m, struct model_target **targets, size_t *count,
@@ -45,7 +46,7 @@ int model_list_targets(struct model *m, struct model_target **targets, size_t *c
 	    " s.state, s.reason,"
 	    " s.check_source, g.check_protocol, coalesce(g.check_port, s.port), g.check_path,"
 	    " g.matcher, g.check_interval, g.effective_timeout, g.healthy_threshold,"
-	    " g.unhealthy_threshold"
+	    " g.unhealthy_threshold, g.proxy_protocol_v2"
 	    " FROM target_state s JOIN target_group g ON g.id = s.tg ORDER BY g.arn, s.backend",
 	    sizeof(**targets), fill_target, count, err);
 	return *targets ? 0 : -1;
