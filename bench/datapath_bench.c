@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* Per-packet cost of the data path through BPF_PROG_TEST_RUN, next to an empty program
  * and a parse-and-bounce baseline, with a million flows in the table (or --flows N):
  * every path a packet can take, the SYN-cookie and proxy-protocol ones included; the
@@ -32,8 +32,8 @@
 #define COOKIE_TARGETS	  20 /* the SYN-cookie listener's own targets, always flooded */
 #define FIRST_COOKIE_SLOT 100
 #define HOT_FLOW	  4242u /* the flow of the hot cases, as Katran measures */
-#define PROXY_PORT	  8080 /* a listener whose target group wants proxy protocol v2 */
-#define COOKIE_PORT	  443  /* a listener whose target is flooded */
+#define PROXY_PORT	  8080	/* a listener whose target group wants proxy protocol v2 */
+#define COOKIE_PORT	  443	/* a listener whose target is flooded */
 #define MULTI_CPUS	  2
 
 /* The held figures: a new flow at most this many times the empty program's raw cost, an
@@ -78,7 +78,7 @@ static const struct {
 };
 
 static struct fixture fx;
-static enum bench_case running; /* for the message of a call that went wrong */
+static enum bench_case running;		       /* for the message of a call that went wrong */
 static struct maglev_backend members[TARGETS]; /* the targets of the listener's table */
 static struct maglev_backend cookie_members[COOKIE_TARGETS];
 static int prog_empty, prog_baseline;
@@ -220,7 +220,8 @@ static uint32_t timed_call(int prog, int ifindex, const uint8_t *frame, size_t l
 			opts.retval);
 		for (int r = 0; r < XL_REASON_COUNT; r++)
 			if (fx_reason(&fx, r))
-				fprintf(stderr, "  %d %llu\n", r, (unsigned long long)fx_reason(&fx, r));
+				fprintf(stderr, "  %d %llu\n", r,
+					(unsigned long long)fx_reason(&fx, r));
 		exit(1);
 	}
 	return opts.duration;
@@ -270,13 +271,14 @@ static uint32_t run_case(enum bench_case c, uint32_t call, int cpu, uint8_t *fra
 		return timed_call(fx.consumer, ifindex_cons, frame, len, XDP_REDIRECT, out);
 	case ESTABLISHED:
 	case ESTABLISHED_SPREAD:
-		len = client_frame(flow_client(c == ESTABLISHED ? HOT_FLOW + (uint32_t)cpu : spread), 80,
-				   TCP_ACK | TCP_PSH, 1001, 7001, frame);
+		len =
+		    client_frame(flow_client(c == ESTABLISHED ? HOT_FLOW + (uint32_t)cpu : spread),
+				 80, TCP_ACK | TCP_PSH, 1001, 7001, frame);
 		return timed_call(fx.consumer, ifindex_cons, frame, len, XDP_REDIRECT, out);
 	case PROXY_FIRST:
 	case PROXY_ESTABLISHED:
-		len = client_frame(flow_client(HOT_FLOW + (uint32_t)cpu), PROXY_PORT, TCP_ACK | TCP_PSH,
-				   c == PROXY_FIRST ? 1001 : 1028, 7001, frame);
+		len = client_frame(flow_client(HOT_FLOW + (uint32_t)cpu), PROXY_PORT,
+				   TCP_ACK | TCP_PSH, c == PROXY_FIRST ? 1001 : 1028, 7001, frame);
 		return timed_call(fx.consumer, ifindex_cons, frame, len, XDP_REDIRECT, out);
 	case REPLY:
 	case REPLY_SPREAD:
@@ -376,8 +378,8 @@ static double run_on_cpus(enum bench_case c, uint32_t first_call, int n)
 
 	pthread_barrier_init(&start, NULL, (unsigned)n);
 	for (int i = 0; i < n; i++) {
-		workers[i] = (struct worker){ c, i, first_call + (uint32_t)i * CALLS, samples[i], 0,
-					      &start };
+		workers[i] = (struct worker){ c,	  i, first_call + (uint32_t)i * CALLS,
+					      samples[i], 0, &start };
 		pthread_create(&threads[i], NULL, work, &workers[i]);
 	}
 	for (int i = 0; i < n; i++) {
@@ -516,9 +518,10 @@ static void report(const struct results *res, const char *json_path)
 		printf("  %-42s %8.1f %8.1f\n", cases[c].name, res->multi[c][0] - empty,
 		       res->multi[c][1] - empty);
 	}
-	printf("\nwith one of %d targets out of the table, %u of %u sampled flows would now hash to\n"
-	       "another target, and %u moved\n",
-	       TARGETS, res->stability.would_move, res->stability.sampled, res->stability.moved);
+	printf(
+	    "\nwith one of %d targets out of the table, %u of %u sampled flows would now hash to\n"
+	    "another target, and %u moved\n",
+	    TARGETS, res->stability.would_move, res->stability.sampled, res->stability.moved);
 	printf("\nkernel memory per flow of capacity (%u flows), from the maps' own sizes:\n"
 	       "  the flow table (flows and page bits): %.1f bytes\n"
 	       "  and the SNAT port index of the %u pools in use: %.1f bytes in all\n",
@@ -535,14 +538,14 @@ static void report(const struct results *res, const char *json_path)
 	for (size_t i = 0; i < sizeof(multi_cases) / sizeof(*multi_cases); i++)
 		fprintf(json, "\"%s_cpus\":[%.1f, %.1f], ", cases[multi_cases[i]].key,
 			res->multi[multi_cases[i]][0], res->multi[multi_cases[i]][1]);
-	fprintf(json,
-		"\"flows_in_table\":%u, \"bytes_per_flow\":%.1f, \"bytes_per_flow_with_ports\":%.1f, "
-		"\"syn_held\":%s, \"established_held\":%s, \"stability\":{\"sampled\":%u, "
-		"\"would_move\":%u, \"moved\":%u}}\n",
-		flows, per_flow, per_flow_all,
-		res->ns[SYN] - empty <= syn_limit ? "true" : "false",
-		res->ns[ESTABLISHED] - empty <= established_limit ? "true" : "false",
-		res->stability.sampled, res->stability.would_move, res->stability.moved);
+	fprintf(
+	    json,
+	    "\"flows_in_table\":%u, \"bytes_per_flow\":%.1f, \"bytes_per_flow_with_ports\":%.1f, "
+	    "\"syn_held\":%s, \"established_held\":%s, \"stability\":{\"sampled\":%u, "
+	    "\"would_move\":%u, \"moved\":%u}}\n",
+	    flows, per_flow, per_flow_all, res->ns[SYN] - empty <= syn_limit ? "true" : "false",
+	    res->ns[ESTABLISHED] - empty <= established_limit ? "true" : "false",
+	    res->stability.sampled, res->stability.would_move, res->stability.moved);
 	fclose(json);
 	printf("wrote %s\n", json_path);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Our addresses: the Bloom filter that lets every other address through after one
  * array read, the marker entries of ENI and NLB node addresses, and the listeners. */
 #ifndef XL_BPF_ADDRESSES_H

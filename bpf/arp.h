@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* ARP for ENI addresses. An interface endpoint's address belongs to no kernel
  * interface (so the host's own services never answer on it): the program answers for it. */
 #ifndef XL_BPF_ARP_H

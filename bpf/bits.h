@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Small tools every header may need: reading memory that another CPU or the agent
  * writes, and bit tricks in a form the verifier walks cheaply. */
 #ifndef XL_BPF_BITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* The agent's clock as the data path reads it: milliseconds of the agent's
  * CLOCK_MONOTONIC, published in a map, cheaper than a clock helper per packet. */
 #ifndef XL_BPF_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Connection tracking: the flow table (xdplink_flows_v4, an open-addressing hash table
  * in an array, see include/xdplink.h), how a client packet finds its flow by key and a
  * target's reply finds it by SNAT port, and the FIN/RST/idle state that the agent's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Sending a rewritten packet on: towards a target through the FIB (its answer
  * cached per target), back to a client the way its flow came in. */
 #ifndef XL_BPF_FORWARD_H
@@ -41,8 +42,9 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 	}
 	/* Targets are reached only through interfaces that face them (attached ones are in
 	 * the redirect map): never into a consumer's VPC. */
-	egress = rc == BPF_FIB_LKUP_RET_SUCCESS ? bpf_map_lookup_elem(&xdplink_ifaces_v2, &fib.ifindex)
-						: NULL;
+	egress = rc == BPF_FIB_LKUP_RET_SUCCESS
+		     ? bpf_map_lookup_elem(&xdplink_ifaces_v2, &fib.ifindex)
+		     : NULL;
 	if (!egress || !(egress->role & XL_ROLE_PROVIDER)) {
 		*why = XL_DROP_NO_ROUTE;
 		return 0;
@@ -54,11 +56,15 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 	return 1;
 }
 
+/* XDP_TX, XDP_REDIRECT or XDP_DROP, and the verifier knows it is one of them: callers
+ * tell these actions from their own special values. */
 static __always_inline int transmit(struct xdp_md *ctx, __u32 ifindex)
 {
 	if (ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
-	return bpf_redirect_map(&xdplink_tx_ports_v1, ifindex, XDP_DROP);
+	if (bpf_redirect_map(&xdplink_tx_ports_v1, ifindex, XDP_DROP) == XDP_REDIRECT)
+		return XDP_REDIRECT;
+	return XDP_DROP;
 }
 
 static __always_inline int send_to_target(struct xdp_md *ctx, struct ethhdr *eth,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* ICMP errors about a flow's packets (RFC 792, as conntrack's RELATED): a router that
  * cannot pass a packet of the load balancer's tells its source, which is an ENI or an
  * NLB node address. The error is translated to the other end of the flow, so that the
@@ -26,9 +27,9 @@ struct icmphdr {
  * options) and the first 8 bytes of its TCP header, ports and sequence number. */
 struct icmp_error {
 	struct ethhdr *eth;
-	struct iphdr *ip;      /* the outer header */
+	struct iphdr *ip; /* the outer header */
 	struct icmphdr *icmp;
-	struct iphdr *quoted;  /* the packet it is about */
+	struct iphdr *quoted;	   /* the packet it is about */
 	struct tcphdr *quoted_tcp; /* only its first 8 bytes may be read */
 };
 
@@ -124,8 +125,8 @@ static __always_inline struct xl_flow *flow_of_client_quote(const struct xl_conf
 static __always_inline struct xl_flow *flow_of_target_quote(const struct xl_config *cfg,
 							    const struct icmp_error *err)
 {
-	return flow_of_snat_port(cfg, err->quoted->saddr, err->quoted->daddr,
-				 err->quoted_tcp->dest, err->quoted_tcp->source);
+	return flow_of_snat_port(cfg, err->quoted->saddr, err->quoted->daddr, err->quoted_tcp->dest,
+				 err->quoted_tcp->source);
 }
 
 #endif

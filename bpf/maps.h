@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* The maps of the data path. Sizes are defaults: the agent (or a test) sets them
  * before load, and pins every map by its name so that a restart keeps all flows. */
 #ifndef XL_BPF_MAPS_H
@@ -200,7 +201,7 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE); /* the agent decrements in place */
 	__type(key, __u32);
 	__type(value, struct xl_conns);
-} xdplink_member_conns_v1 SEC(".maps");
+} xdplink_member_conns_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Address and port rewriting with incremental checksum updates (RFC 1624), full
  * checksums for the packets the program builds itself, and the check of a SYN's. */
 #ifndef XL_BPF_NAT_H
@@ -104,8 +105,8 @@ static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struc
 
 struct csum_walk {
 	struct xdp_md *ctx;
-	__u8 *room;  /* CSUM_CHUNK bytes of scratch */
-	__u32 next;  /* offset in the frame */
+	__u8 *room; /* CSUM_CHUNK bytes of scratch */
+	__u32 next; /* offset in the frame */
 	__u32 left;
 	__u64 sum;
 };

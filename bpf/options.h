@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* TCP options of SYNs and SYN-ACKs: the maximum segment size, clamped to what the path
  * can carry, and the window scale, which the window checks need. */
 #ifndef XL_BPF_OPTIONS_H
@@ -14,7 +15,7 @@
 #define TCPOLEN_WINDOW	3
 #define TCP_MAX_WSCALE	14
 #define MAX_TCP_OPTIONS 40
-#define NO_WINDOW_SCALE 0xff /* no option: & 0xf gives NO_SHIFT_YET */
+#define NO_WINDOW_SCALE 0xff		/* no option: & 0xf gives NO_SHIFT_YET */
 #define TCP_OFFSET	(ETH_HLEN + 20) /* TCP is rewritten only behind 20 bytes of IPv4 */
 #define MAX_OPTIONS_END (TCP_OFFSET + 60)
 
@@ -22,11 +23,11 @@
  * the callback, so the verifier need not follow one per possible offset. */
 struct option_walk {
 	struct xdp_md *ctx;
-	__u32 next;	  /* the next option */
-	__u32 end;	  /* the end of the options */
-	__u16 mss_clamp;  /* the largest MSS let through; 0: any */
-	__u16 mss_less;	  /* and that less these bytes (room for a header the LB adds) */
-	__u8 wscale;	  /* result: the window scale, or NO_WINDOW_SCALE */
+	__u32 next;	 /* the next option */
+	__u32 end;	 /* the end of the options */
+	__u16 mss_clamp; /* the largest MSS let through; 0: any */
+	__u16 mss_less;	 /* and that less these bytes (room for a header the LB adds) */
+	__u8 wscale;	 /* result: the window scale, or NO_WINDOW_SCALE */
 };
 
 /* Lowers the MSS at `value` to the clamp (less mss_less), and fixes the TCP checksum in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Parsing of Ethernet, IPv4 and TCP headers with the bounds checks the verifier
  * wants. Nothing here writes to the packet. */
 #ifndef XL_BPF_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Proxy protocol v2 (HAProxy's spec), byte for byte as PrivateLink sends it: a target
  * behind an endpoint service sees only the NLB node's address, and learns the consumer's
  * address and its endpoint's id from this header, which goes before the client's first
@@ -21,16 +22,15 @@
 
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), one table entry per byte value,
  * computed by the compiler. */
-#define CRC32C_POLY   0x82f63b78u
-#define CRC1(c)	      (((c) >> 1) ^ (((c)&1) ? CRC32C_POLY : 0))
-#define CRC8(c)	      CRC1(CRC1(CRC1(CRC1(CRC1(CRC1(CRC1(CRC1((__u32)(c)))))))))
-#define CRC_ROW4(n)   CRC8(n), CRC8((n) + 1), CRC8((n) + 2), CRC8((n) + 3)
-#define CRC_ROW16(n)  CRC_ROW4(n), CRC_ROW4((n) + 4), CRC_ROW4((n) + 8), CRC_ROW4((n) + 12)
-#define CRC_ROW64(n)  CRC_ROW16(n), CRC_ROW16((n) + 16), CRC_ROW16((n) + 32), CRC_ROW16((n) + 48)
+#define CRC32C_POLY  0x82f63b78u
+#define CRC1(c)	     (((c) >> 1) ^ (((c)&1) ? CRC32C_POLY : 0))
+#define CRC8(c)	     CRC1(CRC1(CRC1(CRC1(CRC1(CRC1(CRC1(CRC1((__u32)(c)))))))))
+#define CRC_ROW4(n)  CRC8(n), CRC8((n) + 1), CRC8((n) + 2), CRC8((n) + 3)
+#define CRC_ROW16(n) CRC_ROW4(n), CRC_ROW4((n) + 4), CRC_ROW4((n) + 8), CRC_ROW4((n) + 12)
+#define CRC_ROW64(n) CRC_ROW16(n), CRC_ROW16((n) + 16), CRC_ROW16((n) + 32), CRC_ROW16((n) + 48)
 
-static const __u32 crc32c_table[256] = {
-	CRC_ROW64(0), CRC_ROW64(64), CRC_ROW64(128), CRC_ROW64(192)
-};
+static const __u32 crc32c_table[256] = { CRC_ROW64(0), CRC_ROW64(64), CRC_ROW64(128),
+					 CRC_ROW64(192) };
 
 /* The 12-byte signature, then version 2 PROXY (0x21), TCP over IPv4 (0x11), and the
  * length of what follows, as four big-endian words. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* TCP resets built in XDP: the received packet is turned into a RST towards its
  * sender (RFC 793, "Reset Generation") and sent back out of the interface it came in on. */
 #ifndef XL_BPF_RESET_H
@@ -23,8 +24,7 @@ struct reset {
 
 /* What the RST must say, read from the packet before the frame is cut down. It comes
  * from `mac`, the address of the interface the packet came in on. */
-static __always_inline void reset_for(const struct packet *pkt, const __u8 *mac,
-				      struct reset *rst)
+static __always_inline void reset_for(const struct packet *pkt, const __u8 *mac, struct reset *rst)
 {
 	const struct tcphdr *tcp = pkt->tcp;
 
@@ -81,8 +81,7 @@ static __always_inline void write_reset(struct ethhdr *eth, const struct reset *
 
 /* Returns XDP_TX with the RST in the frame, or XDP_DROP if the frame could not
  * be cut to size. The caller must not send a RST in answer to a RST. */
-static __always_inline int send_reset(struct xdp_md *ctx, const struct packet *pkt,
-				      const __u8 *mac)
+static __always_inline int send_reset(struct xdp_md *ctx, const struct packet *pkt, const __u8 *mac)
 {
 	struct reset rst;
 	int excess;

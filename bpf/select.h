@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Choosing where a new flow goes and what it may use: the member (target group x
  * target) from the Maglev table of its scope and the member's backend, a place under
  * the backend's connection limit, and a SNAT port. */
@@ -57,7 +58,7 @@ static __always_inline void release_connection(struct xl_conns *conns)
  * nothing to undo, and the collector subtracts it when it releases the flow. */
 static __always_inline void count_member_connection(__u32 member)
 {
-	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_member_conns_v1, &member);
+	struct xl_conns *conns = bpf_map_lookup_elem(&xdplink_member_conns_v2, &member);
 
 	if (conns)
 		__sync_fetch_and_add(&conns->active, 1);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* The one sequence translation of a flow, for all that makes its two ends count bytes
  * differently. A SYN-cookie flow's target numbers its bytes from its own ISN, the client
  * from the cookie: the target's numbers are the client's view plus seq_shift. A flow
@@ -73,7 +74,8 @@ static __always_inline void translate_edge(struct tcphdr *tcp, __u8 *edge_at, __
 	__builtin_memcpy(edge_at, &new, 4);
 	/* A word at an odd offset counts byte-swapped (RFC 1071), as for the MSS. */
 	if ((offset - TCP_OFFSET) & 1)
-		csum_apply(&tcp->check, csum_change32(__builtin_bswap32(old), __builtin_bswap32(new)));
+		csum_apply(&tcp->check,
+			   csum_change32(__builtin_bswap32(old), __builtin_bswap32(new)));
 	else
 		csum_apply(&tcp->check, csum_change32(old, new));
 }
@@ -118,15 +120,15 @@ static long visit_sack(__u32 i, void *ctx)
 
 /* A client's packet, on its way to the target: its sequence number past the header,
  * what it acknowledges in the target's numbers. */
-static __always_inline void translate_towards_target(struct packet *pkt,
-						     const struct xl_flow *flow)
+static __always_inline void translate_towards_target(struct packet *pkt, const struct xl_flow *flow)
 {
 	__u32 seq = bpf_ntohl(pkt->tcp->seq), shifted = target_seq_of(flow, seq);
 
 	if (shifted != seq)
 		set_seq(pkt->tcp, &pkt->tcp->seq, shifted);
 	if (flow->seq_shift && pkt->tcp->ack)
-		set_seq(pkt->tcp, &pkt->tcp->ack_seq, bpf_ntohl(pkt->tcp->ack_seq) + flow->seq_shift);
+		set_seq(pkt->tcp, &pkt->tcp->ack_seq,
+			bpf_ntohl(pkt->tcp->ack_seq) + flow->seq_shift);
 }
 
 /* A target's packet, on its way to the client: its sequence number in the client's view,

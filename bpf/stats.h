@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Counters: one per reason for every packet's fate, and traffic per member (target
  * group x target) and per endpoint. All per-CPU, so no packet ever waits on another
  * CPU's counter. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* SYN cookies (RFC 4987), for when spoofed SYNs flood a target: the SYN is answered by
  * the program itself with a SYN-ACK whose sequence number is a cookie (the kernel's
  * bpf_tcp_raw_*_syncookie_ipv4 helpers), and nothing is kept. Only an ACK that carries a
@@ -12,9 +13,9 @@
 #include "options.h"
 #include "parse.h"
 
-#define COOKIE_WINDOW	   65535 /* no window scale is offered: a cookie cannot keep it */
-#define COOKIE_TTL	   64
-#define DEFAULT_MSS	   1460
+#define COOKIE_WINDOW 65535 /* no window scale is offered: a cookie cannot keep it */
+#define COOKIE_TTL    64
+#define DEFAULT_MSS   1460
 
 /* Half-open flows: per target in its xl_conns, per node in xdplink_half_open_v1. Above
  * either threshold, SYNs get cookies instead of flows. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Following a connection through its packets: the acknowledgments and windows each side
  * announces, and the FINs and RSTs that close it, which count only in window. */
 #ifndef XL_BPF_TRACK_H
@@ -7,7 +8,7 @@
 #include "window.h"
 
 enum track {
-	TRACK_REFUSED,	/* a RST the receiver could not accept: it goes no further */
+	TRACK_REFUSED, /* a RST the receiver could not accept: it goes no further */
 	TRACK_OK,
 	TRACK_ANSWERED, /* the client's first ACK: the flow is no longer half-open */
 };
@@ -41,8 +42,7 @@ static __always_inline int track_client_packet(struct xl_flow *flow, const struc
 
 /* Whether a target's RST is in the client's window. Before the client acknowledged
  * anything of the target, only a refusal of its SYN is: a RST that acknowledges it. */
-static __always_inline int target_rst_expected(const struct xl_flow *flow,
-					       const struct tcphdr *tcp)
+static __always_inline int target_rst_expected(const struct xl_flow *flow, const struct tcphdr *tcp)
 {
 	if (!(READ_ONCE(flow->state) & XL_FLOW_ANSWERED) && !READ_ONCE(flow->target_next))
 		return tcp->ack && bpf_ntohl(tcp->ack_seq) == flow->client_isn + 1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* Which packets could belong to a connection: a RST or FIN changes a flow only if its
  * sequence number lies in the window of the side that receives it, as RFC 793 (and
  * conntrack) judge it, so that a stranger who guesses blindly resets nothing. Each side's
@@ -57,8 +58,6 @@ static __always_inline void note_window(__u8 *largest, const struct tcphdr *tcp,
 	if (bytes > (1u << READ_ONCE(*largest)))
 		*largest = window_log2(bytes);
 }
-
-
 
 /* What a flow records of the client's SYN: its window scale, or NO_SHIFT_YET when it
  * announced none. The SYN-ACK settles both (negotiated_shifts). */

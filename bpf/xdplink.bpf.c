@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /* The xdplink data path, the story of a packet. From a client to an ENI: its flow
  * -> target -> NAT -> forward, or, for a SYN to a listener, a new flow first. From a
  * target to a SNAT port: reverse NAT -> back to the client. Anything else is left to
@@ -140,8 +140,8 @@ static __always_inline struct xl_iface *ingress_iface(struct xdp_md *ctx)
  * full anyway. */
 static __always_inline int answer_with_cookie(struct xdp_md *ctx, struct packet *pkt,
 					      const struct xl_config *cfg,
-					      const struct xl_conns *conns, const struct xl_frontend *fe,
-					      __u32 member)
+					      const struct xl_conns *conns,
+					      const struct xl_frontend *fe, __u32 member)
 {
 	struct xl_iface *iface = ingress_iface(ctx);
 	int action;
@@ -168,7 +168,8 @@ static __always_inline void note_cookie_ack(struct xl_flow *flow, const struct t
 /* A SYN-cookie flow's first packet to its target: the client's ACK becomes the SYN the
  * client once sent (its ISN, a segment size the path carries, no other option). */
 static __always_inline int open_to_target(struct xdp_md *ctx, const struct xl_config *cfg,
-					  const struct xl_flow *flow, struct xl_backend *be)
+					  const struct xl_flow *flow, struct xl_backend *be,
+					  enum xl_reason reason)
 {
 	struct segment syn = {
 		.saddr = flow->snat_addr,
@@ -188,7 +189,7 @@ static __always_inline int open_to_target(struct xdp_md *ctx, const struct xl_co
 	count_towards_target(endpoint_traffic(flow->endpoint), SEGMENT_LEN(syn.mss) - ETH_HLEN);
 	__builtin_memcpy(eth->h_dest, be->nh_dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, be->nh_smac, ETH_ALEN);
-	return verdict(transmit(ctx, be->nh_ifindex), XL_FWD_COOKIE_FLOW);
+	return verdict(transmit(ctx, be->nh_ifindex), reason);
 }
 
 /* A new flow, for a SYN, or for an ACK with a valid SYN cookie: pick the member and its
@@ -257,7 +258,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 	count_member_connection(flow.member);
 	count_new_connection(&flow);
 	if (by_cookie)
-		return open_to_target(ctx, cfg, &flow, be);
+		return open_to_target(ctx, cfg, &flow, be, XL_FWD_COOKIE_FLOW);
 	count_half_open(conns, 1);
 	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
 }
@@ -300,6 +301,25 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_NEW_FLOW);
 }
 
+/* A client packet before the target answered the SYN its cookie ACK opened: the client
+ * is past its handshake and sends again what is dropped here, so the SYN to the target
+ * goes again too (it, or the target's answer, may have been lost). Only a packet in the
+ * client's window counts; a RST there ends the flow. The flow's SYN timeout runs on. */
+static __always_inline int while_cookie_pending(struct xdp_md *ctx, struct packet *pkt,
+						struct xl_flow *flow, struct xl_backend *be)
+{
+	const struct xl_config *cfg = config();
+
+	if (!cfg ||
+	    !in_window(bpf_ntohl(pkt->tcp->seq), flow->client_isn + 1, flow->target_window_log2))
+		return verdict(XDP_DROP, XL_DROP_COOKIE_PENDING);
+	if (pkt->tcp->rst) {
+		set_flags(flow, XL_FLOW_RST_CLIENT);
+		return verdict(XDP_DROP, XL_DROP_COOKIE_PENDING);
+	}
+	return open_to_target(ctx, cfg, flow, be, XL_FWD_COOKIE_SYN_AGAIN);
+}
+
 /* A packet of a known flow, from its client. */
 static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, struct xl_flow *flow,
 				       __u32 slot, __u32 hash)
@@ -319,13 +339,14 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, s
 	if ((state & XL_FLOW_CLOSING) && is_connection_request(pkt->tcp))
 		return reopen_flow(ctx, pkt, flow, slot, hash, be, conns);
 	if (be->flags & XL_BE_RESET_FLOWS) {
-		set_flags(flow, XL_FLOW_RST_CLIENT); /* the collector gives its count and port back */
+		set_flags(flow,
+			  XL_FLOW_RST_CLIENT); /* the collector gives its count and port back */
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
 		return refuse(ctx, pkt, flow->endpoint, flow->member, XL_RST_TARGET_RESET);
 	}
 	if (state & XL_FLOW_COOKIE)
-		return verdict(XDP_DROP, XL_DROP_COOKIE_PENDING);
+		return while_cookie_pending(ctx, pkt, flow, be);
 	tracked = track_client_packet(flow, pkt->tcp, clock_s());
 	if (tracked == TRACK_REFUSED)
 		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
@@ -553,7 +574,8 @@ static __always_inline int not_tcp_from_provider(struct xdp_md *ctx, struct pack
 	case PACKET_NOT_IPV4:
 		return verdict(XDP_PASS, XL_PASS_NOT_IPV4);
 	case PACKET_IPV4_OTHER:
-		if (cfg && parse_icmp_error(ctx, pkt, &err) && (flow = flow_of_target_quote(cfg, &err)))
+		if (cfg && parse_icmp_error(ctx, pkt, &err) &&
+		    (flow = flow_of_target_quote(cfg, &err)))
 			return icmp_to_client(ctx, &err, flow);
 		return verdict(XDP_PASS, XL_PASS_NOT_OURS);
 	default:

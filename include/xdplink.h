@@ -8,27 +8,28 @@
 
 /* ---- Limits and defaults (AWS values where AWS has one) ---------------- */
 
-#define XL_PORTS_PER_POOL	 55000 /* SNAT ports per (NLB node IP, target IP:port) */
-#define XL_POOL_WORDS		 ((XL_PORTS_PER_POOL + 63) / 64)
-#define XL_DEFAULT_PORT_MIN	 1024  /* SNAT ports 1024..56023 */
-#define XL_DEFAULT_MAX_CONNS	 55000 /* active flows per target */
-#define XL_DEFAULT_MAGLEV_SIZE	 65537 /* prime, slots per lookup table */
-#define XL_DEFAULT_HASH_SEED	 0x5eed1234
-#define XL_DEFAULT_MAX_FLOWS	 1048576
-#define XL_DEFAULT_MAX_FRONTENDS 65536
-#define XL_DEFAULT_MAX_ENDPOINTS 4096
-#define XL_DEFAULT_MAX_BACKENDS	 4096
-#define XL_DEFAULT_MAX_MEMBERS	 8192 /* registrations: a target may be in several groups */
-#define XL_DEFAULT_MAX_POOLS	 1024
-#define XL_DEFAULT_MAX_TABLES	 1024
-#define XL_MAX_IFACES		 64
+#define XL_PORTS_PER_POOL		55000 /* SNAT ports per (NLB node IP, target IP:port) */
+#define XL_POOL_WORDS			((XL_PORTS_PER_POOL + 63) / 64)
+#define XL_DEFAULT_PORT_MIN		1024  /* SNAT ports 1024..56023 */
+#define XL_DEFAULT_MAX_CONNS		55000 /* active flows per target */
+#define XL_DEFAULT_MAGLEV_SIZE		65537 /* prime, slots per lookup table */
+#define XL_DEFAULT_HASH_SEED		0x5eed1234
+#define XL_DEFAULT_MAX_FLOWS		1048576
+#define XL_DEFAULT_HALF_OPEN_PER_TARGET 4096 /* then SYN cookies, as a full Linux SYN queue */
+#define XL_DEFAULT_MAX_FRONTENDS	65536
+#define XL_DEFAULT_MAX_ENDPOINTS	4096
+#define XL_DEFAULT_MAX_BACKENDS		4096
+#define XL_DEFAULT_MAX_MEMBERS		8192 /* registrations: a target may be in several groups */
+#define XL_DEFAULT_MAX_POOLS		1024
+#define XL_DEFAULT_MAX_TABLES		1024
+#define XL_MAX_IFACES			64
 
 /* Slot 0 of the endpoint, member, backend and table arrays is never used: a zero in
  * a Maglev table means "no target", as Katran reserves real 0. */
 #define XL_NO_MEMBER  0
 #define XL_NO_BACKEND 0
 
-/* ---- Configuration: xdplink_config_v1[0], written by the agent --------- */
+/* ---- Configuration: xdplink_config_v2[0], written by the agent --------- */
 
 struct xl_config {
 	__u32 max_conns_per_target; /* active flows a target may hold */
@@ -37,7 +38,7 @@ struct xl_config {
 	__u16 port_min;		    /* first SNAT port of every pool */
 	__u16 port_count;	    /* ports per pool, at most XL_PORTS_PER_POOL */
 	__u32 flow_homes;	    /* home slots of the flow table (its size less XL_FLOW_HOP) */
-	__u16 mss_clamp;	    /* the largest segment SYNs may announce (path MTU - 40); 0: any */
+	__u16 mss_clamp; /* the largest segment SYNs may announce (path MTU - 40); 0: any */
 	__u16 pad;
 	__u32 half_open_per_target; /* above this many half-open flows SYNs get SYN cookies */
 	__u32 half_open_per_node;   /* the same, for all the node's targets together */
@@ -52,7 +53,7 @@ struct xl_config {
 
 struct xl_clock {
 	__u64 ms;
-	__u32 s;  /* the same clock in whole seconds, for idle times */
+	__u32 s; /* the same clock in whole seconds, for idle times */
 	__u32 pad;
 };
 
@@ -88,7 +89,7 @@ struct xl_iface {
 	__u8 role;   /* enum xl_role */
 	__u8 slot;   /* in xdplink_iface_slots_v1, 0 .. XL_MAX_IFACES-1 */
 	__u32 ifindex;
-	__u32 mtu;   /* the largest IPv4 packet it carries */
+	__u32 mtu; /* the largest IPv4 packet it carries */
 };
 
 /* ---- Frontends: xdplink_frontends_v2, (ENI IP, listener port) -> listener
@@ -136,8 +137,8 @@ enum xl_endpoint_state {
 #define XL_ENDPOINT_ID_LEN 22 /* "vpce-" and 17 hex digits, as AWS's */
 
 struct xl_endpoint {
-	__u32 state;			/* enum xl_endpoint_state */
-	char id[XL_ENDPOINT_ID_LEN];	/* for the proxy protocol header, not NUL-terminated */
+	__u32 state;		     /* enum xl_endpoint_state */
+	char id[XL_ENDPOINT_ID_LEN]; /* for the proxy protocol header, not NUL-terminated */
 	__u16 pad;
 };
 
@@ -165,7 +166,7 @@ struct xl_backend {
 /* Active flows per backend: xdplink_conns_v2[slot], mmapable, the count the
  * connection limit applies to, and of those the half-open ones, which decide when SYNs
  * get cookies. The data path adds with an atomic fetch-add; the agent's collector
- * subtracts atomically. xdplink_member_conns_v1 counts a member's flows the same way,
+ * subtracts atomically. xdplink_member_conns_v2 counts a member's flows the same way,
  * for its statistics only. xdplink_half_open_v1[0] counts the node's half-open flows. */
 struct xl_conns {
 	__u32 active;
@@ -174,7 +175,7 @@ struct xl_conns {
 
 /* ---- Members (registrations: target group x backend): xdplink_members_v1[slot]
  * Maglev tables hold member slots, so that a target registered in two target groups
- * is counted per group (xdplink_member_stats_v1, xdplink_member_conns_v1, as
+ * is counted per group (xdplink_member_stats_v1, xdplink_member_conns_v2, as
  * CloudWatch counts), while its connection limit stays with its backend. */
 
 struct xl_member {
@@ -230,10 +231,10 @@ struct xl_port_pool {
  * xdplink_flow_pages_v1: bit p is set when a flow was inserted among slots
  * 64p .. 64p+63, so the agent's collector reads only the parts of the table in use. */
 
-#define XL_FLOW_HOP	 31	   /* the slots of a home's window */
-#define XL_FLOW_OVERFLOW (1u << 31) /* hop: some flow of this home is in its second window */
-#define XL_FLOW_PAGE_SLOTS 64	/* slots per bit of xdplink_flow_pages_v1 */
-#define XL_FLOW_SLACK_NUM  7	/* the table has 7/4 home slots per flow of capacity */
+#define XL_FLOW_HOP	   31	      /* the slots of a home's window */
+#define XL_FLOW_OVERFLOW   (1u << 31) /* hop: some flow of this home is in its second window */
+#define XL_FLOW_PAGE_SLOTS 64	      /* slots per bit of xdplink_flow_pages_v1 */
+#define XL_FLOW_SLACK_NUM  7	      /* the table has 7/4 home slots per flow of capacity */
 #define XL_FLOW_SLACK_DEN  4
 
 enum xl_slot_kind {
@@ -255,13 +256,14 @@ enum xl_flow_flags {
 	XL_FLOW_RST_CLIENT = 1 << 3,
 	XL_FLOW_FIN_TARGET = 1 << 4,
 	XL_FLOW_RST_TARGET = 1 << 5,
-	XL_FLOW_ANSWERED = 1 << 6, /* the client ACKed the target's answer: not half-open */
+	XL_FLOW_ANSWERED = 1 << 6,    /* the client ACKed the target's answer: not half-open */
 	XL_FLOW_SECOND_HOME = 1 << 7, /* in its second home's window (set at insertion) */
 	XL_FLOW_COOKIE = 1 << 8, /* opened by a SYN-cookie ACK, the target's handshake pending */
 	XL_FLOW_PROXY_HEADER = 1 << 9, /* a proxy protocol v2 header precedes the client's bytes */
 };
 
-#define XL_FLOW_CLOSING (XL_FLOW_FIN_CLIENT | XL_FLOW_RST_CLIENT | XL_FLOW_FIN_TARGET | XL_FLOW_RST_TARGET)
+#define XL_FLOW_CLOSING                                                                            \
+	(XL_FLOW_FIN_CLIENT | XL_FLOW_RST_CLIENT | XL_FLOW_FIN_TARGET | XL_FLOW_RST_TARGET)
 
 struct xl_flow_key {
 	__be32 client_addr;
@@ -274,14 +276,14 @@ struct xl_flow {
 	__u32 hop;   /* as a home slot: bit i set when a flow of this home is at slot + i */
 	__u32 state; /* enum xl_slot_kind | enum xl_flow_flags | tag */
 	struct xl_flow_key key;
-	__u32 member;	  /* the registration it counts to: target group x backend */
-	__u32 endpoint;	  /* slot in xdplink_endpoints_v2 */
-	__be32 snat_addr; /* the NLB node IP the target sees */
+	__u32 member;	   /* the registration it counts to: target group x backend */
+	__u32 endpoint;	   /* slot in xdplink_endpoints_v2 */
+	__be32 snat_addr;  /* the NLB node IP the target sees */
 	__u32 client_next; /* the client's number the target expects next (its last ACK) */
 	__u32 target_next; /* the target's number the client expects next, in the target's */
 	__u32 seq_shift;   /* the target's numbers less the client's view of them */
 	__u32 client_isn;  /* the client's initial sequence number */
-	__u16 pool;	  /* slot in xdplink_pools_v1: the SNAT port's pool */
+	__u16 pool;	   /* slot in xdplink_pools_v1: the SNAT port's pool */
 	__be16 snat_port;
 	__u8 client_mac[6];	 /* the neighbour the client's SYN came from */
 	__u16 last_seen;	 /* the clock (s, wrapping) at the last packet either way */
@@ -334,20 +336,23 @@ struct xl_traffic {
 	  "RST outside the receiver's window: not of the connection, the flow unchanged")          \
 	X(DROP_BAD_CHECKSUM, "drop_bad_checksum", "SYN with a wrong TCP checksum: opens no flow")  \
 	X(DROP_NOT_FROM_TARGET, "drop_not_from_target",                                            \
-	  "packet to a SNAT port not from the target's next hop (an interface facing both)")      \
+	  "packet to a SNAT port not from the target's next hop (an interface facing both)")       \
 	X(DROP_COOKIE_PENDING, "drop_cookie_pending",                                              \
-	  "client packet while its SYN-cookie connection to the target opens: sent again")        \
+	  "client packet out of window, or a RST, while its SYN-cookie connection opens")          \
+	X(FWD_COOKIE_SYN_AGAIN, "fwd_cookie_syn_again",                                            \
+	  "client packet while its SYN-cookie connection opens: the SYN to the target sent again") \
 	X(SYN_COOKIE_SENT, "syn_cookie_sent",                                                      \
 	  "SYN answered with a SYN cookie: too many half-open flows to its target or node")        \
-	X(FWD_COOKIE_FLOW, "fwd_cookie_flow", "ACK with a valid SYN cookie: a flow opened to a target") \
+	X(FWD_COOKIE_FLOW, "fwd_cookie_flow",                                                      \
+	  "ACK with a valid SYN cookie: a flow opened to a target")                                \
 	X(FWD_PROXY_HEADER, "fwd_proxy_header",                                                    \
-	  "client's first payload (or its retransmission) sent with a proxy protocol v2 header")    \
+	  "client's first payload (or its retransmission) sent with a proxy protocol v2 header")   \
 	X(DROP_PROXY_TOO_BIG, "drop_proxy_too_big",                                                \
 	  "first payload too big for its proxy protocol header (the client ignored the MSS)")      \
 	X(FWD_ICMP_TO_TARGET, "fwd_icmp_to_target",                                                \
-	  "ICMP error about a packet to a client: translated and sent to the flow's target")      \
+	  "ICMP error about a packet to a client: translated and sent to the flow's target")       \
 	X(FWD_ICMP_TO_CLIENT, "fwd_icmp_to_client",                                                \
-	  "ICMP error about a packet to a target: translated and sent to the flow's client")      \
+	  "ICMP error about a packet to a target: translated and sent to the flow's client")       \
 	X(TX_COOKIE_HANDSHAKE, "tx_cookie_handshake",                                              \
 	  "target's SYN-ACK to a SYN-cookie flow: acknowledged to the target, not sent on")        \
 	X(DROP_INTERNAL, "drop_internal", "configuration missing or inconsistent")                 \

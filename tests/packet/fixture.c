@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The packet-test fixture: a private network namespace with real interfaces and
  * neighbours, and the real BPF object loaded with small maps and a known scene. */
 #include "fixture.h"
@@ -372,8 +373,8 @@ void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_
 			     sizeof(be), 0);
 	key.target_addr = be.addr;
 	key.target_port = be.port;
-	pool_flows = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4, XL_PORTS_PER_POOL,
-				    NULL);
+	pool_flows =
+	    bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4, XL_PORTS_PER_POOL, NULL);
 	if (pool_flows < 0)
 		abort();
 	update(fx->skel->maps.xdplink_pool_flows_v1, &pool, &pool_flows);
@@ -579,7 +580,7 @@ uint32_t fx_active(struct fixture *fx, uint32_t backend)
 
 uint32_t fx_member_active(struct fixture *fx, uint32_t member)
 {
-	return active(fx->skel->maps.xdplink_member_conns_v1, member);
+	return active(fx->skel->maps.xdplink_member_conns_v2, member);
 }
 
 uint32_t fx_ports_used(struct fixture *fx, uint32_t pool)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The data path under test: the real BPF object, loaded but never attached, in a
  * private network namespace whose interfaces and neighbours its FIB lookups see. */
 #ifndef XL_TEST_FIXTURE_H
@@ -49,15 +50,15 @@ struct fixture {
 struct flow_view {
 	uint32_t slot;
 	uint32_t member, backend, endpoint, pool;
-	uint32_t flags;		 /* enum xl_flow_flags */
-	uint32_t snat_addr;	 /* network order */
-	uint32_t target_addr;	 /* network order */
-	uint16_t snat_port;	 /* network order */
-	uint16_t target_port;	 /* network order */
-	int ifindex;		 /* the client's interface */
+	uint32_t flags;	      /* enum xl_flow_flags */
+	uint32_t snat_addr;   /* network order */
+	uint32_t target_addr; /* network order */
+	uint16_t snat_port;   /* network order */
+	uint16_t target_port; /* network order */
+	int ifindex;	      /* the client's interface */
 	uint8_t client_mac[6];
-	uint16_t last_seen;	 /* seconds */
-	uint32_t seq_shift;	 /* the target's numbers less the client's view of them */
+	uint16_t last_seen; /* seconds */
+	uint32_t seq_shift; /* the target's numbers less the client's view of them */
 };
 
 struct fixture_options {

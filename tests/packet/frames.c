@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test frames, built byte by byte, with checksums computed from scratch (RFC 1071). */
 #include "frames.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building test frames (Ethernet/IPv4/TCP and friends) and checking them: every
  * checksum here is computed from scratch, never incrementally. */
 #ifndef XL_TEST_FRAMES_H
@@ -27,8 +28,8 @@ struct tcp_frame {
 	uint32_t seq;
 	uint32_t ack;
 	uint8_t flags;
-	size_t options_len; /* TCP options: an MSS option then NOPs */
-	uint16_t mss;	    /* the MSS option's value; 0: 1460 */
+	size_t options_len;	     /* TCP options: an MSS option then NOPs */
+	uint16_t mss;		     /* the MSS option's value; 0: 1460 */
 	const uint8_t *option_bytes; /* instead, these options_len bytes as they are */
 	const void *payload;
 	size_t payload_len;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Packet tests of the XDP program through BPF_PROG_TEST_RUN: each case builds real
  * frames, runs them, and checks the action, every byte of the result and the maps. */
 #include <arpa/inet.h>
@@ -1018,7 +1019,7 @@ static uint32_t closing_flags(uint16_t sport)
 	struct flow_view flow;
 
 	return fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &flow) ? flow.flags & XL_FLOW_CLOSING
-								  : 0xdead;
+								 : 0xdead;
 }
 
 /* A stranger who spoofs a client, or a target, and sends RSTs with guessed sequence
@@ -1644,8 +1645,20 @@ static void a_cookie_connection_reaches_its_target(void)
 	data.ack = cookie + 1;
 	data.payload = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	data.payload_len = data_len;
-	CHECK_EQ(send_client(&data).action, XDP_DROP); /* the client sends it again later */
+	/* Before the target answers, the client's request goes no further (the client sends
+	 * it again), but the SYN to the target goes again: it may have been lost. */
+	r = send_client(&data);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_COOKIE_SYN_AGAIN), 1);
+	CHECK_EQ(r.out_len, 58);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1000);
+	CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_SYN);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	data.seq = 1001 + (1U << 30); /* out of the client's window: a stranger's */
+	CHECK_EQ(send_client(&data).action, XDP_DROP);
 	CHECK_EQ(fx_reason(&fx, XL_DROP_COOKIE_PENDING), 1);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_COOKIE_SYN_AGAIN), 1);
+	data.seq = 1001;
 
 	r = send_target(&flow, TCP_SYN | TCP_ACK, NULL); /* target ISN 7000, acks 1001 */
 	CHECK_EQ(r.action, XDP_TX);
