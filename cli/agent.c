@@ -16,6 +16,8 @@ static void print_status(const struct request *req, json_object *result)
 	field("Pins", "%s", jstr(result, "PinPath"));
 	field("Active flows", "%s", jstr(result, "ActiveFlowCount"));
 	field("Held SNAT ports", "%s", jstr(result, "HeldPortCount"));
+	field("Tracked flows", "%s", jstr(result, "TrackedFlowCount"));
+	field("Half-open flows", "%s", jstr(result, "HalfOpenFlowCount"));
 	if (json_object_is_type(config, json_type_object)) {
 		struct json_object_iterator it = json_object_iter_begin(config);
 		struct json_object_iterator end = json_object_iter_end(config);

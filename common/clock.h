@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The one clock of xdplink: CLOCK_MONOTONIC in milliseconds. The agent publishes it
- * to the data path (xdplink_clock_v1), which stamps flows with it. */
+ * to the data path (xdplink_clock_v2), which stamps flows with it. */
 #ifndef XL_CLOCK_H
 #define XL_CLOCK_H
 

@@ -62,6 +62,9 @@ static json_object *config_json(const struct agent *agent)
 	ADD(config, "MaxFlows", uint_json(o->datapath.max_flows));
 	ADD(config, "IdleTimeoutSeconds", uint_json(o->flows.idle_timeout_ms / 1000));
 	ADD(config, "PortReuseDelaySeconds", uint_json(o->flows.port_reuse_delay_ms / 1000));
+	ADD(config, "SynTimeoutSeconds", uint_json(o->flows.syn_timeout_ms / 1000));
+	ADD(config, "HalfOpenPerTarget", uint_json(c->half_open_per_target));
+	ADD(config, "HalfOpenPerNode", uint_json(c->half_open_per_node));
 	return config;
 }
 
@@ -82,6 +85,8 @@ static int describe_agent(struct agent *agent, json_object *result, struct api_e
 	ADD(result, "Interfaces", interfaces);
 	ADD(result, "ActiveFlowCount", uint_json(datapath_total_active_flows(agent->dp)));
 	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
+	ADD(result, "TrackedFlowCount", uint_json(flows_tracked(agent->flows)));
+	ADD(result, "HalfOpenFlowCount", uint_json(flows_half_open(agent->flows)));
 	return 0;
 }
 
@@ -241,6 +246,8 @@ static int get_stats(struct agent *agent, json_object *result, struct api_error 
 	ADD(result, "Reasons", reason_stats(agent));
 	ADD(result, "ActiveFlowCount", uint_json(datapath_total_active_flows(agent->dp)));
 	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
+	ADD(result, "TrackedFlowCount", uint_json(flows_tracked(agent->flows)));
+	ADD(result, "HalfOpenFlowCount", uint_json(flows_half_open(agent->flows)));
 	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
 	return 0;
 }

@@ -54,6 +54,12 @@ static const char usage[] =
     "  --hash-seed N                flow hash seed, the same on every node of a fleet\n"
     "  --idle-timeout SECONDS       TCP idle timeout (default 350; AWS allows 60-6000,\n"
     "                               shorter values are for tests)\n"
+    "  --syn-timeout SECONDS        how long a SYN waits for its target's answer before\n"
+    "                               its flow is dropped (default 10)\n"
+    "  --half-open-per-target N     half-open flows a target holds before its SYNs are\n"
+    "                               answered with SYN cookies (default 4096; 0: always)\n"
+    "  --half-open-per-node N       the same for all the node's targets together\n"
+    "                               (default --max-flows / 8)\n"
     "  --port-reuse-delay SECONDS   how long the port of a FIN-closed flow rests before\n"
     "                               reuse (default 60: ~55,000 connections per minute)\n"
     "  --close-grace-ms MS          how long a closed flow lingers for its last ACK\n"
@@ -81,6 +87,9 @@ enum option_id {
 	OPT_MAGLEV_SIZE,
 	OPT_HASH_SEED,
 	OPT_IDLE_TIMEOUT,
+	OPT_SYN_TIMEOUT,
+	OPT_HALF_OPEN_PER_TARGET,
+	OPT_HALF_OPEN_PER_NODE,
 	OPT_PORT_REUSE_DELAY,
 	OPT_CLOSE_GRACE,
 	OPT_COLLECT_INTERVAL,
@@ -106,6 +115,9 @@ static const struct option options[] = {
 	{ "maglev-size", required_argument, NULL, OPT_MAGLEV_SIZE },
 	{ "hash-seed", required_argument, NULL, OPT_HASH_SEED },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "syn-timeout", required_argument, NULL, OPT_SYN_TIMEOUT },
+	{ "half-open-per-target", required_argument, NULL, OPT_HALF_OPEN_PER_TARGET },
+	{ "half-open-per-node", required_argument, NULL, OPT_HALF_OPEN_PER_NODE },
 	{ "port-reuse-delay", required_argument, NULL, OPT_PORT_REUSE_DELAY },
 	{ "close-grace-ms", required_argument, NULL, OPT_CLOSE_GRACE },
 	{ "collect-interval-ms", required_argument, NULL, OPT_COLLECT_INTERVAL },
@@ -135,10 +147,13 @@ static void defaults(struct daemon_options *o)
 				.hash_seed = XL_DEFAULT_HASH_SEED,
 				.port_min = XL_DEFAULT_PORT_MIN,
 				.port_count = XL_PORTS_PER_POOL,
+				.half_open_per_target = XL_DEFAULT_HALF_OPEN_PER_TARGET,
+				.half_open_per_node = UINT32_MAX, /* until --max-flows is known */
 			},
 		},
 		.flows = {
 			.idle_timeout_ms = 350 * MS_PER_S,
+			.syn_timeout_ms = 10 * MS_PER_S,
 			.close_grace_ms = 1000,
 			.port_reuse_delay_ms = 60 * MS_PER_S,
 		},
@@ -307,6 +322,21 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 				return -1;
 			o->flows.idle_timeout_ms = n * MS_PER_S;
 			break;
+		case OPT_SYN_TIMEOUT:
+			if (number(optarg, "syn-timeout", 1, 600, &n))
+				return -1;
+			o->flows.syn_timeout_ms = n * MS_PER_S;
+			break;
+		case OPT_HALF_OPEN_PER_TARGET:
+			if (number(optarg, "half-open-per-target", 0, UINT32_MAX - 1, &n))
+				return -1;
+			config->half_open_per_target = (uint32_t)n;
+			break;
+		case OPT_HALF_OPEN_PER_NODE:
+			if (number(optarg, "half-open-per-node", 0, UINT32_MAX - 1, &n))
+				return -1;
+			config->half_open_per_node = (uint32_t)n;
+			break;
 		case OPT_PORT_REUSE_DELAY:
 			if (number(optarg, "port-reuse-delay", 0, 3600, &n))
 				return -1;
@@ -344,6 +374,8 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 	}
 	if (!o->datapath.max_frontends)
 		o->datapath.max_frontends = 16 * o->datapath.max_endpoints;
+	if (config->half_open_per_node == UINT32_MAX)
+		config->half_open_per_node = o->datapath.max_flows / 8;
 	return 0;
 }
 

@@ -124,28 +124,50 @@ static int visit_member(struct datapath *dp, uint32_t slot, const void *wanted, 
 	return write_member(dp, slot, &next);
 }
 
-/* The pool index maps (node IP, backend) to the pool's slot. A pool no longer wanted takes
- * no new flow; its slot stays with the model until every port is back. */
+/* A pool's port index, the flow slot of each of its ports, starts empty with the pool:
+ * a new inner map in the pool's slot of xdplink_pool_flows_v1. */
+static int new_port_index(struct datapath *dp, uint32_t slot)
+{
+	int inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdplink_ports", sizeof(uint32_t),
+				   sizeof(uint32_t), XL_PORTS_PER_POOL, NULL);
+	int rc;
+
+	if (inner < 0)
+		return -1;
+	rc = bpf_map__update_elem(dp->skel->maps.xdplink_pool_flows_v1, &slot, sizeof(slot), &inner,
+				  sizeof(inner), BPF_ANY);
+	close(inner); /* the outer map holds it now */
+	return rc;
+}
+
+/* The pool index maps (node IP, target IP:port) to the pool's slot, for new flows and
+ * for the target's replies. A pool no longer wanted takes no new flow (no table holds
+ * its target) and keeps its entry until every port is back and the model lets it go. */
 static int visit_pool(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx)
 {
-	struct bpf_map *index = dp->skel->maps.xdplink_pool_index_v1;
+	struct bpf_map *index = dp->skel->maps.xdplink_pool_index_v2;
 	const struct dp_pool *p = wanted;
 	struct xl_pool_key next = { 0 }, *now = &dp->pool_keys[slot];
 	struct xl_pool_slot value = { .pool = slot };
 
 	(void)ctx;
-	if (p)
-		next = (struct xl_pool_key){ .snat_addr = p->snat_addr, .backend = p->backend };
+	if (p && p->backend < dp->max_backends)
+		next = (struct xl_pool_key){ .snat_addr = p->snat_addr,
+					     .target_addr = dp->backends[p->backend].addr,
+					     .target_port = dp->backends[p->backend].port };
 	if (!memcmp(now, &next, sizeof(next)))
 		return 0;
 	if (now->snat_addr)
 		bpf_map__delete_elem(index, now, sizeof(*now), 0);
 	*now = (struct xl_pool_key){ 0 };
-	if (!p)
+	if (!p) {
+		bpf_map__delete_elem(dp->skel->maps.xdplink_pool_flows_v1, &slot, sizeof(slot), 0);
 		return 0;
+	}
 	/* A slot given to a new (node IP, target) starts with every port free. */
 	memset(&dp->pools[slot], 0, sizeof(dp->pools[slot]));
-	if (bpf_map__update_elem(index, &next, sizeof(next), &value, sizeof(value), BPF_ANY))
+	if (new_port_index(dp, slot) ||
+	    bpf_map__update_elem(index, &next, sizeof(next), &value, sizeof(value), BPF_ANY))
 		return -1;
 	*now = next;
 	return 0;
@@ -221,22 +243,26 @@ static int visit_table(struct datapath *dp, uint32_t slot, const void *wanted, v
 	return 0;
 }
 
+/* An endpoint's entry: its state, and its id for the proxy protocol header. */
 static void set_endpoint(struct datapath *dp, uint32_t slot, uint32_t state, const char *id,
 			 struct closed_traffic *closed)
 {
 	struct xl_endpoint ep = { .state = state };
+	bool new_id = strcmp(dp->endpoint_id[slot], id) != 0;
 
-	if (strcmp(dp->endpoint_id[slot], id)) {
+	/* Not NUL-terminated: the proxy protocol header carries the id without one. */
+	memcpy(ep.id, id, strnlen(id, sizeof(ep.id)));
+	if (new_id) {
 		/* Restarted agents know the slots but not the ids: keep the counters. */
 		if (dp->endpoint_id[slot][0])
 			zero_percpu(dp->skel->maps.xdplink_endpoint_stats_v1, slot);
 		snprintf(dp->endpoint_id[slot], sizeof(dp->endpoint_id[slot]), "%s", id);
 	}
-	if (dp->endpoint_state[slot] == state)
+	if (dp->endpoint_state[slot] == state && !new_id)
 		return;
-	if (dp->endpoint_state[slot] == XL_EP_AVAILABLE)
+	if (dp->endpoint_state[slot] == XL_EP_AVAILABLE && state != XL_EP_AVAILABLE)
 		closed_add_endpoint(closed, slot);
-	bpf_map__update_elem(dp->skel->maps.xdplink_endpoints_v1, &slot, sizeof(slot), &ep,
+	bpf_map__update_elem(dp->skel->maps.xdplink_endpoints_v2, &slot, sizeof(slot), &ep,
 			     sizeof(ep), BPF_ANY);
 	dp->endpoint_state[slot] = state;
 }

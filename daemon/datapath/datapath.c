@@ -129,6 +129,9 @@ static int pin_maps(struct datapath *dp, struct api_error *err)
 
 	bpf_object__for_each_map(map, dp->skel->obj)
 	{
+		/* The program's constants (.rodata) are its own, not state to keep. */
+		if (bpf_map__is_internal(map))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, bpf_map__name(map));
 		if (check_pinned(map, path, err) || bpf_map__set_pin_path(map, path))
 			return -1;
@@ -138,19 +141,21 @@ static int pin_maps(struct datapath *dp, struct api_error *err)
 
 static void size_maps(struct xdplink *skel, const struct datapath_options *opts)
 {
-	bpf_map__set_max_entries(skel->maps.xdplink_flows_v3, opts->max_flows);
-	bpf_map__set_max_entries(skel->maps.xdplink_rnat_v3, opts->max_flows);
-	bpf_map__set_max_entries(skel->maps.xdplink_endpoints_v1, opts->max_endpoints);
+	bpf_map__set_max_entries(skel->maps.xdplink_flows_v4, flow_table_slots(opts->max_flows));
+	bpf_map__set_max_entries(skel->maps.xdplink_flow_pages_v1,
+				 flow_table_page_words(opts->max_flows));
+	bpf_map__set_max_entries(skel->maps.xdplink_endpoints_v2, opts->max_endpoints);
 	bpf_map__set_max_entries(skel->maps.xdplink_endpoint_stats_v1, opts->max_endpoints);
 	bpf_map__set_max_entries(skel->maps.xdplink_backends_v2, opts->max_backends);
-	bpf_map__set_max_entries(skel->maps.xdplink_conns_v1, opts->max_backends);
+	bpf_map__set_max_entries(skel->maps.xdplink_conns_v2, opts->max_backends);
 	bpf_map__set_max_entries(skel->maps.xdplink_members_v1, opts->max_members);
 	bpf_map__set_max_entries(skel->maps.xdplink_member_stats_v1, opts->max_members);
-	bpf_map__set_max_entries(skel->maps.xdplink_member_conns_v1, opts->max_members);
+	bpf_map__set_max_entries(skel->maps.xdplink_member_conns_v2, opts->max_members);
 	bpf_map__set_max_entries(skel->maps.xdplink_pools_v1, opts->max_pools);
-	bpf_map__set_max_entries(skel->maps.xdplink_pool_index_v1, opts->max_pools);
+	bpf_map__set_max_entries(skel->maps.xdplink_pool_index_v2, opts->max_pools);
+	bpf_map__set_max_entries(skel->maps.xdplink_pool_flows_v1, opts->max_pools);
 	bpf_map__set_max_entries(skel->maps.xdplink_maglev_v2, opts->max_tables);
-	bpf_map__set_max_entries(skel->maps.xdplink_frontends_v1, opts->max_frontends);
+	bpf_map__set_max_entries(skel->maps.xdplink_frontends_v2, opts->max_frontends);
 }
 
 /* Reads a whole array map in one system call. */
@@ -169,7 +174,7 @@ static int read_array(struct bpf_map *map, uint32_t count, void *values)
 /* The key of each pool slot in the pool index. */
 static int read_pool_index(struct datapath *dp)
 {
-	struct bpf_map *index = dp->skel->maps.xdplink_pool_index_v1;
+	struct bpf_map *index = dp->skel->maps.xdplink_pool_index_v2;
 	struct xl_pool_key key, next, *prev = NULL;
 
 	while (!bpf_map__get_next_key(index, prev, &next, sizeof(next))) {
@@ -191,7 +196,7 @@ static int read_maps(struct datapath *dp)
 	int rc = -1;
 
 	if (endpoints &&
-	    !read_array(dp->skel->maps.xdplink_endpoints_v1, dp->max_endpoints, endpoints) &&
+	    !read_array(dp->skel->maps.xdplink_endpoints_v2, dp->max_endpoints, endpoints) &&
 	    !read_array(dp->skel->maps.xdplink_backends_v2, dp->max_backends, dp->backends) &&
 	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members) &&
 	    !read_pool_index(dp) && !frontends_read(dp)) {
@@ -217,7 +222,7 @@ static int check_port_range(const struct datapath *dp, struct api_error *err)
 	struct xl_config pinned = { 0 };
 	uint32_t zero = 0;
 
-	if (bpf_map__lookup_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &pinned,
+	if (bpf_map__lookup_elem(dp->skel->maps.xdplink_config_v2, &zero, sizeof(zero), &pinned,
 				 sizeof(pinned), 0) ||
 	    !pinned.port_count ||
 	    (pinned.port_min == dp->config.port_min &&
@@ -250,13 +255,13 @@ static int allocate_caches(struct datapath *dp)
 struct datapath *datapath_open(const struct datapath_options *opts, struct api_error *err)
 {
 	struct datapath *dp = calloc(1, sizeof(*dp));
-	uint32_t zero = 0;
 
 	if (!dp)
 		return NULL;
 	dp->pin_lock = -1;
 	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", opts->pin_dir);
 	dp->config = opts->config;
+	dp->config.flow_homes = flow_table_homes(opts->max_flows);
 	dp->max_endpoints = opts->max_endpoints;
 	dp->max_backends = opts->max_backends;
 	dp->max_members = opts->max_members;
@@ -283,26 +288,33 @@ struct datapath *datapath_open(const struct datapath_options *opts, struct api_e
 		goto failed;
 	}
 	remove_stale_pins(dp);
-	dp->conns = map_memory(dp->skel->maps.xdplink_conns_v1);
-	dp->conns_size = mmap_size(dp->skel->maps.xdplink_conns_v1);
-	dp->member_conns = map_memory(dp->skel->maps.xdplink_member_conns_v1);
-	dp->member_conns_size = mmap_size(dp->skel->maps.xdplink_member_conns_v1);
+	dp->conns = map_memory(dp->skel->maps.xdplink_conns_v2);
+	dp->conns_size = mmap_size(dp->skel->maps.xdplink_conns_v2);
+	dp->flows.slots = map_memory(dp->skel->maps.xdplink_flows_v4);
+	dp->flows_size = mmap_size(dp->skel->maps.xdplink_flows_v4);
+	dp->flows.pages = map_memory(dp->skel->maps.xdplink_flow_pages_v1);
+	dp->pages_size = mmap_size(dp->skel->maps.xdplink_flow_pages_v1);
+	dp->flows.homes = dp->config.flow_homes;
+	dp->flows.hash_seed = dp->config.hash_seed;
+	dp->half_open_node = map_memory(dp->skel->maps.xdplink_half_open_v1);
+	dp->half_open_size = mmap_size(dp->skel->maps.xdplink_half_open_v1);
+	dp->member_conns = map_memory(dp->skel->maps.xdplink_member_conns_v2);
+	dp->member_conns_size = mmap_size(dp->skel->maps.xdplink_member_conns_v2);
 	dp->pools = map_memory(dp->skel->maps.xdplink_pools_v1);
 	dp->pools_size = mmap_size(dp->skel->maps.xdplink_pools_v1);
 	dp->address_words = map_memory(dp->skel->maps.xdplink_addresses_v1);
 	dp->address_size = mmap_size(dp->skel->maps.xdplink_addresses_v1);
-	dp->clock = map_memory(dp->skel->maps.xdplink_clock_v1);
-	dp->clock_size = mmap_size(dp->skel->maps.xdplink_clock_v1);
-	if (!dp->conns || !dp->member_conns || !dp->pools || !dp->address_words || !dp->clock) {
+	dp->clock = map_memory(dp->skel->maps.xdplink_clock_v2);
+	dp->clock_size = mmap_size(dp->skel->maps.xdplink_clock_v2);
+	if (!dp->conns || !dp->member_conns || !dp->pools || !dp->address_words || !dp->clock ||
+	    !dp->flows.slots || !dp->flows.pages || !dp->half_open_node) {
 		api_fail(err, API_InternalError, "cannot map the shared counters: %s",
 			 strerror(errno));
 		goto failed;
 	}
 	if (check_port_range(dp, err))
 		goto failed;
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_config_v1, &zero, sizeof(zero), &dp->config,
-				 sizeof(dp->config), BPF_ANY) ||
-	    read_maps(dp)) {
+	if (datapath_write_config(dp) || read_maps(dp)) {
 		api_fail(err, API_InternalError, "cannot set up the maps: %s", strerror(errno));
 		goto failed;
 	}
@@ -326,6 +338,12 @@ void datapath_close(struct datapath *dp)
 		munmap(dp->address_words, dp->address_size);
 	if (dp->clock)
 		munmap(dp->clock, dp->clock_size);
+	if (dp->flows.slots)
+		munmap(dp->flows.slots, dp->flows_size);
+	if (dp->flows.pages)
+		munmap(dp->flows.pages, dp->pages_size);
+	if (dp->half_open_node)
+		munmap(dp->half_open_node, dp->half_open_size);
 	xdplink__destroy(dp->skel);
 	if (dp->pin_lock >= 0)
 		close(dp->pin_lock);
@@ -344,6 +362,15 @@ void datapath_close(struct datapath *dp)
 void datapath_set_clock(struct datapath *dp, uint64_t ms)
 {
 	__atomic_store_n(&dp->clock->ms, ms, __ATOMIC_RELAXED);
+	__atomic_store_n(&dp->clock->s, (uint32_t)(ms / 1000), __ATOMIC_RELAXED);
+}
+
+int datapath_write_config(struct datapath *dp)
+{
+	uint32_t zero = 0;
+
+	return bpf_map__update_elem(dp->skel->maps.xdplink_config_v2, &zero, sizeof(zero),
+				    &dp->config, sizeof(dp->config), BPF_ANY);
 }
 
 /* ---- Counters ---------------------------------------------------------------- */

@@ -31,6 +31,8 @@ struct attached_iface {
 	int ifindex;
 	uint8_t role;
 	bool generic;
+	uint8_t slot; /* what flows record it by */
+	uint32_t mtu;
 };
 
 /* What stopped carrying traffic in an apply, whose flows the caller removes

@@ -6,6 +6,7 @@
 #define XL_DATAPATH_INTERNAL_H
 
 #include "datapath.h"
+#include "flow_table.h"
 #include "mirror.h"
 #include "xdplink.skel.h"
 
@@ -36,6 +37,10 @@ struct datapath {
 	size_t address_size;
 	struct xl_clock *clock;
 	size_t clock_size;
+	struct flow_table flows; /* the flow table and its page bits, mapped */
+	size_t flows_size, pages_size;
+	uint64_t *half_open_node; /* the node's half-open flows */
+	size_t half_open_size;
 	/* What the maps hold, so that a sync writes only changes and reads nothing. */
 	uint64_t *table_digest;	       /* per table slot; 0: empty; 1: there, contents unknown */
 	uint32_t *endpoint_state;      /* per endpoint slot */
@@ -51,6 +56,9 @@ struct datapath {
 	size_t iface_count;
 	bool ifaces_pending; /* some wanted interface could not be attached */
 };
+
+/* Writes dp->config to the program. */
+int datapath_write_config(struct datapath *dp);
 
 /* The interfaces (ifaces.c): attached as `want` says; see datapath_apply for `strict`. */
 int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *strict,

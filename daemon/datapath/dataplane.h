@@ -19,6 +19,7 @@ struct dp_frontend {
 	uint32_t endpoint;  /* endpoint slot */
 	uint32_t table;	    /* Maglev table slot (target group x scope) */
 	uint32_t snat_addr; /* network order: the NLB node IP of the ENI's zone */
+	bool proxy_v2;	    /* the target group sends a proxy protocol v2 header */
 };
 
 struct dp_endpoint {

@@ -112,10 +112,11 @@ static void forget_page_if_empty(struct flow_table *table, uint32_t page)
 		__atomic_fetch_or(&table->pages[page / 64], bit, __ATOMIC_ACQ_REL);
 }
 
-void flow_table_walk(struct flow_table *table, void (*visit)(uint32_t slot, void *ctx), void *ctx)
+size_t flow_table_walk(struct flow_table *table, bool (*visit)(uint32_t slot, void *ctx), void *ctx)
 {
-	uint32_t slots = table->homes + XL_FLOW_HOP, pages = (slots + XL_FLOW_PAGE_SLOTS - 1) /
-							      XL_FLOW_PAGE_SLOTS;
+	uint32_t slots = table->homes + XL_FLOW_HOP,
+		 pages = (slots + XL_FLOW_PAGE_SLOTS - 1) / XL_FLOW_PAGE_SLOTS;
+	size_t visited = 0;
 
 	for (uint32_t word = 0; word * 64 < pages; word++) {
 		uint64_t bits = __atomic_load_n(&table->pages[word], __ATOMIC_ACQUIRE);
@@ -125,10 +126,17 @@ void flow_table_walk(struct flow_table *table, void (*visit)(uint32_t slot, void
 			uint32_t first = page * XL_FLOW_PAGE_SLOTS;
 
 			bits &= bits - 1;
-			for (uint32_t s = first; s < first + XL_FLOW_PAGE_SLOTS && s < slots; s++)
-				if (flow_slot_kind(&table->slots[s]) == XL_SLOT_FLOW)
-					visit(s, ctx);
+			for (uint32_t s = first; s < first + XL_FLOW_PAGE_SLOTS && s < slots; s++) {
+				uint32_t kind = flow_slot_kind(&table->slots[s]);
+
+				if (kind != XL_SLOT_FLOW && kind != XL_SLOT_RETIRED)
+					continue;
+				visited++;
+				if (!visit(s, ctx))
+					return visited;
+			}
 			forget_page_if_empty(table, page);
 		}
 	}
+	return visited;
 }

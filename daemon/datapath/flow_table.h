@@ -34,8 +34,10 @@ int64_t flow_table_find(const struct flow_table *table, const struct xl_flow_key
 bool flow_table_take(struct flow_table *table, uint32_t slot, uint32_t seen);
 void flow_table_remove(struct flow_table *table, uint32_t slot);
 
-/* Calls visit(slot, ctx) for every slot that holds a flow. Pages found empty lose
- * their bit, so the next walk skips them. */
-void flow_table_walk(struct flow_table *table, void (*visit)(uint32_t slot, void *ctx), void *ctx);
+/* Calls visit(slot, ctx) for every slot that holds a flow, or a flow the data path
+ * retired, until visit returns false; returns how many it visited. Pages found empty
+ * lose their bit, so the next walk skips them. */
+size_t flow_table_walk(struct flow_table *table, bool (*visit)(uint32_t slot, void *ctx),
+		       void *ctx);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The flow collector behind flows.h. The agent is the only deleter of flows: the
- * delete that succeeds owns the flow's count and port, which makes each release
- * happen exactly once. */
+/* The flow collector behind flows.h, the one file that reads the flow table's layout. It
+ * walks the table in place (mapped memory, the pages in use only) and takes a flow with
+ * the same compare-and-swap the data path would lose to: the take that succeeds owns the
+ * flow's count and port, which makes each release happen exactly once. */
 #include "flows.h"
 #include "datapath_internal.h"
 
@@ -12,10 +13,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "flow_table.h"
 #include "log.h"
-
-#define BATCH 4096
 
 struct held_port {
 	uint32_t pool;
@@ -32,8 +33,11 @@ struct flows {
 	uint64_t started;
 	struct held_port *held; /* a ring, in order of due time */
 	size_t held_head, held_count, held_capacity;
-	struct xl_flow_key *keys;
-	struct xl_flow *values;
+	/* Per slot, when the collector first saw its flow closed (ms of this agent's clock,
+	 * +1), for the close grace; 0: not seen closed. */
+	uint64_t *closed_since;
+	uint32_t slots;
+	struct flows_pass last; /* the last collection's */
 };
 
 struct flows *flows_new(struct datapath *dp, const struct flows_options *opts)
@@ -44,9 +48,9 @@ struct flows *flows_new(struct datapath *dp, const struct flows_options *opts)
 		return NULL;
 	flows->dp = dp;
 	flows->opts = *opts;
-	flows->keys = calloc(BATCH, sizeof(*flows->keys));
-	flows->values = calloc(BATCH, sizeof(*flows->values));
-	if (!flows->keys || !flows->values) {
+	flows->slots = dp->flows.homes + XL_FLOW_HOP;
+	flows->closed_since = calloc(flows->slots, sizeof(*flows->closed_since));
+	if (!flows->closed_since) {
 		flows_free(flows);
 		return NULL;
 	}
@@ -58,21 +62,35 @@ void flows_free(struct flows *flows)
 	if (!flows)
 		return;
 	free(flows->held);
-	free(flows->keys);
-	free(flows->values);
+	free(flows->closed_since);
 	free(flows);
+}
+
+static bool any_flow(uint32_t slot, void *ctx)
+{
+	(void)slot;
+	(void)ctx;
+	return false; /* one is enough: stop */
 }
 
 bool flows_pinned(const struct datapath *dp)
 {
-	struct xl_flow_key key;
-
-	return !bpf_map_get_next_key(bpf_map__fd(dp->skel->maps.xdplink_flows_v3), NULL, &key);
+	return flow_table_walk((struct flow_table *)&dp->flows, any_flow, NULL) > 0;
 }
 
 size_t flows_held_ports(const struct flows *flows)
 {
 	return flows->held_count;
+}
+
+uint32_t flows_tracked(const struct flows *flows)
+{
+	return flows->last.kept;
+}
+
+uint32_t flows_half_open(const struct flows *flows)
+{
+	return flows->last.kept_half_open;
 }
 
 /* ---- Ports --------------------------------------------------------------------- */
@@ -104,51 +122,32 @@ static int hold_port(struct flows *flows, struct held_port port)
 	return 0;
 }
 
-/* Where each pool's ports lead: its reverse-NAT key but the port, read with one walk of the
- * pool index. A pool no backend uses any more has a zero key. */
-static struct xl_rnat_key *read_pool_destinations(struct flows *flows)
+/* Whether a flow now holds this port of this pool (only asked of recovered ports): the
+ * slot the pool's port index names, if its flow has that pool and port. */
+static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
 {
-	struct bpf_map *pool_index = flows->dp->skel->maps.xdplink_pool_index_v1;
-	struct xl_rnat_key *destinations = calloc(flows->dp->max_pools, sizeof(*destinations));
-	struct xl_pool_key key, next, *prev = NULL;
+	struct datapath *dp = flows->dp;
+	uint32_t inner_id, slot = 0;
+	const struct xl_flow *flow;
+	int fd;
 
-	if (!destinations)
-		return NULL;
-	while (!bpf_map__get_next_key(pool_index, prev, &next, sizeof(next))) {
-		struct xl_pool_slot slot;
-		struct xl_backend be;
-
-		key = next;
-		prev = &key;
-		if (bpf_map__lookup_elem(pool_index, &key, sizeof(key), &slot, sizeof(slot), 0) ||
-		    slot.pool >= flows->dp->max_pools ||
-		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_backends_v2, &key.backend,
-					 sizeof(key.backend), &be, sizeof(be), 0))
-			continue;
-		destinations[slot.pool] = (struct xl_rnat_key){ .target_addr = be.addr,
-								.snat_addr = key.snat_addr,
-								.target_port = be.port };
-	}
-	return destinations;
-}
-
-/* Whether a flow now uses this port of this pool (only asked of recovered ports). */
-static bool port_in_use(struct flows *flows, const struct xl_rnat_key *destinations, uint32_t pool,
-			uint32_t index)
-{
-	struct xl_rnat_key key = destinations[pool];
-	struct xl_rnat rnat;
-
-	if (!key.target_addr)
+	if (bpf_map__lookup_elem(dp->skel->maps.xdplink_pool_flows_v1, &pool, sizeof(pool),
+				 &inner_id, sizeof(inner_id), 0))
 		return false;
-	key.snat_port = htons(flows->dp->config.port_min + index);
-	return !bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v3, &key, sizeof(key),
-				     &rnat, sizeof(rnat), 0);
+	fd = bpf_map_get_fd_by_id(inner_id);
+	if (fd < 0)
+		return false;
+	bpf_map_lookup_elem(fd, &index, &slot);
+	close(fd);
+	if (slot >= flows->slots)
+		return false;
+	flow = &dp->flows.slots[slot];
+	return flow_slot_kind(flow) == XL_SLOT_FLOW && flow->pool == pool &&
+	       ntohs(flow->snat_port) == dp->config.port_min + index;
 }
 
 static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 {
-	struct xl_rnat_key *destinations = NULL;
 	uint32_t released = 0;
 
 	while (flows->held_count) {
@@ -156,19 +155,13 @@ static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 
 		if (port->due > now)
 			break;
-		if (port->verify && !destinations) {
-			destinations = read_pool_destinations(flows);
-			if (!destinations)
-				break; /* out of memory: the next pass tries again */
-		}
-		if (!port->verify || !port_in_use(flows, destinations, port->pool, port->index)) {
+		if (!port->verify || !port_in_use(flows, port->pool, port->index)) {
 			release_port(flows, port->pool, port->index);
 			released++;
 		}
 		flows->held_head = (flows->held_head + 1) % flows->held_capacity;
 		flows->held_count--;
 	}
-	free(destinations);
 	return released;
 }
 
@@ -178,207 +171,214 @@ enum verdict {
 	KEEP,
 	CLOSED_BY_FIN,
 	CLOSED_BY_RST,
-	MAYBE_IDLE
+	HALF_OPEN, /* the handshake never finished (a cookie flow's target never answered) */
+	IDLE,
 };
 
-/* How long a flow (or its target side) has been quiet at least. */
-static uint64_t quiet_for(const struct flows *flows, uint64_t last_seen, uint64_t now)
+/* How long a flow has been quiet at least, in ms: its stamp is the program's clock in
+ * whole seconds, 16 bits of it (its idle times are shorter). */
+static uint64_t quiet_for(const struct flows *flows, const struct xl_flow *flow, uint64_t now)
 {
-	uint64_t since = last_seen > flows->started ? last_seen : flows->started;
+	uint64_t seconds = (uint16_t)((uint16_t)(now / 1000) - flow->last_seen);
+	uint64_t since_start = now > flows->started ? now - flows->started : 0;
+	uint64_t quiet = seconds * 1000;
 
-	return now > since ? now - since : 0;
+	return quiet < since_start ? quiet : since_start;
 }
 
-static enum verdict judge(const struct flows *flows, const struct xl_flow *flow, uint64_t now)
+static bool closed_for(struct flows *flows, uint32_t slot, uint64_t now, uint64_t grace)
 {
-	uint64_t quiet = now > flow->last_seen ? now - flow->last_seen : 0;
-	bool reset = flow->flags & (XL_FLOW_RST_CLIENT | XL_FLOW_RST_TARGET);
-	bool finished = (flow->flags & XL_FLOW_FIN_CLIENT) && (flow->flags & XL_FLOW_FIN_TARGET);
+	if (!flows->closed_since[slot])
+		flows->closed_since[slot] = now + 1;
+	return now + 1 - flows->closed_since[slot] >= grace;
+}
+
+static enum verdict judge(struct flows *flows, uint32_t slot, uint32_t state, uint64_t now)
+{
+	const struct xl_flow *flow = &flows->dp->flows.slots[slot];
+	bool reset = state & (XL_FLOW_RST_CLIENT | XL_FLOW_RST_TARGET);
+	bool finished = (state & XL_FLOW_FIN_CLIENT) && (state & XL_FLOW_FIN_TARGET);
+	uint64_t quiet = quiet_for(flows, flow, now);
 
 	/* Both FINs make an orderly close, even if a RST follows: a target that closed
 	 * answers a duplicate final ACK with one. */
-	if ((reset || finished) && quiet >= flows->opts.close_grace_ms)
-		return finished ? CLOSED_BY_FIN : CLOSED_BY_RST;
-	if (quiet_for(flows, flow->last_seen, now) >= flows->opts.idle_timeout_ms)
-		return MAYBE_IDLE;
-	return KEEP;
+	if (reset || finished) {
+		if (closed_for(flows, slot, now, flows->opts.close_grace_ms))
+			return finished ? CLOSED_BY_FIN : CLOSED_BY_RST;
+		return KEEP;
+	}
+	flows->closed_since[slot] = 0; /* reopened, or never closed */
+	/* A cookie flow's client is past its handshake, but the target has not answered. */
+	if ((!(state & XL_FLOW_ANSWERED) || (state & XL_FLOW_COOKIE)) &&
+	    quiet >= flows->opts.syn_timeout_ms)
+		return HALF_OPEN;
+	return quiet >= flows->opts.idle_timeout_ms ? IDLE : KEEP;
 }
 
-static struct xl_rnat_key rnat_key_of(const struct xl_flow *flow)
+/* Subtracts a released flow from a count (a backend's, a member's). */
+static void give_back(uint32_t *count)
 {
-	return (struct xl_rnat_key){ .target_addr = flow->target_addr,
-				     .snat_addr = flow->snat_addr,
-				     .target_port = flow->target_port,
-				     .snat_port = flow->snat_port };
+	__atomic_fetch_sub(count, 1, __ATOMIC_RELEASE);
 }
 
-/* Idle only if the target has been quiet as long as the client. */
-static bool target_idle(struct flows *flows, const struct xl_flow *flow, uint64_t now)
+/* Releases what a flow held, the flow taken: its counts (and, while its client never
+ * answered, its place among the half-open ones) and its port, held first for the reuse
+ * delay when the target may still know the connection. */
+static void release_flow(struct flows *flows, const struct xl_flow *flow, uint32_t state,
+			 bool target_knows, uint64_t now)
 {
-	struct xl_rnat_key key = rnat_key_of(flow);
-	struct xl_rnat rnat;
+	struct datapath *dp = flows->dp;
+	uint32_t index = ntohs(flow->snat_port) - dp->config.port_min;
+	uint32_t backend = flow->member < dp->max_members ? dp->members[flow->member].backend : 0;
 
-	if (bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_rnat_v3, &key, sizeof(key), &rnat,
-				 sizeof(rnat), 0))
-		return true;
-	return quiet_for(flows, rnat.last_seen, now) >= flows->opts.idle_timeout_ms;
-}
-
-/* Subtracts a released flow from the count of its slot (a backend's or a member's). */
-static void give_back(struct xl_conns *conns, uint32_t slots, uint32_t slot)
-{
-	if (slot < slots)
-		__atomic_fetch_sub(&conns[slot].active, 1, __ATOMIC_RELEASE);
-}
-
-/* Removes the flow and gives back its counts and port. `seen` is the entry as the
- * pass read it: a flow that changed since (a SYN reopened it) is left alone. The
- * program may still be writing to the element of a flow deleted under it, but
- * only for a packet that raced its collection after a quiet grace period. */
-static bool release_flow(struct flows *flows, const struct xl_flow_key *key,
-			 const struct xl_flow *seen, bool hold, uint64_t now)
-{
-	struct bpf_map *map = flows->dp->skel->maps.xdplink_flows_v3;
-	struct xl_rnat_key rkey;
-	struct xl_flow flow;
-	uint32_t index;
-
-	if (bpf_map__lookup_elem(map, key, sizeof(*key), &flow, sizeof(flow), 0) ||
-	    (seen && (flow.flags != seen->flags || flow.last_seen != seen->last_seen)))
-		return false;
-	if (bpf_map__delete_elem(map, key, sizeof(*key), 0))
-		return false;
-	rkey = rnat_key_of(&flow);
-	bpf_map__delete_elem(flows->dp->skel->maps.xdplink_rnat_v3, &rkey, sizeof(rkey), 0);
-	give_back(flows->dp->conns, flows->dp->max_backends, flow.backend);
-	give_back(flows->dp->member_conns, flows->dp->max_members, flow.member);
-	index = ntohs(flow.snat_port) - flows->dp->config.port_min;
-	if (!hold ||
-	    hold_port(flows, (struct held_port){ .pool = flow.pool,
+	if (backend && backend < dp->max_backends) {
+		give_back(&dp->conns[backend].active);
+		if (!(state & XL_FLOW_ANSWERED)) {
+			give_back(&dp->conns[backend].half_open);
+			__atomic_fetch_sub(dp->half_open_node, 1, __ATOMIC_RELEASE);
+		}
+	}
+	if (flow->member < dp->max_members)
+		give_back(&dp->member_conns[flow->member].active);
+	if (!target_knows ||
+	    hold_port(flows, (struct held_port){ .pool = flow->pool,
 						 .index = index,
 						 .due = now + flows->opts.port_reuse_delay_ms }))
-		release_port(flows, flow.pool, index);
+		release_port(flows, flow->pool, index);
+}
+
+/* Takes the flow in `slot` if it is still as the pass saw it (a flow that changed since,
+ * reopened by a SYN, is left alone), releases it and empties the slot. A retired flow
+ * (given up by the data path) is no one's but the collector's already. */
+static bool collect_flow(struct flows *flows, uint32_t slot, uint32_t seen, bool target_knows,
+			 uint64_t now)
+{
+	struct flow_table *table = &flows->dp->flows;
+	const struct xl_flow *flow = &table->slots[slot];
+
+	if ((seen & XL_SLOT_KIND_MASK) == XL_SLOT_FLOW && !flow_table_take(table, slot, seen))
+		return false;
+	release_flow(flows, flow, seen, target_knows, now);
+	flows->closed_since[slot] = 0;
+	flow_table_remove(table, slot);
 	return true;
 }
 
-/* Calls visit() on every flow, reading the table in batches. */
-static int for_each_flow(struct flows *flows,
-			 void (*visit)(struct flows *, const struct xl_flow_key *,
-				       const struct xl_flow *, void *),
-			 void *ctx)
-{
-	int fd = bpf_map__fd(flows->dp->skel->maps.xdplink_flows_v3);
-	__u32 batch, *in = NULL;
-	bool last = false;
-
-	while (!last) {
-		__u32 count = BATCH;
-		int rc =
-		    bpf_map_lookup_batch(fd, in, &batch, flows->keys, flows->values, &count, NULL);
-
-		if (rc && errno != ENOENT)
-			return -1;
-		last = rc != 0;
-		for (__u32 i = 0; i < count; i++)
-			visit(flows, &flows->keys[i], &flows->values[i], ctx);
-		in = &batch;
-	}
-	return 0;
-}
-
 struct collect_ctx {
+	struct flows *flows;
 	uint64_t now;
 	struct flows_pass *pass;
 };
 
-static void collect_one(struct flows *flows, const struct xl_flow_key *key,
-			const struct xl_flow *flow, void *ctx)
+/* A target that answered may hold the connection in TIME_WAIT (FIN) or SYN_RECV (a
+ * half-open flow it answered): its port rests. */
+static bool collect_one(uint32_t slot, void *ctx)
 {
 	struct collect_ctx *c = ctx;
+	const struct xl_flow *flow = &c->flows->dp->flows.slots[slot];
+	uint32_t state = __atomic_load_n(&flow->state, __ATOMIC_ACQUIRE);
 
-	switch (judge(flows, flow, c->now)) {
+	if ((state & XL_SLOT_KIND_MASK) == XL_SLOT_RETIRED) {
+		c->pass->closed += collect_flow(c->flows, slot, state, true, c->now);
+		return true;
+	}
+	switch (judge(c->flows, slot, state, c->now)) {
 	case CLOSED_BY_FIN:
-		c->pass->closed += release_flow(flows, key, flow, true, c->now);
+		c->pass->closed += collect_flow(c->flows, slot, state, true, c->now);
 		break;
 	case CLOSED_BY_RST:
-		c->pass->closed += release_flow(flows, key, flow, false, c->now);
+		c->pass->closed += collect_flow(c->flows, slot, state, false, c->now);
 		break;
-	case MAYBE_IDLE:
-		if (target_idle(flows, flow, c->now))
-			c->pass->idle += release_flow(flows, key, flow, false, c->now);
+	case HALF_OPEN:
+		c->pass->half_open +=
+		    collect_flow(c->flows, slot, state, flow->target_next != 0, c->now);
+		break;
+	case IDLE:
+		c->pass->idle += collect_flow(c->flows, slot, state, false, c->now);
 		break;
 	case KEEP:
+		c->pass->kept++;
+		c->pass->kept_half_open += !(state & XL_FLOW_ANSWERED);
 		break;
 	}
+	return true;
 }
 
 int flows_collect(struct flows *flows, uint64_t now, struct flows_pass *pass)
 {
-	struct collect_ctx ctx = { .now = now, .pass = pass };
+	struct collect_ctx ctx = { .flows = flows, .now = now, .pass = pass };
 
 	memset(pass, 0, sizeof(*pass));
 	pass->ports_released = release_due_ports(flows, now);
-	return for_each_flow(flows, collect_one, &ctx);
+	flow_table_walk(&flows->dp->flows, collect_one, &ctx);
+	flows->last = *pass;
+	return 0;
 }
 
 struct closed_ctx {
+	struct flows *flows;
 	const struct closed_traffic *closed;
 	uint32_t removed;
 	uint64_t now;
 };
 
-static bool is_closed(const struct closed_traffic *closed, const struct xl_flow_key *key,
-		      const struct xl_flow *flow)
+static bool is_closed(const struct closed_traffic *closed, const struct xl_flow *flow)
 {
 	for (size_t i = 0; i < closed->endpoint_count; i++)
 		if (flow->endpoint == closed->endpoints[i])
 			return true;
 	for (size_t i = 0; i < closed->listener_count; i++)
-		if (key->eni_addr == closed->listeners[i].addr &&
-		    key->eni_port == closed->listeners[i].port)
+		if (flow->key.eni_addr == closed->listeners[i].addr &&
+		    flow->key.eni_port == closed->listeners[i].port)
 			return true;
 	return false;
 }
 
-static void remove_if_closed(struct flows *flows, const struct xl_flow_key *key,
-			     const struct xl_flow *flow, void *ctx)
+/* The target may still hold the connection: its port waits out the delay. */
+static bool remove_if_closed(uint32_t slot, void *ctx)
 {
 	struct closed_ctx *c = ctx;
+	const struct xl_flow *flow = &c->flows->dp->flows.slots[slot];
+	uint32_t state = __atomic_load_n(&flow->state, __ATOMIC_ACQUIRE);
 
-	/* The target may still hold the connection: its port waits out the delay. */
-	if (is_closed(c->closed, key, flow))
-		c->removed += release_flow(flows, key, NULL, true, c->now);
+	if (is_closed(c->closed, flow))
+		c->removed += collect_flow(c->flows, slot, state, true, c->now);
+	return true;
 }
 
 uint32_t flows_remove_closed(struct flows *flows, const struct closed_traffic *closed, uint64_t now)
 {
-	struct closed_ctx ctx = { .closed = closed, .now = now };
+	struct closed_ctx ctx = { .flows = flows, .closed = closed, .now = now };
 
 	if (!closed->endpoint_count && !closed->listener_count)
 		return 0;
-	if (for_each_flow(flows, remove_if_closed, &ctx))
-		log_warn("could not read every flow of a closed endpoint or listener: %s",
-			 strerror(errno));
+	flow_table_walk(&flows->dp->flows, remove_if_closed, &ctx);
 	return ctx.removed;
 }
 
 /* ---- Recovery --------------------------------------------------------------------- */
 
-static void unmark_flow_port(struct flows *flows, const struct xl_flow_key *key,
-			     const struct xl_flow *flow, void *ctx)
-{
-	struct xl_port_pool *snapshot = ctx;
-	uint32_t index = ntohs(flow->snat_port) - flows->dp->config.port_min;
+struct recover_ctx {
+	struct flows *flows;
+	struct xl_port_pool *snapshot;
+};
 
-	(void)key;
-	if (flow->pool < flows->dp->max_pools && index < XL_PORTS_PER_POOL)
-		snapshot[flow->pool].used[index / 64] &= ~(1ULL << (index % 64));
+static bool unmark_flow_port(uint32_t slot, void *ctx)
+{
+	struct recover_ctx *c = ctx;
+	const struct xl_flow *flow = &c->flows->dp->flows.slots[slot];
+	uint32_t index = ntohs(flow->snat_port) - c->flows->dp->config.port_min;
+
+	if (flow->pool < c->flows->dp->max_pools && index < XL_PORTS_PER_POOL)
+		c->snapshot[flow->pool].used[index / 64] &= ~(1ULL << (index % 64));
+	return true;
 }
 
 int flows_recover(struct flows *flows, uint64_t now)
 {
 	uint32_t pools = flows->dp->max_pools;
 	struct xl_port_pool *snapshot = malloc(pools * sizeof(*snapshot));
+	struct recover_ctx ctx = { .flows = flows, .snapshot = snapshot };
 	size_t recovered = 0;
 
 	if (!snapshot)
@@ -386,10 +386,7 @@ int flows_recover(struct flows *flows, uint64_t now)
 	flows->started = now;
 	/* Ports first, flows second: a port claimed after the snapshot is not in it. */
 	memcpy(snapshot, flows->dp->pools, pools * sizeof(*snapshot));
-	if (for_each_flow(flows, unmark_flow_port, snapshot)) {
-		free(snapshot);
-		return -1;
-	}
+	flow_table_walk(&flows->dp->flows, unmark_flow_port, &ctx);
 	for (uint32_t pool = 0; pool < pools; pool++)
 		for (uint32_t w = 0; w < XL_POOL_WORDS; w++)
 			for (uint64_t bits = snapshot[pool].used[w]; bits; bits &= bits - 1) {

@@ -12,14 +12,18 @@
 
 struct flows_options {
 	uint64_t idle_timeout_ms;     /* AWS: 350 s */
+	uint64_t syn_timeout_ms;      /* a half-open flow's: seconds, as conntrack's */
 	uint64_t close_grace_ms;      /* after both FINs or a RST, for the last ACK to pass */
 	uint64_t port_reuse_delay_ms; /* 60 s: "about 55,000 connections per minute" */
 };
 
 struct flows_pass {
-	uint32_t closed; /* by FIN or RST */
+	uint32_t closed;    /* by FIN or RST */
+	uint32_t half_open; /* the client never acknowledged the target's answer */
 	uint32_t idle;
 	uint32_t ports_released;
+	uint32_t kept;		 /* flows left in the table */
+	uint32_t kept_half_open; /* of which half-open */
 };
 
 struct flows;
@@ -41,5 +45,8 @@ uint32_t flows_remove_closed(struct flows *flows, const struct closed_traffic *c
 			     uint64_t now);
 
 size_t flows_held_ports(const struct flows *flows);
+/* The flows the last pass left in the table (closing ones too), and the half-open ones. */
+uint32_t flows_tracked(const struct flows *flows);
+uint32_t flows_half_open(const struct flows *flows);
 
 #endif

@@ -118,7 +118,7 @@ static int write_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 			 "traffic until one is attached",
 			 text);
 	}
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_frontends_v1, &key, sizeof(key), value,
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_frontends_v2, &key, sizeof(key), value,
 				 sizeof(*value), BPF_ANY))
 		return -1;
 	return mirror_set(&dp->frontends, addr, port, value);
@@ -129,7 +129,7 @@ static void delete_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 {
 	struct xl_frontend_key key = { .addr = addr, .port = port };
 
-	bpf_map__delete_elem(dp->skel->maps.xdplink_frontends_v1, &key, sizeof(key), 0);
+	bpf_map__delete_elem(dp->skel->maps.xdplink_frontends_v2, &key, sizeof(key), 0);
 	mirror_remove(&dp->frontends, addr, port);
 	if (port) /* a listener, not the address itself: its flows go with it */
 		closed_add_listener(closed, &key);
@@ -210,6 +210,7 @@ static int reconcile(struct datapath *dp, uint32_t addr, const struct dp_fronten
 			.table = want[i].table,
 			.snat_addr = want[i].snat_addr,
 			.ifindex = want[i].endpoint ? interface_of(dp, addr) : 0,
+			.flags = want[i].proxy_v2 ? XL_FE_PROXY_V2 : 0,
 		};
 		const struct mirror_entry *now = NULL;
 
@@ -335,7 +336,7 @@ out:
 
 int frontends_read(struct datapath *dp)
 {
-	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v1;
+	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v2;
 	struct xl_frontend_key key, *prev = NULL, next;
 
 	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {

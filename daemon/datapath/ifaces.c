@@ -17,7 +17,8 @@
 #include "facts.h"
 #include "log.h"
 
-static int interface_mac(const char *name, uint8_t mac[6])
+/* The interface's own address and MTU, as the kernel has them. */
+static int interface_facts(const char *name, struct xl_iface *entry)
 {
 	struct ifreq req = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -27,10 +28,40 @@ static int interface_mac(const char *name, uint8_t mac[6])
 		return -1;
 	snprintf(req.ifr_name, sizeof(req.ifr_name), "%s", name);
 	rc = ioctl(fd, SIOCGIFHWADDR, &req);
-	close(fd);
 	if (!rc)
-		memcpy(mac, req.ifr_hwaddr.sa_data, 6);
+		memcpy(entry->mac, req.ifr_hwaddr.sa_data, 6);
+	if (!rc)
+		rc = ioctl(fd, SIOCGIFMTU, &req);
+	if (!rc)
+		entry->mtu = (uint32_t)req.ifr_mtu;
+	close(fd);
 	return rc;
+}
+
+static bool slot_taken(const struct attached_iface *ifaces, size_t count, uint8_t slot)
+{
+	for (size_t i = 0; i < count; i++)
+		if (ifaces[i].slot == slot)
+			return true;
+	return false;
+}
+
+/* The slot flows record the interface by: the one an earlier agent gave it, when the
+ * map is pinned and the slot still free, so that pinned flows keep their interface;
+ * otherwise the lowest free one. */
+static int choose_slot(const struct datapath *dp, const struct attached_iface *taken, size_t count,
+		       __u32 ifindex)
+{
+	struct xl_iface pinned;
+
+	if (!bpf_map__lookup_elem(dp->skel->maps.xdplink_ifaces_v2, &ifindex, sizeof(ifindex),
+				  &pinned, sizeof(pinned), 0) &&
+	    pinned.slot < XL_MAX_IFACES && !slot_taken(taken, count, pinned.slot))
+		return pinned.slot;
+	for (int slot = 0; slot < XL_MAX_IFACES; slot++)
+		if (!slot_taken(taken, count, (uint8_t)slot))
+			return slot;
+	return -1;
 }
 
 /* bpf_fib_lookup() answers only for interfaces that forward. The host still
@@ -66,19 +97,33 @@ static __u32 mode_flags(bool generic)
 	return generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 }
 
-static int attach(struct datapath *dp, const struct dp_iface *want, struct api_error *err)
+/* Attaches the program to `want` and fills `done`; `taken` are the interfaces kept or
+ * attached before it in this apply. */
+static int attach(struct datapath *dp, const struct dp_iface *want,
+		  const struct attached_iface *taken, size_t count, struct attached_iface *done,
+		  struct api_error *err)
 {
 	struct xl_iface entry = { .role = want->role };
 	int ifindex = (int)if_nametoindex(want->name);
-	__u32 key = (__u32)ifindex;
+	__u32 key = (__u32)ifindex, slot;
+	int chosen;
 
 	if (!ifindex)
 		return api_fail(err, API_AttachFailed, "there is no interface named %s",
 				want->name);
-	if (interface_mac(want->name, entry.mac))
+	if (interface_facts(want->name, &entry))
 		return api_fail(err, API_AttachFailed, "cannot read the address of %s: %s",
 				want->name, strerror(errno));
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_ifaces_v1, &key, sizeof(key), &entry,
+	chosen = choose_slot(dp, taken, count, key);
+	if (chosen < 0)
+		return api_fail(err, API_AttachFailed, "cannot attach %s: %d interfaces at most",
+				want->name, XL_MAX_IFACES);
+	slot = (__u32)chosen;
+	entry.slot = (uint8_t)slot;
+	entry.ifindex = key;
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_ifaces_v2, &key, sizeof(key), &entry,
+				 sizeof(entry), BPF_ANY) ||
+	    bpf_map__update_elem(dp->skel->maps.xdplink_iface_slots_v1, &slot, sizeof(slot), &entry,
 				 sizeof(entry), BPF_ANY) ||
 	    bpf_map__update_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), &key,
 				 sizeof(key), BPF_ANY))
@@ -91,17 +136,44 @@ static int attach(struct datapath *dp, const struct dp_iface *want, struct api_e
 	if (bpf_xdp_attach(ifindex, role_program(dp, want->role), mode_flags(want->generic), NULL))
 		return api_fail(err, API_AttachFailed, "cannot attach XDP (%s mode) to %s: %s",
 				want->generic ? "generic" : "native", want->name, strerror(errno));
-	return ifindex;
+	snprintf(done->name, sizeof(done->name), "%s", want->name);
+	done->ifindex = ifindex;
+	done->role = want->role;
+	done->generic = want->generic;
+	done->slot = entry.slot;
+	done->mtu = entry.mtu;
+	return 0;
 }
 
 static void detach(struct datapath *dp, const struct attached_iface *iface)
 {
-	__u32 key = (__u32)iface->ifindex;
+	__u32 key = (__u32)iface->ifindex, slot = iface->slot;
+	struct xl_iface none = { 0 };
 
 	bpf_xdp_detach(iface->ifindex, mode_flags(iface->generic), NULL);
-	bpf_map__delete_elem(dp->skel->maps.xdplink_ifaces_v1, &key, sizeof(key), 0);
+	bpf_map__delete_elem(dp->skel->maps.xdplink_ifaces_v2, &key, sizeof(key), 0);
+	bpf_map__update_elem(dp->skel->maps.xdplink_iface_slots_v1, &slot, sizeof(slot), &none,
+			     sizeof(none), BPF_ANY);
 	bpf_map__delete_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), 0);
 	log_info("detached from %s", iface->name);
+}
+
+/* SYNs may announce no larger segment than the smallest attached interface carries:
+ * a target's reply leaves by another interface than the client's SYN came in by. */
+static int clamp_segments(struct datapath *dp)
+{
+	uint32_t smallest = 0;
+
+	for (size_t i = 0; i < dp->iface_count; i++)
+		if (!smallest || dp->ifaces[i].mtu < smallest)
+			smallest = dp->ifaces[i].mtu;
+	uint16_t clamp = smallest > 40 ? (uint16_t)(smallest - 40) : 0;
+
+	if (clamp == dp->config.mss_clamp)
+		return 0;
+	dp->config.mss_clamp = clamp;
+	log_info("SYNs announce segments of %u bytes at most", clamp);
+	return datapath_write_config(dp);
 }
 
 static bool wanted(const struct dataplane *want, const struct attached_iface *iface)
@@ -135,24 +207,19 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 			*a = *had;
 		} else {
 			struct api_error why;
-			int ifindex = attach(dp, w, &why);
 
-			if (ifindex < 0 && strict && !strcmp(strict, w->name)) {
-				free(now);
-				*err = why;
-				return -1;
-			}
-			if (ifindex < 0) {
+			if (attach(dp, w, now, count, a, &why) < 0) {
+				if (strict && !strcmp(strict, w->name)) {
+					free(now);
+					*err = why;
+					return -1;
+				}
 				log_warn("%s", why.message);
 				pending = true;
 				continue;
 			}
-			log_info("attached to %s as %s (%s)", w->name, xl_role_name(w->role),
-				 w->generic ? "generic" : "native");
-			snprintf(a->name, sizeof(a->name), "%s", w->name);
-			a->ifindex = ifindex;
-			a->role = w->role;
-			a->generic = w->generic;
+			log_info("attached to %s as %s (%s, MTU %u)", w->name,
+				 xl_role_name(w->role), w->generic ? "generic" : "native", a->mtu);
 		}
 		count++;
 	}
@@ -160,7 +227,7 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 	dp->ifaces = now;
 	dp->iface_count = count;
 	dp->ifaces_pending = pending;
-	return 0;
+	return clamp_segments(dp);
 }
 
 bool datapath_ifaces_pending(const struct datapath *dp)

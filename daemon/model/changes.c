@@ -34,8 +34,9 @@ static const struct {
 	{ "load_balancer", "('lb', ROW.id, '')" },
 	{ "lb_zone", "('lb', ROW.lb, ''), ('address', 0, ROW.address)" },
 	{ "listener", "('lb', ROW.lb, ''), ('tg', ROW.tg, '')" },
-	/* a group's tables, and the flags of its targets' backends */
-	{ "target_group", "('tg', ROW.id, '')" },
+	/* a group's tables, the flags of its targets' backends, the listeners' entries
+	 * (which say whether the group wants a proxy protocol header) */
+	{ "target_group", "('tg', ROW.id, ''), ('tg_attributes', ROW.id, '')" },
 	{ "target", "('tg', ROW.tg, ''), ('backend', ROW.backend, '')" },
 	{ "backend", "('backend', ROW.slot, '')" },
 	{ "member", "('member', ROW.slot, '')" },
@@ -111,6 +112,8 @@ static const char addresses_sql[] =
     " UNION SELECT e.address FROM dirt d JOIN eni e ON e.endpoint = d.id"
     "  WHERE d.kind = 'endpoint_enis'"
     " UNION SELECT e.address FROM dirt d JOIN eni e ON e.lb = d.id WHERE d.kind = 'lb'"
+    " UNION SELECT e.address FROM dirt d JOIN listener l ON l.tg = d.id"
+    "  JOIN eni e ON e.lb = l.lb WHERE d.kind = 'tg_attributes'"
     " UNION SELECT e.address FROM dirt d JOIN listener l ON l.tg = d.id"
     "  JOIN eni e ON e.lb = l.lb AND e.zone = d.text WHERE d.kind = 'table_use'"
     " UNION SELECT e.address FROM dirt d JOIN listener l ON l.tg = d.id"

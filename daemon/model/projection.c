@@ -21,6 +21,7 @@ static void fill_frontend(sqlite3_stmt *row, void *element)
 		.endpoint = column_u32(row, 2),
 		.table = column_u32(row, 3),
 		.snat_addr = column_addr(row, 4),
+		.proxy_v2 = sqlite3_column_int(row, 5) != 0,
 	};
 }
 
@@ -29,15 +30,16 @@ static void fill_frontend(sqlite3_stmt *row, void *element)
  * `ONLY(column)` keeps the rows whose address is in the scope. (The markers of node IPs
  * follow the pools: the data path adds them.) */
 #define FRONTENDS_SQL(ONLY)                                                                        \
-	"SELECT e.address, 0, p.slot, 0, z.address FROM eni e"                                     \
+	"SELECT e.address, 0, p.slot, 0, z.address, 0 FROM eni e"                                  \
 	" JOIN endpoint p ON p.id = e.endpoint"                                                    \
 	" LEFT JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone" ONLY(                            \
 	    "e.address") " UNION ALL"                                                              \
-			 " SELECT e.address, l.port, p.slot, t.slot, z.address FROM eni e"         \
+			 " SELECT e.address, l.port, p.slot, t.slot, z.address,"                   \
+			 " g.proxy_protocol_v2 FROM eni e"                                         \
 			 " JOIN endpoint p ON p.id = e.endpoint JOIN load_balancer lb ON lb.id = " \
 			 "e.lb"                                                                    \
 			 " JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone JOIN listener l ON "  \
-			 "l.lb = e.lb"                                                             \
+			 "l.lb = e.lb JOIN target_group g ON g.id = l.tg"                          \
 			 " JOIN maglev_table t ON t.tg = l.tg"                                     \
 			 "  AND t.scope = CASE WHEN lb.cross_zone THEN 'all' ELSE e.zone "         \
 			 "END" ONLY("e.address") " ORDER BY 3, 1, 2"

@@ -178,7 +178,7 @@ unset XDPLINK_PRINCIPAL
 check "agent status" 0 '^Region: +us-east-1' -- agent status
 : >"$work/out"
 : >"$work/err"
-if [ ! -e "$pins/xdplink/xdplink_flows_v1" ] && [ -e "$pins/xdplink/xdplink_flows_v3" ] &&
+if [ ! -e "$pins/xdplink/xdplink_flows_v1" ] && [ -e "$pins/xdplink/xdplink_flows_v4" ] &&
 	grep -q 'removed .*xdplink_flows_v1, a map of an older layout' "$work/agent.log"; then
 	ok "the pin of an older map layout is removed at start, the current one made"
 else
@@ -423,7 +423,7 @@ check "iface list" 0 '^xlc0 +[0-9]+ +both +generic +yes$' -- iface list
 
 # frontend_ifindex ADDRESS: the interface an ENI's own entry serves, as the map holds it.
 frontend_ifindex() {
-	bpftool -j map dump pinned "$pins/xdplink/xdplink_frontends_v1" | jq -r --arg a "$1" '
+	bpftool -j map dump pinned "$pins/xdplink/xdplink_frontends_v2" | jq -r --arg a "$1" '
 		($a | split(".") | map(tonumber)) as $b | ($b[0] + $b[1] * 256 + $b[2] * 65536 +
 		$b[3] * 16777216) as $key |
 		.[] | .formatted | select(.key.port == 0 and .key.addr == $key) | .value.ifindex'
@@ -556,10 +556,13 @@ jcheck "nothing left" 'r["LoadBalancers"] == []'
 # another range while flows remain is refused; with none left, it is welcome.
 kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
 agent_pid=""
-flows_map=$pins/xdplink/xdplink_flows_v3
-# shellcheck disable=SC2046 # 48 bytes of zeros: a flow value, word by word
-bpftool map update pinned "$flows_map" key hex 0a 01 00 05 0a 01 01 32 9c 40 00 50 \
-	value hex $(printf '00 %.0s' $(seq 48))
+flows_map=$pins/xdplink/xdplink_flows_v4
+pages_map=$pins/xdplink/xdplink_flow_pages_v1
+# A flow in slot 0 (its state word says FLOW), and the bit of its page.
+# shellcheck disable=SC2046 # a 64-byte slot, byte by byte
+bpftool map update pinned "$flows_map" key hex 00 00 00 00 \
+	value hex 00 00 00 00 02 00 00 00 $(printf '00 %.0s' $(seq 56))
+bpftool map update pinned "$pages_map" key hex 00 00 00 00 value hex 01 00 00 00 00 00 00 00
 status=0
 timeout 10 "$build/xdplinkd" --socket "$sock" --state "$work/state.db" --pin-dir "$pins/xdplink" \
 	--snat-ports 2000-3000 >"$work/out" 2>"$work/err" || status=$?
@@ -568,7 +571,8 @@ if [ "$status" -eq 1 ] && grep -q "use SNAT ports 1024-56023: start with --snat-
 else
 	fail "a restart with another SNAT port range while flows are pinned is refused" "exit status $status"
 fi
-bpftool map delete pinned "$flows_map" key hex 0a 01 00 05 0a 01 01 32 9c 40 00 50
+# shellcheck disable=SC2046
+bpftool map update pinned "$flows_map" key hex 00 00 00 00 value hex $(printf '00 %.0s' $(seq 64))
 if run_agent --snat-ports 2000-3000; then
 	ok "with no flow left, the range may change"
 else
