@@ -10,7 +10,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -Iinclude -I$(BUILD) -Iagent -Itests/lib
+CPPFLAGS += -Iinclude -I$(BUILD) -Iagent -Itests/lib -Idaemon/aws -Icommon -I/usr/include/libxml2
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -I/usr/include/$(MULTIARCH)
 LIBBPF	:= -lbpf -lelf -lz
@@ -59,10 +59,16 @@ CLI_SRCS := agent/xdplink.c $(wildcard agent/cli_*.c)
 AGENT_SRCS := $(filter-out $(CLI_SRCS),$(wildcard agent/*.c))
 AGENT_HEADERS := $(wildcard agent/*.h) include/xdplink.h
 AGENT_LIBS := $(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd
+# The AWS endpoint (daemon/aws) and the access keys file it shares with the CLI (common).
+AWS_SRCS := $(wildcard daemon/aws/*.c) common/aws_credentials.c
+AGENT_SRCS += $(AWS_SRCS)
+AGENT_HEADERS += $(wildcard daemon/aws/*.h common/*.h)
+AGENT_LIBS += -lxml2 -lcrypto
+CLI_SRCS += common/aws_credentials.c
 
 MODEL_SRCS := $(wildcard agent/model*.c) agent/store.c agent/ids.c agent/args.c
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
-	      $(BUILD)/tests/test_health
+	      $(BUILD)/tests/test_health $(BUILD)/tests/test_aws
 
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
 	    $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench
@@ -71,7 +77,7 @@ $(BUILD)/xdplinkd: $(AGENT_SRCS) $(AGENT_HEADERS) $(BUILD)/xdplink.skel.h | $(BU
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(AGENT_SRCS) $(AGENT_LIBS) -o $@
 
-$(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) agent/clock.h | $(BUILD)
+$(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) agent/clock.h common/aws_credentials.h | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(CLI_SRCS) -ljson-c -o $@
 
@@ -92,6 +98,12 @@ $(BUILD)/tests/test_health: tests/unit/test_health.c agent/health.c agent/loop.c
 		tests/lib/check.c | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -ljson-c -o $@
+
+# SigV4, the query decoder, XML and the access keys file, without an agent.
+$(BUILD)/tests/test_aws: tests/unit/test_aws.c daemon/aws/sigv4.c daemon/aws/query.c \
+		daemon/aws/xml.c common/aws_credentials.c tests/lib/check.c | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -ljson-c -lxml2 -lcrypto -o $@
 
 $(BUILD)/tests/test_maglev: tests/unit/test_maglev.c agent/maglev.c tests/lib/check.c | $(BUILD)/tests
 	$(call msg,CC,$@)

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "aws.h"
 #include "daemon.h"
 #include "datapath.h"
 #include "flows.h"
@@ -25,6 +26,7 @@ struct agent {
 	struct api *api;
 	struct health *health;
 	struct metrics *metrics;
+	struct aws_server *aws;
 };
 
 #endif

@@ -99,6 +99,7 @@ struct action_call {
 	const char *principal;
 	json_object *args;
 	json_object *result;
+	bool dry_run;
 };
 
 static int run_action(struct agent *agent, void *ctx, struct api_error *err)
@@ -117,7 +118,7 @@ static json_object *ok_response(json_object *result)
 	return response;
 }
 
-/* {"Action": "...", "Principal": "...", "Args": {...}} and nothing else. */
+/* {"Action": "...", "Principal": "...", "Args": {...}, "DryRun": bool} and nothing else. */
 static int read_envelope(json_object *request, struct action_call *call, const char **action,
 			 struct api_error *err)
 {
@@ -129,10 +130,12 @@ static int read_envelope(json_object *request, struct action_call *call, const c
 	}
 	json_object_object_foreach(request, key, field)
 	{
-		if (strcmp(key, "Action") && strcmp(key, "Principal") && strcmp(key, "Args")) {
+		if (strcmp(key, "Action") && strcmp(key, "Principal") && strcmp(key, "Args") &&
+		    strcmp(key, "DryRun")) {
 			snprintf(err->code, sizeof(err->code), "MalformedRequest");
 			snprintf(err->message, sizeof(err->message),
-				 "unknown request field \"%s\" (expected Action, Principal, Args)",
+				 "unknown request field \"%s\" (expected Action, Principal, Args, "
+				 "DryRun)",
 				 key);
 			return -1;
 		}
@@ -160,7 +163,27 @@ static int read_envelope(json_object *request, struct action_call *call, const c
 		}
 		call->args = value;
 	}
+	if (json_object_object_get_ex(request, "DryRun", &value)) {
+		if (!json_object_is_type(value, json_type_boolean)) {
+			set_error(err, "MalformedRequest", "DryRun must be true or false");
+			return -1;
+		}
+		call->dry_run = json_object_get_boolean(value);
+	}
 	return 0;
+}
+
+/* A dry run of a change: the model checks everything in a transaction that is rolled
+ * back; the maps are not touched. */
+static int rehearse(struct agent *agent, struct action_call *call, struct api_error *err)
+{
+	int rc;
+
+	if (model_begin(agent->model, err))
+		return -1;
+	rc = run_action(agent, call, err);
+	model_rollback(agent->model);
+	return rc;
 }
 
 static json_object *handle_request(void *ctx, json_object *request)
@@ -185,7 +208,8 @@ static json_object *handle_request(void *ctx, json_object *request)
 
 		if (!strcmp(name, "AttachInterface"))
 			strict = json_object_get_string(json_object_object_get(call.args, "Name"));
-		rc = change(agent, strict, run_action, &call, &err);
+		rc = call.dry_run ? rehearse(agent, &call, &err)
+				  : change(agent, strict, run_action, &call, &err);
 	} else {
 		rc = run_action(agent, &call, &err);
 		if (!rc)
@@ -193,6 +217,11 @@ static json_object *handle_request(void *ctx, json_object *request)
 					     &err);
 	}
 	json_object_put(empty);
+	if (!rc && call.dry_run) {
+		set_error(&err, "DryRunOperation",
+			  "Request would have succeeded, but DryRun flag is set.");
+		rc = -1;
+	}
 	if (rc) {
 		json_object_put(call.result);
 		return api_error_response(err.code, err.message);
@@ -393,6 +422,14 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("cannot start serving");
 		return -1;
 	}
+	if (opts->aws.listen) {
+		agent->aws = aws_start(agent->loop, &opts->aws, opts->region, handle_request, agent,
+				       why, sizeof(why));
+		if (!agent->aws) {
+			log_error("%s", why);
+			return -1;
+		}
+	}
 	if (opts->metrics_listen) {
 		agent->metrics = metrics_start(agent->loop, opts->metrics_listen, current_stats,
 					       agent, why, sizeof(why));
@@ -406,6 +443,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 
 static void stop(struct agent *agent)
 {
+	aws_stop(agent->aws);
 	metrics_stop(agent->metrics);
 	health_free(agent->health);
 	api_close(agent->api);

@@ -70,7 +70,7 @@ int aws_param_bool(struct aws_call *c, const char *name, enum aws_need need, jso
 		   const char *key)
 {
 	const char *text = aws_param(c, name, need);
-	bool value;
+	bool value = false;
 
 	if (!text)
 		return need == AWS_OPTIONAL ? 0 : -1;
@@ -84,7 +84,7 @@ int aws_param_int(struct aws_call *c, const char *name, enum aws_need need, int6
 		  int64_t max, json_object *args, const char *key)
 {
 	const char *text = aws_param(c, name, need);
-	int64_t value;
+	int64_t value = 0;
 
 	if (!text)
 		return need == AWS_OPTIONAL ? 0 : -1;

@@ -193,14 +193,14 @@ static int name_of(json_object *found, const char *key, char name[AWS_NAME_MAX])
 
 int aws_lb_name(struct aws_call *c, const char *arn, char name[AWS_NAME_MAX])
 {
-	json_object *lb;
+	json_object *lb = NULL;
 
 	return aws_find_lb(c, arn, &lb) < 0 ? -1 : name_of(lb, "LoadBalancerName", name);
 }
 
 int aws_tg_name(struct aws_call *c, const char *arn, char name[AWS_NAME_MAX])
 {
-	json_object *tg;
+	json_object *tg = NULL;
 
 	return aws_find_tg(c, arn, &tg) < 0 ? -1 : name_of(tg, "TargetGroupName", name);
 }
