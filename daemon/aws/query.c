@@ -77,14 +77,15 @@ static char *decode(const char *text, size_t length, char *why, size_t why_size)
 
 			if (high < 0 || low < 0) {
 				snprintf(why, why_size,
-					 "'%%' at byte %zu is not followed by two hex digits", i);
+					 "'%%' is not followed by two hex digits in '%.*s'",
+					 (int)(length < 60 ? length : 60), text);
 				free(out);
 				return NULL;
 			}
 			out[n++] = (char)(high * 16 + low);
 			i += 2;
 		} else if (c < 0x21 || c > 0x7e) {
-			snprintf(why, why_size, "byte %zu (0x%02x) must be percent-encoded", i, c);
+			snprintf(why, why_size, "byte 0x%02x must be percent-encoded", c);
 			free(out);
 			return NULL;
 		} else {
