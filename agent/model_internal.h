@@ -42,7 +42,7 @@ action_fn service_create, services_describe, service_modify, services_delete;
 action_fn permissions_modify, permissions_describe, services_consumer_describe;
 action_fn connections_accept, connections_reject, connections_describe;
 /* model_endpoint.c */
-action_fn endpoint_create, endpoints_describe, endpoints_delete;
+action_fn endpoint_create, endpoint_modify, endpoints_describe, endpoints_delete;
 /* model_iface.c */
 action_fn iface_attach, iface_detach;
 

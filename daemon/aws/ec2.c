@@ -13,6 +13,15 @@
 #define IPV4_ONLY   "endpoint services support IPv4 only"
 #define NO_GATEWAYS "xdplink has network load balancers only, no gateway load balancers"
 #define MAX_RESULTS 1000
+#define NO_SECURITY_GROUPS                                                                         \
+	"security groups on endpoints are not enforced by xdplink's data path yet, so none can "   \
+	"be given"
+#define NO_ROUTE_TABLES                                                                            \
+	"route tables belong to gateway endpoints; xdplink has interface endpoints only"
+#define NO_POLICIES                                                                                \
+	"endpoint services here do not support endpoint policies (VpcEndpointPolicySupported is "  \
+	"false)"
+#define NO_DNS "xdplink answers no DNS queries yet: the endpoint's names are in its DnsEntries"
 
 /* ---- Shapes ------------------------------------------------------------------------------- */
 
@@ -573,13 +582,14 @@ static int describe_connections(struct aws_call *c, json_object **result)
 
 /* ---- Interface endpoints ----------------------------------------------------------------------- */
 
-/* SubnetId.N ("ZONE=ADDRESS", network.h) as the model's SubnetConfigurations. */
-static int subnet_configurations(struct aws_call *c, json_object *holder, json_object *args)
+/* holder[key] (SubnetId.N, "ZONE=ADDRESS": network.h) as the model's args[key]. */
+static int subnet_configurations(struct aws_call *c, json_object *holder, json_object *args,
+				 const char *key)
 {
-	json_object *subnets = aws_json_member(holder, "SubnetIds");
+	json_object *subnets = aws_json_member(holder, key);
 	json_object *configurations = json_object_new_array();
 
-	json_object_object_add(args, "SubnetConfigurations", configurations);
+	json_object_object_add(args, key, configurations);
 	for (size_t i = 0; subnets && i < json_object_array_length(subnets); i++) {
 		const char *subnet = json_object_get_string(json_object_array_get_idx(subnets, i));
 		json_object *item;
@@ -607,27 +617,50 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 	type = aws_param(c, "VpcEndpointType", AWS_OPTIONAL);
 	add_string(args, "VpcEndpointType", type ? type : "Gateway");
 	vpc_id = aws_param(c, "VpcId", AWS_REQUIRED);
-	if (!vpc_id || aws_param_list(c, "SubnetId", AWS_OPTIONAL, holder, "SubnetIds") ||
-	    aws_param_refused(c, "SecurityGroupId",
-			      "security groups on endpoints are not enforced by xdplink's data "
-			      "path yet, so none can be given") ||
-	    aws_param_refused(c, "RouteTableId",
-			      "route tables belong to gateway endpoints; xdplink has interface "
-			      "endpoints only") ||
-	    aws_param_refused(c, "PolicyDocument",
-			      "endpoint services here do not support endpoint policies "
-			      "(VpcEndpointPolicySupported is false)") ||
-	    aws_param_only(c, "PrivateDnsEnabled", "false",
-			   "xdplink answers no DNS queries yet: the endpoint's names are in its "
-			   "DnsEntries") ||
+	if (!vpc_id ||
+	    aws_param_list(c, "SubnetId", AWS_OPTIONAL, holder, "SubnetConfigurations") ||
+	    aws_param_refused(c, "SecurityGroupId", NO_SECURITY_GROUPS) ||
+	    aws_param_refused(c, "RouteTableId", NO_ROUTE_TABLES) ||
+	    aws_param_refused(c, "PolicyDocument", NO_POLICIES) ||
+	    aws_param_only(c, "PrivateDnsEnabled", "false", NO_DNS) ||
 	    aws_param_only(c, "IpAddressType", "ipv4", IPV4_ONLY) ||
 	    aws_param_only(c, "DnsOptions.DnsRecordIpType", "ipv4", IPV4_ONLY) ||
 	    aws_param_refused(c, "TagSpecification", NO_TAGS) || aws_params_done(c) ||
-	    aws_vpc_check(c, vpc_id) || subnet_configurations(c, holder, args))
+	    aws_vpc_check(c, vpc_id) ||
+	    subnet_configurations(c, holder, args, "SubnetConfigurations"))
 		goto out;
 	rc = aws_model_call(c, "CreateVpcEndpoint", json_object_get(args), result);
 	if (rc == 0)
 		complete_endpoint(aws_json_member(*result, "VpcEndpoint"));
+out:
+	json_object_put(args);
+	json_object_put(holder);
+	return rc;
+}
+
+static int modify_endpoint(struct aws_call *c, json_object **result)
+{
+	json_object *args = json_object_new_object(), *holder = json_object_new_object();
+	int rc = -1;
+
+	if (aws_param_string(c, "VpcEndpointId", AWS_REQUIRED, args, "VpcEndpointId") ||
+	    aws_param_list(c, "AddSubnetId", AWS_OPTIONAL, holder, "AddSubnetConfigurations") ||
+	    aws_param_list(c, "RemoveSubnetId", AWS_OPTIONAL, holder,
+			   "RemoveSubnetConfigurations") ||
+	    aws_param_refused(c, "AddSecurityGroupId", NO_SECURITY_GROUPS) ||
+	    aws_param_refused(c, "RemoveSecurityGroupId", NO_SECURITY_GROUPS) ||
+	    aws_param_refused(c, "AddRouteTableId", NO_ROUTE_TABLES) ||
+	    aws_param_refused(c, "RemoveRouteTableId", NO_ROUTE_TABLES) ||
+	    aws_param_refused(c, "PolicyDocument", NO_POLICIES) ||
+	    aws_param_refused(c, "ResetPolicy", NO_POLICIES) ||
+	    aws_param_only(c, "PrivateDnsEnabled", "false", NO_DNS) ||
+	    aws_param_only(c, "IpAddressType", "ipv4", IPV4_ONLY) ||
+	    aws_param_only(c, "DnsOptions.DnsRecordIpType", "ipv4", IPV4_ONLY) ||
+	    aws_params_done(c) ||
+	    subnet_configurations(c, holder, args, "AddSubnetConfigurations") ||
+	    subnet_configurations(c, holder, args, "RemoveSubnetConfigurations"))
+		goto out;
+	rc = aws_model_call(c, "ModifyVpcEndpoint", json_object_get(args), result);
 out:
 	json_object_put(args);
 	json_object_put(holder);
@@ -677,6 +710,7 @@ static const struct aws_operation operations[] = {
 	{ "RejectVpcEndpointConnections", reject_connections, unsuccessful_output, false },
 	{ "DescribeVpcEndpointConnections", describe_connections, connections_output, false },
 	{ "CreateVpcEndpoint", create_endpoint, endpoint_output, true },
+	{ "ModifyVpcEndpoint", modify_endpoint, return_output, false },
 	{ "DescribeVpcEndpoints", describe_endpoints, endpoints_output, false },
 	{ "DeleteVpcEndpoints", delete_endpoints, unsuccessful_output, false },
 };

@@ -321,6 +321,11 @@ jcheck "accepted, and an unknown id is Unsuccessful" '[(u["ResourceId"], u["Erro
 	== [("vpce-0123456789abcdef0", "InvalidVpcEndpointId.NotFound")]'
 acheck "ec2 describe-vpc-endpoints" - consumer ec2 describe-vpc-endpoints --vpc-endpoint-ids "$ep"
 jcheck "the endpoint is available" 'r["VpcEndpoints"][0]["State"] == "available"'
+acheck "ec2 modify-vpc-endpoint: an ENI in use1-az3 refused (not a zone of the service)" \
+	InvalidParameter consumer ec2 modify-vpc-endpoint --vpc-endpoint-id "$ep" \
+	--add-subnet-ids use1-az3=10.1.3.50
+acheck "ec2 modify-vpc-endpoint: security groups refused, not ignored" UnsupportedOperation consumer \
+	ec2 modify-vpc-endpoint --vpc-endpoint-id "$ep" --add-security-group-ids sg-1
 acheck "an unknown filter: InvalidParameterValue" InvalidParameterValue consumer ec2 \
 	describe-vpc-endpoints --filters Name=colour,Values=blue
 

@@ -179,6 +179,21 @@ check "ec2 describe-vpc-endpoints: available" json_is "$out" \
 check "c1 -> az1 ENI answered by t1/t2 (cross-zone off)" curl_answers c1 "http://$ENI_AZ1/" 't[12]'
 check "c2 -> az2 ENI answered by t3/t4" curl_answers c2 "http://$ENI_AZ2/" 't[34]'
 check "the targets saw the node IP of their zone" sources_are / "$NODE_AZ1" t1 t2
+
+note "the consumer moves its use1-az1 ENI to another address: the same endpoint, the same names"
+names=$(jq -c '[.VpcEndpoints[0].DnsEntries[].DnsName]' <<<"$out")
+aws_json out "$CONSUMER" ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" \
+	--remove-subnet-ids "use1-az1=$ENI_AZ1" --add-subnet-ids use1-az1=10.1.1.51
+check "ec2 modify-vpc-endpoint: Return" json_is "$out" '.Return'
+check "moved: the old address gets nothing" curl_gets_nothing c1 "http://$ENI_AZ1/"
+check "moved: the new address is answered by t1/t2" curl_answers c1 http://10.1.1.51/ 't[12]'
+aws_json out "$CONSUMER" ec2 describe-vpc-endpoints
+check "moved: the same endpoint, available, with the same DNS names" json_is "$out" \
+	"[.VpcEndpoints[] | [.VpcEndpointId, .State, .SubnetIds, [.DnsEntries[].DnsName]]]
+	 == [[\"$EP\", \"available\", [\"use1-az1=10.1.1.51\", \"use1-az2=10.1.2.50\"], $names]]"
+check "... and back" aws_ok "$CONSUMER" ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" \
+	--remove-subnet-ids use1-az1=10.1.1.51 --add-subnet-ids "use1-az1=$ENI_AZ1"
+check "back: c1 -> az1 ENI answered" curl_answers c1 "http://$ENI_AZ1/" 't[12]'
 check "elbv2 describe-target-health: the four healthy within 30 s" wait_until 30 targets_healthy_for_aws
 check "elbv2 modify-load-balancer-attributes: cross-zone on" aws_ok "$PROVIDER" elbv2 \
 	modify-load-balancer-attributes --load-balancer-arn "$LB" \
