@@ -263,6 +263,9 @@ static int check_http(const struct aws_request *r, struct aws_error *err)
 	if (r->too_large)
 		return aws_fail(err, "RequestEntityTooLarge",
 				"The request body is larger than %d bytes", AWS_MAX_BODY);
+	if (r->too_many_headers)
+		return aws_fail(err, "RequestHeaderSectionTooLarge",
+				"The request has more headers than the endpoint reads");
 	if (strcmp(r->method, "POST") != 0)
 		return aws_fail(err, "MethodNotAllowed",
 				"The %s method is not allowed: the Query APIs are served as POST "

@@ -24,8 +24,9 @@ struct aws_request {
 	size_t header_count;
 	const char *body;
 	size_t body_length;
-	bool too_large;	  /* more than AWS_MAX_BODY bytes were sent (body holds none of them) */
-	const char *peer; /* the client's address, for the log */
+	bool too_large; /* more than AWS_MAX_BODY bytes were sent (body holds none of them) */
+	bool too_many_headers; /* more than the server keeps: some are not in `headers` */
+	const char *peer;      /* the client's address, for the log */
 };
 
 struct aws_reply {

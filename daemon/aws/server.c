@@ -24,6 +24,7 @@
 #define CONNECTION_TIMEOUT 10	       /* seconds */
 #define MAX_PEM_SIZE	   (64 * 1024) /* a certificate chain or a key */
 #define MAX_HEADERS	   64
+#define MAX_ROUNDS	   64 /* libmicrohttpd runs per wake-up, at most */
 
 struct aws_server {
 	struct MHD_Daemon *http;
@@ -95,7 +96,8 @@ static enum MHD_Result serve(struct aws_server *server, struct MHD_Connection *c
 			   .header_count = headers.count,
 			   .body = p->body ? p->body : "",
 			   .body_length = p->length,
-			   .too_large = p->too_large || headers.too_many,
+			   .too_large = p->too_large,
+			   .too_many_headers = headers.too_many,
 			   .peer = peer,
 		       },
 		       time(NULL), &reply);
@@ -173,13 +175,20 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **re
 	}
 }
 
+/* libmicrohttpd's epoll is edge-triggered and a run may leave data it has not read (a body
+ * in several pieces): run again while it says work is pending, a bounded number of times. */
 static void on_ready(struct loop *loop, uint32_t events, void *ctx)
 {
 	struct aws_server *server = ctx;
+	MHD_UNSIGNED_LONG_LONG timeout = 1;
 
 	(void)loop;
 	(void)events;
-	MHD_run(server->http);
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		MHD_run(server->http);
+		if (MHD_get_timeout(server->http, &timeout) != MHD_YES || timeout != 0)
+			break;
+	}
 }
 
 static void on_tick(struct loop *loop, void *ctx)
