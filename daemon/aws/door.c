@@ -427,9 +427,11 @@ static int authenticate(struct aws_door *door, const struct aws_request *r, time
 static const struct aws_operation *find_operation(const struct aws_service *service,
 						  const char *action)
 {
-	for (size_t i = 0; i < service->operation_count; i++) {
-		if (strcmp(service->operations[i].action, action) == 0)
-			return &service->operations[i];
+	for (const struct aws_operation *const *table = service->tables; *table; table++) {
+		for (const struct aws_operation *op = *table; op->action; op++) {
+			if (strcmp(op->action, action) == 0)
+				return op;
+		}
 	}
 	return NULL;
 }

@@ -258,11 +258,6 @@ static const struct aws_filter_spec endpoint_filters[] = {
 
 /* ---- What the model's JSON lacks of EC2's ---------------------------------------------------- */
 
-static void add_string(json_object *object, const char *key, const char *value)
-{
-	json_object_object_add(object, key, json_object_new_string(value));
-}
-
 static void add_strings(json_object *object, const char *key, const char *value)
 {
 	json_object *list = json_object_new_array();
@@ -279,7 +274,7 @@ static void complete_endpoint(json_object *endpoint)
 	char vpc[AWS_VPC_ID_MAX];
 
 	aws_vpc_of(aws_json_string(endpoint, "OwnerId"), vpc);
-	add_string(endpoint, "VpcId", vpc);
+	aws_put_string(endpoint, "VpcId", vpc);
 	for (size_t i = 0; i < aws_json_length(endpoint, "NetworkInterfaces"); i++) {
 		json_object *eni =
 		    json_object_array_get_idx(aws_json_member(endpoint, "NetworkInterfaces"), i);
@@ -292,8 +287,8 @@ static void complete_endpoint(json_object *endpoint)
 	json_object_object_add(endpoint, "SubnetIds", subnets);
 	add_strings(endpoint, "RouteTableIds", NULL);
 	json_object_object_add(endpoint, "Groups", json_object_new_array());
-	add_string(endpoint, "IpAddressType", "ipv4");
-	add_string(options, "DnsRecordIpType", "ipv4");
+	aws_put_string(endpoint, "IpAddressType", "ipv4");
+	aws_put_string(options, "DnsRecordIpType", "ipv4");
 	json_object_object_add(endpoint, "DnsOptions", options);
 	json_object_object_add(endpoint, "PrivateDnsEnabled", json_object_new_boolean(false));
 }
@@ -306,7 +301,7 @@ static void complete_service_detail(json_object *detail)
 	if (private_dns[0]) {
 		json_object *item = json_object_new_object();
 
-		add_string(item, "PrivateDnsName", private_dns);
+		aws_put_string(item, "PrivateDnsName", private_dns);
 		json_object_array_add(names, item);
 	}
 	json_object_object_add(detail, "PrivateDnsNames", names);
@@ -316,17 +311,7 @@ static void complete_service_detail(json_object *detail)
 
 static void complete_connection(json_object *item)
 {
-	add_string(item, "IpAddressType", "ipv4");
-}
-
-/* Applies `complete` to each item of result[list_key]. */
-static void complete_each(json_object *result, const char *list_key,
-			  void (*complete)(json_object *item))
-{
-	json_object *list = aws_json_member(result, list_key);
-
-	for (size_t i = 0; list && i < json_object_array_length(list); i++)
-		complete(json_object_array_get_idx(list, i));
+	aws_put_string(item, "IpAddressType", "ipv4");
 }
 
 /* ---- Helpers ----------------------------------------------------------------------------------- */
@@ -379,7 +364,7 @@ static int describe(struct aws_call *c, const char *action, json_object *args,
 	if (aws_model_call(c, action, args, result) < 0)
 		return -1;
 	if (complete)
-		complete_each(*result, list_key, complete);
+		aws_complete_each(*result, list_key, complete);
 	aws_filters_apply(filters, *result, list_key);
 	aws_page_apply(c, page, *result, list_key);
 	return 0;
@@ -598,8 +583,8 @@ static int subnet_configurations(struct aws_call *c, json_object *holder, json_o
 		if (aws_subnet_parse(c, subnet, zone, address, sizeof(address)) < 0)
 			return -1;
 		item = json_object_new_object();
-		add_string(item, "AvailabilityZoneId", zone);
-		add_string(item, "Ipv4", address);
+		aws_put_string(item, "AvailabilityZoneId", zone);
+		aws_put_string(item, "Ipv4", address);
 		json_object_array_add(configurations, item);
 	}
 	return 0;
@@ -615,7 +600,7 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 		goto out;
 	/* AWS makes a Gateway endpoint when no type is given: the model refuses that. */
 	type = aws_param(c, "VpcEndpointType", AWS_OPTIONAL);
-	add_string(args, "VpcEndpointType", type ? type : "Gateway");
+	aws_put_string(args, "VpcEndpointType", type ? type : "Gateway");
 	vpc_id = aws_param(c, "VpcId", AWS_REQUIRED);
 	if (!vpc_id ||
 	    aws_param_list(c, "SubnetId", AWS_OPTIONAL, holder, "SubnetConfigurations") ||
@@ -713,6 +698,12 @@ static const struct aws_operation operations[] = {
 	{ "ModifyVpcEndpoint", modify_endpoint, return_output, false },
 	{ "DescribeVpcEndpoints", describe_endpoints, endpoints_output, false },
 	{ "DeleteVpcEndpoints", delete_endpoints, unsuccessful_output, false },
+	{ NULL, NULL, NULL, false },
+};
+
+static const struct aws_operation *const tables[] = {
+	operations,
+	NULL,
 };
 
 const struct aws_service aws_ec2 = {
@@ -724,6 +715,5 @@ const struct aws_service aws_ec2 = {
 	.unsupported_code = "UnsupportedOperation",
 	.auth_failure_code = "AuthFailure",
 	.unknown_key_code = "AuthFailure",
-	.operations = operations,
-	.operation_count = sizeof(operations) / sizeof(operations[0]),
+	.tables = tables,
 };

@@ -220,3 +220,23 @@ size_t aws_json_length(json_object *object, const char *key)
 		   ? json_object_array_length(value)
 		   : 0;
 }
+
+void aws_put_string(json_object *object, const char *key, const char *value)
+{
+	json_object_object_add(object, key, json_object_new_string(value));
+}
+
+void aws_complete_each(json_object *result, const char *list_key,
+		       void (*complete)(json_object *item))
+{
+	json_object *list = aws_json_member(result, list_key);
+
+	for (size_t i = 0; list && i < json_object_array_length(list); i++)
+		complete(json_object_array_get_idx(list, i));
+}
+
+int aws_drop(json_object *args)
+{
+	json_object_put(args);
+	return -1;
+}

@@ -54,8 +54,8 @@ struct aws_service {
 	const char *unsupported_code;	/* UnsupportedOperation | InvalidConfigurationRequest */
 	const char *auth_failure_code;	/* a key or signature refused: AuthFailure | ... */
 	const char *unknown_key_code;	/* AuthFailure | InvalidClientTokenId */
-	const struct aws_operation *operations;
-	size_t operation_count;
+	/* The operation tables of its files, each ended by an entry without action. */
+	const struct aws_operation *const *tables;
 };
 
 extern const struct aws_service aws_ec2, aws_elbv2;
@@ -109,5 +109,11 @@ json_object *aws_json_member(json_object *object, const char *key);
 const char *aws_json_string(json_object *object, const char *key);
 /* The length of an array member, 0 when absent. */
 size_t aws_json_length(json_object *object, const char *key);
+void aws_put_string(json_object *object, const char *key, const char *value);
+/* Applies `complete` to each item of the array result[list_key]. */
+void aws_complete_each(json_object *result, const char *list_key,
+		       void (*complete)(json_object *item));
+/* Frees the arguments an operation built before it refused; returns -1. */
+int aws_drop(json_object *args);
 
 #endif
