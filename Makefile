@@ -1,5 +1,8 @@
-# xdplink build: BPF objects -> skeletons -> agent, CLI, tests, tools and benchmarks.
-# Everything lands in build/. `make V=1` shows the full commands.
+# SPDX-License-Identifier: MIT
+# xdplink build: BPF objects -> skeletons -> xdplinkd, xdplink, tests, tools and benchmarks.
+# Every C file is compiled on its own (build/obj/PATH.o) with the include path of its folder
+# and nothing more, so that an #include across a layer the wrong way fails to compile; -MMD
+# records each object's headers. Everything lands in build/. `make V=1` shows the commands.
 
 BUILD	?= build
 CC	?= cc
@@ -10,10 +13,10 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS += -Iinclude -I$(BUILD) -Iagent -Itests/lib -Idaemon/aws -Icommon -I/usr/include/libxml2
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude -I/usr/include/$(MULTIARCH)
 LIBBPF	:= -lbpf -lelf -lz
+
 
 ifeq ($(V),1)
 Q :=
@@ -26,6 +29,9 @@ endif
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
+
+OBJ := $(BUILD)/obj
+obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
 # ---- BPF objects and skeletons -----------------------------------------------
 
@@ -47,94 +53,134 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
+# ---- Folders, and the headers each may include --------------------------------
+# Top to bottom: cli/ is a program of its own; daemon/ (main, loop, front doors) ->
+# daemon/model/ (AWS's rules, the SQLite store) -> daemon/datapath/ (the map writer) ->
+# include/ (the ABI the XDP program shares). common/ is under all of them.
+
+COMMON_SRCS   := $(wildcard common/*.c)
+CLI_SRCS      := $(wildcard cli/*.c)
+DAEMON_SRCS   := $(wildcard daemon/*.c)
+DOORS_SRCS    := $(wildcard daemon/aws/*.c daemon/dns/*.c)
+MODEL_SRCS    := $(wildcard daemon/model/*.c)
+DATAPATH_SRCS := $(wildcard daemon/datapath/*.c)
+
+INC_COMMON   := -Iinclude -Icommon
+INC_CLI      := $(INC_COMMON) -Icli
+INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -I$(BUILD)
+INC_MODEL    := $(INC_COMMON) -Idaemon/model -Idaemon/datapath
+INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws
+# The AWS front door writes XML with libxml2.
+INC_AWS      := $(INC_DAEMON) -I/usr/include/libxml2
+
+$(call obj,$(COMMON_SRCS)):   INCLUDES := $(INC_COMMON)
+$(call obj,$(CLI_SRCS)):      INCLUDES := $(INC_CLI)
+$(call obj,$(DATAPATH_SRCS)): INCLUDES := $(INC_DATAPATH)
+$(call obj,$(MODEL_SRCS)):    INCLUDES := $(INC_MODEL)
+$(call obj,$(DAEMON_SRCS) $(DOORS_SRCS)): INCLUDES := $(INC_DAEMON)
+$(call obj,$(wildcard daemon/aws/*.c)): INCLUDES := $(INC_AWS)
+
+# Tests, tools and benchmarks see what they test.
+UNIT := tests/unit
+MODEL_TESTS := $(wildcard $(UNIT)/model/*.c)
+$(call obj,$(UNIT)/test_store.c $(MODEL_TESTS)): INCLUDES := $(INC_MODEL) -Itests/lib
+$(call obj,$(UNIT)/test_ids.c):    INCLUDES := $(INC_MODEL) -Itests/lib
+$(call obj,$(UNIT)/test_health.c): INCLUDES := $(INC_DAEMON) -Itests/lib
+$(call obj,$(UNIT)/test_maglev.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
+$(call obj,$(UNIT)/test_aws.c):    INCLUDES := $(INC_AWS) -Itests/lib
+$(call obj,tests/lib/check.c):     INCLUDES := -Itests/lib
+$(call obj,$(wildcard tests/packet/*.c)): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib \
+						      -I$(BUILD)
+$(call obj,tests/tools/storm.c):   INCLUDES :=
+$(call obj,bench/datapath_bench.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/packet \
+						-I$(BUILD)
+$(call obj,bench/maglev_bench.c):  INCLUDES := $(INC_COMMON) -Idaemon/datapath
+$(call obj,bench/control_bench.c): INCLUDES := $(INC_CLI)
+
+# Whatever includes a skeleton waits for it (-MMD remembers it after the first build).
+SKELETONS := $(BUILD)/xdplink.skel.h $(BUILD)/empty.skel.h $(BUILD)/baseline.skel.h
+$(call obj,$(DATAPATH_SRCS) $(wildcard tests/packet/*.c) bench/datapath_bench.c): | $(SKELETONS)
+
+$(OBJ)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(INCLUDES) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
 # ---- Programs ------------------------------------------------------------------
 
-TEST_DATAPATH := tests/packet/test_datapath.c tests/packet/fixture.c tests/packet/frames.c \
-		 tests/lib/check.c agent/maglev.c
-BENCH_DATAPATH := bench/datapath_bench.c tests/packet/fixture.c tests/packet/frames.c \
-		  agent/maglev.c
+link = $(call msg,LD,$@) mkdir -p $(@D) && $(CC) $(LDFLAGS) $(filter %.o,$^) $(1) -o $@
 
-# The agent is every agent/ file but the CLI's; the CLI is xdplink.c and cli_*.c.
-CLI_SRCS := agent/xdplink.c $(wildcard agent/cli_*.c)
-AGENT_SRCS := $(filter-out $(CLI_SRCS),$(wildcard agent/*.c))
-AGENT_HEADERS := $(wildcard agent/*.h) include/xdplink.h
-AGENT_LIBS := $(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd
-# The AWS endpoint (daemon/aws) and the access keys file it shares with the CLI (common).
-AWS_SRCS := $(wildcard daemon/aws/*.c) common/aws_credentials.c
-AGENT_SRCS += $(AWS_SRCS)
-AGENT_HEADERS += $(wildcard daemon/aws/*.h common/*.h)
-AGENT_LIBS += -lxml2 -lcrypto
-CLI_SRCS += common/aws_credentials.c
+DAEMON_OBJS := $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS) $(MODEL_SRCS) $(DATAPATH_SRCS) \
+			  $(COMMON_SRCS))
+MODEL_OBJS  := $(call obj,$(MODEL_SRCS) $(COMMON_SRCS) daemon/datapath/dataplane.c)
+CHECK_OBJ   := $(call obj,tests/lib/check.c)
+MAGLEV_OBJ  := $(call obj,daemon/datapath/maglev.c)
+PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c)
 
-MODEL_SRCS := $(wildcard agent/model*.c) agent/store.c agent/ids.c agent/args.c
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
-	      $(BUILD)/tests/test_health $(BUILD)/tests/test_aws
+	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws
+PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
+	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
+	    $(BUILD)/bench/control_bench
 
-PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) $(BUILD)/tests/test_maglev $(BUILD)/tools/xl-storm \
-	    $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench
+$(BUILD)/xdplinkd: $(DAEMON_OBJS)
+	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto)
 
-$(BUILD)/xdplinkd: $(AGENT_SRCS) $(AGENT_HEADERS) $(BUILD)/xdplink.skel.h | $(BUILD)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(AGENT_SRCS) $(AGENT_LIBS) -o $@
+$(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
+	$(Q)$(call link,-ljson-c)
 
-$(BUILD)/xdplink: $(CLI_SRCS) $(wildcard agent/cli*.h) agent/clock.h common/aws_credentials.h | $(BUILD)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(CLI_SRCS) -ljson-c -o $@
+$(BUILD)/tests/test_model: $(call obj,$(MODEL_TESTS)) $(MODEL_OBJS) $(CHECK_OBJ)
+	$(Q)$(call link,-ljson-c -lsqlite3)
 
-$(BUILD)/tests/test_datapath: $(TEST_DATAPATH) $(BUILD)/xdplink.skel.h | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_DATAPATH) $(LIBBPF) -lpthread -o $@
+$(BUILD)/tests/test_store: $(call obj,$(UNIT)/test_store.c) $(MODEL_OBJS) $(CHECK_OBJ)
+	$(Q)$(call link,-ljson-c -lsqlite3)
 
-$(BUILD)/tests/test_model $(BUILD)/tests/test_store: $(BUILD)/tests/test_%: tests/unit/test_%.c \
-		$(MODEL_SRCS) tests/lib/check.c $(AGENT_HEADERS) | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(MODEL_SRCS) tests/lib/check.c -ljson-c -lsqlite3 -o $@
+$(BUILD)/tests/test_ids: $(call obj,$(UNIT)/test_ids.c daemon/model/ids.c) $(CHECK_OBJ)
+	$(Q)$(call link,)
 
-$(BUILD)/tests/test_ids: tests/unit/test_ids.c agent/ids.c tests/lib/check.c | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+$(BUILD)/tests/test_health: $(call obj,$(UNIT)/test_health.c daemon/health.c daemon/loop.c \
+					common/log.c) $(CHECK_OBJ)
+	$(Q)$(call link,-ljson-c)
 
-$(BUILD)/tests/test_health: tests/unit/test_health.c agent/health.c agent/loop.c agent/log.c \
-		tests/lib/check.c | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -ljson-c -o $@
+$(BUILD)/tests/test_maglev: $(call obj,$(UNIT)/test_maglev.c) $(MAGLEV_OBJ) $(CHECK_OBJ)
+	$(Q)$(call link,)
 
 # SigV4, the query decoder, XML and the access keys file, without an agent.
-$(BUILD)/tests/test_aws: tests/unit/test_aws.c daemon/aws/sigv4.c daemon/aws/query.c \
-		daemon/aws/xml.c common/aws_credentials.c tests/lib/check.c | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -ljson-c -lxml2 -lcrypto -o $@
+$(BUILD)/tests/test_aws: $(call obj,$(UNIT)/test_aws.c daemon/aws/sigv4.c daemon/aws/query.c \
+				     daemon/aws/xml.c common/aws_credentials.c) $(CHECK_OBJ)
+	$(Q)$(call link,-ljson-c -lxml2 -lcrypto)
 
-$(BUILD)/tests/test_maglev: tests/unit/test_maglev.c agent/maglev.c tests/lib/check.c | $(BUILD)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+$(BUILD)/tests/test_datapath: $(call obj,tests/packet/test_datapath.c) $(PACKET_OBJS) \
+		$(MAGLEV_OBJ) $(CHECK_OBJ)
+	$(Q)$(call link,$(LIBBPF) -lpthread)
 
-$(BUILD)/tools/xl-storm: tests/tools/storm.c | $(BUILD)/tools
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+$(BUILD)/tools/xl-storm: $(call obj,tests/tools/storm.c)
+	$(Q)$(call link,)
 
-$(BUILD)/bench/datapath_bench: $(BENCH_DATAPATH) $(BUILD)/xdplink.skel.h \
-			       $(BUILD)/empty.skel.h $(BUILD)/baseline.skel.h | $(BUILD)/bench
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) -Itests/packet $(CFLAGS) $(BENCH_DATAPATH) $(LIBBPF) -lm -o $@
+$(BUILD)/bench/datapath_bench: $(call obj,bench/datapath_bench.c) $(PACKET_OBJS) $(MAGLEV_OBJ)
+	$(Q)$(call link,$(LIBBPF) -lm)
 
-$(BUILD)/bench/maglev_bench: bench/maglev_bench.c agent/maglev.c | $(BUILD)/bench
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ -o $@
+$(BUILD)/bench/maglev_bench: $(call obj,bench/maglev_bench.c) $(MAGLEV_OBJ)
+	$(Q)$(call link,)
 
-$(BUILD) $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench:
+$(BUILD)/bench/control_bench: $(call obj,bench/control_bench.c cli/client.c $(COMMON_SRCS))
+	$(Q)$(call link,-ljson-c)
+
+$(BUILD) $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
 # ---- Entry points --------------------------------------------------------------
 
-.PHONY: all demo test bench vmtest deps fmt lint clean
+.PHONY: all demo test bench vmtest deps install uninstall fmt lint clean
 
 all: $(PROGRAMS)
 
 # The two entry points of a new machine install what they need first.
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)vmtest/demo
+	$(Q)testbed/demo
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -149,6 +195,30 @@ bench: deps
 vmtest: all
 	$(Q)vmtest/vm-run --timeout 1200 -- tests/run $(BUILD) unit datapath agent smoke
 
+# The programs (the XDP program is inside xdplinkd), the CLI's bash completion and the
+# licenses, under $(DESTDIR)$(PREFIX).
+PREFIX	?= /usr/local
+DESTDIR	?=
+INSTALLED := $(DESTDIR)$(PREFIX)/sbin/xdplinkd $(DESTDIR)$(PREFIX)/bin/xdplink \
+	     $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdplink \
+	     $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSE \
+	     $(patsubst %,$(DESTDIR)$(PREFIX)/share/doc/xdplink/%,$(wildcard LICENSES/*))
+
+install: $(BUILD)/xdplinkd $(BUILD)/xdplink
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 $(BUILD)/xdplinkd $(DESTDIR)$(PREFIX)/sbin/xdplinkd
+	$(Q)install -D -m 0755 $(BUILD)/xdplink $(DESTDIR)$(PREFIX)/bin/xdplink
+	$(Q)install -D -m 0644 tools/xdplink.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdplink
+	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/xdplink LICENSE
+	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSES LICENSES/*
+
+uninstall:
+	$(call msg,REMOVE,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(INSTALLED)
+	$(Q)rmdir $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSES $(DESTDIR)$(PREFIX)/share/doc/xdplink \
+		2>/dev/null || true
+
 # Everything the build, the tests, the demo and the bench run: tools/packages says why each.
 PACKAGES := $(sort $(shell sed 's/\#.*//' tools/packages))
 
@@ -162,7 +232,7 @@ fmt:
 	$(Q)clang-format -i $(SOURCES)
 
 # Every skeleton a C file includes, the comparison's too, so the analyzers see it all.
-lint: $(BUILD)/xdplink.skel.h $(BUILD)/empty.skel.h $(BUILD)/baseline.skel.h
+lint: $(SKELETONS)
 	$(Q)$(MAKE) -s -f bench/compare/Makefile BUILD=$(BUILD) \
 		$(BUILD)/bench/compare/xdp_fwd.skel.h $(BUILD)/bench/compare/pktgen.skel.h
 	$(Q)tools/lint $(BUILD)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Maglev benchmark: the share of flows whose target changes when one target leaves or
  * joins, against the ideal, and the table build time. A table on stdout, JSON to argv[1]. */
 #include <arpa/inet.h>

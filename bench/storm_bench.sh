@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/storm_bench.sh OUT.json: in the veth testbed, how long 55,000 connections take to
 # open through xdplink versus straight to the target, and what a tracked flow costs in memory.
 set -euo pipefail

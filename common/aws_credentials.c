@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AWS access keys file: reading it strictly, and adding or removing one key. */
 #include "aws_credentials.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The access keys of xdplinkd's AWS endpoint: a root-only text file, one key a line,
  * "ACCESS_KEY_ID SECRET_ACCESS_KEY ACCOUNT", that the operator edits (or `xdplink account
  * add` appends to) and the agent reads again whenever it changes. */

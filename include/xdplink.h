@@ -63,11 +63,17 @@ struct xl_address_word {
 
 /* ---- Interfaces: xdplink_ifaces_v1, ifindex -> role and MAC ------------- */
 
+/* X(id, value, name, meaning): XL_ROLE_<id> = value, called "name" by the API and CLI. */
+#define XL_ROLES(X)                                                                                \
+	X(CONSUMER, 1, "consumer", "faces interface endpoints (ENIs) and their clients")           \
+	X(PROVIDER, 2, "provider", "faces the targets of the target groups")                       \
+	X(BOTH, 3, "both", "one interface facing both (\"on a stick\")")
+
+#define XL_ROLE_ENUM(id, value, name, text) XL_ROLE_##id = value,
 enum xl_role {
-	XL_ROLE_CONSUMER = 1, /* faces interface endpoints (ENIs) and their clients */
-	XL_ROLE_PROVIDER = 2, /* faces the targets of the target groups */
-	XL_ROLE_BOTH = 3,     /* one interface facing both ("on a stick") */
+	XL_ROLES(XL_ROLE_ENUM)
 };
+#undef XL_ROLE_ENUM
 
 struct xl_iface {
 	__u8 mac[6]; /* the interface's own address, used to answer ARP for ENIs */
@@ -95,16 +101,22 @@ struct xl_frontend {
 
 /* ---- Endpoints: xdplink_endpoints_v1[slot] ----------------------------- */
 
-/* Interface endpoint states, as AWS names them. Only AVAILABLE carries traffic. */
+/* Interface endpoint states: X(id, value, name), XL_EP_<id> = value, with AWS's name.
+ * Only AVAILABLE carries traffic. */
+#define XL_ENDPOINT_STATES(X)                                                                      \
+	X(PENDING_ACCEPTANCE, 1, "pendingAcceptance")                                              \
+	X(PENDING, 2, "pending")                                                                   \
+	X(AVAILABLE, 3, "available")                                                               \
+	X(REJECTED, 4, "rejected")                                                                 \
+	X(DELETING, 5, "deleting")                                                                 \
+	X(DELETED, 6, "deleted")                                                                   \
+	X(FAILED, 7, "failed")
+
+#define XL_EP_ENUM(id, value, name) XL_EP_##id = value,
 enum xl_endpoint_state {
-	XL_EP_PENDING_ACCEPTANCE = 1,
-	XL_EP_PENDING = 2,
-	XL_EP_AVAILABLE = 3,
-	XL_EP_REJECTED = 4,
-	XL_EP_DELETING = 5,
-	XL_EP_DELETED = 6,
-	XL_EP_FAILED = 7,
+	XL_ENDPOINT_STATES(XL_EP_ENUM)
 };
+#undef XL_EP_ENUM
 
 struct xl_endpoint {
 	__u32 state; /* enum xl_endpoint_state */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash disable=SC2034 # sets variables the driver reads
 # Topology and process bookkeeping for bench/compare/run: three namespaces joined by veths,
 # the target server (nginx + iperf3), and start/stop/cleanup of every process the run starts.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Measurements of bench/compare/run: connections/s (wrk), throughput (iperf3) and packets/s
 # (pktgen); each appends one JSON sample to $WORK/samples.jsonl and prints a progress line.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash disable=SC2034 # sets variables the driver reads
 # The xdplink path of bench/compare/run, sourced by it: xdplinkd in the LB namespace, XDP on
 # l0 (consumers) and l1 (provider), one interface endpoint whose ENI, $IP_ENI, is on the

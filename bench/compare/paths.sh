@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash disable=SC2034 # sets variables the driver reads
 # The paths bench/compare/run measures, except xdplink (path-xdplink.sh): each has
 # path_<name>_setup, which sets PATH_HOST (what the client connects to), and path_<name>_teardown.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Results of bench/compare/run: build/bench/compare.json from the raw samples, the terminal
 # table, and one gnuplot bar chart (median, min-max error bars) per figure.

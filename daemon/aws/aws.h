@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xdplinkd's AWS endpoint: EC2's and ELBv2's Query APIs over HTTP (HTTPS when given a
  * certificate), signed with SigV4 by keys of the access keys file, so that the aws CLI
  * drives xdplink. It is another front door to the one model: every operation becomes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AWS front door: from an HTTP request to AWS's answer. */
 #include "door.h"
 

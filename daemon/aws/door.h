@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One AWS request, from the bytes the HTTP server received to the bytes it sends back:
  * checked (method, size, form), authenticated (SigV4, the access keys file), dispatched by
  * Version and Action to an EC2 or ELBv2 operation, and answered in AWS's XML, an error

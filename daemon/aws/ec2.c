@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EC2's Query API (Version 2016-11-15) for endpoint services and interface endpoints:
  * each operation's parameters as the socket API's arguments, and the model's answer in
  * EC2's XML names (lowerCamel elements, lists of <item>s, no result wrapper). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ELBv2's Query API (Version 2015-12-01) for network load balancers, target groups,
  * targets and listeners: ARNs become the socket API's names (resources.h), attributes
  * its fields, and the model's answer ELBv2's XML (PascalCase elements, lists of <member>s,

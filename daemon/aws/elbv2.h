@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the ELBv2 operations share: their files' operation tables, the attributes of load
  * balancers and target groups, and the parts of the model's JSON ELBv2 adds. */
 #ifndef XL_AWS_ELBV2_H

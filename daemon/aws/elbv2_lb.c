@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ELBv2's network load balancers (with their attribute, cross-zone) and listeners. */
 #include <stdio.h>
 #include <string.h>
@@ -269,7 +270,7 @@ static int modify_lb_attributes(struct aws_call *c, json_object **result)
 	if (aws_model_call(c, "ModifyLoadBalancerAttributes", args, &changed) < 0)
 		return -1;
 	*result = elbv2_attributes_of(aws_json_member(changed, "LoadBalancer"), lb_attributes,
-				ELBV2_COUNT(lb_attributes));
+				      ELBV2_COUNT(lb_attributes));
 	json_object_put(changed);
 	return 0;
 }
@@ -432,7 +433,8 @@ const struct aws_operation elbv2_lb_operations[] = {
 	{ "DescribeLoadBalancers", describe_lbs, lbs_output, false },
 	{ "DeleteLoadBalancer", delete_lb, elbv2_no_output, false },
 	{ "ModifyLoadBalancerAttributes", modify_lb_attributes, elbv2_attributes_output, false },
-	{ "DescribeLoadBalancerAttributes", describe_lb_attributes, elbv2_attributes_output, false },
+	{ "DescribeLoadBalancerAttributes", describe_lb_attributes, elbv2_attributes_output,
+	  false },
 	{ "CreateListener", create_listener, created_listener_output, false },
 	{ "DescribeListeners", describe_listeners, listeners_output, false },
 	{ "DeleteListener", delete_listener, elbv2_no_output, false },

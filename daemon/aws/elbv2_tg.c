@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ELBv2's target groups (health checks, attributes) and their targets (registration,
  * health). */
 #include <stdio.h>
@@ -278,7 +279,7 @@ static int modify_tg_attributes(struct aws_call *c, json_object **result)
 	if (aws_model_call(c, "ModifyTargetGroupAttributes", args, &changed) < 0)
 		return -1;
 	*result = elbv2_attributes_of(aws_json_member(changed, "TargetGroup"), tg_attributes,
-				ELBV2_COUNT(tg_attributes));
+				      ELBV2_COUNT(tg_attributes));
 	json_object_put(changed);
 	return 0;
 }
@@ -379,8 +380,8 @@ static void complete_description(json_object *description, const char *check_por
 	if (zone_name_of(region, aws_json_string(t, "AvailabilityZone"), zone_name))
 		aws_put_string(t, "AvailabilityZone", zone_name);
 	aws_put_string(description, "HealthCheckPort",
-		   strcmp(check_port, "traffic-port") == 0 ? aws_json_string(t, "Port")
-							   : check_port);
+		       strcmp(check_port, "traffic-port") == 0 ? aws_json_string(t, "Port")
+							       : check_port);
 }
 
 static bool same_target(json_object *description, json_object *wanted, int64_t default_port)
@@ -422,7 +423,8 @@ static json_object *asked_targets(json_object *all, json_object *wanted, int64_t
 		health = json_object_new_object();
 		aws_put_string(health, "State", "unused");
 		aws_put_string(health, "Reason", "Target.NotRegistered");
-		aws_put_string(health, "Description", "Target is not registered to the target group");
+		aws_put_string(health, "Description",
+			       "Target is not registered to the target group");
 		json_object_object_add(found, "TargetHealth", health);
 		json_object_array_add(kept, found);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Filters and pages over the model's lists. */
 #include "filters.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EC2's --filters on Describe calls (Filter.N.Name, Filter.N.Value.M, with * and ? as
  * wildcards), and the paging of both APIs (MaxResults and NextToken in EC2, PageSize and
  * Marker in ELBv2), applied to the model's answer the way AWS applies them to its own. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The VPC and subnet names of network.h. Addresses and zones are checked by the model, as
  * for the socket API; only the form of the ids is read here. */
 #include "network.h"

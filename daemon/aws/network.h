@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VPCs and subnets as the AWS APIs name them, and what they are in xdplink today. This is
  * the one place of that mapping, so that it can follow when consumer VPCs become resources
  * of their own:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading an operation's parameters into the model's arguments, and calling the model. */
 #include "operation.h"
 
@@ -6,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "envelope.h"
 
 int aws_fail(struct aws_error *err, const char *code, const char *fmt, ...)
 {
@@ -154,32 +157,28 @@ int aws_params_done(struct aws_call *c)
 static int call(struct aws_call *c, const char *action, json_object *args, bool dry_run,
 		json_object **result)
 {
-	json_object *request = json_object_new_object(), *response, *value, *error;
+	json_object *request = envelope_request(action, c->principal, args), *answer, *value;
+	const char *code = NULL, *message = NULL;
 	int rc = -1;
 
-	json_object_object_add(request, "Action", json_object_new_string(action));
-	json_object_object_add(request, "Principal", json_object_new_string(c->principal));
-	json_object_object_add(request, "Args", args);
+	json_object_put(args); /* the request holds it */
 	if (dry_run)
-		json_object_object_add(request, "DryRun", json_object_new_boolean(true));
-	response = c->handler(c->handler_ctx, request);
+		envelope_set_dry_run(request);
+	answer = c->handler(c->handler_ctx, request);
 	json_object_put(request);
 	*result = NULL;
-	if (json_object_object_get_ex(response, "Ok", &value) && json_object_get_boolean(value) &&
-	    json_object_object_get_ex(response, "Result", &value)) {
-		*result = json_object_get(value);
+	switch (envelope_read_answer(answer, &value, &code, &message)) {
+	case 1:
+		*result = value ? json_object_get(value) : json_object_new_object();
 		rc = 0;
-	} else if (json_object_object_get_ex(response, "Error", &error) &&
-		   json_object_object_get_ex(error, "Code", &value)) {
-		json_object *message = NULL;
-
-		json_object_object_get_ex(error, "Message", &message);
-		aws_fail(c->err, json_object_get_string(value), "%s",
-			 message ? json_object_get_string(message) : "");
-	} else {
+		break;
+	case 0:
+		aws_fail(c->err, code, "%s", message);
+		break;
+	default:
 		aws_fail(c->err, "InternalError", "the agent gave no answer");
 	}
-	json_object_put(response);
+	json_object_put(answer);
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What an AWS operation is: it reads its Query parameters, turns them into the socket
  * API's arguments, calls the model through the agent's one request handler, and hands back
  * a result that a table of XML fields renders. What xdplink cannot do is refused with

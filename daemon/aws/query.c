@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict form decoding, and reading parameters by name. Hand-written because the form
  * decoders at hand (libmicrohttpd's post processor, curl_easy_unescape) pass a malformed
  * escape through as text, where AWS answers MalformedQueryString. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parameters of an AWS Query request (application/x-www-form-urlencoded), decoded
  * strictly, and read by name: every parameter an operation reads is marked, so that one it
  * does not know is refused instead of ignored. Lists are "Name.1, Name.2..." (EC2) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ELBv2 ARNs to the model's names, and back to the resource the caller owns. */
 #include "resources.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ELBv2's resources by ARN. The socket API names load balancers and target groups by name
  * (unique per account); an ARN is read for its name, and the resource the model describes
  * under that name is the one meant only if its ARN is exactly the one given. Another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AWS endpoint's HTTP(S) server on libmicrohttpd, run from the agent's loop like the
  * metrics endpoint: the library reads HTTP (and TLS, through GnuTLS), door.c answers. */
 #include "aws.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signature Version 4 on OpenSSL's libcrypto: SHA-256, HMAC-SHA256 and CRYPTO_memcmp. */
 #include "sigv4.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AWS Signature Version 4, the server's half: the Authorization header read strictly,
  * the canonical request and string to sign rebuilt from what arrived, and the signature
  * computed with OpenSSL's SHA-256 and HMAC and compared in constant time. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ClientToken answers, in a ring of AWS_TOKENS_KEPT entries. */
 #include "tokens.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EC2's ClientToken: a Create* sent again with the same token and the same parameters
  * gets the first answer again instead of a second resource (the CLI retries a create that
  * got a 5xx); the same token with other parameters is IdempotentParameterMismatch. The

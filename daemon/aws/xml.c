@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing AWS's XML with libxml2's xmlTextWriter, into a memory buffer. */
 #include "xml.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AWS's XML responses, written with libxml2's xmlTextWriter (escaping and well-formedness
  * are the library's): a document, elements, and the model's JSON rendered through a table
  * of fields that names each element as the AWS API does. */

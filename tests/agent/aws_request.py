@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """aws_request.py: one request to xdplinkd's AWS endpoint, signed (or not, or badly) by the
 aws CLI's own SigV4 signer (the botocore that Debian's awscli ships), for the cases the CLI
 never sends: stale or future dates, a wrong secret, another region or service, a malformed

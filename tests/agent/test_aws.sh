@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # xdplinkd's AWS endpoint against Debian's aws CLI and the CLI's own SigV4 signer: the
 # access keys file, the seed lab's resources made with `aws elbv2` and `aws ec2`, the usual
 # mistakes answered with AWS's errors, one account unable to see or touch another's,

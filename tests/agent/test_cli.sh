@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The xdplink CLI against a real agent on a private socket, state file and bpffs: the seed
 # lab end to end, --json fields, prefix matching, help, exit codes, and garbage on the socket.
 set -Eeuo pipefail
@@ -428,6 +429,54 @@ run --json iface list
 jcheck "iface list --json" 'r["Interfaces"] == [{"Name": "xlc0", "Role": "both", "Mode": "generic",
 	"Attached": True, "Ifindex": r["Interfaces"][0]["Ifindex"]}] and r["Interfaces"][0]["Ifindex"] > 0'
 check "iface list" 0 '^xlc0 +[0-9]+ +both +generic +yes$' -- iface list
+
+# frontend_ifindex ADDRESS: the interface an ENI's own entry serves, as the map holds it.
+frontend_ifindex() {
+	bpftool -j map dump pinned "$pins/xdplink/xdplink_frontends_v1" | jq -r --arg a "$1" '
+		($a | split(".") | map(tonumber)) as $b | ($b[0] + $b[1] * 256 + $b[2] * 65536 +
+		$b[3] * 16777216) as $key |
+		.[] | .formatted | select(.key.port == 0 and .key.addr == $key) | .value.ifindex'
+}
+
+# ifindex_becomes ADDRESS IFINDEX: within 5 s (the collector looks every second).
+ifindex_becomes() {
+	local deadline=$((SECONDS + 5))
+	until [ "$(frontend_ifindex "$1")" = "$2" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# An ENI serves the interface whose subnet holds it; an address added to or removed from
+# the interface later moves the ENIs it covers.
+xlc0=$("$xl" --json iface list | jq '.Interfaces[0].Ifindex')
+if ifindex_becomes 10.1.1.50 "$xlc0"; then
+	ok "an ENI in the interface's subnet serves it"
+else
+	fail "an ENI in the interface's subnet serves it" "ifindex $(frontend_ifindex 10.1.1.50)"
+fi
+outside=$("$xl" --principal "$consumer" --json endpoint create --service "$svc_name" \
+	--subnet use1-az1=10.9.1.50 | jq -r .VpcEndpoint.VpcEndpointId)
+if ifindex_becomes 10.9.1.50 0; then
+	ok "an ENI in no attached subnet serves no interface"
+else
+	fail "an ENI in no attached subnet serves no interface" "ifindex $(frontend_ifindex 10.9.1.50)"
+fi
+ip -n "$netns" addr add 10.9.0.5/16 dev xlc0
+if ifindex_becomes 10.9.1.50 "$xlc0"; then
+	ok "an address added to the interface brings the ENIs of its subnet"
+else
+	fail "an address added to the interface brings the ENIs of its subnet" \
+		"ifindex $(frontend_ifindex 10.9.1.50)"
+fi
+ip -n "$netns" addr del 10.9.0.5/16 dev xlc0
+if ifindex_becomes 10.9.1.50 0 && [ "$(frontend_ifindex 10.1.1.50)" = "$xlc0" ]; then
+	ok "an address removed from the interface takes only its subnet's ENIs"
+else
+	fail "an address removed from the interface takes only its subnet's ENIs" \
+		"ifindex $(frontend_ifindex 10.9.1.50), $(frontend_ifindex 10.1.1.50)"
+fi
+"$xl" --principal "$consumer" endpoint delete "$outside" >/dev/null
 check "iface attach of no interface" 1 '' '^InterfaceNotFound: ' -- iface attach nope0 --role consumer
 check "iface detach" 0 '^detached xlc0$' -- iface detach xlc0
 check "iface detach twice" 1 '' '^InterfaceNotFound: ' -- iface detach xlc0

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench.sh: the side-by-side benchmark of `make bench` still runs: one quick round
 # over every path, each of which must carry its connections and its iperf3 stream, and the
-# XDP paths their packets, without an error. No speed is judged here: `make bench` prints
-# the numbers. Usage: tests/commands/bench.sh   (needs root; like `make bench`, it runs
+# XDP paths their packets, without an error; and the control-plane benchmark measures every
+# size of a small run. No speed is judged here: `make bench` prints the numbers. Usage: tests/commands/bench.sh   (needs root; like `make bench`, it runs
 # the programs of the tree's build/)
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
@@ -32,7 +33,22 @@ quick_round() {
 		{ tail -n 20 "$log" | sed 's/^/    /' >&2 && return 1; }
 }
 
-rm -f "$json"
+# The control plane with 1 and 200 endpoints: every size gets its numbers.
+control_json=build/bench/control-quick.json
+control_round() {
+	COUNTS="1 200" IDLE_SECONDS=2 bench/control_bench.sh build "$control_json" >"$log" 2>&1 ||
+		{ tail -n 20 "$log" | sed 's/^/    /' >&2 && return 1; }
+}
+
+control_measured() {
+	jq -e '.sizes | length == 2 and all(.[]; .idle_cpu_ms_per_s >= 0 and
+		.register_targets_ms > 0 and .stats_cli_ms > 0 and .get_stats_ms > 0)' \
+		"$control_json" >/dev/null
+}
+
+rm -f "$json" "$control_json"
+check "bench/control_bench.sh with 1 and 200 endpoints" control_round
+check "the control bench measured both sizes" control_measured
 check "bench/compare/run --quick --rounds 1" quick_round
 if ((e2e_failed == 0)); then
 	for path in direct xdplink nftables haproxy nginx-stream xdp-bare; do

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # demo.sh: `make demo`, the README's first command, still walks the seed lab and shows what
-# it says: runs vmtest/demo (it brings its testbed up and down) and checks each step's
+# it says: runs testbed/demo (it brings its testbed up and down) and checks each step's
 # outcome in what it printed. Usage: tests/commands/demo.sh BUILD   (needs root)
 set -uo pipefail
 
 export XDPLINK_BUILD
-XDPLINK_BUILD=$(cd "${1:-build}" && pwd) # for vmtest/demo too
+XDPLINK_BUILD=$(cd "${1:-build}" && pwd) # for testbed/demo too
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/../e2e/lib.sh" # check, finish
 
@@ -45,7 +46,7 @@ targets_saw_node_ips() {
 }
 
 status=0
-vmtest/demo >"$out" 2>&1 || status=$?
+testbed/demo >"$out" 2>&1 || status=$?
 sed -i 's/\x1b\[[0-9;]*m//g; s/\x1b(B//g' "$out" # the demo's bold titles
 
 check "the demo ends well (exit status $status)" test "$status" -eq 0

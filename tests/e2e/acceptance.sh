@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/acceptance.sh: an endpoint carries traffic only while accepted: nothing while it
 # is pending or rejected; auto-accept works at once; only allowed principals get endpoints.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/aws.sh: the seed lab walked with Debian's aws CLI against xdplinkd's AWS
 # endpoint (NLB, target group, targets, listener, endpoint service, permissions, endpoint,
 # acceptance), with real traffic through the endpoint; then everything deleted with the aws

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/churn.sh: counts stay exact under churn: connections opened and closed at full
 # speed, by FIN, by RST, or abandoned to the idle timeout; then nothing is left.
 set -euo pipefail

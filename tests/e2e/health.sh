@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/health.sh: health checks with AWS's semantics and real connections: unhealthy
 # targets leave the tables, fail-open, connection termination, deregistration draining.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tests/e2e/holder.py: holds N keep-alive HTTP connections and sends one request on each of
 them whenever told to, so a test can act (restart, delete, switch) between two requests.
 

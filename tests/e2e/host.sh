@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/host.sh: with XDP attached and a service programmed, the LB node's own networking
 # still works: ARP, ICMP, and TCP to and from the LB namespace that is not endpoint traffic.
 set -euo pipefail
@@ -6,7 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
-readonly LB_CONS0_MAC=02:00:0a:01:00:05   # vmtest/testbed: mac_for 02:00 10.1.0.5
+readonly LB_CONS0_MAC=02:00:0a:01:00:05   # testbed/testbed: mac_for 02:00 10.1.0.5
 
 pings() {
 	tb_exec "$1" ping -c 1 -W 1 -q "$2" >/dev/null ||

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/isolation.sh: a consumer reaches only the listener ports of its own ENIs, never a
 # target, an NLB node IP or another port; a target can never open a connection to a consumer.
 set -euo pipefail

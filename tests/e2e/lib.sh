@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e/lib.sh: what the end-to-end scripts share: the testbed for the script's life,
 # check/finish bookkeeping, the seed lab's service, traffic tools and the agent's counters.
 # shellcheck shell=bash source-path=SCRIPTDIR
@@ -11,8 +12,8 @@
 #   finish                      # "N passed, N failed"; non-zero exit on failures
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../../vmtest/lib.sh
-source "$E2E_DIR/../../vmtest/lib.sh"
+# shellcheck source=../../testbed/lib.sh
+source "$E2E_DIR/../../testbed/lib.sh"
 
 readonly PROVIDER=arn:aws:iam::111111111111:root
 readonly CONSUMER=arn:aws:iam::222222222222:root

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/lifecycle.sh: two services side by side keep their traffic and counters apart;
 # deleting an endpoint or removing a listener stops its traffic, held connections included,
 # and zeroes its counts.

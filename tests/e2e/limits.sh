@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/limits.sh: AWS's 55,000 connections per target at full scale, with real TCP:
 # exact counts when storms overrun a target, the port reuse delay, and no leaks after.
 set -euo pipefail

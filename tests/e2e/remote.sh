@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/remote.sh: remote access: an on-premises host reaches the service through the
 # consumer VPC's endpoint (over xl-router); a second account gets and uses its own endpoint.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/restart.sh: the agent can crash (SIGKILL) or stop (SIGTERM) and come back without
 # losing an established connection, a flow count or any of its configuration.
 set -euo pipefail

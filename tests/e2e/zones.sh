@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/zones.sh: which targets a flow may reach (its ENI's zone, or every zone with
 # cross-zone on; switching moves no established flow), stickiness, and the source address.
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The test harness behind check.h. */
 #include "check.h"
 

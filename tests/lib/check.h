@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal test harness shared by the C test suites: CHECK macros that record a
  * failure with its file and line, a table of test cases, and the closing line. */
 #ifndef XL_CHECK_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # storm-selftest.sh: checks xl-storm's exact counts against nginx in two throwaway network
 # namespaces (xl-st-*). Usage: tests/tools/storm-selftest.sh path/to/xl-storm   (needs root)
 set -euo pipefail

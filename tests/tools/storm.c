@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xl-storm: TCP connection-storm client for the end-to-end tests. It opens an exact number of
  * connections (or churns them) with epoll and reports the outcome as text or JSON. */
 #include <arpa/inet.h>
@@ -191,7 +192,7 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
 
 static void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n, size);
+	void *p = calloc(n ? n : 1, size); /* calloc(0) may answer NULL */
 
 	if (!p)
 		die("out of memory");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the AWS endpoint's parts that need no agent: Signature Version 4 against
  * AWS's published test vector and requests signed by the aws CLI's own botocore, the strict
  * form decoder and list reading, XML rendering, and the access keys file. */

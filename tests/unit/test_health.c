@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Health checks against real servers on loopback, driven by the agent's event loop:
  * thresholds, TCP and HTTP checks, status matchers, refusals and timeouts. */
 #include <arpa/inet.h>

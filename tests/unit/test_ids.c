@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of AWS-style identifiers: id formats, ARNs, service and DNS names, zones
  * of several regions, IPv4 parsing, and principal parsing and matching. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the agent's Maglev tables: validation, balance, order independence,
  * disruption on removal and addition, and a pinned small table. */
 #include <arpa/inet.h>

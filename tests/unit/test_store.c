@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the durable store: data kept across open and close, files that are not
  * xdplink databases refused and left byte for byte as they were, and a crash test that
  * SIGKILLs a writer at random instants and finds every acknowledged commit. */

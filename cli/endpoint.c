@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* xdplink endpoint: interface endpoints, one ENI address per zone, created by consumers
+ * and accepted or rejected by the service's owner. */
+#include "cli.h"
+
+static void print_dns_names(json_object *ep, const char *indent)
+{
+	for (size_t i = 0; i < jlen(ep, "DnsEntries"); i++)
+		printf("%s%s\n", indent, jstr(jitem(ep, "DnsEntries", i), "DnsName"));
+}
+
+static void print_created(const struct request *req, json_object *result)
+{
+	json_object *ep = jget(result, "VpcEndpoint");
+
+	(void)req;
+	printf("created endpoint %s (%s)\n", jstr(ep, "VpcEndpointId"), jstr(ep, "State"));
+	print_dns_names(ep, "  ");
+}
+
+static void print_list(const struct request *req, json_object *result)
+{
+	struct table *t = TABLE("ID", "SERVICE", "STATE", "ENIS", "OWNER");
+
+	(void)req;
+	for (size_t i = 0; i < jlen(result, "VpcEndpoints"); i++) {
+		json_object *ep = jitem(result, "VpcEndpoints", i);
+
+		table_row(t);
+		table_cell(t, "%s", jstr(ep, "VpcEndpointId"));
+		table_cell(t, "%s", service_id_of(jstr(ep, "ServiceName")));
+		table_cell(t, "%s", jstr(ep, "State"));
+		table_cell(t, "%s", "");
+		for (size_t n = 0; n < jlen(ep, "NetworkInterfaces"); n++) {
+			json_object *eni = jitem(ep, "NetworkInterfaces", n);
+
+			table_append(t, "%s%s=%s", n ? "," : "", jstr(eni, "AvailabilityZoneId"),
+				     jstr(eni, "PrivateIpAddress"));
+		}
+		table_cell(t, "%s", jstr(ep, "OwnerId"));
+	}
+	table_print(t, stdout);
+}
+
+static void print_show(const struct request *req, json_object *result)
+{
+	json_object *ep = jitem(result, "VpcEndpoints", 0);
+	char lb[64];
+
+	(void)req;
+	field("ID", "%s", jstr(ep, "VpcEndpointId"));
+	field("Type", "%s", jstr(ep, "VpcEndpointType"));
+	field("Service", "%s", jstr(ep, "ServiceName"));
+	field("State", "%s", jstr(ep, "State"));
+	field("Owner", "%s", jstr(ep, "OwnerId"));
+	field("Created", "%s", jstr(ep, "CreationTimestamp"));
+	for (size_t i = 0; i < jlen(ep, "NetworkInterfaces"); i++) {
+		json_object *eni = jitem(ep, "NetworkInterfaces", i);
+
+		arn_resource_name(jstr(eni, "NetworkLoadBalancerArn"), lb, sizeof(lb));
+		field(i ? "" : "ENIs", "%s (%s) %s via load balancer %s",
+		      jstr(eni, "AvailabilityZoneId"), jstr(eni, "AvailabilityZone"),
+		      jstr(eni, "PrivateIpAddress"), lb);
+	}
+	for (size_t i = 0; i < jlen(ep, "DnsEntries"); i++)
+		field(i ? "" : "DNS names", "%s", jstr(jitem(ep, "DnsEntries", i), "DnsName"));
+}
+
+/* "deleted vpce-..." for each id of the request that the batch did not refuse. */
+static void print_batch(const struct request *req, json_object *result, const char *done)
+{
+	for (size_t i = 0; i < jlen(req->args, "VpcEndpointIds"); i++) {
+		const char *id = jstr(jitem(req->args, "VpcEndpointIds", i), "");
+
+		if (!cli_failed(result, id))
+			printf("%s endpoint %s\n", done, id);
+	}
+}
+
+static void print_deleted(const struct request *req, json_object *result)
+{
+	print_batch(req, result, "deleted");
+}
+
+static void print_accepted(const struct request *req, json_object *result)
+{
+	print_batch(req, result, "accepted");
+}
+
+static void print_rejected(const struct request *req, json_object *result)
+{
+	print_batch(req, result, "rejected");
+}
+
+static int do_create(const struct cli *cli, const struct request *req)
+{
+	return cli_run(cli, req, "CreateVpcEndpoint", print_created);
+}
+
+static int do_list(const struct cli *cli, const struct request *req)
+{
+	return cli_run(cli, req, "DescribeVpcEndpoints", print_list);
+}
+
+static int do_show(const struct cli *cli, const struct request *req)
+{
+	args_set_words(req->args, "VpcEndpointIds", req->words, 1);
+	return cli_run(cli, req, "DescribeVpcEndpoints", print_show);
+}
+
+static int do_delete(const struct cli *cli, const struct request *req)
+{
+	args_set_words(req->args, "VpcEndpointIds", req->words, req->word_count);
+	return cli_run(cli, req, "DeleteVpcEndpoints", print_deleted);
+}
+
+/* SERVICE ENDPOINT_ID... of accept and reject. */
+static void set_connection_args(const struct request *req)
+{
+	args_set_string(req->args, "ServiceId", service_id_of(req->words[0]));
+	args_set_words(req->args, "VpcEndpointIds", req->words + 1, req->word_count - 1);
+}
+
+static void print_modified(const struct request *req, json_object *result)
+{
+	(void)result;
+	printf("modified endpoint %s\n", req->words[0]);
+}
+
+static int do_modify(const struct cli *cli, const struct request *req)
+{
+	args_set_string(req->args, "VpcEndpointId", req->words[0]);
+	return cli_run(cli, req, "ModifyVpcEndpoint", print_modified);
+}
+
+static int do_accept(const struct cli *cli, const struct request *req)
+{
+	set_connection_args(req);
+	return cli_run(cli, req, "AcceptVpcEndpointConnections", print_accepted);
+}
+
+static int do_reject(const struct cli *cli, const struct request *req)
+{
+	set_connection_args(req);
+	return cli_run(cli, req, "RejectVpcEndpointConnections", print_rejected);
+}
+
+static const struct opt_spec create_options[] = {
+	{ .name = "service",
+	  .key = "ServiceName",
+	  .kind = OPT_TEXT,
+	  .flags = OPT_REQUIRED,
+	  .metavar = "SERVICE_NAME",
+	  .help = "com.amazonaws.vpce.REGION.vpce-svc-..." },
+	{ .name = "subnet",
+	  .key = "SubnetConfigurations",
+	  .kind = OPT_PAIR,
+	  .flags = OPT_REQUIRED | OPT_REPEAT,
+	  .metavar = "ZONE=IP",
+	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
+	  .help = "a zone of the service and the ENI address there; once per zone" },
+	{ 0 },
+};
+
+static const struct opt_spec modify_options[] = {
+	{ .name = "add-subnet",
+	  .key = "AddSubnetConfigurations",
+	  .kind = OPT_PAIR,
+	  .flags = OPT_REPEAT,
+	  .metavar = "ZONE=IP",
+	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
+	  .help = "a new ENI: a zone of the service without one yet, and its address" },
+	{ .name = "remove-subnet",
+	  .key = "RemoveSubnetConfigurations",
+	  .kind = OPT_PAIR,
+	  .flags = OPT_REPEAT,
+	  .metavar = "ZONE=IP",
+	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
+	  .help = "an ENI that goes, with its flows (removals come before additions)" },
+	{ 0 },
+};
+
+static const struct verb verbs[] = {
+	{ "create", do_create, NULL, create_options, 0, 0,
+	  "Create an interface endpoint to a service that allows you." },
+	{ "modify", do_modify, "ID", modify_options, 1, 1,
+	  "Add or remove ENIs of your endpoint; its id, state and DNS names stay." },
+	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoints (deleted ones too)." },
+	{ "show", do_show, "ID", NULL, 1, 1, "Show one endpoint with its ENIs and DNS names." },
+	{ "delete", do_delete, "ID...", NULL, 1, WORDS_ANY,
+	  "Delete your endpoints: their flows end and their addresses are freed." },
+	{ "accept", do_accept, "SERVICE ENDPOINT_ID...", NULL, 2, WORDS_ANY,
+	  "Accept endpoints waiting on your service (pendingAcceptance -> available)." },
+	{ "reject", do_reject, "SERVICE ENDPOINT_ID...", NULL, 2, WORDS_ANY,
+	  "Reject endpoints of your service; an available one loses its flows." },
+	{ 0 },
+};
+
+const struct noun cli_noun_endpoint = {
+	.name = "endpoint",
+	.alias = "ep",
+	.summary = "interface endpoints: ENIs per zone, acceptance, DNS names",
+	.default_verb = "list",
+	.verbs = verbs,
+};

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* The agent's life: open the store and the data path, bring the maps in line with
+ * the store, then serve requests (handler.c) and run the timers (ticks.c) until told to
+ * stop. */
+#include "daemon.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "actions.h"
+#include "agent.h"
+#include "api.h"
+#include "aws.h"
+#include "change.h"
+#include "clock.h"
+#include "datapath.h"
+#include "flows.h"
+#include "handler.h"
+#include "health.h"
+#include "kernel_support.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "model.h"
+#include "ticks.h"
+
+static json_object *current_stats(void *ctx)
+{
+	json_object *args = json_object_new_object(), *stats = NULL;
+	struct api_error err;
+
+	if (daemon_action(ctx, "GetStats", args, &stats, &err))
+		log_warn("cannot read the counters for metrics: %s", err.message);
+	json_object_put(args);
+	return stats;
+}
+
+/* ---- Start and stop ------------------------------------------------------------ */
+
+static int make_parent_dir(const char *path)
+{
+	char dir[512];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		log_error("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether an interface of this network namespace has the IPv4 address. */
+static bool node_has_address(const char *address)
+{
+	struct ifaddrs *list;
+	struct in_addr want;
+	bool found = false;
+
+	if (inet_pton(AF_INET, address, &want) != 1 || getifaddrs(&list))
+		return false;
+	for (struct ifaddrs *a = list; a && !found; a = a->ifa_next)
+		found = a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
+			((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr == want.s_addr;
+	freeifaddrs(list);
+	return found;
+}
+
+static int start(struct agent *agent, const struct daemon_options *opts)
+{
+	struct model_options model_opts = {
+		.path = opts->state_path,
+		.region = opts->region,
+		.max_endpoints = opts->datapath.max_endpoints,
+		.max_backends = opts->datapath.max_backends,
+		.max_members = opts->datapath.max_members,
+		.max_pools = opts->datapath.max_pools,
+		.max_tables = opts->datapath.max_tables,
+		.node_has_address = node_has_address,
+	};
+	static const struct dataplane_scope everything = { .all = true };
+	struct api_error err = { 0 };
+	char why[512];
+
+	if (make_parent_dir(opts->state_path) || make_parent_dir(opts->socket_path))
+		return -1;
+	if (kernel_support_check(why, sizeof(why))) {
+		log_error("%s", why);
+		return -1;
+	}
+	agent->model = model_open(&model_opts, &err);
+	if (!agent->model) {
+		log_error("%s", err.message);
+		return -1;
+	}
+	agent->dp = datapath_open(&opts->datapath, &err);
+	if (!agent->dp) {
+		log_error("%s", err.message);
+		return -1;
+	}
+	datapath_set_clock(agent->dp, monotonic_ms());
+	agent->flows = flows_new(agent->dp, &opts->flows);
+	if (!agent->flows || flows_recover(agent->flows, monotonic_ms())) {
+		log_error("cannot recover the flow table: %s", strerror(errno));
+		return -1;
+	}
+	if (change_sync(agent, &everything, &err)) {
+		log_error("cannot program the data path from the store: %s", err.message);
+		return -1;
+	}
+	agent->loop = loop_new();
+	if (!agent->loop)
+		return -1;
+	agent->api = api_listen(agent->loop, opts->socket_path, handle_request, agent);
+	if (!agent->api || ticks_start(agent)) {
+		log_error("cannot start serving");
+		return -1;
+	}
+	if (opts->aws.listen) {
+		agent->aws = aws_start(agent->loop, &opts->aws, opts->region, handle_request, agent,
+				       why, sizeof(why));
+		if (!agent->aws) {
+			log_error("%s", why);
+			return -1;
+		}
+	}
+	if (opts->metrics_listen) {
+		agent->metrics = metrics_start(agent->loop, opts->metrics_listen, current_stats,
+					       agent, why, sizeof(why));
+		if (!agent->metrics) {
+			log_error("%s", why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stop(struct agent *agent)
+{
+	aws_stop(agent->aws);
+	metrics_stop(agent->metrics);
+	health_free(agent->health);
+	api_close(agent->api);
+	loop_free(agent->loop);
+	flows_free(agent->flows);
+	datapath_close(agent->dp);
+	model_close(agent->model);
+}
+
+int daemon_run(const struct daemon_options *opts)
+{
+	struct agent agent = { .opts = opts, .started = time(NULL) };
+	int status = 1;
+
+	if (!start(&agent, opts)) {
+		log_info("serving %s, state in %s, maps pinned in %s", opts->socket_path,
+			 opts->state_path, opts->datapath.pin_dir);
+		status = loop_run(agent.loop) ? 1 : 0;
+		log_info("stopped; the data path stays attached and keeps every flow");
+	}
+	stop(&agent);
+	free(agent.release.busy_backends.keys);
+	free(agent.release.busy_pools.keys);
+	return status;
+}

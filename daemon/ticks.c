@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* The agent's timers (ticks.h). Each remembers the model's generation it last worked
+ * from: an unchanged store means an unchanged answer. */
+#include "ticks.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "change.h"
+#include "clock.h"
+#include "datapath.h"
+#include "flows.h"
+#include "health.h"
+#include "log.h"
+#include "loop.h"
+#include "model.h"
+
+#define HEALTH_TICK_MS 200 /* how often due checks start and overdue ones fail */
+
+static void tick_clock(struct loop *loop, void *ctx)
+{
+	struct agent *agent = ctx;
+
+	(void)loop;
+	datapath_set_clock(agent->dp, monotonic_ms());
+}
+
+/* ---- Releasing slots and ending drains -------------------------------------------- */
+
+/* The data path's answers; the slots it still uses are remembered, to be asked again. */
+static bool backend_idle(void *ctx, uint32_t backend)
+{
+	struct agent *agent = ctx;
+	bool idle = datapath_active_flows(agent->dp, backend) == 0;
+
+	if (!idle)
+		dp_keys_add(&agent->release.busy_backends, backend);
+	return idle;
+}
+
+static bool pool_empty(void *ctx, uint32_t pool)
+{
+	struct agent *agent = ctx;
+	bool empty = datapath_pool_empty(agent->dp, pool);
+
+	if (!empty)
+		dp_keys_add(&agent->release.busy_pools, pool);
+	return empty;
+}
+
+static int release_and_expire(struct agent *agent, void *ctx, struct api_error *err)
+{
+	struct model_release release = { backend_idle, pool_empty, agent };
+	int64_t deadline;
+	int rc;
+
+	(void)ctx;
+	agent->release.busy_backends.count = 0;
+	agent->release.busy_pools.count = 0;
+	if (model_release_unused(agent->model, &release, err) ||
+	    model_expire_draining(agent->model, (int64_t)time(NULL), err) < 0)
+		return -1;
+	rc = model_next_drain_deadline(agent->model, &deadline, err);
+	if (rc < 0)
+		return -1;
+	agent->release.next_drain = rc ? deadline : INT64_MAX;
+	return 0;
+}
+
+/* The release runs when the store changed since it last ran, when a slot it found busy is
+ * free now, or when a draining target's delay ended; else there is nothing it could do. */
+static bool release_due(const struct agent *agent)
+{
+	const struct dp_keys *backends = &agent->release.busy_backends;
+	const struct dp_keys *pools = &agent->release.busy_pools;
+
+	if (!agent->release.done || agent->release.generation != model_generation(agent->model) ||
+	    (int64_t)time(NULL) >= agent->release.next_drain)
+		return true;
+	for (size_t i = 0; i < backends->count; i++)
+		if (datapath_active_flows(agent->dp, backends->keys[i]) == 0)
+			return true;
+	for (size_t i = 0; i < pools->count; i++)
+		if (datapath_pool_empty(agent->dp, pools->keys[i]))
+			return true;
+	return false;
+}
+
+/* Interfaces that could not be attached are tried again; ENIs move with the subnets of
+ * the consumer interfaces. */
+static void follow_the_host(struct agent *agent)
+{
+	struct dataplane_scope scope = { .ifaces = true };
+	struct api_error err;
+
+	if (datapath_ifaces_pending(agent->dp) && change_sync(agent, &scope, &err))
+		log_warn("cannot attach the interfaces: %s", err.message);
+	if (datapath_follow_subnets(agent->dp))
+		log_warn("cannot move ENIs to their subnets' interfaces: %s", strerror(errno));
+}
+
+static void collect(struct loop *loop, void *ctx)
+{
+	struct agent *agent = ctx;
+	struct flows_pass pass;
+	struct api_error err;
+
+	(void)loop;
+	if (flows_collect(agent->flows, monotonic_ms(), &pass))
+		log_warn("the collector could not read the flow table: %s", strerror(errno));
+	else if (pass.closed || pass.idle)
+		log_info("collected %u closed and %u idle flows, released %u held ports",
+			 pass.closed, pass.idle, pass.ports_released);
+	follow_the_host(agent);
+	if (!release_due(agent))
+		return;
+	if (change(agent, NULL, release_and_expire, NULL, &err)) {
+		log_warn("cannot release unused slots: %s", err.message);
+		return;
+	}
+	agent->release.done = true;
+	agent->release.generation = model_generation(agent->model);
+}
+
+/* ---- Health checks ---------------------------------------------------------------- */
+
+struct health_change {
+	const struct model_target *target;
+	const char *state;
+	const char *reason;
+};
+
+static int set_health(struct agent *agent, void *ctx, struct api_error *err)
+{
+	struct health_change *c = ctx;
+
+	return model_set_target_health(agent->model, c->target->group_arn, c->target->addr,
+				       c->target->port, c->state, c->reason, err) < 0
+		   ? -1
+		   : 0;
+}
+
+static void report_health(void *ctx, const struct model_target *target, const char *state,
+			  const char *reason)
+{
+	struct health_change c = { target, state, reason };
+	struct api_error err;
+	char addr[16];
+
+	inet_ntop(AF_INET, &target->addr, addr, sizeof(addr));
+	log_info("target %s:%u of %s is %s%s%s", addr, ntohs(target->port), target->group, state,
+		 reason[0] ? ": " : "", reason);
+	if (change(ctx, NULL, set_health, &c, &err))
+		log_warn("cannot record the health of %s: %s", addr, err.message);
+}
+
+/* The targets are listed again only when the store changed. */
+static void check_health(struct loop *loop, void *ctx)
+{
+	struct agent *agent = ctx;
+	struct model_target *targets = NULL;
+	struct api_error err;
+	size_t count = 0;
+
+	(void)loop;
+	if (agent->health_listed && agent->health_generation == model_generation(agent->model)) {
+		health_tick_again(agent->health, monotonic_ms());
+		return;
+	}
+	if (model_list_targets(agent->model, &targets, &count, &err)) {
+		log_warn("cannot list targets to check: %s", err.message);
+		return;
+	}
+	agent->health_listed = true;
+	agent->health_generation = model_generation(agent->model);
+	health_tick(agent->health, targets, count, monotonic_ms());
+	free(targets);
+}
+
+int ticks_start(struct agent *agent)
+{
+	agent->release.next_drain = INT64_MAX;
+	agent->health = health_new(agent->loop, report_health, agent);
+	if (!agent->health || loop_every(agent->loop, XL_CLOCK_TICK_MS, tick_clock, agent) ||
+	    loop_every(agent->loop, agent->opts->collect_interval_ms, collect, agent) ||
+	    loop_every(agent->loop, HEALTH_TICK_MS, check_health, agent))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: MIT
+# testbed/lib.sh: the testbed's address plan and the helpers that end-to-end tests source
+# (run a command in a host, curl, poll with a deadline, read a target's log, up/down).
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
+#
+# Sourcing this file defines variables and functions only; it sets no shell options and
+# runs nothing. A test reads like:
+#
+#   source "$(dirname "$0")/../../testbed/lib.sh"
+#   with_testbed --xdp-mode generic        # up now, down when the test exits
+#   wait_until 5 tb_curl c1 http://10.1.1.50/
+#
+# Every namespace is "xl-" + a short host name (t1, c1, lb, ...). Nothing is ever put in
+# the root network namespace.
+
+TB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TB_SCRIPT=$TB_ROOT/testbed/testbed
+
+# Paths of one running testbed. The testbed prints the same values with `testbed env`.
+TB_RUN_DIR=/run/xl-testbed
+TB_BPF_DIR=$TB_RUN_DIR/bpf              # a bpffs of its own: `ip netns exec` hides /sys/fs/bpf
+TB_PIN_DIR=$TB_BPF_DIR/xdplink
+TB_SOCKET=$TB_RUN_DIR/xdplink.sock
+TB_STATE_DB=$TB_RUN_DIR/state.db
+TB_AGENT_LOG=$TB_RUN_DIR/xdplinkd.log
+TB_NGINX_DIR=$TB_RUN_DIR/nginx
+XDPLINK_BUILD=${XDPLINK_BUILD:-$TB_ROOT/build}
+
+# ---- the address plan (DESIGN.md §1 and §6, seeds 000 and 004) ----------------------
+
+TB_SWITCHES=(pvpc cvpc cvpc2)           # each a namespace holding bridge br0: a "VPC"
+TB_TARGETS=(t1 t2 t3 t4)                # provider targets running nginx
+TB_CLIENTS=(c1 c2 d1 onprem)            # hosts that open connections to endpoints
+TB_HOSTS=("${TB_TARGETS[@]}" c1 c2 d1 router onprem lb)
+
+# The address each host is known by (the LB node has more: see TB_LB_* below).
+declare -gA TB_IP=(
+	[t1]=10.0.1.21 [t2]=10.0.1.22 [t3]=10.0.2.21 [t4]=10.0.2.22
+	[c1]=10.1.1.11 [c2]=10.1.2.11 [d1]=10.2.1.11
+	[router]=10.1.0.1 [onprem]=192.168.10.11 [lb]=10.0.0.5
+)
+# Availability zones follow the subnet: 10.x.1.0/24 is use1-az1, 10.x.2.0/24 use1-az2.
+declare -gA TB_AZ=(
+	[t1]=use1-az1 [t2]=use1-az1 [t3]=use1-az2 [t4]=use1-az2
+	[c1]=use1-az1 [c2]=use1-az2 [d1]=use1-az1
+)
+TB_ACCOUNT_CONSUMER=222222222222        # owns xl-cvpc (c1, c2, and onprem behind it)
+TB_ACCOUNT_CONSUMER2=333333333333       # owns xl-cvpc2 (d1)
+
+TB_LB_PROV_IP=10.0.0.5                  # xl-lb prov0, primary
+TB_LB_CONS_IP=10.1.0.5                  # xl-lb cons0
+TB_LB_CONS2_IP=10.2.0.5                 # xl-lb cons1
+# NLB node IPs (secondary on prov0): two load balancers, one IP per AZ each.
+declare -gA TB_NODE_IPS=([use1-az1]="10.0.1.10 10.0.1.11" [use1-az2]="10.0.2.10 10.0.2.11")
+
+# ---- helpers for tests --------------------------------------------------------------
+
+# tb_exec HOST CMD [ARGS...]: run CMD inside xl-HOST.
+tb_exec() {
+	local host=$1
+	shift
+	ip netns exec "xl-$host" "$@"
+}
+
+# tb_curl HOST URL [CURL ARGS...]: fetch URL from HOST with short timeouts; prints the
+# body, fails (curl's exit code) when there is no answer within 5 s.
+tb_curl() {
+	local host=$1 url=$2
+	shift 2
+	tb_exec "$host" curl --silent --show-error --connect-timeout 2 --max-time 5 "$@" "$url"
+}
+
+# tb_xdplink ARGS...: the xdplink CLI, run in xl-lb (interface names live there).
+tb_xdplink() {
+	tb_exec lb env XDPLINK_SOCKET="$TB_SOCKET" "$XDPLINK_BUILD/xdplink" "$@"
+}
+
+# target_log HOST: path of a target's nginx access log. One line per request:
+# "$remote_addr $remote_port $request", e.g. "10.0.1.10 1024 GET / HTTP/1.1".
+target_log() {
+	printf '%s/%s/access.log\n' "$TB_NGINX_DIR" "$1"
+}
+
+# Microseconds since the epoch, from bash's own clock (no fork).
+_tb_now_us() {
+	local t=$EPOCHREALTIME
+	printf '%s\n' "${t/./}"
+}
+
+# "2.5" -> 2500000: seconds (integer or decimal) as microseconds, in pure bash.
+_tb_seconds_to_us() {
+	local whole=${1%%.*} frac=
+	[[ $1 == *.* ]] && frac=${1#*.}
+	frac=${frac}000000
+	printf '%s\n' $((10#${whole:-0} * 1000000 + 10#${frac:0:6}))
+}
+
+# wait_until DEADLINE_SECONDS CMD [ARGS...]: run CMD every 50 ms until it succeeds.
+# Fails after the deadline, printing the command and what it printed on its last try.
+# The command's output is swallowed while polling. Tests must use this, never a bare
+# sleep: a condition is either met in time or the test says which one was not.
+wait_until() {
+	local deadline_us out rc=0
+	deadline_us=$(($(_tb_now_us) + $(_tb_seconds_to_us "$1")))
+	shift
+	while :; do
+		rc=0
+		out=$("$@" 2>&1) || rc=$?
+		((rc == 0)) && return 0
+		(($(_tb_now_us) >= deadline_us)) && break
+		sleep 0.05
+	done
+	printf 'wait_until: gave up: "%s" still fails (exit %d); its last output:\n%s\n' \
+		"$*" "$rc" "$out" >&2
+	return 1
+}
+
+# tb_up [ARGS...] / tb_down: the testbed itself (see `testbed/testbed help`).
+tb_up() {
+	"$TB_SCRIPT" up "$@"
+}
+
+tb_down() {
+	"$TB_SCRIPT" down
+}
+
+# tb_agent start|stop|restart [--kill]: stop (SIGTERM, or SIGKILL to play a crash) and/or
+# start xdplinkd in the running testbed; returns once a started agent answers.
+tb_agent() {
+	"$TB_SCRIPT" agent "$@"
+}
+
+# with_testbed [UP ARGS...]: bring the testbed up and make sure it goes down when the
+# calling script exits, however it exits. The trap is set only once `up` succeeded: an
+# `up` that failed has already cleaned up after itself, and one that failed because a
+# testbed was already running must not tear down somebody else's. This replaces any EXIT
+# trap the caller had.
+with_testbed() {
+	tb_up "$@" || return
+	trap tb_down EXIT
+	# bash runs the EXIT trap on a plain exit; make signals go through exit too.
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
