@@ -69,13 +69,16 @@ INC_COMMON   := -Iinclude -Icommon
 INC_CLI      := $(INC_COMMON) -Icli
 INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -I$(BUILD)
 INC_MODEL    := $(INC_COMMON) -Idaemon/model -Idaemon/datapath
-INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath
+INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws
+# The AWS front door writes XML with libxml2.
+INC_AWS      := $(INC_DAEMON) -I/usr/include/libxml2
 
 $(call obj,$(COMMON_SRCS)):   INCLUDES := $(INC_COMMON)
 $(call obj,$(CLI_SRCS)):      INCLUDES := $(INC_CLI)
 $(call obj,$(DATAPATH_SRCS)): INCLUDES := $(INC_DATAPATH)
 $(call obj,$(MODEL_SRCS)):    INCLUDES := $(INC_MODEL)
 $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS)): INCLUDES := $(INC_DAEMON)
+$(call obj,$(wildcard daemon/aws/*.c)): INCLUDES := $(INC_AWS)
 
 # Tests, tools and benchmarks see what they test.
 UNIT := tests/unit
@@ -84,6 +87,7 @@ $(call obj,$(UNIT)/test_store.c $(MODEL_TESTS)): INCLUDES := $(INC_MODEL) -Itest
 $(call obj,$(UNIT)/test_ids.c):    INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_health.c): INCLUDES := $(INC_DAEMON) -Itests/lib
 $(call obj,$(UNIT)/test_maglev.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
+$(call obj,$(UNIT)/test_aws.c):    INCLUDES := $(INC_AWS) -Itests/lib
 $(call obj,tests/lib/check.c):     INCLUDES := -Itests/lib
 $(call obj,$(wildcard tests/packet/*.c)): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib \
 						      -I$(BUILD)
@@ -117,13 +121,13 @@ PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c \
 			  daemon/datapath/flow_table.c)
 
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
-	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev
+	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
 	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
 	    $(BUILD)/bench/control_bench
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
-	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd)
+	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)
@@ -143,6 +147,11 @@ $(BUILD)/tests/test_health: $(call obj,$(UNIT)/test_health.c daemon/health.c dae
 
 $(BUILD)/tests/test_maglev: $(call obj,$(UNIT)/test_maglev.c) $(MAGLEV_OBJ) $(CHECK_OBJ)
 	$(Q)$(call link,)
+
+# SigV4, the query decoder, XML and the access keys file, without an agent.
+$(BUILD)/tests/test_aws: $(call obj,$(UNIT)/test_aws.c daemon/aws/sigv4.c daemon/aws/query.c \
+				     daemon/aws/xml.c common/aws_credentials.c) $(CHECK_OBJ)
+	$(Q)$(call link,-ljson-c -lxml2 -lcrypto)
 
 $(BUILD)/tests/test_datapath: $(call obj,tests/packet/test_datapath.c) $(PACKET_OBJS) \
 		$(MAGLEV_OBJ) $(CHECK_OBJ)

@@ -85,7 +85,7 @@ struct noun {
 };
 
 extern const struct noun cli_noun_lb, cli_noun_tg, cli_noun_listener, cli_noun_service,
-    cli_noun_endpoint, cli_noun_iface, cli_noun_agent, cli_noun_stats;
+    cli_noun_endpoint, cli_noun_iface, cli_noun_agent, cli_noun_stats, cli_noun_account;
 
 /* ---- Parsing and usage (cli_args.c, cli_usage.c) ------------------------------- */
 

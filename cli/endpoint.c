@@ -121,6 +121,18 @@ static void set_connection_args(const struct request *req)
 	args_set_words(req->args, "VpcEndpointIds", req->words + 1, req->word_count - 1);
 }
 
+static void print_modified(const struct request *req, json_object *result)
+{
+	(void)result;
+	printf("modified endpoint %s\n", req->words[0]);
+}
+
+static int do_modify(const struct cli *cli, const struct request *req)
+{
+	args_set_string(req->args, "VpcEndpointId", req->words[0]);
+	return cli_run(cli, req, "ModifyVpcEndpoint", print_modified);
+}
+
 static int do_accept(const struct cli *cli, const struct request *req)
 {
 	set_connection_args(req);
@@ -150,9 +162,29 @@ static const struct opt_spec create_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec modify_options[] = {
+	{ .name = "add-subnet",
+	  .key = "AddSubnetConfigurations",
+	  .kind = OPT_PAIR,
+	  .flags = OPT_REPEAT,
+	  .metavar = "ZONE=IP",
+	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
+	  .help = "a new ENI: a zone of the service without one yet, and its address" },
+	{ .name = "remove-subnet",
+	  .key = "RemoveSubnetConfigurations",
+	  .kind = OPT_PAIR,
+	  .flags = OPT_REPEAT,
+	  .metavar = "ZONE=IP",
+	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
+	  .help = "an ENI that goes, with its flows (removals come before additions)" },
+	{ 0 },
+};
+
 static const struct verb verbs[] = {
 	{ "create", do_create, NULL, create_options, 0, 0,
 	  "Create an interface endpoint to a service that allows you." },
+	{ "modify", do_modify, "ID", modify_options, 1, 1,
+	  "Add or remove ENIs of your endpoint; its id, state and DNS names stay." },
 	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoints (deleted ones too)." },
 	{ "show", do_show, "ID", NULL, 1, 1, "Show one endpoint with its ENIs and DNS names." },
 	{ "delete", do_delete, "ID...", NULL, 1, WORDS_ANY,

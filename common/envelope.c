@@ -15,6 +15,11 @@ json_object *envelope_request(const char *action, const char *principal, json_ob
 	return request;
 }
 
+void envelope_set_dry_run(json_object *request)
+{
+	json_object_object_add(request, "DryRun", json_object_new_boolean(1));
+}
+
 int envelope_read(json_object *request, struct envelope *out, struct api_error *err)
 {
 	json_object *value;
@@ -25,10 +30,12 @@ int envelope_read(json_object *request, struct envelope *out, struct api_error *
 	json_object_object_foreach(request, key, field)
 	{
 		(void)field;
-		if (strcmp(key, "Action") && strcmp(key, "Principal") && strcmp(key, "Args"))
-			return api_fail(
-			    err, API_MalformedRequest,
-			    "unknown request field \"%s\" (expected Action, Principal, Args)", key);
+		if (strcmp(key, "Action") && strcmp(key, "Principal") && strcmp(key, "Args") &&
+		    strcmp(key, "DryRun"))
+			return api_fail(err, API_MalformedRequest,
+					"unknown request field \"%s\" (expected Action, Principal, "
+					"Args, DryRun)",
+					key);
 	}
 	if (!json_object_object_get_ex(request, "Action", &value) ||
 	    !json_object_is_type(value, json_type_string))
@@ -43,6 +50,11 @@ int envelope_read(json_object *request, struct envelope *out, struct api_error *
 		if (!json_object_is_type(value, json_type_object))
 			return api_fail(err, API_MalformedRequest, "Args must be an object");
 		out->args = value;
+	}
+	if (json_object_object_get_ex(request, "DryRun", &value)) {
+		if (!json_object_is_type(value, json_type_boolean))
+			return api_fail(err, API_MalformedRequest, "DryRun must be true or false");
+		out->dry_run = json_object_get_boolean(value);
 	}
 	return 0;
 }

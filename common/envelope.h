@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The wire protocol of the API socket (docs/API.md), for both ends: one JSON object per
- * line each way. A request is {"Action", "Principal", "Args"}; the answer is
+ * line each way. A request is {"Action", "Principal", "Args", "DryRun"}; the answer is
  * {"Ok": true, "Result": {...}} or {"Ok": false, "Error": {"Code", "Message"}}. */
 #ifndef XL_ENVELOPE_H
 #define XL_ENVELOPE_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "error.h"
 
@@ -18,12 +19,16 @@ struct envelope {
 	const char *action;
 	const char *principal; /* XL_DEFAULT_PRINCIPAL when the request has none */
 	json_object *args;     /* NULL when the request has none */
+	bool dry_run;	       /* check it as if it ran, and change nothing (EC2's DryRun) */
 };
 
 /* The request a client sends (a new object; args is shared, not consumed). */
 json_object *envelope_request(const char *action, const char *principal, json_object *args);
+/* Makes a request a dry run. */
+void envelope_set_dry_run(json_object *request);
 
-/* Reads a request, which has Action and may have Principal and Args, and nothing else.
+/* Reads a request, which has Action and may have Principal, Args and DryRun, and nothing
+ * else.
  * `request` is NULL when the bytes were not one JSON object. The strings point into it. */
 int envelope_read(json_object *request, struct envelope *out, struct api_error *err);
 

@@ -18,6 +18,7 @@
 	X(InvalidParameter, "InvalidParameter")                                                    \
 	X(UnsupportedProtocol, "UnsupportedProtocol")                                              \
 	X(ResourceInUse, "ResourceInUse")                                                          \
+	X(DryRunOperation, "DryRunOperation")                                                      \
 	/* load balancers, listeners, target groups (ELBv2) */                                     \
 	X(LoadBalancerNotFound, "LoadBalancerNotFound")                                            \
 	X(DuplicateLoadBalancerName, "DuplicateLoadBalancerName")                                  \

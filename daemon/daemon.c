@@ -17,6 +17,7 @@
 #include "actions.h"
 #include "agent.h"
 #include "api.h"
+#include "aws.h"
 #include "change.h"
 #include "clock.h"
 #include "datapath.h"
@@ -126,6 +127,14 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		log_error("cannot start serving");
 		return -1;
 	}
+	if (opts->aws.listen) {
+		agent->aws = aws_start(agent->loop, &opts->aws, opts->region, handle_request, agent,
+				       why, sizeof(why));
+		if (!agent->aws) {
+			log_error("%s", why);
+			return -1;
+		}
+	}
 	if (opts->metrics_listen) {
 		agent->metrics = metrics_start(agent->loop, opts->metrics_listen, current_stats,
 					       agent, why, sizeof(why));
@@ -139,6 +148,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 
 static void stop(struct agent *agent)
 {
+	aws_stop(agent->aws);
 	metrics_stop(agent->metrics);
 	health_free(agent->health);
 	api_close(agent->api);

@@ -2,6 +2,7 @@
 /* The request handler behind handler.h: read the envelope, find the action, run it. */
 #include "handler.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "actions.h"
@@ -24,10 +25,23 @@ static int run_action(struct agent *agent, void *ctx, struct api_error *err)
 	return call->action->run(agent->model, call->principal, call->args, &call->result, err);
 }
 
+/* A dry run of a change: the model checks everything in a transaction that is rolled
+ * back; the maps are not touched. */
+static int rehearse(struct agent *agent, struct action_call *call, struct api_error *err)
+{
+	int rc;
+
+	if (model_begin(agent->model, err))
+		return -1;
+	rc = run_action(agent, call, err);
+	model_rollback(agent->model);
+	return rc;
+}
+
 /* A mutating action is a change; a reading one runs alone, and the daemon may add what
  * only it knows to the answer. */
-static int run_model_action(struct agent *agent, const char *name, struct action_call *call,
-			    struct api_error *err)
+static int run_model_action(struct agent *agent, const char *name, bool dry_run,
+			    struct action_call *call, struct api_error *err)
 {
 	const char *strict = NULL;
 
@@ -36,6 +50,8 @@ static int run_model_action(struct agent *agent, const char *name, struct action
 			return -1;
 		return decorate_result(agent, name, call->principal, call->args, call->result, err);
 	}
+	if (dry_run)
+		return rehearse(agent, call, err);
 	if (!strcmp(name, "AttachInterface"))
 		strict = json_object_get_string(json_object_object_get(call->args, "Name"));
 	return change(agent, strict, run_action, call, err);
@@ -56,10 +72,13 @@ json_object *handle_request(void *ctx, json_object *request)
 	call.args = envelope.args ? envelope.args : (empty = json_object_new_object());
 	call.action = model_find_action(envelope.action);
 	if (call.action)
-		rc = run_model_action(agent, envelope.action, &call, &err);
+		rc = run_model_action(agent, envelope.action, envelope.dry_run, &call, &err);
 	else
 		rc = daemon_action(agent, envelope.action, call.args, &call.result, &err);
 	json_object_put(empty);
+	if (!rc && envelope.dry_run)
+		rc = api_fail(&err, API_DryRunOperation,
+			      "Request would have succeeded, but DryRun flag is set.");
 	if (rc) {
 		json_object_put(call.result);
 		return envelope_refusal(&err);

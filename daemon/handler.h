@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The one request handler that every front door calls: the API socket (api.c), and
- * the AWS Query API to come. An envelope {"Action", "Principal", "Args"} goes in
+ * the AWS Query APIs (aws/). An envelope {"Action", "Principal", "Args"} goes in
  * (common/envelope.h), an answer comes out. The walk goes down: the model's actions run
  * as a change of the store and the data path (change.c); the daemon answers its own
  * (actions.c). */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "options.h"
 
 #include "agent.h"
+#include "aws_credentials.h"
 #include "envelope.h"
 #include "maglev.h"
 #include "metrics.h"
@@ -67,6 +69,14 @@ static const char usage[] =
     "  --collect-interval-ms MS     flow collector period (default 1000)\n"
     "  --metrics [ADDR:]PORT        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
     "                               (off by default; ADDR defaults to 127.0.0.1)\n"
+    "  --aws-listen [ADDR:]PORT     serve the EC2 and ELBv2 APIs for the aws CLI on\n"
+    "                               ADDR:PORT (off by default; ADDR defaults to 127.0.0.1)\n"
+    "  --aws-credentials PATH       its access keys, one a line: KEY_ID SECRET ACCOUNT, a\n"
+    "                               root-only file (default " AWS_CREDENTIALS_DEFAULT ";\n"
+    "                               `xdplink account add` writes it), read again when it\n"
+    "                               changes\n"
+    "  --aws-tls-cert PATH          serve HTTPS with this PEM certificate (chain)...\n"
+    "  --aws-tls-key PATH           ...and this PEM private key\n"
     "  --version                    print the version\n"
     "  --help                       print this\n";
 
@@ -94,6 +104,10 @@ enum option_id {
 	OPT_CLOSE_GRACE,
 	OPT_COLLECT_INTERVAL,
 	OPT_METRICS,
+	OPT_AWS_LISTEN,
+	OPT_AWS_CREDENTIALS,
+	OPT_AWS_TLS_CERT,
+	OPT_AWS_TLS_KEY,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -122,6 +136,10 @@ static const struct option options[] = {
 	{ "close-grace-ms", required_argument, NULL, OPT_CLOSE_GRACE },
 	{ "collect-interval-ms", required_argument, NULL, OPT_COLLECT_INTERVAL },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "aws-listen", required_argument, NULL, OPT_AWS_LISTEN },
+	{ "aws-credentials", required_argument, NULL, OPT_AWS_CREDENTIALS },
+	{ "aws-tls-cert", required_argument, NULL, OPT_AWS_TLS_CERT },
+	{ "aws-tls-key", required_argument, NULL, OPT_AWS_TLS_KEY },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
@@ -158,6 +176,9 @@ static void defaults(struct daemon_options *o)
 			.port_reuse_delay_ms = 60 * MS_PER_S,
 		},
 		.collect_interval_ms = 1000,
+		.aws = {
+			.credentials = AWS_CREDENTIALS_DEFAULT,
+		},
 	};
 }
 
@@ -195,29 +216,45 @@ static int snat_ports(const char *text, struct xl_config *config)
 	return 0;
 }
 
-/* "PORT" means the loopback address: metrics stay on the host unless asked. */
-static int metrics_listen(const char *text, struct daemon_options *o)
+/* "PORT" means the loopback address: an endpoint stays on the host unless asked. `kept`
+ * holds the text for the options' life. */
+static int listen_option(const char *text, const char *option, char kept[64], const char **out)
 {
-	static char listen[64];
 	unsigned long port;
 
 	if (strchr(text, ':')) {
 		struct sockaddr_in addr;
 
-		if (metrics_parse_listen(text, &addr)) {
+		if (metrics_parse_listen(text, &addr) || strlen(text) >= 64) {
 			fprintf(stderr,
-				"xdplinkd: --metrics takes [ADDR:]PORT, an IPv4 address and a port "
+				"xdplinkd: --%s takes [ADDR:]PORT, an IPv4 address and a port "
 				"from 1 to 65535, not \"%s\"\n",
-				text);
+				option, text);
 			return -1;
 		}
-		snprintf(listen, sizeof(listen), "%s", text);
+		snprintf(kept, 64, "%s", text);
 	} else {
-		if (number(text, "metrics", 1, 65535, &port))
+		if (number(text, option, 1, 65535, &port))
 			return -1;
-		snprintf(listen, sizeof(listen), "127.0.0.1:%lu", port);
+		snprintf(kept, 64, "127.0.0.1:%lu", port);
 	}
-	o->metrics_listen = listen;
+	*out = kept;
+	return 0;
+}
+
+/* The AWS endpoint's other options mean something only with --aws-listen. */
+static int check_aws_options(const struct aws_options *aws, bool credentials_given)
+{
+	if (!aws->listen && (credentials_given || aws->tls_cert || aws->tls_key)) {
+		fputs("xdplinkd: --aws-credentials, --aws-tls-cert and --aws-tls-key need "
+		      "--aws-listen\n",
+		      stderr);
+		return -1;
+	}
+	if (!aws->tls_cert != !aws->tls_key) {
+		fputs("xdplinkd: --aws-tls-cert and --aws-tls-key go together\n", stderr);
+		return -1;
+	}
 	return 0;
 }
 
@@ -257,7 +294,9 @@ static int capacity(int opt, const char *text, struct datapath_options *d)
 
 static int parse(int argc, char **argv, struct daemon_options *o)
 {
+	static char metrics_kept[64], aws_kept[64];
 	struct xl_config *config = &o->datapath.config;
+	bool credentials_given = false;
 	unsigned long n;
 	int opt;
 
@@ -353,8 +392,22 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			o->collect_interval_ms = (uint32_t)n;
 			break;
 		case OPT_METRICS:
-			if (metrics_listen(optarg, o))
+			if (listen_option(optarg, "metrics", metrics_kept, &o->metrics_listen))
 				return -1;
+			break;
+		case OPT_AWS_LISTEN:
+			if (listen_option(optarg, "aws-listen", aws_kept, &o->aws.listen))
+				return -1;
+			break;
+		case OPT_AWS_CREDENTIALS:
+			o->aws.credentials = optarg;
+			credentials_given = true;
+			break;
+		case OPT_AWS_TLS_CERT:
+			o->aws.tls_cert = optarg;
+			break;
+		case OPT_AWS_TLS_KEY:
+			o->aws.tls_key = optarg;
 			break;
 		case OPT_VERSION:
 			printf("xdplinkd %s\n", XDPLINK_VERSION);
@@ -376,7 +429,7 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 		o->datapath.max_frontends = 16 * o->datapath.max_endpoints;
 	if (config->half_open_per_node == UINT32_MAX)
 		config->half_open_per_node = o->datapath.max_flows / 8;
-	return 0;
+	return check_aws_options(&o->aws, credentials_given);
 }
 
 int options_read(int argc, char **argv, struct daemon_options *o)

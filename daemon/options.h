@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "aws.h"
 #include "datapath.h"
 #include "flows.h"
 
@@ -17,6 +18,7 @@ struct daemon_options {
 	struct flows_options flows;
 	uint32_t collect_interval_ms;
 	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
+	struct aws_options aws;	    /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
 };
 
 /* Reads the command line into *o, with the defaults for what it does not say. Returns

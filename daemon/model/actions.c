@@ -70,6 +70,7 @@ static int run_action(struct model *m, action_fn *body, bool mutates, const char
 	X(RejectVpcEndpointConnections, true, connections_reject)                                  \
 	X(DescribeVpcEndpointConnections, false, connections_describe)                             \
 	X(CreateVpcEndpoint, true, endpoint_create)                                                \
+	X(ModifyVpcEndpoint, true, endpoint_modify)                                                \
 	X(DescribeVpcEndpoints, false, endpoints_describe)                                         \
 	X(DeleteVpcEndpoints, true, endpoints_delete)                                              \
 	X(AttachInterface, true, iface_attach)                                                     \

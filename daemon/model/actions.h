@@ -28,7 +28,7 @@ action_fn permissions_modify, permissions_describe, services_consumer_describe;
 /* connections.c */
 action_fn connections_accept, connections_reject, connections_describe;
 /* endpoint.c */
-action_fn endpoint_create, endpoints_describe, endpoints_delete;
+action_fn endpoint_create, endpoint_modify, endpoints_describe, endpoints_delete;
 /* iface.c */
 action_fn iface_attach, iface_detach;
 

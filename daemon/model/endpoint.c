@@ -127,14 +127,15 @@ static int choose_lb(struct model *m, int64_t service, const char *endpoint_id, 
 			name, zone);
 }
 
+/* An ENI of item `index` of the list `list_name` ({"AvailabilityZoneId", "Ipv4"}). */
 static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, int64_t service,
-		   json_object *subnets, size_t index, struct api_error *err)
+		   json_object *subnets, const char *list_name, size_t index, struct api_error *err)
 {
 	const char *zone = NULL, *address = NULL;
 	int64_t lb;
 	struct args a;
 
-	args_open_item(&a, subnets, "SubnetConfigurations", index, err);
+	args_open_item(&a, subnets, list_name, index, err);
 	args_string(&a, "AvailabilityZoneId", ARG_REQUIRED, &zone);
 	args_string(&a, "Ipv4", ARG_REQUIRED, &address);
 	if (args_close(&a) < 0 || check_zone(m, zone, API_InvalidParameterValue, err) < 0 ||
@@ -215,7 +216,8 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	if (insert_endpoint(m, caller, service, endpoint_id, &endpoint, err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(subnets); i++) {
-		if (add_eni(m, endpoint, endpoint_id, service, subnets, i, err) < 0)
+		if (add_eni(m, endpoint, endpoint_id, service, subnets, "SubnetConfigurations", i,
+			    err) < 0)
 			return -1;
 	}
 	if (slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
@@ -227,6 +229,73 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	*result = json_object_new_object();
 	put_first(*result, "VpcEndpoint", one);
 	return rc;
+}
+
+/* ---- Changing its subnets ---------------------------------------------------------------- */
+
+static int remove_eni(struct model *m, int64_t endpoint, const char *endpoint_id,
+		      json_object *subnets, size_t index, struct api_error *err)
+{
+	const char *zone = NULL, *address = NULL;
+	struct args a;
+
+	args_open_item(&a, subnets, "RemoveSubnetConfigurations", index, err);
+	args_string(&a, "AvailabilityZoneId", ARG_REQUIRED, &zone);
+	args_string(&a, "Ipv4", ARG_REQUIRED, &address);
+	if (args_close(&a) < 0 ||
+	    store_exec(m->store, "DELETE FROM eni WHERE endpoint = ? AND zone = ? AND address = ?",
+		       SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone), SQL_STR(address)), err) < 0)
+		return -1;
+	if (store_changes(m->store) == 0)
+		return api_fail(err, API_InvalidParameter, "endpoint %s has no ENI %s in %s",
+				endpoint_id, address, zone);
+	return 0;
+}
+
+/* Removes, then adds, ENIs: an endpoint keeps its id, its state and its DNS names (the
+ * zonal ones follow its zones). The flows through a removed ENI go with it. */
+int endpoint_modify(struct model *m, const struct principal *caller, json_object *args,
+		    json_object **result, struct api_error *err)
+{
+	json_object *add = NULL, *remove = NULL;
+	const char *endpoint_id = NULL;
+	char state[24] = "";
+	int64_t endpoint, service = 0, left = 0;
+	struct args a;
+
+	args_open(&a, args, err);
+	args_string(&a, "VpcEndpointId", ARG_REQUIRED, &endpoint_id);
+	args_list(&a, "AddSubnetConfigurations", ARG_OPTIONAL, json_type_object, &add);
+	args_list(&a, "RemoveSubnetConfigurations", ARG_OPTIONAL, json_type_object, &remove);
+	if (args_close(&a) < 0 || check_endpoint_id(endpoint_id, err) < 0 ||
+	    find_owned(m, &ENDPOINT, caller->account, endpoint_id, &endpoint, err) < 0 ||
+	    store_text(m->store, "SELECT state FROM endpoint WHERE id = ?",
+		       SQL_ARGS(SQL_INT(endpoint)), state, sizeof(state), err) < 0 ||
+	    store_int(m->store, "SELECT service FROM endpoint WHERE id = ?",
+		      SQL_ARGS(SQL_INT(endpoint)), &service, err) < 0)
+		return -1;
+	if (strcmp(state, "available") != 0 && strcmp(state, "pendingAcceptance") != 0 &&
+	    strcmp(state, "pending") != 0)
+		return api_fail(err, API_InvalidState, "endpoint %s is %s and cannot be modified",
+				endpoint_id, state);
+	for (size_t i = 0; remove && i < json_object_array_length(remove); i++) {
+		if (remove_eni(m, endpoint, endpoint_id, remove, i, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; add && i < json_object_array_length(add); i++) {
+		if (add_eni(m, endpoint, endpoint_id, service, add, "AddSubnetConfigurations", i,
+			    err) < 0)
+			return -1;
+	}
+	if (store_int(m->store, "SELECT count(*) FROM eni WHERE endpoint = ?",
+		      SQL_ARGS(SQL_INT(endpoint)), &left, err) < 0)
+		return -1;
+	if (left == 0)
+		return api_fail(err, API_InvalidParameter,
+				"an interface endpoint keeps at least one subnet");
+	*result = json_object_new_object();
+	put_bool(*result, "Return", true);
+	return 0;
 }
 
 /* ---- Listing and deleting --------------------------------------------------------------- */

@@ -337,6 +337,15 @@ ep2=$(awk 'NR == 1 { print $3 }' "$work/out")
 grep_check "endpoint create prints its DNS names" \
 	"^  $ep2-[a-z0-9]{8}-us-east-1a\\.$svc\\.us-east-1\\.vpce\\.amazonaws\\.com\$" "$work/out"
 check "endpoint delete" 0 "^deleted endpoint $ep2\$" -- endpoint delete "$ep2"
+check "endpoint modify moves an ENI" 0 "^modified endpoint $ep\$" -- endpoint modify "$ep" \
+	--remove-subnet use1-az1=10.1.1.50 --add-subnet use1-az1=10.1.1.51
+run --json endpoint show "$ep"
+jcheck "... the same endpoint, with its new address" '[(n["AvailabilityZoneId"], n["PrivateIpAddress"])
+	for n in r["VpcEndpoints"][0]["NetworkInterfaces"]] == [("use1-az1", "10.1.1.51"), ("use1-az2", "10.1.2.50")]'
+check "... and back" 0 '' -- endpoint modify "$ep" --remove-subnet use1-az1=10.1.1.51 \
+	--add-subnet use1-az1=10.1.1.50
+check "endpoint modify of no ENI: InvalidParameter" 1 '' '^InvalidParameter: endpoint .* has no ENI' -- \
+	endpoint modify "$ep" --remove-subnet use1-az3=10.1.3.50
 unset XDPLINK_PRINCIPAL
 
 check "service connections" 0 "^$ep +$svc +222222222222 +pendingAcceptance " -- service connections "$svc"
@@ -368,7 +377,7 @@ check "--json after the verb" 0 '^\{' -- lb list --json
 
 check "help" 0 '^Usage: xdplink ' -- help
 check "--help" 0 '^Usage: xdplink ' -- --help
-for noun in lb tg listener service endpoint iface agent stats; do
+for noun in lb tg listener service endpoint iface agent stats account; do
 	check "help $noun" 0 "^Usage: xdplink $noun " -- help "$noun"
 	check "$noun help" 0 "^Usage: xdplink $noun " -- "$noun" help
 	check "$noun --help" 0 "^Usage: xdplink $noun " -- "$noun" --help

@@ -80,6 +80,92 @@ void endpoint_subnet_rules(void)
 	remove_model();
 }
 
+/* Whether the projection has a frontend (an ENI's own entry or a listener) at `address`. */
+static bool has_frontend(const char *address)
+{
+	struct dataplane dp;
+	bool found = false;
+
+	project(&dp);
+	for (size_t i = 0; i < dp.frontend_count && !found; i++)
+		found = dp.frontends[i].eni_addr == ip(address);
+	dataplane_free(&dp);
+	return found;
+}
+
+/* ModifyVpcEndpoint: ENIs go, then come; the endpoint keeps its id, state and names, its
+ * zonal names follow its zones, and the data path follows its addresses. */
+void endpoint_subnets_change_in_place(void)
+{
+	char endpoint[ID_MAX], regional[DNS_NAME_MAX];
+	json_object *view;
+
+	fresh_model();
+	provider_lab(false);
+	create_endpoint(CONSUMER, 50, endpoint);
+	view = GET(CONSUMER, "DescribeVpcEndpoints", "{'VpcEndpointIds': ['%s']}", endpoint);
+	snprintf(regional, sizeof(regional), "%s",
+		 text_at(view, "VpcEndpoints.0.DnsEntries.0.DnsName"));
+	json_object_put(view);
+	DO(CONSUMER, "ModifyVpcEndpoint",
+	   "{'VpcEndpointId': '%s', 'RemoveSubnetConfigurations':"
+	   " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.50'}], 'AddSubnetConfigurations':"
+	   " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.51'}]}",
+	   endpoint);
+	view = GET(CONSUMER, "DescribeVpcEndpoints", "{'VpcEndpointIds': ['%s']}", endpoint);
+	CHECK_STR(text_at(view, "VpcEndpoints.0.State"), "available");
+	CHECK_STR(text_at(view, "VpcEndpoints.0.DnsEntries.0.DnsName"), regional);
+	CHECK_EQ(count_at(view, "VpcEndpoints.0.DnsEntries"), 3);
+	CHECK_STR(text_at(view, "VpcEndpoints.0.NetworkInterfaces.0.PrivateIpAddress"),
+		  "10.1.1.51");
+	json_object_put(view);
+	CHECK(has_frontend("10.1.1.51"));
+	CHECK(!has_frontend("10.1.1.50"));
+
+	DO(CONSUMER, "ModifyVpcEndpoint",
+	   "{'VpcEndpointId': '%s', 'RemoveSubnetConfigurations':"
+	   " [{'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.1.2.50'}]}",
+	   endpoint);
+	view = GET(CONSUMER, "DescribeVpcEndpoints", "{'VpcEndpointIds': ['%s']}", endpoint);
+	CHECK_EQ(count_at(view, "VpcEndpoints.0.NetworkInterfaces"), 1);
+	CHECK_EQ(count_at(view, "VpcEndpoints.0.DnsEntries"), 2);
+	json_object_put(view);
+	CHECK(!has_frontend("10.1.2.50"));
+
+	REFUSE("InvalidParameter", CONSUMER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'RemoveSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.51'}]}",
+	       endpoint);
+	CHECK_STR(refusal.message, "an interface endpoint keeps at least one subnet");
+	REFUSE("InvalidParameter", CONSUMER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'RemoveSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.50'}]}",
+	       endpoint);
+	REFUSE("DuplicateSubnetsInSameZone", CONSUMER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.52'}]}",
+	       endpoint);
+	REFUSE("InvalidParameter", CONSUMER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az3', 'Ipv4': '10.1.3.50'}]}",
+	       endpoint);
+	REFUSE("DuplicateEndpointAddress", CONSUMER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.0.1.10'}]}",
+	       endpoint);
+	/* only the owner changes it: to the provider it does not exist */
+	REFUSE("InvalidVpcEndpointId.NotFound", PROVIDER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.1.2.50'}]}",
+	       endpoint);
+	DO(CONSUMER, "DeleteVpcEndpoints", "{'VpcEndpointIds': ['%s']}", endpoint);
+	REFUSE("InvalidState", CONSUMER, "ModifyVpcEndpoint",
+	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
+	       " [{'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.1.2.50'}]}",
+	       endpoint);
+	remove_model();
+}
+
 void endpoint_state_machine(void)
 {
 	char first[ID_MAX], second[ID_MAX], third[ID_MAX];

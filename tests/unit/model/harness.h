@@ -100,8 +100,8 @@ void target_group_settings(void), target_registration_rules(void);
 /* owned.c */
 void other_accounts_see_nothing(void), allowed_principals_decide_who_sees_a_service(void);
 /* endpoint.c */
-void endpoint_subnet_rules(void), endpoint_state_machine(void),
-    endpoints_without_acceptance_are_available_at_once(void),
+void endpoint_subnet_rules(void), endpoint_subnets_change_in_place(void),
+    endpoint_state_machine(void), endpoints_without_acceptance_are_available_at_once(void),
     removing_a_principal_keeps_accepted_endpoints(void);
 /* service.c */
 void service_configuration_rules(void), service_deletion_rules(void),

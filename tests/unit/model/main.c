@@ -20,6 +20,7 @@ int main(int argc, char **argv)
 		TEST_CASE(other_accounts_see_nothing),
 		TEST_CASE(allowed_principals_decide_who_sees_a_service),
 		TEST_CASE(endpoint_subnet_rules),
+		TEST_CASE(endpoint_subnets_change_in_place),
 		TEST_CASE(endpoint_state_machine),
 		TEST_CASE(endpoints_without_acceptance_are_available_at_once),
 		TEST_CASE(removing_a_principal_keeps_accepted_endpoints),
