@@ -1,46 +1,82 @@
 /* SPDX-License-Identifier: MIT */
-/* The agent's log: timestamped lines on stderr, which systemd or a test captures. */
+/* The agent's log (log.h): a line per event on stderr, prefixed for the journal or
+ * stamped for a person. */
 #include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-static void say(const char *level, const char *fmt, va_list ap)
+bool log_to_journal(void)
 {
+	const char *stream = getenv("JOURNAL_STREAM");
+	unsigned long long device, inode;
+	struct stat st;
+	char tail;
+
+	if (!stream || sscanf(stream, "%llu:%llu%c", &device, &inode, &tail) != 2 ||
+	    fstat(STDERR_FILENO, &st))
+		return false;
+	return st.st_dev == device && st.st_ino == inode;
+}
+
+static const char *priority_word(enum log_priority priority)
+{
+	switch (priority) {
+	case LOG_PRIORITY_ERR:
+		return "error";
+	case LOG_PRIORITY_WARNING:
+		return "warn";
+	case LOG_PRIORITY_NOTICE:
+		return "notice";
+	default:
+		return "info";
+	}
+}
+
+static void say(enum log_priority priority, const char *fmt, va_list ap)
+{
+	static int journal = -1; /* decided once: stderr does not move */
 	char stamp[32];
-	time_t now = time(NULL);
+	time_t now;
 	struct tm tm;
 
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-	fprintf(stderr, "%s %s ", stamp, level);
+	if (journal < 0)
+		journal = log_to_journal();
+	if (journal) {
+		fprintf(stderr, "<%d>", (int)priority);
+	} else {
+		now = time(NULL);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+		fprintf(stderr, "%s %s ", stamp, priority_word(priority));
+	}
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
-void log_info(const char *fmt, ...)
+void log_at(enum log_priority priority, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	say("info", fmt, ap);
+	say(priority, fmt, ap);
 	va_end(ap);
 }
 
-void log_warn(const char *fmt, ...)
-{
-	va_list ap;
+#define LOG_FUNCTION(name, priority)                                                               \
+	void name(const char *fmt, ...)                                                            \
+	{                                                                                          \
+		va_list ap;                                                                        \
+                                                                                                   \
+		va_start(ap, fmt);                                                                 \
+		say(priority, fmt, ap);                                                            \
+		va_end(ap);                                                                        \
+	}
 
-	va_start(ap, fmt);
-	say("warn", fmt, ap);
-	va_end(ap);
-}
-
-void log_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say("error", fmt, ap);
-	va_end(ap);
-}
+LOG_FUNCTION(log_info, LOG_PRIORITY_INFO)
+LOG_FUNCTION(log_notice, LOG_PRIORITY_NOTICE)
+LOG_FUNCTION(log_warn, LOG_PRIORITY_WARNING)
+LOG_FUNCTION(log_error, LOG_PRIORITY_ERR)

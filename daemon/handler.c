@@ -7,6 +7,7 @@
 
 #include "actions.h"
 #include "agent.h"
+#include "audit.h"
 #include "change.h"
 #include "envelope.h"
 #include "model.h"
@@ -75,10 +76,13 @@ json_object *handle_request(void *ctx, json_object *request)
 		rc = run_model_action(agent, envelope.action, envelope.dry_run, &call, &err);
 	else
 		rc = daemon_action(agent, envelope.action, call.args, &call.result, &err);
-	json_object_put(empty);
 	if (!rc && envelope.dry_run)
 		rc = api_fail(&err, API_DryRunOperation,
 			      "Request would have succeeded, but DryRun flag is set.");
+	if (call.action && call.action->mutates)
+		audit_change(call.principal, envelope.action, call.args, rc ? NULL : call.result,
+			     rc ? &err : NULL, envelope.dry_run);
+	json_object_put(empty);
 	if (rc) {
 		json_object_put(call.result);
 		return envelope_refusal(&err);

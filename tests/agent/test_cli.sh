@@ -418,6 +418,35 @@ unchanged "service with an endpoint is not deleted" service list -- service dele
 grep_check "ExistingVpcEndpointConnections as ID: Code: message" \
 	"^$svc: ExistingVpcEndpointConnections: " "$work/err"
 unchanged "target group in use is not deleted" tg list -- tg delete web-tg
+
+# ---- The audit trail: a line per change in the agent's log, none for a read ----------
+
+grep_check "audit: the provider's accept, with the service and the endpoint, ok" \
+	"^[^ ]+ notice audit action=AcceptVpcEndpointConnections principal=arn:aws:iam::111111111111:root ids=($svc,$ep|$ep,$svc) result=ok\$" \
+	"$work/agent.log"
+grep_check "audit: the consumer's endpoint create names the endpoint it made" \
+	"notice audit action=CreateVpcEndpoint principal=$consumer ids=.*$ep.* result=ok\$" "$work/agent.log"
+grep_check "audit: a refusal with its code and message" \
+	'notice audit action=CreateLoadBalancer principal=arn:aws:iam::111111111111:root ids=web result=refused code=DuplicateLoadBalancerName message="' \
+	"$work/agent.log"
+grep_check "audit: a batch's refused items, each with its code" \
+	"notice audit action=DeleteVpcEndpointServiceConfigurations .*ids=$svc result=refused unsuccessful=$svc:ExistingVpcEndpointConnections\$" \
+	"$work/agent.log"
+grep_check "audit: an accept of an unknown endpoint is refused, not ok" \
+	"notice audit action=AcceptVpcEndpointConnections .* result=refused unsuccessful=vpce-00000000000000000:InvalidVpcEndpointId.NotFound\$" \
+	"$work/agent.log"
+if grep -q 'action=Describe' "$work/agent.log"; then
+	fail "audit: reads are not audited" "$(grep 'action=Describe' "$work/agent.log" | head -n 1)"
+else
+	ok "audit: reads are not audited"
+fi
+# Under systemd the journal reads stderr ($JOURNAL_STREAM names it): priorities as "<N>".
+: >"$work/journal"
+journal_stream=$(stat -c '%d:%i' "$work/journal")
+JOURNAL_STREAM=$journal_stream timeout 10 "$build/xdplinkd" --socket "$work/second.sock" \
+	--state "$work/state.db" --pin-dir "$pins/second" 2>>"$work/journal" || true
+grep_check "to the journal, an error is priority 3, without a time" \
+	'^<3>.*state.db is in use by another xdplinkd' "$work/journal"
 unchanged "a UDP listener is refused" listener list web -- listener add web --port 53 --tg web-tg --protocol UDP
 grep_check "UnsupportedProtocol on stderr" '^UnsupportedProtocol: .* TCP only, not UDP$' "$work/err"
 unchanged "a TLS target group is refused" tg list -- tg create tls-tg --port 443 --protocol TLS
