@@ -127,7 +127,7 @@ PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UN
 	    $(BUILD)/bench/control_bench
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
-	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto)
+	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lsystemd)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)
@@ -174,9 +174,9 @@ $(BUILD) $(BUILD)/bpf:
 
 # ---- Entry points --------------------------------------------------------------
 
-.PHONY: all demo test bench vmtest deps install uninstall fmt lint clean
+.PHONY: all man deb demo test bench vmtest deps install uninstall fmt lint clean
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(MAN_PAGES)
 
 # The two entry points of a new machine install what they need first.
 demo: deps
@@ -196,29 +196,74 @@ bench: deps
 vmtest: all
 	$(Q)vmtest/vm-run --timeout 1200 -- tests/run $(BUILD) unit datapath agent smoke
 
-# The programs (the XDP program is inside xdplinkd), the CLI's bash completion and the
-# licenses, under $(DESTDIR)$(PREFIX).
+# ---- Manual pages, installing, the Debian package ------------------------------------
+
+# xdplink(8) from the CLI's own tables; xdplinkd(8) with the options of `xdplinkd --help`.
+MAN_PAGES := $(BUILD)/man/xdplink.8 $(BUILD)/man/xdplinkd.8
+
+$(BUILD)/man/xdplink.8: $(BUILD)/xdplink
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && $< help --man >$@
+
+$(BUILD)/man/xdplinkd.8: $(BUILD)/xdplinkd packaging/xdplinkd.8.in tools/mkman-xdplinkd
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && tools/mkman-xdplinkd $< packaging/xdplinkd.8.in >$@
+
+man: $(MAN_PAGES)
+
+# The programs (the XDP program is inside xdplinkd), the manual pages, the systemd unit,
+# the settings and defaults files (never over the admin's own), the CLI's bash completion
+# and the licenses, under $(DESTDIR)$(PREFIX); the settings under $(DESTDIR)$(SYSCONFDIR).
 PREFIX	?= /usr/local
 DESTDIR	?=
+SYSCONFDIR ?= /etc
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+ETC := $(DESTDIR)$(SYSCONFDIR)
 INSTALLED := $(DESTDIR)$(PREFIX)/sbin/xdplinkd $(DESTDIR)$(PREFIX)/bin/xdplink \
 	     $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdplink \
+	     $(patsubst $(BUILD)/man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(MAN_PAGES)) \
+	     $(DESTDIR)$(UNITDIR)/xdplinkd.service \
 	     $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSE \
 	     $(patsubst %,$(DESTDIR)$(PREFIX)/share/doc/xdplink/%,$(wildcard LICENSES/*))
 
-install: $(BUILD)/xdplinkd $(BUILD)/xdplink
+install: $(BUILD)/xdplinkd $(BUILD)/xdplink $(MAN_PAGES)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -D -m 0755 $(BUILD)/xdplinkd $(DESTDIR)$(PREFIX)/sbin/xdplinkd
 	$(Q)install -D -m 0755 $(BUILD)/xdplink $(DESTDIR)$(PREFIX)/bin/xdplink
+	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/man/man8 $(MAN_PAGES)
+	$(Q)mkdir -p $(DESTDIR)$(UNITDIR)
+	$(Q)sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/xdplinkd.service.in \
+		>$(DESTDIR)$(UNITDIR)/xdplinkd.service
+	$(Q)[ -e $(ETC)/xdplink/xdplinkd.conf ] || \
+		install -D -m 0644 packaging/xdplinkd.conf $(ETC)/xdplink/xdplinkd.conf
+	$(Q)[ -e $(ETC)/default/xdplinkd ] || \
+		install -D -m 0644 packaging/xdplinkd.default $(ETC)/default/xdplinkd
 	$(Q)install -D -m 0644 tools/xdplink.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdplink
 	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/xdplink LICENSE
 	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSES LICENSES/*
 
+# The settings files go only as they were installed: an admin's own stay.
 uninstall:
 	$(call msg,REMOVE,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(INSTALLED)
+	$(Q)! cmp -s packaging/xdplinkd.conf $(ETC)/xdplink/xdplinkd.conf || \
+		rm -f $(ETC)/xdplink/xdplinkd.conf
+	$(Q)! cmp -s packaging/xdplinkd.default $(ETC)/default/xdplinkd || rm -f $(ETC)/default/xdplinkd
 	$(Q)rmdir $(DESTDIR)$(PREFIX)/share/doc/xdplink/LICENSES $(DESTDIR)$(PREFIX)/share/doc/xdplink \
-		2>/dev/null || true
+		$(ETC)/xdplink 2>/dev/null || true
+
+# make deb: build/xdplink_VERSION_ARCH.deb, for `apt install ./build/xdplink_*.deb`.
+VERSION  := $(shell sed -n 's/^\#define XDPLINK_VERSION "\(.*\)"/\1/p' common/version.h)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB	 := $(BUILD)/xdplink_$(VERSION)_$(DEB_ARCH).deb
+
+deb: $(DEB)
+
+$(DEB): $(BUILD)/xdplinkd $(BUILD)/xdplink $(MAN_PAGES) tools/mkdeb $(wildcard packaging/* \
+		packaging/deb/*) tools/xdplink.bash-completion LICENSE
+	$(call msg,DEB,$@)
+	$(Q)tools/mkdeb $(BUILD) $(VERSION) $(DEB_ARCH) $@
 
 # Everything the build, the tests, the demo and the bench run: tools/packages says why each.
 PACKAGES := $(sort $(shell sed 's/\#.*//' tools/packages))

@@ -40,16 +40,16 @@ static const char *priority_word(enum log_priority priority)
 static void say(enum log_priority priority, const char *fmt, va_list ap)
 {
 	static int journal = -1; /* decided once: stderr does not move */
-	char stamp[32];
-	time_t now;
-	struct tm tm;
 
 	if (journal < 0)
 		journal = log_to_journal();
 	if (journal) {
 		fprintf(stderr, "<%d>", (int)priority);
 	} else {
-		now = time(NULL);
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 		fprintf(stderr, "%s %s ", stamp, priority_word(priority));
 	}

@@ -9,8 +9,7 @@
 #include <time.h>
 
 #include "options.h"
-
-#define XDPLINK_VERSION "0.1.0"
+#include "version.h"
 
 struct agent {
 	const struct daemon_options *opts;

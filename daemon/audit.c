@@ -30,7 +30,7 @@ static bool ends_with(const char *text, const char *tail)
  * and regions are context, not the resources changed. */
 static bool names_a_resource(const char *key, bool in_result)
 {
-	static const char *const request_tails[] = { "Id",   "Ids",	"Arn",	      "Arns",
+	static const char *const request_tails[] = { "Id",   "Ids",   "Arn",	   "Arns",
 						     "Name", "Names", "Principals" };
 	static const char *const result_tails[] = { "Id", "Arn" };
 	const char *const *tails = in_result ? result_tails : request_tails;
@@ -154,8 +154,8 @@ static void put_outcome(FILE *out, json_object *args, json_object *result,
 	}
 }
 
-void audit_change(const char *principal, const char *action, json_object *args,
-		  json_object *result, const struct api_error *err, bool dry_run)
+void audit_change(const char *principal, const char *action, json_object *args, json_object *result,
+		  const struct api_error *err, bool dry_run)
 {
 	struct ids ids = { .count = 0 };
 	char line[LINE_BYTES], joined[LINE_BYTES / 2] = "";

@@ -12,7 +12,7 @@
 
 /* Logs the change `action` that `principal` asked with `args`: its result (NULL when
  * refused) names what it created; `err` is the refusal, or NULL. A dry run says so. */
-void audit_change(const char *principal, const char *action, json_object *args,
-		  json_object *result, const struct api_error *err, bool dry_run);
+void audit_change(const char *principal, const char *action, json_object *args, json_object *result,
+		  const struct api_error *err, bool dry_run);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 
 #include "actions.h"
@@ -166,7 +167,11 @@ int daemon_run(const struct daemon_options *opts)
 	if (!start(&agent, opts)) {
 		log_info("serving %s, state in %s, maps pinned in %s", opts->socket_path,
 			 opts->state_path, opts->datapath.pin_dir);
+		/* systemd's Type=notify: the socket answers and the maps are the store's. Without
+		 * $NOTIFY_SOCKET this does nothing. */
+		sd_notifyf(0, "READY=1\nSTATUS=serving %s", opts->socket_path);
 		status = loop_run(agent.loop) ? 1 : 0;
+		sd_notify(0, "STOPPING=1\nSTATUS=stopping; the data path keeps every flow");
 		log_info("stopped; the data path stays attached and keeps every flow");
 	}
 	stop(&agent);

@@ -14,6 +14,7 @@
 
 #include "agent.h"
 #include "aws_credentials.h"
+#include "config_file.h"
 #include "envelope.h"
 #include "maglev.h"
 #include "metrics.h"
@@ -27,6 +28,10 @@ static const char usage[] =
     "and serves the xdplink CLI on a Unix socket. Stop it with SIGTERM: the data path\n"
     "stays attached and keeps every flow until the agent is back.\n"
     "\n"
+    "  --config PATH                read settings from PATH first: one a line, NAME VALUE,\n"
+    "                               named as these options (\"max-flows 1048576\"), '#'\n"
+    "                               comments; the command line wins (the systemd unit\n"
+    "                               reads /etc/xdplink/xdplinkd.conf)\n"
     "  --socket PATH                API socket, root only (default " XL_DEFAULT_SOCKET ")\n"
     "  --state PATH                 state database (default /var/lib/xdplink/state.db)\n"
     "  --pin-dir PATH               maps are pinned here, on a BPF filesystem\n"
@@ -81,7 +86,8 @@ static const char usage[] =
     "  --help                       print this\n";
 
 enum option_id {
-	OPT_SOCKET = 1,
+	OPT_CONFIG = 1,
+	OPT_SOCKET,
 	OPT_STATE,
 	OPT_PIN_DIR,
 	OPT_REGION,
@@ -113,6 +119,7 @@ enum option_id {
 };
 
 static const struct option options[] = {
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
@@ -302,6 +309,8 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
+		case OPT_CONFIG: /* read before the rest (options_read) */
+			break;
 		case OPT_SOCKET:
 			o->socket_path = optarg;
 			break;
@@ -432,8 +441,28 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 	return check_aws_options(&o->aws, credentials_given);
 }
 
+/* The file of the last --config on the command line, or NULL. */
+static const char *config_path(int argc, char **argv)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	return path;
+}
+
 int options_read(int argc, char **argv, struct daemon_options *o)
 {
+	const char *path = config_path(argc, argv);
+
 	defaults(o);
+	if (path && config_file_merge(path, options, "config", argc, argv, &argc, &argv))
+		return -1;
 	return parse(argc, argv, o);
 }

@@ -5,6 +5,7 @@
 
 #include <bpf/libbpf.h>
 #include <stdio.h>
+#include <string.h>
 
 struct helper_need {
 	enum bpf_func_id helper;
@@ -37,14 +38,26 @@ static const struct map_need maps[] = {
 
 int kernel_support_check(char *why, size_t size)
 {
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
-		if (libbpf_probe_bpf_map_type(maps[i].type, NULL) != 1) {
+	int rc;
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		rc = libbpf_probe_bpf_map_type(maps[i].type, NULL);
+		/* bpf() itself refused (EPERM): not the kernel's lack but the process's rights */
+		if (rc < 0) {
+			snprintf(why, size,
+				 "cannot use bpf(): %s (xdplinkd needs root with CAP_BPF or "
+				 "CAP_SYS_ADMIN, and no seccomp filter that denies bpf())",
+				 strerror(-rc));
+			return -1;
+		}
+		if (rc != 1) {
 			snprintf(why, size,
 				 "this kernel cannot run xdplink: it lacks BPF %s (Linux %s+), "
 				 "needed %s",
 				 maps[i].name, maps[i].since, maps[i].why);
 			return -1;
 		}
+	}
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
 		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, helpers[i].helper, NULL) != 1) {
 			snprintf(

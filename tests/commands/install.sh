@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# install.sh BUILD: `make install` puts xdplinkd, xdplink, the CLI's bash completion and the
-# licenses under DESTDIR/PREFIX, where they run; `make uninstall` takes every one away.
+# install.sh BUILD: `make install` puts xdplinkd, xdplink, the manual pages, the systemd unit,
+# the settings files, the CLI's bash completion and the licenses under DESTDIR/PREFIX, where
+# they run; `make uninstall` takes every one away, but an admin's own settings.
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/../e2e/lib.sh" # check, finish
@@ -35,11 +36,72 @@ nothing_left() {
 	[[ -z $(find "$root" -type f) ]]
 }
 
+unit_runs_the_installed_agent() {
+	grep -qx "ExecStart=$PREFIX/sbin/xdplinkd --config /etc/xdplink/xdplinkd.conf \$XDPLINKD_ARGS" \
+		"$installed/lib/systemd/system/xdplinkd.service" &&
+		grep -qx 'Type=notify' "$installed/lib/systemd/system/xdplinkd.service"
+}
+
+# xdplink(8) has a section per noun and an entry per verb of `xdplink help NOUN`.
+man_page_lists_every_verb() {
+	local page=$installed/share/man/man8/xdplink.8 noun verb missing=() verbs=0
+	for noun in $("$installed/bin/xdplink" help | awk '/^Nouns:/ { on = 1; next } on && /^  / { print $1 } /^$/ && on { exit }'); do
+		grep -q "^\.SH ${noun^^}\$" "$page" || missing+=("$noun")
+		for verb in $("$installed/bin/xdplink" help "$noun" | awk '/^  [a-z]/ { print $1 }'); do
+			grep -q "^\.B xdplink $noun $verb\b" "$page" || missing+=("$noun $verb")
+			verbs=$((verbs + 1))
+		done
+	done
+	expect_within "verbs looked for" "$verbs" 30 200 && expect "missing from xdplink(8)" "${missing[*]}" ""
+}
+
+# xdplinkd(8) has an entry per option of `xdplinkd --help`.
+man_page_lists_every_option() {
+	local page=$installed/share/man/man8/xdplinkd.8 option missing=() options=0
+	for option in $("$installed/sbin/xdplinkd" --help | grep -oE '^  --[a-z0-9-]+'); do
+		grep -q "^\.B ${option//-/\\\\-}\b" "$page" || missing+=("$option")
+		options=$((options + 1))
+	done
+	expect_within "options looked for" "$options" 30 100 && expect "missing from xdplinkd(8)" "${missing[*]}" ""
+}
+
+conf_file_read() {
+	local out status=0
+	printf 'max-flows 12\n' >"$root/bad.conf"
+	out=$("$installed/sbin/xdplinkd" --config "$root/bad.conf" 2>&1) || status=$?
+	rm -f "$root/bad.conf"
+	expect "exit status" "$status" 2 && [[ $out == *'--max-flows takes a whole number'* ]]
+}
+
+conf_names_checked() {
+	local out status=0
+	printf '# a comment\n\nregion us-east-1\nmax-flow 2048\n' >"$root/bad.conf"
+	out=$("$installed/sbin/xdplinkd" --config "$root/bad.conf" 2>&1) || status=$?
+	rm -f "$root/bad.conf"
+	expect "exit status" "$status" 2 &&
+		expect "message" "$out" "xdplinkd: $root/bad.conf:4: no setting is named \"max-flow\" (see --help)"
+}
+
+admin_settings_kept() {
+	make_quietly install && echo "region eu-west-1" >>"$root/etc/xdplink/xdplinkd.conf" &&
+		make_quietly uninstall && [[ -f $root/etc/xdplink/xdplinkd.conf ]] &&
+		rm -r "$root/etc/xdplink"
+}
+
 check "make install DESTDIR=... PREFIX=$PREFIX" make_quietly install
 check "sbin/xdplinkd runs" version_runs
 check "bin/xdplink runs" help_runs
 check "the bash completion loads and completes xdplink" completion_loads
 check "the licenses are there" test -s "$installed/share/doc/xdplink/LICENSES/GPL-2.0"
+check "the systemd unit runs PREFIX/sbin/xdplinkd with the settings file, Type=notify" \
+	unit_runs_the_installed_agent
+check "the settings and defaults files are in DESTDIR/etc" \
+	test -s "$root/etc/xdplink/xdplinkd.conf" -a -s "$root/etc/default/xdplinkd"
+check "xdplink(8) lists every noun and verb of xdplink help" man_page_lists_every_verb
+check "xdplinkd(8) lists every option of xdplinkd --help" man_page_lists_every_option
+check "a settings file's value is checked as the option's" conf_file_read
+check "a settings file's unknown name is refused with its line" conf_names_checked
 check "make uninstall leaves no file" make_quietly uninstall
 check "nothing is left" nothing_left
+check "an admin's changed settings file stays after make uninstall" admin_settings_kept
 finish
