@@ -85,7 +85,8 @@ struct noun {
 };
 
 extern const struct noun cli_noun_lb, cli_noun_tg, cli_noun_listener, cli_noun_service,
-    cli_noun_endpoint, cli_noun_iface, cli_noun_agent, cli_noun_stats, cli_noun_account;
+    cli_noun_endpoint, cli_noun_iface, cli_noun_agent, cli_noun_stats, cli_noun_account,
+    cli_noun_flow;
 
 /* ---- Parsing and usage (cli_args.c, cli_usage.c) ------------------------------- */
 
@@ -128,6 +129,16 @@ void cli_print_verb_help(FILE *out, const struct noun *noun, const struct verb *
 /* "xdplink: lb create: <what>" and the verb's usage, on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct noun *noun, const struct verb *verb, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A global option as help and the manual page describe it. */
+struct global_option {
+	const char *synopsis; /* "-j, --json" */
+	const char *help;
+};
+
+/* xdplink(8) in roff, from the nouns' tables and the global options (man.c). */
+void cli_print_man(FILE *out, const struct noun *const *nouns, size_t count,
+		   const struct global_option *globals);
 
 /* ---- Calling the agent (cli_client.c, cli_call.c) ------------------------------ */
 

@@ -6,10 +6,11 @@
 
 #include "cli.h"
 #include "envelope.h"
+#include "version.h"
 
 static const struct noun *const nouns[] = {
 	&cli_noun_lb,	 &cli_noun_tg,	  &cli_noun_listener, &cli_noun_service, &cli_noun_endpoint,
-	&cli_noun_iface, &cli_noun_agent, &cli_noun_stats,    &cli_noun_account,
+	&cli_noun_iface, &cli_noun_agent, &cli_noun_stats,    &cli_noun_account, &cli_noun_flow,
 };
 
 #define NOUN_COUNT (sizeof(nouns) / sizeof(nouns[0]))
@@ -21,20 +22,35 @@ static void print_main_usage(FILE *out)
 	      out);
 }
 
+static const struct global_option global_options[] = {
+	{ "-j, --json", "print the agent's result as JSON, exactly (every verb)" },
+	{ "--principal ARN", "act as ARN (default $XDPLINK_PRINCIPAL, else the agent's\n"
+			     "own account, " XL_DEFAULT_PRINCIPAL ")" },
+	{ "--socket PATH",
+	  "the agent's socket (default $XDPLINK_SOCKET, else\n" XL_DEFAULT_SOCKET ")" },
+	{ "-h, --help", "print help: anywhere, for the noun or verb before it" },
+	{ "--version", "print xdplink's version" },
+	{ 0 },
+};
+
 static void print_main_help(FILE *out)
 {
 	print_main_usage(out);
 	fputs("\nNouns:\n", out);
 	for (size_t i = 0; i < NOUN_COUNT; i++)
 		fprintf(out, "  %-10s %s\n", nouns[i]->name, nouns[i]->summary);
-	fputs("\nOptions (before the noun or after the verb):\n"
-	      "  -j, --json        print the agent's result as JSON, exactly (every verb)\n"
-	      "  --principal ARN   act as ARN (default $XDPLINK_PRINCIPAL, else the agent's\n"
-	      "                    own account, " XL_DEFAULT_PRINCIPAL ")\n"
-	      "  --socket PATH     the agent's socket (default $XDPLINK_SOCKET, else\n"
-	      "                    " XL_DEFAULT_SOCKET ")\n"
-	      "  -h, --help        print help: anywhere, for the noun or verb before it\n"
-	      "\nNouns and verbs match by unique prefix ('xdplink ep sh' is 'xdplink endpoint\n"
+	fputs("\nOptions (before the noun or after the verb):\n", out);
+	for (const struct global_option *g = global_options; g->synopsis; g++) {
+		fprintf(out, "  %-17s ", g->synopsis);
+		for (const char *c = g->help; *c; c++) {
+			if (*c == '\n')
+				fprintf(out, "\n%20s", ""); /* a continued help lines up */
+			else
+				fputc(*c, out);
+		}
+		fputc('\n', out);
+	}
+	fputs("\nNouns and verbs match by unique prefix ('xdplink ep sh' is 'xdplink endpoint\n"
 	      "show'); 'xdplink help NOUN' lists a noun's verbs.\n"
 	      "Exit status: 0 done; 1 refused by the agent (\"Code: message\" on stderr), a batch\n"
 	      "item refused (\"ID: Code: message\"), or no agent; 2 bad usage.\n",
@@ -70,6 +86,10 @@ static int help(int argc, char **argv)
 
 	if (argc == 0) {
 		print_main_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc == 1 && !strcmp(argv[0], "--man")) {
+		cli_print_man(stdout, nouns, NOUN_COUNT, global_options);
 		return CLI_EXIT_OK;
 	}
 	noun = find_noun(argv[0], &is_help);
@@ -169,6 +189,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			print_main_help(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("xdplink %s\n", XDPLINK_VERSION);
 			return CLI_EXIT_OK;
 		}
 		used = cli_global_option(&cli, argc - i, argv + i);

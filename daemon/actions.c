@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The daemon's own answers: DescribeAgent, DescribeInterfaces and GetStats, and
+/* The daemon's own answers: DescribeAgent, DescribeInterfaces, GetStats (DescribeFlows
+ * in flow_actions.c), and
  * the live flow counts added to DescribeTargetHealth. */
 #include "actions.h"
 
@@ -10,6 +11,7 @@
 
 #include "datapath.h"
 #include "facts.h"
+#include "flow_actions.h"
 #include "flows.h"
 #include "ids.h"
 #include "model.h"
@@ -187,6 +189,7 @@ static json_object *endpoint_stats(struct agent *agent, struct api_error *err)
 {
 	struct dp_endpoint *endpoints = NULL;
 	struct xl_traffic *traffic;
+	uint64_t *active;
 	size_t count = 0, slots;
 	json_object *list;
 
@@ -194,7 +197,10 @@ static json_object *endpoint_stats(struct agent *agent, struct api_error *err)
 		return NULL;
 	slots = count ? endpoints[count - 1].slot + 1 : 0; /* listed by slot */
 	traffic = datapath_endpoints_traffic(agent->dp, slots);
-	if (!traffic) {
+	active = flows_per_endpoint(agent, slots);
+	if (!traffic || !active) {
+		free(traffic);
+		free(active);
 		free(endpoints);
 		api_fail(err, API_InternalError, "cannot read the endpoints' counters");
 		return NULL;
@@ -211,8 +217,10 @@ static json_object *endpoint_stats(struct agent *agent, struct api_error *err)
 		ADD(row, "State", json_object_new_string(xl_endpoint_state_name(e->state)));
 		add_traffic(row, t);
 		ADD(row, "Drops", uint_json(t->drops));
+		ADD(row, "ActiveConnections", uint_json(e->slot < slots ? active[e->slot] : 0));
 		json_object_array_add(list, row);
 	}
+	free(active);
 	free(traffic);
 	free(endpoints);
 	return list;
@@ -249,6 +257,9 @@ static int get_stats(struct agent *agent, json_object *result, struct api_error 
 	ADD(result, "TrackedFlowCount", uint_json(flows_tracked(agent->flows)));
 	ADD(result, "HalfOpenFlowCount", uint_json(flows_half_open(agent->flows)));
 	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
+	ADD(result, "StartTime", uint_json((uint64_t)agent->started));
+	ADD(result, "MaxFlows", uint_json(agent->opts->datapath.max_flows));
+	ADD(result, "Version", json_object_new_string(XDPLINK_VERSION));
 	return 0;
 }
 
@@ -257,6 +268,10 @@ int daemon_action(struct agent *agent, const char *name, json_object *args, json
 {
 	json_object *interfaces;
 
+	if (!strcmp(name, "DescribeFlows")) {
+		*result = json_object_new_object();
+		return describe_flows(agent, args, *result, err);
+	}
 	if (strcmp(name, "DescribeAgent") && strcmp(name, "DescribeInterfaces") &&
 	    strcmp(name, "GetStats"))
 		return api_fail(err, API_InvalidAction, "there is no action named \"%s\"", name);

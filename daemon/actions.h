@@ -9,7 +9,8 @@
 #include "agent.h"
 #include "error.h"
 
-/* DescribeAgent, DescribeInterfaces, GetStats; InvalidAction for any other name. */
+/* DescribeAgent, DescribeInterfaces, GetStats, DescribeFlows (flow_actions.h);
+ * InvalidAction for any other name. */
 int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,
 		  struct api_error *err);
 

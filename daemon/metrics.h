@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The Prometheus endpoint: GET /metrics answers the agent's counters in the text
- * exposition format, named after the CloudWatch NLB metrics (ActiveFlowCount,
- * NewFlowCount, ProcessedBytes, TCP_ELB_Reset_Count, PortAllocationErrorCount...). */
+ * exposition format, named as Prometheus would have them (xdplink_target_new_flows_total)
+ * with the CloudWatch metric each stands for in its help (NewFlowCount): per target as
+ * AWS/NetworkELB, per endpoint and per service as AWS/PrivateLinkEndpoints and
+ * AWS/PrivateLinkServices, the node's table use, and xdplink_build_info. */
 #ifndef XL_METRICS_H
 #define XL_METRICS_H
 

@@ -406,3 +406,52 @@ int flows_recover(struct flows *flows, uint64_t now)
 		log_info("holding %zu SNAT ports of closed flows for the reuse delay", recovered);
 	return 0;
 }
+
+/* ---- Reading flows for the operator ---------------------------------------------- */
+
+struct view_ctx {
+	struct flows *flows;
+	uint64_t now;
+	flow_visit_fn visit;
+	void *ctx;
+	size_t visited;
+};
+
+/* A copy of the slot, kept only if its state word was the same before and after: the
+ * data path may be writing it meanwhile. */
+static bool view_one(uint32_t slot, void *ctx)
+{
+	struct view_ctx *c = ctx;
+	const struct datapath *dp = c->flows->dp;
+	const struct xl_flow *live = &dp->flows.slots[slot];
+	uint32_t state = __atomic_load_n(&live->state, __ATOMIC_ACQUIRE);
+	struct xl_flow flow = *live;
+	struct flow_view view = { 0 };
+	uint32_t backend;
+
+	if ((state & XL_SLOT_KIND_MASK) != XL_SLOT_FLOW ||
+	    __atomic_load_n(&live->state, __ATOMIC_ACQUIRE) != state)
+		return true;
+	backend = flow.member < dp->max_members ? dp->members[flow.member].backend : 0;
+	view.key = flow.key;
+	if (backend && backend < dp->max_backends) {
+		view.target_addr = dp->backends[backend].addr;
+		view.target_port = dp->backends[backend].port;
+	}
+	view.snat_addr = flow.snat_addr;
+	view.snat_port = flow.snat_port;
+	view.endpoint = flow.endpoint;
+	view.member = flow.member;
+	view.state = state & ~(XL_SLOT_KIND_MASK | XL_FLOW_TAG_MASK);
+	view.idle_ms = quiet_for(c->flows, &flow, c->now);
+	c->visited++;
+	return c->visit(&view, c->ctx);
+}
+
+size_t flows_view(struct flows *flows, uint64_t now, flow_visit_fn visit, void *ctx)
+{
+	struct view_ctx c = { .flows = flows, .now = now, .visit = visit, .ctx = ctx };
+
+	flow_table_walk(&flows->dp->flows, view_one, &c);
+	return c.visited;
+}

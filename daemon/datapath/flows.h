@@ -5,6 +5,7 @@
 #ifndef XL_FLOWS_H
 #define XL_FLOWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,5 +49,25 @@ size_t flows_held_ports(const struct flows *flows);
 /* The flows the last pass left in the table (closing ones too), and the half-open ones. */
 uint32_t flows_tracked(const struct flows *flows);
 uint32_t flows_half_open(const struct flows *flows);
+
+/* A tracked flow as an operator sees it (`xdplink flow list`): copied out of the table,
+ * addresses and ports in network order. */
+struct flow_view {
+	struct xl_flow_key key; /* the client and the ENI it called */
+	uint32_t target_addr;
+	uint16_t target_port;
+	uint16_t snat_port;
+	uint32_t snat_addr;
+	uint32_t endpoint; /* its slot (dp_endpoint.slot) */
+	uint32_t member;   /* its registration's slot (model_target.member) */
+	uint32_t state;	   /* enum xl_flow_flags */
+	uint64_t idle_ms;  /* since its last packet */
+};
+
+typedef bool (*flow_visit_fn)(const struct flow_view *flow, void *ctx);
+
+/* Calls visit for every live flow of the table (not those the data path retired) until it
+ * returns false; `now` is clock.h's. Returns how many it visited. */
+size_t flows_view(struct flows *flows, uint64_t now, flow_visit_fn visit, void *ctx);
 
 #endif

@@ -110,8 +110,8 @@ host_counts_are() {
 		| select(.TargetGroupName == "web-tg" and .AvailabilityZone == $z)
 		| "\(.HealthyHostCount) \(.UnHealthyHostCount)"')
 	row=$(tb_xdplink stats | awk -v z="$zone" '$1 == "web-tg" && $2 == z && NF == 4 { print $3, $4 }')
-	metrics="$(metric HealthyHostCount target_group=web-tg "zone=$zone")"
-	metrics+=" $(metric UnHealthyHostCount target_group=web-tg "zone=$zone")"
+	metrics="$(metric target_group_healthy_hosts target_group=web-tg "zone=$zone")"
+	metrics+=" $(metric target_group_unhealthy_hosts target_group=web-tg "zone=$zone")"
 	expect "stats --json, $zone" "$json" "$want" && expect "stats table, $zone" "$row" "$want" &&
 		expect "metrics, $zone" "$metrics" "$want"
 }

@@ -73,7 +73,7 @@ check "a reset per refused SYN" \
 	expect TCP_ELB_Reset_Count "$(target_field "$t1" TCP_ELB_Reset_Count)" "$refused"
 check "the Prometheus endpoint says the same: 55,000 active, the same port allocation errors" \
 	expect "ActiveFlowCount PortAllocationErrorCount" \
-	"$(metric ActiveFlowCount "target=$t1:80") $(metric PortAllocationErrorCount "target=$t1:80")" \
+	"$(metric target_active_flows "target=$t1:80") $(metric target_port_allocation_errors_total "target=$t1:80")" \
 	"$LIMIT $refused"
 
 # Storm 2 starts as soon as storm 1's clients have closed: each port is still in its
