@@ -36,7 +36,7 @@ static int do_add(const struct cli *cli, const struct request *req)
 				       json_object_new_string(key.secret));
 		json_object_object_add(access, "Account", json_object_new_string(key.account));
 		json_object_object_add(result, "AccessKey", access);
-		cli_print_json(result);
+		cli_print_json(cli, result);
 		json_object_put(result);
 	} else {
 		printf(
@@ -76,7 +76,7 @@ static int do_list(const struct cli *cli, const struct request *req)
 	}
 	aws_keys_free(&keys);
 	if (cli->json) {
-		cli_print_json(result);
+		cli_print_json(cli, result);
 	} else {
 		struct table *t = TABLE("ACCESS KEY ID", "ACCOUNT");
 

@@ -22,6 +22,10 @@ int cli_global_option(struct cli *cli, int argc, char **argv)
 		cli->json = true;
 		return 1;
 	}
+	if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty")) {
+		cli->json = cli->pretty = true;
+		return 1;
+	}
 	if (!target)
 		return 0;
 	if (argc < 2 || !argv[1][0])

@@ -7,11 +7,12 @@
 #include "cli.h"
 #include "envelope.h"
 
-void cli_print_json(json_object *value)
+void cli_print_json(const struct cli *cli, json_object *value)
 {
-	puts(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	int style = cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+				: JSON_C_TO_STRING_PLAIN;
+
+	puts(json_object_to_json_string_ext(value, style | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static char *request_text(const struct cli *cli, const char *action, json_object *args)
@@ -26,7 +27,19 @@ static char *request_text(const struct cli *cli, const char *action, json_object
 	return text;
 }
 
-static int read_response(const char *text, json_object **result)
+/* A refusal under -j: {"Error": {"Code", "Message"}} on stdout too, for the script. */
+static void print_json_refusal(const struct cli *cli, const char *code, const char *message)
+{
+	json_object *answer = json_object_new_object(), *error = json_object_new_object();
+
+	json_object_object_add(error, "Code", json_object_new_string(code));
+	json_object_object_add(error, "Message", json_object_new_string(message));
+	json_object_object_add(answer, "Error", error);
+	cli_print_json(cli, answer);
+	json_object_put(answer);
+}
+
+static int read_response(const struct cli *cli, const char *text, json_object **result)
 {
 	json_object *answer = json_tokener_parse(text), *value = NULL;
 	const char *code, *message;
@@ -39,10 +52,14 @@ static int read_response(const char *text, json_object **result)
 		break;
 	case 0:
 		fprintf(stderr, "%s: %s\n", code, message);
+		if (cli->json)
+			print_json_refusal(cli, code, message);
 		break;
 	default:
 		fprintf(stderr, "xdplink: the agent sent something that is not an answer: %.200s\n",
 			text);
+		if (cli->json)
+			print_json_refusal(cli, "InternalError", "the agent's answer is not one");
 	}
 	json_object_put(answer);
 	return rc;
@@ -57,9 +74,11 @@ int cli_call(const struct cli *cli, const char *action, json_object *args, json_
 	*result = NULL;
 	if (client_exchange(cli->socket_path, request, &response, why, sizeof(why))) {
 		fprintf(stderr, "xdplink: %s\n", why);
+		if (cli->json)
+			print_json_refusal(cli, "AgentUnreachable", why);
 		rc = CLI_EXIT_FAILED;
 	} else {
-		rc = read_response(response, result);
+		rc = read_response(cli, response, result);
 	}
 	free(request);
 	free(response);
@@ -96,7 +115,7 @@ int cli_run(const struct cli *cli, const struct request *req, const char *action
 	if (rc)
 		return rc;
 	if (cli->json)
-		cli_print_json(result);
+		cli_print_json(cli, result);
 	else
 		print(req, result);
 	if (report_unsuccessful(result))

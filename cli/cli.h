@@ -15,7 +15,8 @@
 
 /* Set up by main from the global options and the environment. */
 struct cli {
-	bool json;
+	bool json; /* print results as JSON: one line (-j), or indented (-p) */
+	bool pretty;
 	const char *principal; /* NULL: the agent's local account */
 	const char *socket_path;
 };
@@ -157,7 +158,8 @@ typedef void (*print_fn)(const struct request *req, json_object *result);
  * JSON (--json) or through `print`, and report each Unsuccessful item of a batch. */
 int cli_run(const struct cli *cli, const struct request *req, const char *action, print_fn print);
 
-void cli_print_json(json_object *value);
+/* The value as JSON on stdout: one line, or indented with -p. */
+void cli_print_json(const struct cli *cli, json_object *value);
 
 /* Whether a batch result lists `id` as Unsuccessful. */
 bool cli_failed(json_object *result, const char *id);

@@ -70,7 +70,7 @@ static int do_show(const struct cli *cli, const struct request *req)
 		fprintf(stderr, "xdplink: flow show: no tracked flow from %s\n", req->words[0]);
 		rc = CLI_EXIT_FAILED;
 	} else if (cli->json) {
-		cli_print_json(result);
+		cli_print_json(cli, result);
 	} else {
 		print_show(req, result);
 	}
@@ -105,7 +105,8 @@ static const struct opt_spec list_options[] = {
 static const struct verb verbs[] = {
 	{ "list", do_list, NULL, list_options, 0, 0,
 	  "List the tracked flows (connections), filtered by endpoint, target or client." },
-	{ "show", do_show, "CLIENT_IP:PORT", NULL, 1, 1, "Show the flow of one client connection." },
+	{ "show", do_show, "CLIENT_IP:PORT", NULL, 1, 1,
+	  "Show the flow of one client connection." },
 	{ 0 },
 };
 

@@ -66,17 +66,18 @@ void cli_print_man(FILE *out, const struct noun *const *nouns, size_t count,
 {
 	fprintf(out, ".TH XDPLINK 8 \"\" \"xdplink %s\" \"xdplink\"\n", XDPLINK_VERSION);
 	fputs(".ad l\n.nh\n", out); /* synopses are long: no stretched spaces, no hyphens */
-	fputs(".SH NAME\nxdplink \\- the command line of xdplinkd, AWS PrivateLink on a Linux host\n"
-	      ".SH SYNOPSIS\n.B xdplink\n[\\fIOPTIONS\\fR] \\fINOUN\\fR [\\fIVERB\\fR] "
-	      "[\\fIARGS\\fR]\n.br\n.B xdplink help\n[\\fINOUN\\fR [\\fIVERB\\fR]]\n"
-	      ".SH DESCRIPTION\n"
-	      "xdplink talks to the agent, xdplinkd(8), over its Unix socket (root only), one\n"
-	      "request per command, and prints the answer as a table, or as JSON with \\-j.\n"
-	      "Nouns and verbs match by unique prefix (\\fBxdplink ep sh\\fR is \\fBxdplink "
-	      "endpoint show\\fR);\na noun alone runs its default verb. The caller acts as the "
-	      "principal given by \\-\\-principal,\n\\fB$XDPLINK_PRINCIPAL\\fR, or the agent's own "
-	      "account.\n.SH OPTIONS\nGlobal options go before the noun or after the verb.\n",
-	      out);
+	fputs(
+	    ".SH NAME\nxdplink \\- the command line of xdplinkd, AWS PrivateLink on a Linux host\n"
+	    ".SH SYNOPSIS\n.B xdplink\n[\\fIOPTIONS\\fR] \\fINOUN\\fR [\\fIVERB\\fR] "
+	    "[\\fIARGS\\fR]\n.br\n.B xdplink help\n[\\fINOUN\\fR [\\fIVERB\\fR]]\n"
+	    ".SH DESCRIPTION\n"
+	    "xdplink talks to the agent, xdplinkd(8), over its Unix socket (root only), one\n"
+	    "request per command, and prints the answer as a table, or as JSON with \\-j.\n"
+	    "Nouns and verbs match by unique prefix (\\fBxdplink ep sh\\fR is \\fBxdplink "
+	    "endpoint show\\fR);\na noun alone runs its default verb. The caller acts as the "
+	    "principal given by \\-\\-principal,\n\\fB$XDPLINK_PRINCIPAL\\fR, or the agent's own "
+	    "account.\n.SH OPTIONS\nGlobal options go before the noun or after the verb.\n",
+	    out);
 	for (const struct global_option *g = globals; g->synopsis; g++) {
 		fputs(".TP\n.B ", out);
 		roff(out, g->synopsis);

@@ -184,9 +184,12 @@ static void print_stats(const struct request *req, json_object *result)
 	       jstr(result, "UptimeSeconds"));
 }
 
-/* Redraws every `seconds` until interrupted; only an error ends it. */
+/* Redraws every `seconds` until interrupted; only an error ends it. Into a pipe or a file
+ * it appends instead: a stamped heading per round, no terminal escapes. */
 static int watch(const struct cli *cli, const struct request *req, int64_t seconds)
 {
+	bool terminal = isatty(STDOUT_FILENO);
+
 	for (;;) {
 		json_object *result;
 		time_t now = time(NULL);
@@ -197,10 +200,10 @@ static int watch(const struct cli *cli, const struct request *req, int64_t secon
 			return rc;
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime(&now));
 		if (cli->json) {
-			cli_print_json(result);
+			cli_print_json(cli, result);
 		} else {
-			printf("\033[H\033[2J%s  every %lld s, Ctrl-C to stop\n\n", stamp,
-			       (long long)seconds);
+			printf("%s%s  every %lld s%s\n\n", terminal ? "\033[H\033[2J" : "", stamp,
+			       (long long)seconds, terminal ? ", Ctrl-C to stop" : "");
 			print_stats(req, result);
 		}
 		json_object_put(result);

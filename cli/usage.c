@@ -117,7 +117,9 @@ void cli_print_verb_help(FILE *out, const struct noun *noun, const struct verb *
 			fprintf(out, "  %-*s  ", OPTION_WIDTH, option);
 		fprintf(out, "%s\n", o->help);
 	}
-	fputs("\nGlobal options (-j/--json, --principal ARN, --socket PATH): xdplink help.\n", out);
+	fputs("\nGlobal options (-j/--json, -p/--pretty, --principal ARN, --socket PATH): xdplink "
+	      "help.\n",
+	      out);
 }
 
 int cli_usage_error(const struct noun *noun, const struct verb *verb, const char *fmt, ...)

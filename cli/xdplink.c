@@ -23,7 +23,9 @@ static void print_main_usage(FILE *out)
 }
 
 static const struct global_option global_options[] = {
-	{ "-j, --json", "print the agent's result as JSON, exactly (every verb)" },
+	{ "-j, --json", "print the agent's result as JSON, exactly, on one line (every verb);\n"
+			"a refusal as {\"Error\": {\"Code\", \"Message\"}} too" },
+	{ "-p, --pretty", "the same JSON, indented" },
 	{ "--principal ARN", "act as ARN (default $XDPLINK_PRINCIPAL, else the agent's\n"
 			     "own account, " XL_DEFAULT_PRINCIPAL ")" },
 	{ "--socket PATH",

@@ -85,13 +85,16 @@ static int read_settings(const char *path, FILE *file, const struct option *opti
 			rc = -1;
 		} else if (!(option = find_option(options, name)) || !strcmp(name, self) ||
 			   option->has_arg != required_argument) {
-			fprintf(stderr, "xdplinkd: %s:%d: no setting is named \"%s\" (see --help)\n",
-				path, number, name);
+			fprintf(stderr,
+				"xdplinkd: %s:%d: no setting is named \"%s\" (see --help)\n", path,
+				number, name);
 			rc = -1;
 		} else if (*count + 2 > MAX_SETTINGS * 2) {
-			fprintf(stderr, "xdplinkd: %s: more than %d settings\n", path, MAX_SETTINGS);
+			fprintf(stderr, "xdplinkd: %s: more than %d settings\n", path,
+				MAX_SETTINGS);
 			rc = -1;
-		} else if (!(words[*count] = dashed(name)) || !(words[*count + 1] = strdup(value))) {
+		} else if (!(words[*count] = dashed(name)) ||
+			   !(words[*count + 1] = strdup(value))) {
 			rc = -1;
 		} else {
 			*count += 2;
@@ -101,8 +104,8 @@ static int read_settings(const char *path, FILE *file, const struct option *opti
 	return rc;
 }
 
-int config_file_merge(const char *path, const struct option *options, const char *self,
-		      int argc, char **argv, int *merged_argc, char ***merged_argv)
+int config_file_merge(const char *path, const struct option *options, const char *self, int argc,
+		      char **argv, int *merged_argc, char ***merged_argv)
 {
 	static char *words[MAX_SETTINGS * 2];
 	FILE *file = fopen(path, "r");

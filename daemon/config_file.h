@@ -12,7 +12,7 @@
  * Makes *merged_argv: argv[0], "--NAME", "VALUE" for each line, then argv[1..] (so the
  * command line comes last and wins). Returns 0, or -1 having said on stderr which line is
  * wrong. The strings live as long as the program. */
-int config_file_merge(const char *path, const struct option *options, const char *self,
-		      int argc, char **argv, int *merged_argc, char ***merged_argv);
+int config_file_merge(const char *path, const struct option *options, const char *self, int argc,
+		      char **argv, int *merged_argc, char ***merged_argv);
 
 #endif

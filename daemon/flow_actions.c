@@ -83,7 +83,7 @@ static const char *flow_state(uint32_t state)
 	return state & XL_FLOW_ANSWERED ? "established" : "half-open";
 }
 
-static json_object *flow_json(const struct flow_view *f, const struct names *n)
+static json_object *flow_json(const struct tracked_flow *f, const struct names *n)
 {
 	const struct dp_endpoint *endpoint = endpoint_at(n, f->endpoint);
 	const struct model_target *target = target_at(n, f->member);
@@ -106,7 +106,7 @@ static json_object *flow_json(const struct flow_view *f, const struct names *n)
 	return flow;
 }
 
-static bool matches(const struct flow_view *f, const struct filter *w)
+static bool matches(const struct tracked_flow *f, const struct filter *w)
 {
 	return (!w->by_endpoint || f->endpoint == w->endpoint_slot) &&
 	       (!w->target_addr || f->target_addr == w->target_addr) &&
@@ -115,7 +115,7 @@ static bool matches(const struct flow_view *f, const struct filter *w)
 	       (!w->client_port || f->key.client_port == w->client_port);
 }
 
-static bool list_one(const struct flow_view *f, void *ctx)
+static bool list_one(const struct tracked_flow *f, void *ctx)
 {
 	struct listing *l = ctx;
 
@@ -139,9 +139,8 @@ static bool parse_address(const char *text, uint32_t *addr, uint16_t *port)
 		return false;
 	memcpy(host, text, len);
 	host[len] = '\0';
-	if (colon &&
-	    (sscanf(colon + 1, "%u%c", &number, &tail) != 1 || !number || number > 65535 ||
-	     colon[1] == '+' || colon[1] == '-'))
+	if (colon && (sscanf(colon + 1, "%u%c", &number, &tail) != 1 || !number || number > 65535 ||
+		      colon[1] == '+' || colon[1] == '-'))
 		return false;
 	*port = htons((uint16_t)number);
 	return inet_pton(AF_INET, host, addr) == 1;
@@ -161,9 +160,9 @@ static int read_filter(json_object *args, const struct names *n, struct filter *
 	if (args_close(&a))
 		return -1;
 	if (target && !parse_address(target, &w->target_addr, &w->target_port))
-		return api_fail(err, API_InvalidParameterValue,
-				"Target '%s' is not IP or IP:PORT (an IPv4 address, a port 1-65535)",
-				target);
+		return api_fail(
+		    err, API_InvalidParameterValue,
+		    "Target '%s' is not IP or IP:PORT (an IPv4 address, a port 1-65535)", target);
 	if (client && !parse_address(client, &w->client_addr, &w->client_port))
 		return api_fail(err, API_InvalidParameterValue,
 				"ClientAddress '%s' is not IP or IP:PORT (an IPv4 address, a port "
@@ -225,7 +224,7 @@ struct tally {
 };
 
 /* A flow that still carries a connection: neither reset nor closed both ways. */
-static bool count_one(const struct flow_view *f, void *ctx)
+static bool count_one(const struct tracked_flow *f, void *ctx)
 {
 	struct tally *t = ctx;
 

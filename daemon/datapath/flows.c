@@ -412,7 +412,7 @@ int flows_recover(struct flows *flows, uint64_t now)
 struct view_ctx {
 	struct flows *flows;
 	uint64_t now;
-	flow_visit_fn visit;
+	tracked_flow_fn visit;
 	void *ctx;
 	size_t visited;
 };
@@ -426,7 +426,7 @@ static bool view_one(uint32_t slot, void *ctx)
 	const struct xl_flow *live = &dp->flows.slots[slot];
 	uint32_t state = __atomic_load_n(&live->state, __ATOMIC_ACQUIRE);
 	struct xl_flow flow = *live;
-	struct flow_view view = { 0 };
+	struct tracked_flow view = { 0 };
 	uint32_t backend;
 
 	if ((state & XL_SLOT_KIND_MASK) != XL_SLOT_FLOW ||
@@ -448,7 +448,7 @@ static bool view_one(uint32_t slot, void *ctx)
 	return c->visit(&view, c->ctx);
 }
 
-size_t flows_view(struct flows *flows, uint64_t now, flow_visit_fn visit, void *ctx)
+size_t flows_view(struct flows *flows, uint64_t now, tracked_flow_fn visit, void *ctx)
 {
 	struct view_ctx c = { .flows = flows, .now = now, .visit = visit, .ctx = ctx };
 

@@ -52,7 +52,7 @@ uint32_t flows_half_open(const struct flows *flows);
 
 /* A tracked flow as an operator sees it (`xdplink flow list`): copied out of the table,
  * addresses and ports in network order. */
-struct flow_view {
+struct tracked_flow {
 	struct xl_flow_key key; /* the client and the ENI it called */
 	uint32_t target_addr;
 	uint16_t target_port;
@@ -64,10 +64,10 @@ struct flow_view {
 	uint64_t idle_ms;  /* since its last packet */
 };
 
-typedef bool (*flow_visit_fn)(const struct flow_view *flow, void *ctx);
+typedef bool (*tracked_flow_fn)(const struct tracked_flow *flow, void *ctx);
 
 /* Calls visit for every live flow of the table (not those the data path retired) until it
  * returns false; `now` is clock.h's. Returns how many it visited. */
-size_t flows_view(struct flows *flows, uint64_t now, flow_visit_fn visit, void *ctx);
+size_t flows_view(struct flows *flows, uint64_t now, tracked_flow_fn visit, void *ctx);
 
 #endif

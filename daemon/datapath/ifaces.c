@@ -28,10 +28,10 @@ static int interface_facts(const char *name, struct xl_iface *entry)
 		return -1;
 	snprintf(req.ifr_name, sizeof(req.ifr_name), "%s", name);
 	rc = ioctl(fd, SIOCGIFHWADDR, &req);
-	if (!rc)
+	if (!rc) {
 		memcpy(entry->mac, req.ifr_hwaddr.sa_data, 6);
-	if (!rc)
 		rc = ioctl(fd, SIOCGIFMTU, &req);
+	}
 	if (!rc)
 		entry->mtu = (uint32_t)req.ifr_mtu;
 	close(fd);

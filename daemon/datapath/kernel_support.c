@@ -38,10 +38,9 @@ static const struct map_need maps[] = {
 
 int kernel_support_check(char *why, size_t size)
 {
-	int rc;
-
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		rc = libbpf_probe_bpf_map_type(maps[i].type, NULL);
+		int rc = libbpf_probe_bpf_map_type(maps[i].type, NULL);
+
 		/* bpf() itself refused (EPERM): not the kernel's lack but the process's rights */
 		if (rc < 0) {
 			snprintf(why, size,

@@ -372,12 +372,27 @@ check "ambiguous noun" 2 '' "ambiguous noun 'l' \\(could be lb, listener\\)" -- 
 check "ambiguous verb" 2 '' "ambiguous verb 'de' \\(could be delete, deregister\\)" -- tg de web-tg
 check "noun alone runs its default verb" 0 '^NAME +STATE ' -- lb
 check "--json after the verb" 0 '^\{' -- lb list --json
+run -j lb list
+if [ "$(wc -l <"$work/out")" -eq 1 ]; then ok "-j prints one line"; else fail "-j prints one line"; fi
+run -p lb list
+jcheck "-p prints the same JSON, indented" 'len(r["LoadBalancers"]) == 1'
+if [ "$(wc -l <"$work/out")" -gt 3 ]; then ok "... over lines"; else fail "... over lines"; fi
+check "a refusal under -j: exit 1, Code: message on stderr" 1 '' '^LoadBalancerNotFound: ' -- -j lb show nope
+jcheck "... and {Error: {Code, Message}} on stdout" 'r["Error"]["Code"] == "LoadBalancerNotFound"
+	and "nope" in r["Error"]["Message"]'
+check "xdplink --version" 0 '^xdplink [0-9]+\.[0-9]+\.[0-9]+$' -- --version
+timeout 5 "$xl" stats --watch 1 | head -n 3 >"$work/out" || true
+if grep -q 'every 1 s$' "$work/out" && ! grep -q $'\033' "$work/out"; then
+	ok "stats --watch into a pipe: stamped rounds, no terminal escapes"
+else
+	fail "stats --watch into a pipe: stamped rounds, no terminal escapes"
+fi
 
 # ---- Help ---------------------------------------------------------------------------
 
 check "help" 0 '^Usage: xdplink ' -- help
 check "--help" 0 '^Usage: xdplink ' -- --help
-for noun in lb tg listener service endpoint iface agent stats account; do
+for noun in lb tg listener service endpoint iface agent stats account flow; do
 	check "help $noun" 0 "^Usage: xdplink $noun " -- help "$noun"
 	check "$noun help" 0 "^Usage: xdplink $noun " -- "$noun" help
 	check "$noun --help" 0 "^Usage: xdplink $noun " -- "$noun" --help

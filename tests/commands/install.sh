@@ -57,12 +57,12 @@ man_page_lists_every_verb() {
 
 # xdplinkd(8) has an entry per option of `xdplinkd --help`.
 man_page_lists_every_option() {
-	local page=$installed/share/man/man8/xdplinkd.8 option missing=() options=0
+	local page=$installed/share/man/man8/xdplinkd.8 option missing=() option_count=0
 	for option in $("$installed/sbin/xdplinkd" --help | grep -oE '^  --[a-z0-9-]+'); do
 		grep -q "^\.B ${option//-/\\\\-}\b" "$page" || missing+=("$option")
-		options=$((options + 1))
+		option_count=$((option_count + 1))
 	done
-	expect_within "options looked for" "$options" 30 100 && expect "missing from xdplinkd(8)" "${missing[*]}" ""
+	expect_within "options looked for" "$option_count" 30 100 && expect "missing from xdplinkd(8)" "${missing[*]}" ""
 }
 
 conf_file_read() {
