@@ -117,11 +117,15 @@ struct csum_walk {
 static long csum_chunk(__u32 i, void *ctx)
 {
 	struct csum_walk *walk = ctx;
-	__u32 len = walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK, words = (len + 3) & ~3u;
+	__u32 len = walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK, words;
 
 	(void)i;
-	if (!len || len > CSUM_CHUNK || words > CSUM_CHUNK)
+	/* The compiler knows len <= CSUM_CHUNK and would drop the test, which 6.1's verifier
+	 * needs to bound the copy: hide what it knows. */
+	barrier_var(len);
+	if (!len || len > CSUM_CHUNK)
 		return 1;
+	words = (len + 3) & ~3u;
 	if (bpf_xdp_load_bytes(walk->ctx, walk->next, walk->room, len))
 		return 1;
 	for (__u32 pad = len; pad < words && pad < CSUM_CHUNK; pad++)

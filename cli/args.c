@@ -176,9 +176,10 @@ static json_object *convert(const struct request *req, const struct opt_spec *sp
 		if (!strncmp(text, "subnet-", 7) && (!eq || eq[1])) {
 			json_object *eni = json_object_new_object();
 
-			json_object_object_add(eni, "SubnetId",
-					       json_object_new_string_len(
-						   text, (int)(eq ? eq - text : (long)strlen(text))));
+			json_object_object_add(
+			    eni, "SubnetId",
+			    json_object_new_string_len(text,
+						       (int)(eq ? eq - text : (long)strlen(text))));
 			if (eq)
 				json_object_object_add(eni, "Ipv4", json_object_new_string(eq + 1));
 			return eni;

@@ -158,7 +158,8 @@ static const struct opt_spec subnet_create_options[] = {
 static const struct verb subnet_verbs[] = {
 	{ "create", do_subnet_create, NULL, subnet_create_options, 0, 0,
 	  "Create a subnet of your VPC in one zone." },
-	{ "list", do_subnet_list, NULL, NULL, 0, 0, "List your subnets, with their free addresses." },
+	{ "list", do_subnet_list, NULL, NULL, 0, 0,
+	  "List your subnets, with their free addresses." },
 	{ "delete", do_subnet_delete, "SUBNET", NULL, 1, 1,
 	  "Delete your subnet once no ENI is in it." },
 	{ 0 },

@@ -262,8 +262,8 @@ static void start_check(struct health *health, struct record *r, uint64_t now_ms
 	check->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (check->fd >= 0 &&
 	    (source_ports_apply(check->fd, &health->ports) ||
-	     (health->device[0] && setsockopt(check->fd, SOL_SOCKET, SO_BINDTODEVICE, health->device,
-					      (socklen_t)strlen(health->device))) ||
+	     (health->device[0] && setsockopt(check->fd, SOL_SOCKET, SO_BINDTODEVICE,
+					      health->device, (socklen_t)strlen(health->device))) ||
 	     bind(check->fd, (struct sockaddr *)&source, sizeof(source)))) {
 		if (errno == EADDRNOTAVAIL)
 			tell_node_ip_missing(r);

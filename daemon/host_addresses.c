@@ -34,8 +34,9 @@ bool host_answers(const char *iface, const char *address)
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%63s 0x%x 0x%x %*s %*s %63s", ip, &type, &flags, device) == 4 &&
-			(flags & ATF_COM) && !strcmp(ip, address) && !strcmp(device, iface);
+		found =
+		    sscanf(line, "%63s 0x%x 0x%x %*s %*s %63s", ip, &type, &flags, device) == 4 &&
+		    (flags & ATF_COM) && !strcmp(ip, address) && !strcmp(device, iface);
 	fclose(f);
 	return found;
 }

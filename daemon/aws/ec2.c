@@ -348,8 +348,8 @@ static int list_only(struct aws_call *c, const char *name, const char *value, co
 /* A Describe call: the model's list, each item completed (when `complete` is given), then
  * filtered (the filters see the completed items) and paged. */
 int ec2_describe(struct aws_call *c, const char *action, json_object *args,
-		 const struct aws_filters *filters, const struct aws_page *page, const char *list_key,
-		 void (*complete)(json_object *item), json_object **result)
+		 const struct aws_filters *filters, const struct aws_page *page,
+		 const char *list_key, void (*complete)(json_object *item), json_object **result)
 {
 	if (aws_model_call(c, action, args, result) < 0)
 		return -1;
@@ -408,7 +408,7 @@ static int describe_service_configurations(struct aws_call *c, json_object **res
 		return -1;
 	}
 	rc = ec2_describe(c, "DescribeVpcEndpointServiceConfigurations", args, &filters, &page,
-		      "ServiceConfigurations", NULL, result);
+			  "ServiceConfigurations", NULL, result);
 	aws_filters_free(&filters);
 	return rc;
 }
@@ -491,7 +491,7 @@ static int describe_permissions(struct aws_call *c, json_object **result)
 	}
 	json_object_object_add(args, "ServiceId", json_object_new_string(service_id));
 	rc = ec2_describe(c, "DescribeVpcEndpointServicePermissions", args, &filters, &page,
-		      "AllowedPrincipals", NULL, result);
+			  "AllowedPrincipals", NULL, result);
 	aws_filters_free(&filters);
 	return rc;
 }
@@ -510,7 +510,7 @@ static int describe_services(struct aws_call *c, json_object **result)
 		return -1;
 	}
 	rc = ec2_describe(c, "DescribeVpcEndpointServices", args, &filters, &page, "ServiceDetails",
-		      complete_service_detail, result);
+			  complete_service_detail, result);
 	aws_filters_free(&filters);
 	if (rc < 0)
 		return -1;
@@ -549,7 +549,7 @@ static int describe_connections(struct aws_call *c, json_object **result)
 	if (ec2_read_listing(c, connection_filters, &filters, &page) < 0)
 		return -1;
 	rc = ec2_describe(c, "DescribeVpcEndpointConnections", json_object_new_object(), &filters,
-		      &page, "VpcEndpointConnections", complete_connection, result);
+			  &page, "VpcEndpointConnections", complete_connection, result);
 	aws_filters_free(&filters);
 	return rc;
 }
@@ -659,7 +659,7 @@ static int describe_endpoints(struct aws_call *c, json_object **result)
 		return -1;
 	}
 	rc = ec2_describe(c, "DescribeVpcEndpoints", args, &filters, &page, "VpcEndpoints",
-		      complete_endpoint, result);
+			  complete_endpoint, result);
 	aws_filters_free(&filters);
 	return rc;
 }

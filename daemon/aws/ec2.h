@@ -11,8 +11,8 @@ int ec2_read_listing(struct aws_call *c, const struct aws_filter_spec *specs,
 		     struct aws_filters *filters, struct aws_page *page);
 /* Runs the model's `action`, completes each item of its list, filters and pages it. */
 int ec2_describe(struct aws_call *c, const char *action, json_object *args,
-		 const struct aws_filters *filters, const struct aws_page *page, const char *list_key,
-		 void (*complete)(json_object *item), json_object **result);
+		 const struct aws_filters *filters, const struct aws_page *page,
+		 const char *list_key, void (*complete)(json_object *item), json_object **result);
 
 /* DescribeVpcs and DescribeSubnets; VPCs themselves are the host operator's. */
 extern const struct aws_operation ec2_vpc_operations[];

@@ -31,9 +31,9 @@ static struct rtnl_rule *blackhole_rule(const char *name, int family)
 
 /* Runs `change` (rtnl_rule_add or rtnl_rule_delete) for both families; returns the first
  * libnl error, or 0. `tolerated` is an error that counts as done. */
-static int for_both_families(const char *name, int (*change)(struct nl_sock *, struct rtnl_rule *,
-							      int),
-			     int flags, int tolerated)
+static int for_both_families(const char *name,
+			     int (*change)(struct nl_sock *, struct rtnl_rule *, int), int flags,
+			     int tolerated)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	struct nl_sock *sock = nl_socket_alloc();

@@ -24,7 +24,8 @@
 static int add_network_interfaces(json_object *out, struct model *m, int64_t endpoint,
 				  struct api_error *err)
 {
-	json_object *list = put_array(out, "NetworkInterfaces"), *subnets = put_array(out, "SubnetIds");
+	json_object *list = put_array(out, "NetworkInterfaces"),
+		    *subnets = put_array(out, "SubnetIds");
 	sqlite3_stmt *stmt = store_query(m->store,
 					 "SELECT e.zone, e.address, b.arn, s.subnet_id FROM eni e"
 					 " LEFT JOIN load_balancer b ON b.id = e.lb"
@@ -161,11 +162,12 @@ static int add_eni(struct model *m, const struct principal *caller, int64_t endp
 			    place.zone) < 0 ||
 	    choose_lb(m, service, endpoint_id, place.zone, &lb, err) < 0)
 		return -1;
-	return store_exec(m->store,
-			  "INSERT INTO eni (endpoint, zone, address, lb, subnet) VALUES (?, ?, ?, ?, ?)",
-			  SQL_ARGS(SQL_INT(endpoint), SQL_STR(place.zone), SQL_STR(place.address),
-				   SQL_INT(lb), SQL_INT(place.subnet)),
-			  err);
+	return store_exec(
+	    m->store,
+	    "INSERT INTO eni (endpoint, zone, address, lb, subnet) VALUES (?, ?, ?, ?, ?)",
+	    SQL_ARGS(SQL_INT(endpoint), SQL_STR(place.zone), SQL_STR(place.address), SQL_INT(lb),
+		     SQL_INT(place.subnet)),
+	    err);
 }
 
 static int insert_endpoint(struct model *m, const struct principal *caller, int64_t service,
@@ -257,13 +259,13 @@ static int remove_eni(struct model *m, int64_t endpoint, const char *endpoint_id
 		return api_fail(err, API_ValidationError,
 				"an ENI to remove is named by SubnetId, or AvailabilityZoneId "
 				"and Ipv4");
-	if (store_exec(m->store,
-		       "DELETE FROM eni WHERE endpoint = ?1 AND (?2 IS NULL OR subnet ="
-		       " (SELECT id FROM subnet WHERE subnet_id = ?2)) AND (?3 IS NULL OR zone = ?3)"
-		       " AND (?4 IS NULL OR address = ?4)",
-		       SQL_ARGS(SQL_INT(endpoint), SQL_STR(subnet_id), SQL_STR(zone),
-				SQL_STR(address)),
-		       err) < 0)
+	if (store_exec(
+		m->store,
+		"DELETE FROM eni WHERE endpoint = ?1 AND (?2 IS NULL OR subnet ="
+		" (SELECT id FROM subnet WHERE subnet_id = ?2)) AND (?3 IS NULL OR zone = ?3)"
+		" AND (?4 IS NULL OR address = ?4)",
+		SQL_ARGS(SQL_INT(endpoint), SQL_STR(subnet_id), SQL_STR(zone), SQL_STR(address)),
+		err) < 0)
 		return -1;
 	if (store_changes(m->store) == 0)
 		return api_fail(err, API_InvalidParameter, "endpoint %s has no ENI %s%s%s%s",

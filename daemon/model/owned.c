@@ -27,11 +27,12 @@ const struct resource_kind ENDPOINT = { "endpoint",
 					"The Vpc Endpoint Id '",
 					"' does not exist",
 					"VpcEndpointIds" };
-const struct resource_kind VPC = { "vpc",	       "vpc_id", API_InvalidVpcID_NotFound,
+const struct resource_kind VPC = { "vpc",	   "vpc_id",	       API_InvalidVpcID_NotFound,
 				   "The vpc ID '", "' does not exist", "VpcIds" };
-const struct resource_kind SUBNET = { "subnet",		  "subnet_id",
-				      API_InvalidSubnetID_NotFound, "The subnet ID '",
-				      "' does not exist", "SubnetIds" };
+const struct resource_kind SUBNET = {
+	"subnet",	   "subnet_id",	       API_InvalidSubnetID_NotFound,
+	"The subnet ID '", "' does not exist", "SubnetIds"
+};
 
 int lookup_owned(struct model *m, const struct resource_kind *kind, const char *account,
 		 const char *key, int64_t *id, struct api_error *err)

@@ -31,10 +31,11 @@ static int parse_block(const char *cidr, const char *what, enum api_code range_c
 		       struct block *b, struct api_error *err)
 {
 	if (!cidr_parse(cidr, &b->first, &b->prefix))
-		return api_fail(err, API_InvalidParameterValue,
-				"Value (%s) for parameter cidrBlock is invalid. This is not a valid "
-				"CIDR block.",
-				cidr);
+		return api_fail(
+		    err, API_InvalidParameterValue,
+		    "Value (%s) for parameter cidrBlock is invalid. This is not a valid "
+		    "CIDR block.",
+		    cidr);
 	if (b->prefix < PREFIX_LARGEST || b->prefix > PREFIX_SMALLEST)
 		return api_fail(err, range_code,
 				"The CIDR '%s' is invalid: a %s block is /%d to /%d.", cidr, what,
@@ -54,10 +55,9 @@ static void address_text(uint32_t host, char out[INET_ADDRSTRLEN])
 
 static int vpc_json(struct model *m, int64_t vpc, json_object *list, struct api_error *err)
 {
-	sqlite3_stmt *stmt =
-	    store_query(m->store,
-			"SELECT vpc_id, account, cidr, interface, created FROM vpc WHERE id = ?",
-			SQL_ARGS(SQL_INT(vpc)), err);
+	sqlite3_stmt *stmt = store_query(
+	    m->store, "SELECT vpc_id, account, cidr, interface, created FROM vpc WHERE id = ?",
+	    SQL_ARGS(SQL_INT(vpc)), err);
 	int rc;
 
 	if (!stmt)
@@ -85,22 +85,23 @@ static int check_interface(struct model *m, const char *iface, const struct bloc
 {
 	int64_t consumer = 0;
 
-	if (store_int(m->store,
-		      "SELECT count(*) FROM interface WHERE name = ? AND role IN ('consumer', 'both')",
-		      SQL_ARGS(SQL_STR(iface)), &consumer, err) < 0)
+	if (store_int(
+		m->store,
+		"SELECT count(*) FROM interface WHERE name = ? AND role IN ('consumer', 'both')",
+		SQL_ARGS(SQL_STR(iface)), &consumer, err) < 0)
 		return -1;
 	if (!consumer)
 		return api_fail(err, API_InvalidParameterValue,
 				"interface %s is not attached facing consumers: attach it first "
 				"(xdplink iface attach %s --role consumer)",
 				iface, iface);
-	return refuse_if_found(m,
-			       "SELECT 1 FROM vpc WHERE interface = ? AND first <= ? AND last >= ?",
-			       SQL_ARGS(SQL_STR(iface), SQL_INT(b->last), SQL_INT(b->first)), err,
-			       API_InvalidVpc_Range,
-			       "The CIDR '%s' overlaps another VPC on interface %s: the VPCs of one "
-			       "interface share its network",
-			       cidr, iface);
+	return refuse_if_found(
+	    m, "SELECT 1 FROM vpc WHERE interface = ? AND first <= ? AND last >= ?",
+	    SQL_ARGS(SQL_STR(iface), SQL_INT(b->last), SQL_INT(b->first)), err,
+	    API_InvalidVpc_Range,
+	    "The CIDR '%s' overlaps another VPC on interface %s: the VPCs of one "
+	    "interface share its network",
+	    cidr, iface);
 }
 
 int vpc_create(struct model *m, const struct principal *caller, json_object *args,
@@ -166,8 +167,8 @@ int vpc_delete(struct model *m, const struct principal *caller, json_object *arg
 /* ---- Subnets ------------------------------------------------------------------------------ */
 
 /* Addresses of a subnet ENIs may still take: all but the reserved ones, less those taken. */
-static int subnet_free_count(struct model *m, int64_t subnet, const struct block *b,
-			     int64_t *count, struct api_error *err)
+static int subnet_free_count(struct model *m, int64_t subnet, const struct block *b, int64_t *count,
+			     struct api_error *err)
 {
 	int64_t taken = 0;
 
@@ -180,11 +181,11 @@ static int subnet_free_count(struct model *m, int64_t subnet, const struct block
 
 static int subnet_json(struct model *m, int64_t subnet, json_object *list, struct api_error *err)
 {
-	sqlite3_stmt *stmt = store_query(
-	    m->store,
-	    "SELECT s.subnet_id, v.vpc_id, s.account, s.cidr, s.zone, s.first, s.last"
-	    " FROM subnet s JOIN vpc v ON v.id = s.vpc WHERE s.id = ?",
-	    SQL_ARGS(SQL_INT(subnet)), err);
+	sqlite3_stmt *stmt =
+	    store_query(m->store,
+			"SELECT s.subnet_id, v.vpc_id, s.account, s.cidr, s.zone, s.first, s.last"
+			" FROM subnet s JOIN vpc v ON v.id = s.vpc WHERE s.id = ?",
+			SQL_ARGS(SQL_INT(subnet)), err);
 	int rc;
 
 	if (!stmt)
@@ -252,16 +253,17 @@ int subnet_create(struct model *m, const struct principal *caller, json_object *
 	if (args_close(&a) < 0 || find_owned(m, &VPC, caller->account, vpc_id, &vpc, err) < 0 ||
 	    parse_block(cidr, "subnet", API_InvalidSubnet_Range, &b, err) < 0 ||
 	    zone_of_args(m, zone_id, zone_name, zone, err) < 0 ||
-	    store_int(m->store, "SELECT count(*) FROM vpc WHERE id = ? AND first <= ? AND last >= ?",
+	    store_int(m->store,
+		      "SELECT count(*) FROM vpc WHERE id = ? AND first <= ? AND last >= ?",
 		      SQL_ARGS(SQL_INT(vpc), SQL_INT(b.first), SQL_INT(b.last)), &fits, err) < 0)
 		return -1;
 	if (!fits)
-		return api_fail(err, API_InvalidSubnet_Range, "The CIDR '%s' is invalid: not in %s.",
-				cidr, vpc_id);
+		return api_fail(err, API_InvalidSubnet_Range,
+				"The CIDR '%s' is invalid: not in %s.", cidr, vpc_id);
 	if (refuse_if_found(m, "SELECT 1 FROM subnet WHERE vpc = ? AND first <= ? AND last >= ?",
 			    SQL_ARGS(SQL_INT(vpc), SQL_INT(b.last), SQL_INT(b.first)), err,
-			    API_InvalidSubnet_Conflict, "The CIDR '%s' conflicts with another subnet",
-			    cidr) < 0)
+			    API_InvalidSubnet_Conflict,
+			    "The CIDR '%s' conflicts with another subnet", cidr) < 0)
 		return -1;
 	if (id_new_subnet(subnet_id) < 0)
 		return api_fail(err, API_InternalError, "no randomness for a new subnet id");
@@ -298,8 +300,8 @@ int subnet_delete(struct model *m, const struct principal *caller, json_object *
 	args_string(&a, "SubnetId", ARG_REQUIRED, &subnet_id);
 	if (args_close(&a) < 0 ||
 	    find_owned(m, &SUBNET, caller->account, subnet_id, &subnet, err) < 0 ||
-	    refuse_if_found(m, "SELECT 1 FROM eni WHERE subnet = ?", SQL_ARGS(SQL_INT(subnet)),
-			    err, API_DependencyViolation,
+	    refuse_if_found(m, "SELECT 1 FROM eni WHERE subnet = ?", SQL_ARGS(SQL_INT(subnet)), err,
+			    API_DependencyViolation,
 			    "The subnet '%s' has dependencies and cannot be deleted.",
 			    subnet_id) < 0)
 		return -1;
@@ -366,11 +368,11 @@ static int pick_free(struct model *m, const struct eni_place *place, const struc
 static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place, struct block *b,
 		       struct api_error *err)
 {
-	sqlite3_stmt *stmt = store_query(
-	    m->store,
-	    "SELECT s.subnet_id, s.vpc, s.zone, s.first, s.last, v.interface, v.vpc_id"
-	    " FROM subnet s JOIN vpc v ON v.id = s.vpc WHERE s.id = ?",
-	    SQL_ARGS(SQL_INT(subnet)), err);
+	sqlite3_stmt *stmt =
+	    store_query(m->store,
+			"SELECT s.subnet_id, s.vpc, s.zone, s.first, s.last, v.interface, v.vpc_id"
+			" FROM subnet s JOIN vpc v ON v.id = s.vpc WHERE s.id = ?",
+			SQL_ARGS(SQL_INT(subnet)), err);
 	int rc;
 
 	if (!stmt)
@@ -445,9 +447,8 @@ int eni_place(struct model *m, const struct principal *caller, const struct eni_
 				"The subnet ID '%s' does not belong to the endpoint's VPC",
 				place->subnet_id);
 	if (want->zone && strcmp(want->zone, place->zone) != 0)
-		return api_fail(err, API_InvalidParameterValue,
-				"subnet %s is in %s, not %s", place->subnet_id, place->zone,
-				want->zone);
+		return api_fail(err, API_InvalidParameterValue, "subnet %s is in %s, not %s",
+				place->subnet_id, place->zone, want->zone);
 	if (want->address && (host < b.first || host > b.last))
 		return api_fail(err, API_InvalidParameterValue,
 				"Address %s does not fall within the subnet's address range (%s)",

@@ -569,7 +569,8 @@ void consumer_vpc(const char *principal, int net, int zones)
 	vpc = GET(principal, "CreateVpc", "{'CidrBlock': '10.%d.0.0/16', 'Interface': 'lo'}", net);
 	for (int zone = 1; zone <= zones; zone++)
 		DO(principal, "CreateSubnet",
-		   "{'VpcId': '%s', 'CidrBlock': '10.%d.%d.0/24', 'AvailabilityZoneId': 'use1-az%d'}",
+		   "{'VpcId': '%s', 'CidrBlock': '10.%d.%d.0/24', 'AvailabilityZoneId': "
+		   "'use1-az%d'}",
 		   text_at(vpc, "Vpc.VpcId"), net, zone, zone);
 	json_object_put(vpc);
 }

@@ -53,9 +53,10 @@ void vpcs_and_subnets_are_the_owners(void)
 	REFUSE("InvalidParameterValue", CONSUMER, "CreateSubnet",
 	       "{'VpcId': '%s', 'CidrBlock': '10.1.1.0/24', 'AvailabilityZoneId': 'use1-az9'}",
 	       vpc_id);
-	subnet = GET(CONSUMER, "CreateSubnet",
-		     "{'VpcId': '%s', 'CidrBlock': '10.1.1.0/24', 'AvailabilityZone': 'us-east-1a'}",
-		     vpc_id);
+	subnet =
+	    GET(CONSUMER, "CreateSubnet",
+		"{'VpcId': '%s', 'CidrBlock': '10.1.1.0/24', 'AvailabilityZone': 'us-east-1a'}",
+		vpc_id);
 	snprintf(subnet_id, sizeof(subnet_id), "%s", text_at(subnet, "Subnet.SubnetId"));
 	CHECK(matches(subnet_id, "^subnet-[0-9a-f]{17}$"));
 	CHECK_STR(text_at(subnet, "Subnet.AvailabilityZoneId"), "use1-az1");
@@ -129,8 +130,7 @@ void enis_go_only_in_the_callers_free_addresses(void)
 	created = GET(STRANGER, "CreateVpcEndpoint",
 		      "{'ServiceName': '%s', 'SubnetConfigurations': [{'SubnetId': '%s'}]}",
 		      service, mine);
-	CHECK_STR(text_at(created, "VpcEndpoint.NetworkInterfaces.0.PrivateIpAddress"),
-		  "10.2.1.4");
+	CHECK_STR(text_at(created, "VpcEndpoint.NetworkInterfaces.0.PrivateIpAddress"), "10.2.1.4");
 	CHECK_STR(text_at(created, "VpcEndpoint.NetworkInterfaces.0.SubnetId"), mine);
 	CHECK_STR(text_at(created, "VpcEndpoint.SubnetIds.0"), mine);
 	CHECK(matches(text_at(created, "VpcEndpoint.VpcId"), "^vpc-[0-9a-f]{17}$"));
@@ -138,8 +138,7 @@ void enis_go_only_in_the_callers_free_addresses(void)
 	created = GET(STRANGER, "CreateVpcEndpoint",
 		      "{'ServiceName': '%s', 'SubnetConfigurations': [{'SubnetId': '%s'}]}",
 		      service, mine);
-	CHECK_STR(text_at(created, "VpcEndpoint.NetworkInterfaces.0.PrivateIpAddress"),
-		  "10.2.1.5");
+	CHECK_STR(text_at(created, "VpcEndpoint.NetworkInterfaces.0.PrivateIpAddress"), "10.2.1.5");
 	snprintf(endpoint, sizeof(endpoint), "%s", text_at(created, "VpcEndpoint.VpcEndpointId"));
 	json_object_put(created);
 
