@@ -127,6 +127,7 @@ UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
 	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
 	    $(BUILD)/bench/control_bench
+MAN_PAGES := $(BUILD)/man/xdplink.8 $(BUILD)/man/xdplinkd.8
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
 	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lsystemd -lnl-route-3 -lnl-3)
@@ -177,7 +178,7 @@ $(BUILD) $(BUILD)/bpf:
 
 # ---- Entry points --------------------------------------------------------------
 
-.PHONY: all man deb demo test bench vmtest deps install uninstall fmt lint clean
+.PHONY: all man deb demo test systemtest bench vmtest deps install uninstall fmt lint clean
 
 all: $(PROGRAMS) $(MAN_PAGES)
 
@@ -189,6 +190,13 @@ demo: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run $(BUILD)
+
+# The Debian package on a fresh Debian 12 under systemd (tests/system/debian.sh). Apart from
+# `make test`: debootstrap fetches that Debian from a mirror (XL_DEBIAN_MIRROR, default
+# Debian's own), so it needs one within reach.
+systemtest: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)flock /run/lock/xl-dev.lock tests/run $(BUILD) system
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -202,7 +210,6 @@ vmtest: all
 # ---- Manual pages, installing, the Debian package ------------------------------------
 
 # xdplink(8) from the CLI's own tables; xdplinkd(8) with the options of `xdplinkd --help`.
-MAN_PAGES := $(BUILD)/man/xdplink.8 $(BUILD)/man/xdplinkd.8
 
 $(BUILD)/man/xdplink.8: $(BUILD)/xdplink
 	$(call msg,MAN,$@)

@@ -184,13 +184,14 @@ static void print_stats(const struct request *req, json_object *result)
 	       jstr(result, "UptimeSeconds"));
 }
 
-/* Redraws every `seconds` until interrupted; only an error ends it. Into a pipe or a file
- * it appends instead: a stamped heading per round, no terminal escapes. */
-static int watch(const struct cli *cli, const struct request *req, int64_t seconds)
+/* Redraws every `seconds` until interrupted, or `rounds` times when that is not 0; only an
+ * error ends it early. Into a pipe or a file it appends instead: a stamped heading per round,
+ * no terminal escapes. */
+static int watch(const struct cli *cli, const struct request *req, int64_t seconds, int64_t rounds)
 {
 	bool terminal = isatty(STDOUT_FILENO);
 
-	for (;;) {
+	for (int64_t round = 1;; round++) {
 		json_object *result;
 		time_t now = time(NULL);
 		char stamp[32];
@@ -203,11 +204,13 @@ static int watch(const struct cli *cli, const struct request *req, int64_t secon
 			cli_print_json(cli, result);
 		} else {
 			printf("%s%s  every %lld s%s\n\n", terminal ? "\033[H\033[2J" : "", stamp,
-			       (long long)seconds, terminal ? ", Ctrl-C to stop" : "");
+			       (long long)seconds, terminal && !rounds ? ", Ctrl-C to stop" : "");
 			print_stats(req, result);
 		}
 		json_object_put(result);
 		fflush(stdout);
+		if (round == rounds)
+			return 0;
 		sleep((unsigned)seconds);
 	}
 }
@@ -215,12 +218,18 @@ static int watch(const struct cli *cli, const struct request *req, int64_t secon
 static int do_show(const struct cli *cli, const struct request *req)
 {
 	json_object *seconds = jget(req->local, "WatchSeconds");
+	json_object *rounds = jget(req->local, "WatchRounds");
 
+	if (rounds && !seconds)
+		return cli_usage_error(req->noun, req->verb, "--count goes with --watch");
 	if (!seconds)
 		return cli_run(cli, req, "GetStats", print_stats);
 	if (json_object_get_int64(seconds) < 1)
 		return cli_usage_error(req->noun, req->verb, "--watch takes at least 1 second");
-	return watch(cli, req, json_object_get_int64(seconds));
+	if (rounds && json_object_get_int64(rounds) < 1)
+		return cli_usage_error(req->noun, req->verb, "--count takes at least 1 round");
+	return watch(cli, req, json_object_get_int64(seconds),
+		     rounds ? json_object_get_int64(rounds) : 0);
 }
 
 static const struct opt_spec show_options[] = {
@@ -231,6 +240,12 @@ static const struct opt_spec show_options[] = {
 	  .metavar = "SECONDS",
 	  .default_number = 2,
 	  .help = "redraw every SECONDS (default 2) until Ctrl-C" },
+	{ .name = "count",
+	  .key = "WatchRounds",
+	  .kind = OPT_NUMBER,
+	  .flags = OPT_LOCAL,
+	  .metavar = "N",
+	  .help = "with --watch: stop after N rounds" },
 	{ 0 },
 };
 

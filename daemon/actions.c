@@ -259,6 +259,9 @@ static int get_stats(struct agent *agent, json_object *result, struct api_error 
 	ADD(result, "UptimeSeconds", uint_json((uint64_t)(time(NULL) - agent->started)));
 	ADD(result, "StartTime", uint_json((uint64_t)agent->started));
 	ADD(result, "MaxFlows", uint_json(agent->opts->datapath.max_flows));
+	ADD(result, "MaxConnectionsPerTarget",
+	    uint_json(agent->opts->datapath.config.max_conns_per_target));
+	ADD(result, "SnatPortsPerPool", uint_json(agent->opts->datapath.config.port_count));
 	ADD(result, "Version", json_object_new_string(XDPLINK_VERSION));
 	return 0;
 }

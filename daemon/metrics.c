@@ -124,6 +124,13 @@ static const struct metric node_metrics[] = {
 	{ "xdplink_flow_table_capacity_flows", GAUGE,
 	  "Flows the table holds at most (--max-flows); new flows are refused beyond it.",
 	  "MaxFlows" },
+	{ "xdplink_target_connection_limit_flows", GAUGE,
+	  "Active flows one target (IP:port) may hold, over all its target groups "
+	  "(--max-conns-per-target; 55,000 as AWS); beyond it PortAllocationErrorCount grows.",
+	  "MaxConnectionsPerTarget" },
+	{ "xdplink_snat_pool_ports", GAUGE,
+	  "SNAT source ports in each pool of a node IP and a target (--snat-ports).",
+	  "SnatPortsPerPool" },
 	{ "xdplink_snat_ports_held", GAUGE,
 	  "SNAT ports of closed flows resting for the reuse delay before new flows may take "
 	  "them (HeldPortCount).",

@@ -75,6 +75,25 @@ tb_xdplink() {
 	tb_exec lb env XDPLINK_SOCKET="$TB_SOCKET" "$XDPLINK_BUILD/xdplink" "$@"
 }
 
+# tb_create_vpcs: the consumer VPCs, as their owners' operator makes them, through
+# tb_xdplink: cvpc on cons0 is account 222222222222's 10.1.0.0/16, cvpc2 on cons1 account
+# 333333333333's 10.2.0.0/16, each with a subnet per zone (10.x.1.0/24 use1-az1, 10.x.2.0/24
+# use1-az2). Says on stderr what failed.
+tb_create_vpcs() {
+	local spec iface account net vpc zone
+	for spec in cons0:$TB_ACCOUNT_CONSUMER:1 cons1:$TB_ACCOUNT_CONSUMER2:2; do
+		IFS=: read -r iface account net <<<"$spec"
+		vpc=$(tb_xdplink --principal "arn:aws:iam::$account:root" --json vpc create \
+			--interface "$iface" --cidr "10.$net.0.0/16" | jq -er .Vpc.VpcId) ||
+			{ echo "xdplink vpc create on $iface failed" >&2 && return 1; }
+		for zone in 1 2; do
+			tb_xdplink --principal "arn:aws:iam::$account:root" subnet create --vpc "$vpc" \
+				--az "use1-az$zone" --cidr "10.$net.$zone.0/24" >/dev/null ||
+				{ echo "xdplink subnet create in $vpc failed" >&2 && return 1; }
+		done
+	done
+}
+
 # target_log HOST: path of a target's nginx access log. One line per request:
 # "$remote_addr $remote_port $request", e.g. "10.0.1.10 1024 GET / HTTP/1.1".
 target_log() {

@@ -420,12 +420,15 @@ check "a refusal under -j: exit 1, Code: message on stderr" 1 '' '^LoadBalancerN
 jcheck "... and {Error: {Code, Message}} on stdout" 'r["Error"]["Code"] == "LoadBalancerNotFound"
 	and "nope" in r["Error"]["Message"]'
 check "xdplink --version" 0 '^xdplink [0-9]+\.[0-9]+\.[0-9]+$' -- --version
-timeout 5 "$xl" stats --watch 1 | head -n 3 >"$work/out" || true
-if grep -q 'every 1 s$' "$work/out" && ! grep -q $'\033' "$work/out"; then
-	ok "stats --watch into a pipe: stamped rounds, no terminal escapes"
+"$xl" stats --watch 1 --count 2 | cat >"$work/out"
+redraws=$(grep -Ec '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  every 1 s$' "$work/out" || true)
+if [ "$redraws" -eq 2 ] && ! grep -q $'\033' "$work/out"; then
+	ok "stats --watch 1 --count 2 into a pipe: 2 stamped rounds, no terminal escapes"
 else
-	fail "stats --watch into a pipe: stamped rounds, no terminal escapes"
+	fail "stats --watch 1 --count 2 into a pipe: 2 stamped rounds, no terminal escapes" \
+		"$redraws rounds"
 fi
+check "--count without --watch is bad usage" 2 '' '--count goes with --watch' -- stats --count 2
 
 # ---- Help ---------------------------------------------------------------------------
 
@@ -549,14 +552,20 @@ check "stats tables" 0 '^TARGET GROUP +TARGET +ZONE +STATE +ACTIVE +NEW +PACKETS
 grep_check "stats totals" '^Total: ' "$work/out"
 grep_check "stats per target group and zone" '^TARGET GROUP +ZONE +HEALTHY +UNHEALTHY$' "$work/out"
 grep_check "stats per endpoint" "^$ep +$svc +available " "$work/out"
-rc=0
-timeout 2.5 "$xl" stats --watch 1 >"$work/out" 2>"$work/err" || rc=$?
+run stats --watch 1 --count 3
 redraws=$(grep -Ec '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  every 1 s$' "$work/out" || true)
-if [ "$rc" -eq 124 ] && [ "$redraws" -ge 2 ] && ! grep -q $'\e' "$work/out"; then
-	ok "stats --watch into a file: a stamped round each second, no terminal escapes"
+if [ "$rc" -eq 0 ] && [ "$redraws" -eq 3 ] && ! grep -q $'\e' "$work/out" &&
+	[ "$(grep -c '^Total: ' "$work/out")" -eq 3 ]; then
+	ok "stats --watch 1 --count 3 into a file: 3 stamped rounds of tables, no terminal escapes"
 else
-	fail "stats --watch into a file: a stamped round each second, no terminal escapes" \
+	fail "stats --watch 1 --count 3 into a file: 3 stamped rounds of tables, no terminal escapes" \
 		"status $rc, $redraws rounds"
+fi
+run -j stats --watch 1 --count 2
+if [ "$rc" -eq 0 ] && [ "$(jq -c '.Targets | length' "$work/out" | tr '\n' ' ')" = "2 2 " ]; then
+	ok "stats -j --watch --count 2: two JSON documents, a line each"
+else
+	fail "stats -j --watch --count 2: two JSON documents, a line each" "status $rc"
 fi
 run --json stats
 jcheck "stats --json" 'len(r["Targets"]) == 2 and isinstance(r["Reasons"], dict)
@@ -649,6 +658,58 @@ if run_agent --snat-ports 2000-3000; then
 	ok "with no flow left, the range may change"
 else
 	fail "with no flow left, the range may change" "$(cat "$work/agent.log")"
+fi
+
+# ---- What the systemd unit relies on: the settings file and sd_notify -------------------
+
+# notify_listener PATH: receives the agent's sd_notify datagrams at PATH, one a line
+# ("READY=1 | STATUS=..."), until it has two (ready, then stopping) or 30 s passed.
+notify_listener() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+for _ in range(2):
+    print(s.recv(4096).decode().strip().replace("\n", " | "), flush=True)' "$1"
+}
+
+# wait_for_line FILE REGEX: polls FILE for a matching line, for 10 s at most.
+wait_for_line() {
+	for _ in $(seq 100); do
+		grep -Eq -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+agent_pid=""
+printf '# as /etc/xdplink/xdplinkd.conf\nidle-timeout 120\n\nsyn-timeout = 7  # a comment\nsnat-ports 2000-3000\n' \
+	>"$work/xdplinkd.conf"
+notify_listener "$work/notify" >"$work/notify.log" 2>&1 &
+listener_pid=$!
+for _ in $(seq 100); do [ -S "$work/notify" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$work/notify ip netns exec "$netns" "$build/xdplinkd" --socket "$sock" \
+	--state "$work/state.db" --pin-dir "$pins/xdplink" --config "$work/xdplinkd.conf" \
+	--syn-timeout 9 >"$work/agent.log" 2>&1 &
+agent_pid=$!
+if wait_for_line "$work/notify.log" "^READY=1 \| STATUS=serving $sock\$" &&
+	"$xl" agent status >/dev/null 2>&1; then
+	ok "sd_notify: READY=1 with its status once the socket answers"
+else
+	fail "sd_notify: READY=1 with its status once the socket answers" "$(cat "$work/notify.log")"
+fi
+run --json agent status
+jcheck "settings from --config; the command line wins (syn-timeout 9 over 7)" \
+	'[r["Config"][k] for k in ("IdleTimeoutSeconds", "SynTimeoutSeconds", "SnatPortRange")]
+	== [120, 9, "2000-3000"]'
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+agent_pid=""
+wait "$listener_pid" || true
+if grep -q '^STOPPING=1 | ' "$work/notify.log"; then
+	ok "sd_notify: STOPPING=1 on SIGTERM"
+else
+	fail "sd_notify: STOPPING=1 on SIGTERM" "$(cat "$work/notify.log")"
 fi
 
 finished=true

@@ -51,6 +51,16 @@ cloudwatch_names_in_help() {
 	expect "CloudWatch names without a family" "${missing[*]}" ""
 }
 
+# Every family the agent serves is in docs/METRICS.md and in xdplinkd(8)'s METRICS.
+families_documented() {
+	local family missing=()
+	for family in $(exposition | awk '/^# TYPE/ { print $3 }'); do
+		grep -qw -- "$family" "$E2E_DIR/../../docs/METRICS.md" || missing+=("$family (docs)")
+		grep -qw -- "$family" "$XDPLINK_BUILD/man/xdplinkd.8" || missing+=("$family (man)")
+	done
+	expect "families not documented" "${missing[*]}" ""
+}
+
 # sample NAME LABEL=VALUE...: as lib.sh's metric, or the one unlabelled sample of NAME.
 sample() {
 	if (($# > 1)); then
@@ -85,6 +95,8 @@ flow_table_gauges() {
 	local tracked
 	tracked=$(sample flow_table_flows)
 	expect "capacity" "$(sample flow_table_capacity_flows)" "$MAX_FLOWS" &&
+		expect "a target's connection limit, SNAT ports per pool" \
+			"$(sample target_connection_limit_flows) $(sample snat_pool_ports)" "55000 55000" &&
 		expect_within "flows in the table" "$tracked" "$HELD" "$((HELD + OPENED))" &&
 		expect "active flows" "$(sample active_flows)" "$HELD" &&
 		expect_within "held SNAT ports" "$(sample snat_ports_held)" 0 "$OPENED"
@@ -209,12 +221,13 @@ note "Prometheus's exposition"
 check "promtool check metrics: no finding" promtool_passes
 check "every family is xdplink_ and snake_case" names_conventional
 check "each CloudWatch name is in a family's help" cloudwatch_names_in_help
+check "every family is in docs/METRICS.md and xdplinkd(8)" families_documented
 check "per endpoint: $HELD open (ActiveConnections), $((HELD + OPENED)) opened (NewConnections)" \
 	wait_until 10 endpoint_counts_are "$HELD" "$((HELD + OPENED))"
 check "per service: 1 endpoint (EndpointsCount), the same connections" \
 	service_counts_are 1 "$HELD" "$((HELD + OPENED))"
 check "bytes: the endpoint's = the service's = xdplink stats'" bytes_agree
-check "saturation: table capacity = --max-flows, flows in it, active flows, held ports" \
+check "saturation: table capacity = --max-flows, flows in it, active flows, held ports, limits" \
 	wait_until 10 flow_table_gauges
 check "each target is in one health state" one_health_state_each
 check "xdplink_build_info carries the version" build_info
@@ -226,5 +239,7 @@ check "... and the endpoint's new connections" prometheus_says \
 	"xdplink_endpoint_new_connections_total{endpoint=\"$E2E_EP\"}" "$((HELD + OPENED))"
 check "... and its open ones" prometheus_says \
 	"xdplink_endpoint_active_connections{endpoint=\"$E2E_EP\"}" "$HELD"
+check "... and the flow-table alert of docs/METRICS.md, which does not fire" prometheus_says \
+	"xdplink_flow_table_flows / xdplink_flow_table_capacity_flows > bool 0.8" 0
 holder_stop
 finish

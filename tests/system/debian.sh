@@ -229,6 +229,17 @@ no_xdp_on() {
 	! ip -n xl-lb link show "$1" | grep -q ' xdp'
 }
 
+# The agent's isolation rules (pref 100 iif IFACE blackhole) go with the interfaces.
+no_isolation_rules() {
+	expect "ip rules at pref 100" "$(ip -n xl-lb -4 rule show pref 100; ip -n xl-lb -6 rule show pref 100)" ""
+}
+
+isolation_rules_there() {
+	local rules
+	rules=$(ip -n xl-lb -4 rule show pref 100; ip -n xl-lb -6 rule show pref 100)
+	expect "ip rules at pref 100" "$(grep -cE 'iif (cons[01]|prov0) .*blackhole' <<<"$rules")" 6
+}
+
 nothing_of_xdplink_left() {
 	local left
 	left=$(find "$ROOT" -xdev -iname '*xdplink*' -printf '%P\n' | grep -v '^tmp/' || true)
@@ -276,6 +287,9 @@ check "the setting from /etc/xdplink/xdplinkd.conf is in force" agent_max_flows_
 
 note "the seed lab through the installed CLI"
 check "the interfaces attach" attach_interfaces
+check "... and the agent keeps the node from routing them (ip rules, IPv4 and IPv6)" \
+	isolation_rules_there
+check "the consumer VPCs and their subnets are made" quietly tb_create_vpcs
 setup_service
 service_answers() {
 	[[ $(tb_curl c1 "http://$ENI_AZ1/") == t[12] ]]
@@ -314,6 +328,7 @@ holder_stop
 note "apt purge on the running system"
 check "apt-get purge --auto-remove xdplink" apt_purge
 check "the program is off cons0, cons1, prov0" eval 'no_xdp_on cons0 && no_xdp_on cons1 && no_xdp_on prov0'
+check "the isolation rules are gone" no_isolation_rules
 check "the service is gone" expect "LoadState" "$(unit_property LoadState)" not-found
 check "nothing of xdplink is left (files, pins, the package, its library libbpf1)" \
 	nothing_of_xdplink_left
