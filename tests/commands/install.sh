@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # install.sh BUILD: `make install` puts xdplinkd, xdplink, the manual pages, the systemd unit,
 # the settings files, the CLI's bash completion and the licenses under DESTDIR/PREFIX, where
-# they run; `make uninstall` takes every one away, but an admin's own settings.
+# they run; `make uninstall` takes every one away, but an admin's own settings. `make deb`
+# packs the same (installing it under systemd is tests/system/debian.sh's, `make systemtest`).
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/../e2e/lib.sh" # check, finish
@@ -22,6 +23,54 @@ make_quietly() {
 completion_loads() {
 	# shellcheck source=tools/xdplink.bash-completion
 	source "$installed/share/bash-completion/completions/xdplink" && complete -p xdplink >/dev/null
+}
+
+# complete WORD...: what the completion offers for the last WORD after `xdplink WORD...`.
+complete_words() {
+	local COMP_WORDS=("$installed/bin/xdplink" "$@") COMP_CWORD=$# COMPREPLY=()
+	_xdplink "$installed/bin/xdplink"
+	printf '%s\n' "${COMPREPLY[*]}"
+}
+
+# Nouns, verbs and options come from the installed CLI's help, the new nouns too.
+completion_completes() {
+	expect "xdplink su<TAB>" "$(complete_words su)" subnet &&
+		expect "xdplink vpc <TAB>" "$(complete_words vpc '')" "create list delete help" &&
+		expect "xdplink subnet create --<TAB>" "$(complete_words subnet create --)" \
+			"--vpc --az --cidr --json --pretty --principal --socket --help --version" &&
+		expect "xdplink stats show --watch 1 --c<TAB>" "$(complete_words stats show --watch 1 --c)" --count
+}
+
+# make deb: the package holds what the unit needs, its conffiles, and depends on the
+# libraries the programs link (dpkg-shlibdeps), without the build's.
+deb_built() {
+	local deb
+	make --no-print-directory -s deb BUILD="$build" >/dev/null && deb=$(ls "$build"/xdplink_*.deb) &&
+		DEB=$deb
+}
+
+deb_contents() {
+	local listing missing=() f
+	listing=$(dpkg-deb -c "$DEB" | awk '{ print $6 }')
+	for f in ./usr/sbin/xdplinkd ./usr/bin/xdplink ./lib/systemd/system/xdplinkd.service \
+		./etc/xdplink/xdplinkd.conf ./etc/default/xdplinkd \
+		./usr/share/bash-completion/completions/xdplink ./usr/share/man/man8/xdplink.8.gz \
+		./usr/share/man/man8/xdplinkd.8.gz ./usr/share/doc/xdplink/copyright; do
+		grep -qx -- "$f" <<<"$listing" || missing+=("$f")
+	done
+	expect "missing from the package" "${missing[*]}" "" &&
+		expect "conffiles" "$(dpkg-deb -I "$DEB" conffiles | tr '\n' ' ')" \
+			"/etc/xdplink/xdplinkd.conf /etc/default/xdplinkd "
+}
+
+deb_depends() {
+	local depends lib missing=()
+	depends=$(dpkg-deb -f "$DEB" Depends)
+	for lib in libbpf1 libsystemd0 libnl-route-3-200 libsqlite3-0 libmicrohttpd12 libjson-c5; do
+		[[ $depends == *"$lib "* || $depends == *"$lib,"* || $depends == *"$lib" ]] || missing+=("$lib")
+	done
+	expect "libraries not in Depends ($depends)" "${missing[*]}" "" &&
+		expect "-dev packages in Depends" "$(grep -o '[a-z0-9.+-]*-dev' <<<"$depends" || true)" ""
 }
 
 version_runs() {
@@ -92,6 +141,8 @@ check "make install DESTDIR=... PREFIX=$PREFIX" make_quietly install
 check "sbin/xdplinkd runs" version_runs
 check "bin/xdplink runs" help_runs
 check "the bash completion loads and completes xdplink" completion_loads
+check "... nouns, verbs and options from the CLI's help (subnet, vpc, stats --count)" \
+	completion_completes
 check "the licenses are there" test -s "$installed/share/doc/xdplink/LICENSES/GPL-2.0"
 check "the systemd unit runs PREFIX/sbin/xdplinkd with the settings file, Type=notify" \
 	unit_runs_the_installed_agent
@@ -104,4 +155,8 @@ check "a settings file's unknown name is refused with its line" conf_names_check
 check "make uninstall leaves no file" make_quietly uninstall
 check "nothing is left" nothing_left
 check "an admin's changed settings file stays after make uninstall" admin_settings_kept
+check "make deb builds build/xdplink_VERSION_ARCH.deb" deb_built
+check "... with the programs, unit, settings, completion, man pages, copyright; conffiles" \
+	deb_contents
+check "... depending on the libraries the programs link, no -dev package" deb_depends
 finish
