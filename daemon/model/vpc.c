@@ -110,7 +110,7 @@ int vpc_create(struct model *m, const struct principal *caller, json_object *arg
 	const char *cidr = NULL, *iface = NULL;
 	char vpc_id[ID_MAX], created[TIMESTAMP_MAX];
 	json_object *one;
-	struct block b = { 0 };
+	struct block b;
 	struct args a;
 	int rc;
 
@@ -241,7 +241,7 @@ int subnet_create(struct model *m, const struct principal *caller, json_object *
 	char subnet_id[ID_MAX], zone[ZONE_MAX];
 	int64_t vpc, fits = 0;
 	json_object *one;
-	struct block b = { 0 };
+	struct block b;
 	struct args a;
 	int rc;
 
@@ -391,11 +391,9 @@ static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place,
 		snprintf(place->vpc_id, sizeof(place->vpc_id), "%s", store_column_text(stmt, 6));
 	}
 	sqlite3_finalize(stmt);
-	/* The caller found the subnet in this transaction: a missing row is the store's fault. */
 	if (rc == 0)
-		return api_fail(err, API_InternalError, "subnet %lld has no row",
-				(long long)subnet);
-	return rc < 0 ? -1 : 0;
+		api_fail(err, API_InternalError, "subnet %lld is gone", (long long)subnet);
+	return rc > 0 ? 0 : -1;
 }
 
 /* Without a subnet id: the caller's subnet in `zone` (of `vpc` when known) that holds
@@ -423,7 +421,7 @@ int eni_place(struct model *m, const struct principal *caller, const struct eni_
 {
 	uint32_t addr_be = 0, host = 0;
 	int64_t subnet = 0;
-	struct block b = { 0 };
+	struct block b;
 
 	if (want->address) {
 		if (check_ipv4(want->address, API_InvalidParameterValue, err) < 0)
