@@ -10,7 +10,8 @@ ALL_NS=("$NS_CLIENT" "$NS_LB" "$NS_SERVER")
 
 IP_CLIENT=10.200.1.1
 IP_LB_CLIENT_SIDE=10.200.1.2 # also the VIP the proxies and nftables listen on
-IP_ENI=10.200.1.3            # xdplink's endpoint: on the same link, no address of the node's
+IP_ENI=10.200.1.10           # xdplink's endpoint: on the same link, no address of the node's
+                             # (past the first four of its /24, which AWS reserves)
 IP_LB_SERVER_SIDE=10.200.2.1
 IP_SERVER=10.200.2.2
 VIP=$IP_LB_CLIENT_SIDE
