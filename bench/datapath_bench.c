@@ -531,7 +531,7 @@ static void report(const struct results *res, const char *json_path)
 		       res->multi[c][1] - empty);
 	}
 	printf(
-	    "\nwith one of %d targets out of the table, %u of %u sampled flows would now hash to\n"
+	    "\nwith one of %u targets out of the table, %u of %u sampled flows would now hash to\n"
 	    "another target, and %u moved\n",
 	    targets, res->stability.would_move, res->stability.sampled, res->stability.moved);
 	printf("\nkernel memory per flow of capacity (%u flows), from the maps' own sizes:\n"
@@ -590,7 +590,7 @@ int main(int argc, char **argv)
 		flows = (uint32_t)strtoul(argv[3], NULL, 10);
 	if (flows < 10000 || flows > MAX_TARGETS * FLOWS_PER_TARGET - TIMED_FLOWS) {
 		fprintf(stderr, "datapath_bench: --flows from 10000 to %u\n",
-			MAX_TARGETS * FLOWS_PER_TARGET - TIMED_FLOWS);
+			(unsigned int)(MAX_TARGETS * FLOWS_PER_TARGET - TIMED_FLOWS));
 		return 2;
 	}
 	if (flows > DEFAULT_FLOWS)
