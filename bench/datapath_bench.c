@@ -30,7 +30,7 @@
 #define ROUNDS		  5
 #define TARGETS		  64		       /* the listener's targets, or above DEFAULT_FLOWS */
 #define MAX_TARGETS	  MAGLEV_SIZE	       /* one per slot of the table: even shares */
-#define FLOWS_PER_TARGET  50000		       /* at most, of the ~55,000 SNAT ports of each */
+#define FLOWS_PER_TARGET  50000u	       /* at most, of the ~55,000 SNAT ports of each */
 #define TIMED_FLOWS	  (2 * ROUNDS * CALLS) /* flows the timed SYNs add, at most */
 #define FIRST_TARGET_SLOT 10
 #define COOKIE_TARGETS	  20 /* the SYN-cookie listener's own targets, always flooded */
@@ -531,7 +531,7 @@ static void report(const struct results *res, const char *json_path)
 		       res->multi[c][1] - empty);
 	}
 	printf(
-	    "\nwith one of %d targets out of the table, %u of %u sampled flows would now hash to\n"
+	    "\nwith one of %u targets out of the table, %u of %u sampled flows would now hash to\n"
 	    "another target, and %u moved\n",
 	    targets, res->stability.would_move, res->stability.sampled, res->stability.moved);
 	printf("\nkernel memory per flow of capacity (%u flows), from the maps' own sizes:\n"

@@ -83,12 +83,13 @@ void vpcs_and_subnets_are_the_owners(void)
 /* The caller's subnet in use1-az1 (DescribeSubnets lists them by id, which is random). */
 static void az1_subnet(const char *principal, char out[ID_MAX])
 {
-	json_object *list = GET(principal, "DescribeSubnets", "{}"), *subnets, *subnet;
+	json_object *list = GET(principal, "DescribeSubnets", "{}"), *subnets;
 
 	out[0] = 0;
 	if (json_object_object_get_ex(list, "Subnets", &subnets))
 		for (size_t i = 0; i < json_object_array_length(subnets); i++) {
-			subnet = json_object_array_get_idx(subnets, i);
+			json_object *subnet = json_object_array_get_idx(subnets, i);
+
 			if (!strcmp(text_at(subnet, "AvailabilityZoneId"), "use1-az1"))
 				snprintf(out, ID_MAX, "%s", text_at(subnet, "SubnetId"));
 		}
