@@ -101,7 +101,7 @@ static __always_inline __u16 tcp_header_csum(const struct iphdr *ip, const struc
 
 /* ---- Checking a received segment's checksum ------------------------------------ */
 
-#define CSUM_CHUNK 128 /* bytes summed at once, copied into the CPU's scratch room */
+#define CSUM_CHUNK 128 /* bytes summed at once, copied into the CPU's scratch room (a power of 2) */
 
 struct csum_walk {
 	struct xdp_md *ctx;
@@ -117,10 +117,18 @@ struct csum_walk {
 static long csum_chunk(__u32 i, void *ctx)
 {
 	struct csum_walk *walk = ctx;
-	__u32 len = walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK, words = (len + 3) & ~3u;
+	__u32 len = walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK, words;
 
 	(void)i;
-	if (!len || len > CSUM_CHUNK || words > CSUM_CHUNK)
+	if (!len)
+		return 1;
+	/* 1 to CSUM_CHUNK bytes, in a form whose bounds 6.1's verifier sees too: it learns
+	 * nothing from a test against zero, nor from a test of a copy that clang may make. */
+	len -= 1;
+	barrier_var(len);
+	len = (len & (CSUM_CHUNK - 1)) + 1;
+	words = (len + 3) & ~3u;
+	if (words > CSUM_CHUNK)
 		return 1;
 	if (bpf_xdp_load_bytes(walk->ctx, walk->next, walk->room, len))
 		return 1;
@@ -132,25 +140,38 @@ static long csum_chunk(__u32 i, void *ctx)
 	return walk->left ? 0 : 1;
 }
 
-/* Whether a segment's TCP checksum is right: the pseudo-header, the header and the
- * payload, summed in the CPU's scratch room. A SYN is one chunk. */
-static __always_inline int tcp_checksum_ok(struct xdp_md *ctx, const struct packet *pkt)
+/* Adds the one's complement sum of `len` bytes of the frame from `offset` (in any of its
+ * buffers) to *sum, summed in the CPU's scratch room; false if they could not all be read.
+ * An odd length is padded with a zero byte, as the checksum pads the last one. */
+static __always_inline int sum_frame_bytes(struct xdp_md *ctx, __u32 offset, __u32 len, __u64 *sum)
 {
-	__u32 len = pkt->ip_len - sizeof(struct iphdr), zero = 0;
+	__u32 zero = 0;
 	struct xl_scratch *scratch = bpf_map_lookup_elem(&xdplink_scratch_v1, &zero);
 	struct csum_walk walk = {
 		.ctx = ctx,
-		.next = ETH_HLEN + sizeof(struct iphdr),
+		.next = offset,
 		.left = len,
-		.sum = (__u64)pkt->ip->saddr + pkt->ip->daddr + bpf_htons(IPPROTO_TCP) +
-		       bpf_htons(len),
+		.sum = *sum,
 	};
 
 	if (!scratch)
 		return 0;
 	walk.room = scratch->headers;
 	bpf_loop(len / CSUM_CHUNK + 1, csum_chunk, &walk, 0);
-	return !walk.left && csum_fold(walk.sum) == 0xffff;
+	*sum = walk.sum;
+	return !walk.left;
+}
+
+/* Whether a segment's TCP checksum is right: the pseudo-header, the header and the
+ * payload. A SYN is one chunk. */
+static __always_inline int tcp_checksum_ok(struct xdp_md *ctx, const struct packet *pkt)
+{
+	__u32 len = pkt->ip_len - sizeof(struct iphdr);
+	__u64 sum =
+	    (__u64)pkt->ip->saddr + pkt->ip->daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(len);
+
+	return sum_frame_bytes(ctx, ETH_HLEN + sizeof(struct iphdr), len, &sum) &&
+	       csum_fold(sum) == 0xffff;
 }
 
 #endif

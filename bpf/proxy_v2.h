@@ -134,4 +134,31 @@ static __always_inline int insert_proxy_header(struct xdp_md *ctx, struct packet
 	return 1;
 }
 
+/* A SYN's data (TCP Fast Open) would reach the target before the header, in the bytes the
+ * header takes: the SYN goes on without it. The target acknowledges the SYN alone, and
+ * the client sends its data again, which then gets the header. The data's sum leaves the
+ * TCP checksum (the data starts a multiple of 4 bytes into the segment, so its words are
+ * the checksum's), and the IPv4 length and checksum follow; whatever followed the segment
+ * in the frame goes too. pkt is parsed again. False if the frame can no longer be
+ * trusted: it must be dropped. */
+static __always_inline int cut_syn_data(struct xdp_md *ctx, struct packet *pkt)
+{
+	__u32 segment = sizeof(struct iphdr) + pkt->tcp->doff * 4;
+	__u16 tcp_len = pkt->ip_len - sizeof(struct iphdr), cut = pkt->payload_len;
+	__be16 old_len = pkt->ip->tot_len, new_len = bpf_htons(segment);
+	int excess;
+	__u64 data = 0;
+
+	if (!sum_frame_bytes(ctx, ETH_HLEN + segment, cut, &data))
+		return 0;
+	pkt->ip->tot_len = new_len;
+	csum_apply(&pkt->ip->check, csum_change16(old_len, new_len));
+	csum_apply(&pkt->tcp->check,
+		   (__u16)~csum_fold(data) +
+		       csum_change16(bpf_htons(tcp_len), bpf_htons(tcp_len - cut)));
+	excess = (int)bpf_xdp_get_buff_len(ctx) - (int)(ETH_HLEN + segment);
+	return excess > 0 && !bpf_xdp_adjust_tail(ctx, -excess) &&
+	       parse_packet(ctx, pkt) == PACKET_TCP;
+}
+
 #endif

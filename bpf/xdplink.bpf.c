@@ -70,18 +70,34 @@ static __always_inline struct xl_backend *backend_lookup(__u32 backend)
 	return bpf_map_lookup_elem(&xdplink_backends_v2, &backend);
 }
 
-/* A client's first payload (or the same sent again) gets the proxy protocol header in
- * front: XL_FWD_PROXY_HEADER, or why the packet must be dropped, or 0 when it is not one. */
+/* What a client packet of a proxy protocol flow needs before it goes on. The header goes
+ * in front of the client's first byte, each time that is sent, and in front of its FIN
+ * when it closes without sending a byte (or the two ends would count the FIN apart).
+ * Nothing else may land where the header goes: a SYN's data is cut off, and bytes
+ * numbered before the first that reach past it are dropped. Returns XL_FWD_PROXY_HEADER
+ * or XL_FWD_PROXY_SYN_DATA when the packet was changed, the reason it must be dropped,
+ * or 0 when it goes on as it is. */
 static __always_inline enum xl_reason proxy_header_for(struct xdp_md *ctx, struct packet *pkt,
 						       const struct xl_flow *flow,
 						       const struct xl_backend *be)
 {
-	__u32 endpoint = flow->endpoint, egress = be->nh_ifindex;
+	__u32 endpoint = flow->endpoint, egress = be->nh_ifindex, first = flow->client_isn + 1;
+	__u32 seq = bpf_ntohl(pkt->tcp->seq);
 	struct xl_endpoint *ep;
 	struct xl_iface *out;
 
-	if (!has_proxy_header(flow) || !pkt->payload_len ||
-	    bpf_ntohl(pkt->tcp->seq) != flow->client_isn + 1)
+	if (!has_proxy_header(flow))
+		return 0;
+	if (pkt->tcp->syn)
+		return !pkt->payload_len	? 0
+		       : cut_syn_data(ctx, pkt) ? XL_FWD_PROXY_SYN_DATA
+						: XL_DROP_INTERNAL;
+	if (seq != first) {
+		if ((__s32)(seq - first) < 0 && (__s32)(seq + pkt->payload_len - first) > 0)
+			return XL_DROP_PROXY_BEFORE_HEADER;
+		return 0;
+	}
+	if (!pkt->payload_len && !(pkt->tcp->fin && !pkt->tcp->rst))
 		return 0;
 	ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
 	out = bpf_map_lookup_elem(&xdplink_ifaces_v2, &egress);
@@ -101,7 +117,7 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
 	why = proxy_header_for(ctx, pkt, flow, be);
-	if (why == XL_FWD_PROXY_HEADER)
+	if (why == XL_FWD_PROXY_HEADER || why == XL_FWD_PROXY_SYN_DATA)
 		reason = why;
 	else if (why)
 		return verdict(XDP_DROP, why);
@@ -150,7 +166,8 @@ static __always_inline int answer_with_cookie(struct xdp_md *ctx, struct packet 
 		return refuse(ctx, pkt, fe->endpoint, member, XL_RST_TARGET_FULL);
 	if (!iface)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	action = send_syn_cookie(ctx, pkt, iface->mac, cfg->mss_clamp);
+	action = send_syn_cookie(ctx, pkt, iface->mac, cfg->mss_clamp,
+				 fe->flags & XL_FE_PROXY_V2 ? PROXY_HEADER_LEN : 0);
 	return verdict(action, action == XDP_TX ? XL_SYN_COOKIE_SENT : XL_DROP_TX_ERROR);
 }
 
@@ -245,9 +262,10 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		note_cookie_ack(&flow, pkt->tcp);
 	else
 		note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp, 0));
-	inserted = insert_flow(cfg, key, hash, &flow,
-			       (by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0) |
-				   (fe->flags & XL_FE_PROXY_V2 ? XL_FLOW_PROXY_HEADER : 0));
+	/* The flags the flow starts with; this copy carries them on to forward_to_target. */
+	flow.state = (by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0) |
+		     (fe->flags & XL_FE_PROXY_V2 ? XL_FLOW_PROXY_HEADER : 0);
+	inserted = insert_flow(cfg, key, hash, &flow, flow.state);
 	if (inserted != FLOW_INSERTED) {
 		release_port(pool, port);
 		release_connection(conns);

@@ -349,6 +349,10 @@ struct xl_traffic {
 	  "client's first payload (or its retransmission) sent with a proxy protocol v2 header")   \
 	X(DROP_PROXY_TOO_BIG, "drop_proxy_too_big",                                                \
 	  "first payload too big for its proxy protocol header (the client ignored the MSS)")      \
+	X(DROP_PROXY_BEFORE_HEADER, "drop_proxy_before_header",                                    \
+	  "client bytes numbered before its first byte, where the proxy protocol header goes")     \
+	X(FWD_PROXY_SYN_DATA, "fwd_proxy_syn_data",                                                \
+	  "SYN with data (TCP Fast Open) to a proxy protocol target: sent on without the data")    \
 	X(FWD_ICMP_TO_TARGET, "fwd_icmp_to_target",                                                \
 	  "ICMP error about a packet to a client: translated and sent to the flow's target")       \
 	X(FWD_ICMP_TO_CLIENT, "fwd_icmp_to_client",                                                \
