@@ -105,13 +105,28 @@ static const char schema[] =
     "  principal TEXT NOT NULL, permission_id TEXT NOT NULL UNIQUE,"
     "  PRIMARY KEY (service, principal)) STRICT;"
 
+    /* consumer VPCs: an address range on an attached consumer interface, owned by an
+	 * account; first and last are its range as host-order integers */
+    "CREATE TABLE vpc ("
+    "  id INTEGER PRIMARY KEY, vpc_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
+    "  interface TEXT NOT NULL, cidr TEXT NOT NULL, first INTEGER NOT NULL,"
+    "  last INTEGER NOT NULL, created TEXT NOT NULL) STRICT;"
+    "CREATE INDEX vpc_interface ON vpc(interface);"
+    /* a VPC's subnets, one zone each, inside its range and apart from each other */
+    "CREATE TABLE subnet ("
+    "  id INTEGER PRIMARY KEY, subnet_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
+    "  vpc INTEGER NOT NULL REFERENCES vpc(id), zone TEXT NOT NULL, cidr TEXT NOT NULL,"
+    "  first INTEGER NOT NULL, last INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX subnet_vpc ON subnet(vpc);"
+
     "CREATE TABLE endpoint ("
     "  id INTEGER PRIMARY KEY, endpoint_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
     "  service INTEGER REFERENCES service(id) ON DELETE SET NULL,"
     "  service_id TEXT NOT NULL," /* still named once the service is gone */
     "  state TEXT NOT NULL,"
     "  slot INTEGER UNIQUE CHECK (slot > 0)," /* NULL once deleted */
-    "  dns_suffix TEXT NOT NULL, created TEXT NOT NULL) STRICT;"
+    "  dns_suffix TEXT NOT NULL, created TEXT NOT NULL,"
+    "  vpc INTEGER REFERENCES vpc(id) ON DELETE SET NULL) STRICT;" /* NULL: deleted, gone */
     "CREATE INDEX endpoint_service ON endpoint(service);"
     /* an endpoint's network interfaces, one per zone, until it is deleted; each uses
 	 * one load balancer of the service for its whole life (NULL: it left the service) */
@@ -119,8 +134,10 @@ static const char schema[] =
     "  endpoint INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,"
     "  zone TEXT NOT NULL, address TEXT NOT NULL UNIQUE,"
     "  lb INTEGER REFERENCES load_balancer(id),"
+    "  subnet INTEGER NOT NULL REFERENCES subnet(id),"
     "  PRIMARY KEY (endpoint, zone)) STRICT;"
     "CREATE INDEX eni_lb ON eni(lb);"
+    "CREATE INDEX eni_subnet ON eni(subnet);"
 
     /* SNAT port pools: one per (node IP, backend) some endpoint's ENI could use */
     "CREATE TABLE pool ("

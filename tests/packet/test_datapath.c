@@ -929,6 +929,25 @@ static void flows_are_stamped_with_the_agents_clock(void)
 	fx_close(&fx);
 }
 
+/* A half-open flow ages from its client's SYN: the target's SYN-ACK, sent again and again
+ * to a spoofed client that never answers, does not keep it alive. */
+static void a_half_open_flow_ages_from_its_syn(void)
+{
+	struct flow_view flow;
+
+	SCENE(NULL);
+	fx_set_clock(&fx, 5000);
+	syn(40000);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	fx_set_clock(&fx, 8000);
+	CHECK_EQ(send_target(&flow, TCP_SYN | TCP_ACK, NULL).action, XDP_REDIRECT);
+	fx_set_clock(&fx, 12000);
+	CHECK_EQ(send_target(&flow, TCP_SYN | TCP_ACK, NULL).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.last_seen, 5);
+	fx_close(&fx);
+}
+
 static void syn_reopens_a_closing_flow(void)
 {
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
@@ -1429,7 +1448,6 @@ static void a_proxy_header_precedes_the_first_payload(void)
 	uint8_t header[PP_LEN];
 	struct flow_view flow;
 	size_t len = strlen(request);
-	struct result r;
 
 	SCENE(NULL);
 	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
@@ -1437,7 +1455,8 @@ static void a_proxy_header_precedes_the_first_payload(void)
 	CHECK(flow.flags & XL_FLOW_PROXY_HEADER);
 	expected_proxy_header(header, CLIENT_IP, 40000, ENI_IP, 80, fx_endpoint_id(1));
 	for (int sent = 0; sent < 2; sent++) { /* the first time, and sent again */
-		r = send_client(&first);
+		struct result r = send_client(&first);
+
 		CHECK_EQ(r.action, XDP_REDIRECT);
 		CHECK_EQ(r.out_len, r.in_len + PP_LEN);
 		CHECK_EQ(get16(r.out + 16), 20 + 20 + PP_LEN + len);
@@ -2205,6 +2224,7 @@ int main(int argc, char **argv)
 		TEST_CASE(unhealthy_target_resets_its_flows),
 		TEST_CASE(fin_and_rst_mark_flows_closing),
 		TEST_CASE(flows_are_stamped_with_the_agents_clock),
+		TEST_CASE(a_half_open_flow_ages_from_its_syn),
 		TEST_CASE(syn_reopens_a_closing_flow),
 		TEST_CASE(a_retried_handshake_is_one_connection),
 		TEST_CASE(blind_resets_change_nothing),
