@@ -73,39 +73,54 @@ static __always_inline struct xl_backend *backend_lookup(__u32 backend)
 /* What a client packet of a proxy protocol flow needs before it goes on. The header goes
  * in front of the client's first byte, each time that is sent, and in front of its FIN
  * when it closes without sending a byte (or the two ends would count the FIN apart).
- * Nothing else may land where the header goes: a SYN's data is cut off, and bytes
- * numbered before the first that reach past it are dropped. Returns XL_FWD_PROXY_HEADER
- * or XL_FWD_PROXY_SYN_DATA when the packet was changed, the reason it must be dropped,
- * or 0 when it goes on as it is. */
+ * Nothing else may land where the header goes: a SYN's data (TCP Fast Open) is cut off
+ * (the target acknowledges the SYN alone, and the client sends its data again, which then
+ * gets the header), and bytes numbered before the first that reach past it are dropped.
+ * A first payload too big for the path with the header is cut to what fits. Returns XL_FWD_PROXY_HEADER,
+ * XL_FWD_PROXY_CUT or XL_FWD_PROXY_SYN_DATA when the packet was changed, the reason it
+ * must be dropped, or 0 when it goes on as it is. */
 static __always_inline enum xl_reason proxy_header_for(struct xdp_md *ctx, struct packet *pkt,
 						       const struct xl_flow *flow,
 						       const struct xl_backend *be)
 {
 	__u32 endpoint = flow->endpoint, egress = be->nh_ifindex, first = flow->client_isn + 1;
-	__u32 seq = bpf_ntohl(pkt->tcp->seq);
-	struct xl_endpoint *ep;
+	__u32 seq = bpf_ntohl(pkt->tcp->seq), keep = 0;
+	struct xl_endpoint *ep = NULL; /* none for a SYN, which gets no header */
 	struct xl_iface *out;
+	int cut;
 
 	if (!has_proxy_header(flow))
 		return 0;
-	if (pkt->tcp->syn)
-		return !pkt->payload_len	? 0
-		       : cut_syn_data(ctx, pkt) ? XL_FWD_PROXY_SYN_DATA
-						: XL_DROP_INTERNAL;
-	if (seq != first) {
-		if ((__s32)(seq - first) < 0 && (__s32)(seq + pkt->payload_len - first) > 0)
-			return XL_DROP_PROXY_BEFORE_HEADER;
-		return 0;
+	if (pkt->tcp->syn) {
+		if (!pkt->payload_len)
+			return 0;
+	} else {
+		if (seq != first) {
+			if ((__s32)(seq - first) < 0 && (__s32)(seq + pkt->payload_len - first) > 0)
+				return XL_DROP_PROXY_BEFORE_HEADER;
+			return 0;
+		}
+		if (!pkt->payload_len && !(pkt->tcp->fin && !pkt->tcp->rst))
+			return 0;
+		ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
+		out = bpf_map_lookup_elem(&xdplink_ifaces_v2, &egress);
+		if (!ep || !out)
+			return XL_DROP_INTERNAL;
+		if (pkt->ip_len + PROXY_HEADER_LEN <= out->mtu)
+			keep = pkt->payload_len;
+		else if (!(keep = first_payload_room(pkt, out->mtu)))
+			return XL_DROP_PROXY_TOO_BIG;
 	}
-	if (!pkt->payload_len && !(pkt->tcp->fin && !pkt->tcp->rst))
-		return 0;
-	ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
-	out = bpf_map_lookup_elem(&xdplink_ifaces_v2, &egress);
-	if (!ep || !out)
+	/* One place cuts a payload and one inserts the header, whatever the reason: given
+	 * two of either, clang lost the packet pointer's type for the verifier. */
+	cut = keep < pkt->payload_len;
+	if (cut && !cut_payload(ctx, pkt, keep))
 		return XL_DROP_INTERNAL;
-	if (pkt->ip_len + PROXY_HEADER_LEN > out->mtu)
-		return XL_DROP_PROXY_TOO_BIG;
-	return insert_proxy_header(ctx, pkt, flow, ep->id) ? XL_FWD_PROXY_HEADER : XL_DROP_INTERNAL;
+	if (!ep)
+		return XL_FWD_PROXY_SYN_DATA;
+	if (!insert_proxy_header(ctx, pkt, flow, ep->id))
+		return XL_DROP_INTERNAL;
+	return cut ? XL_FWD_PROXY_CUT : XL_FWD_PROXY_HEADER;
 }
 
 static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *pkt,
@@ -117,7 +132,7 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
 	why = proxy_header_for(ctx, pkt, flow, be);
-	if (why == XL_FWD_PROXY_HEADER || why == XL_FWD_PROXY_SYN_DATA)
+	if (why == XL_FWD_PROXY_HEADER || why == XL_FWD_PROXY_CUT || why == XL_FWD_PROXY_SYN_DATA)
 		reason = why;
 	else if (why)
 		return verdict(XDP_DROP, why);

@@ -349,8 +349,11 @@ struct xl_traffic {
 	  "ACK with a valid SYN cookie: a flow opened to a target")                                \
 	X(FWD_PROXY_HEADER, "fwd_proxy_header",                                                    \
 	  "client's first payload (or its retransmission) sent with a proxy protocol v2 header")   \
+	X(FWD_PROXY_CUT, "fwd_proxy_cut",                                                          \
+	  "first payload too big for the path with its proxy protocol header (the client ignored " \
+	  "the MSS): its head sent with the header, the rest left for the client to send again")   \
 	X(DROP_PROXY_TOO_BIG, "drop_proxy_too_big",                                                \
-	  "first payload too big for its proxy protocol header (the client ignored the MSS)")      \
+	  "first payload with a proxy protocol header: not even 2 bytes of it fit the path's MTU") \
 	X(DROP_PROXY_BEFORE_HEADER, "drop_proxy_before_header",                                    \
 	  "client bytes numbered before its first byte, where the proxy protocol header goes")     \
 	X(FWD_PROXY_SYN_DATA, "fwd_proxy_syn_data",                                                \

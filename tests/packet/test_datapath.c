@@ -1526,8 +1526,8 @@ static void the_headers_bytes_are_translated_both_ways(void)
 }
 
 /* The segment size the target announces reaches the client less the header's length,
- * so that a first payload with its header still fits; one that does not (a client that
- * ignores the MSS) is dropped and counted, never sent cut. */
+ * so that a first payload with its header still fits: one that fills the path with the
+ * header in front goes whole. */
 static void the_client_leaves_room_for_the_header(void)
 {
 	struct tcp_frame syn_ack;
@@ -1546,11 +1546,11 @@ static void the_client_leaves_room_for_the_header(void)
 	CHECK_EQ(mss_of(&r, 0), 1460 - PP_LEN);
 	CHECK(tcp_checksum_ok(r.out, r.out_len));
 
-	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + 34 + PP_LEN - 1);
-	CHECK_EQ(send_client(&big).action, XDP_DROP);
-	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_TOO_BIG), 1);
 	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + 34 + PP_LEN);
-	CHECK_EQ(send_client(&big).action, XDP_REDIRECT);
+	r = send_client(&big);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, r.in_len + PP_LEN);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 1);
 	fx_close(&fx);
 }
 
@@ -1788,6 +1788,56 @@ static void a_long_transfer_keeps_every_number_right_through_a_cookie(void)
 	long_transfer(true);
 }
 
+/* A first payload too big for the path with the header in front (a client that ignored
+ * the MSS) goes with the header as far as it fits, each time it is sent; its FIN goes
+ * with the rest. The target acknowledges what it got, the client sends the rest again,
+ * without a header. Where not even two bytes fit, it is dropped. */
+static void a_first_payload_too_big_for_the_header_is_cut(void)
+{
+	const uint32_t len = 301, kept = 200, mtu = 20 + 20 + PP_LEN + kept + 1;
+	static uint8_t payload[301];
+	struct tcp_frame first;
+	struct target_ack a;
+	struct pp_conn c;
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	fx_set_mtu(&fx, ifindex_prov, mtu); /* an odd room: an even number of bytes is kept */
+	fill_stream(payload, 'c', 0, len);
+	first = client_frame(c.sport, TCP_ACK | TCP_PSH | TCP_FIN);
+	first.seq = client_number(&c, 0);
+	first.ack = c.target_first;
+	first.payload = payload;
+	first.payload_len = len;
+	for (int sent = 0; sent < 2; sent++) { /* the first time, and sent again */
+		r = send_client(&first);
+		CHECK_EQ(r.action, XDP_REDIRECT);
+		CHECK_EQ(r.out_len, 14 + mtu - 1);
+		CHECK_EQ(get16(r.out + 16), mtu - 1);
+		CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(c.flow.target_addr));
+		CHECK_EQ(get32(r.out + OFF_TCP_SEQ), client_number(&c, 0));
+		CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_ACK | TCP_PSH);
+		CHECK(memcmp(r.out + OFF_TCP + 20, c.header, PP_LEN) == 0);
+		CHECK(memcmp(r.out + OFF_TCP + 20 + PP_LEN, payload, kept) == 0);
+		CHECK(ipv4_checksum_ok(r.out));
+		CHECK(tcp_checksum_ok(r.out, r.out_len));
+	}
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_CUT), 2);
+	a = acks(&c, kept);
+	target_sends(&c, 0, 0, 0, &a);
+	client_sends(&c, kept, len - kept, TCP_PSH | TCP_FIN, 0); /* the rest, and the FIN */
+	a = acks(&c, len + 1);
+	target_sends(&c, 0, 0, TCP_FIN, &a);
+
+	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + PP_LEN + 1);
+	CHECK_EQ(send_client(&first).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_TOO_BIG), 1);
+	fx_close(&fx);
+}
+
 /* A client that closes without sending a byte: its FIN carries the header (the target
  * learns who came and left), and each side's acknowledgment of the other's FIN reads
  * right on the other side. Without the header, the target's ACK of the FIN would read as
@@ -1896,7 +1946,8 @@ static void cookies_leave_room_for_the_header(void)
 /* A jumbo frame comes to XDP in several buffers (the programs are xdp.frags). Its
  * headers are in the first, and all that the program changes is too: the header goes in
  * front of a first payload of any size, numbers and SACK blocks are translated, a SYN's
- * data is cut wherever it lies, and the MTU is judged on the whole frame. */
+ * data is cut wherever it lies, and the MTU is judged on the whole frame (a first payload
+ * too big for it with the header is cut across the buffers). */
 static void multi_buffer_frames_are_handled_whole(void)
 {
 	const uint32_t big = 5 * JUMBO_SEG;
@@ -1930,8 +1981,14 @@ static void multi_buffer_frames_are_handled_whole(void)
 	first.ack = 7001;
 	first.payload = payload;
 	first.payload_len = JUMBO_SEG;
-	CHECK_EQ(send_client(&first).action, XDP_DROP); /* with the header, it would not */
-	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_TOO_BIG), 1);
+	r = send_client(&first); /* with the header, it would not: cut to what fits */
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, 14 + 20 + 20 + PP_LEN + JUMBO_SEG - 2);
+	CHECK(memcmp(r.out + OFF_TCP + 20, c.header, PP_LEN) == 0);
+	CHECK(memcmp(r.out + OFF_TCP + 20 + PP_LEN, payload, JUMBO_SEG - 2) == 0);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_CUT), 1);
 
 	memset(payload, 'x', JUMBO_SEG + 1);
 	syn_data.options_len = 4;
@@ -2303,6 +2360,7 @@ int main(int argc, char **argv)
 		TEST_CASE(the_client_leaves_room_for_the_header),
 		TEST_CASE(a_long_transfer_keeps_every_number_right),
 		TEST_CASE(a_long_transfer_keeps_every_number_right_through_a_cookie),
+		TEST_CASE(a_first_payload_too_big_for_the_header_is_cut),
 		TEST_CASE(a_client_that_sends_nothing_sends_the_header_with_its_fin),
 		TEST_CASE(client_bytes_where_the_header_goes_are_dropped),
 		TEST_CASE(a_syns_data_waits_for_the_header),
