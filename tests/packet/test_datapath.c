@@ -1788,6 +1788,38 @@ static void a_long_transfer_keeps_every_number_right_through_a_cookie(void)
 	long_transfer(true);
 }
 
+/* The first payload lost on the way in, later segments come first: they go on past where
+ * the header will be, the target's acknowledgment stays at the client's first byte and
+ * its SACK blocks read in the client's numbers; the first payload, sent again, brings the
+ * header, and the target's acknowledgment of it all reads as the client's. */
+static void a_late_first_payload_brings_the_header(void)
+{
+	struct target_ack a;
+	struct pp_conn c;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	client_sends(&c, SEG, SEG, 0, 0);
+	client_sends(&c, 2 * SEG, SEG, TCP_PSH, 0);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 0);
+	a = acks(&c, 0);
+	a.ack = client_number(&c, 0); /* not even the header came */
+	a.blocks = 1;
+	a.edges[0] = target_number(&c, SEG);
+	a.edges[1] = target_number(&c, 3 * SEG);
+	a.want_edges[0] = client_number(&c, SEG);
+	a.want_edges[1] = client_number(&c, 3 * SEG);
+	target_sends(&c, 0, 0, 0, &a);
+	client_sends(&c, 0, SEG, 0, 0); /* sent again, with the header */
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 1);
+	a = acks(&c, 3 * SEG);
+	target_sends(&c, 0, SEG, TCP_PSH, &a);
+	client_sends(&c, 3 * SEG, SEG, TCP_PSH, SEG);
+	fx_close(&fx);
+}
+
 /* A first payload too big for the path with the header in front (a client that ignored
  * the MSS) goes with the header as far as it fits, each time it is sent; its FIN goes
  * with the rest. The target acknowledges what it got, the client sends the rest again,
@@ -2360,6 +2392,7 @@ int main(int argc, char **argv)
 		TEST_CASE(the_client_leaves_room_for_the_header),
 		TEST_CASE(a_long_transfer_keeps_every_number_right),
 		TEST_CASE(a_long_transfer_keeps_every_number_right_through_a_cookie),
+		TEST_CASE(a_late_first_payload_brings_the_header),
 		TEST_CASE(a_first_payload_too_big_for_the_header_is_cut),
 		TEST_CASE(a_client_that_sends_nothing_sends_the_header_with_its_fin),
 		TEST_CASE(client_bytes_where_the_header_goes_are_dropped),
