@@ -496,7 +496,8 @@ static __always_inline int icmp_to_target(struct xdp_md *ctx, struct icmp_error 
 }
 
 /* An ICMP error from the targets' side about a packet sent to a target: back to the
- * flow's client, as if about the client's packet. */
+ * flow's client, as if about the client's packet (a path MTU less a proxy protocol
+ * header's length). */
 static __always_inline int icmp_to_client(struct xdp_md *ctx, struct icmp_error *err,
 					  struct xl_flow *flow)
 {
@@ -508,6 +509,8 @@ static __always_inline int icmp_to_client(struct xdp_md *ctx, struct icmp_error 
 	rewrite_quote(err, key->client_addr, key->eni_addr, key->client_port, key->eni_port,
 		      client_ack_of(flow, bpf_ntohl(err->quoted_tcp->seq)) -
 			  bpf_ntohl(err->quoted_tcp->seq));
+	if (has_proxy_header(flow))
+		leave_room_in_mtu(err, PROXY_HEADER_LEN);
 	readdress(err, key->eni_addr, key->client_addr);
 	return verdict(send_to_client(ctx, err->eth, flow, iface), XL_FWD_ICMP_TO_CLIENT);
 }

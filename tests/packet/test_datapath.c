@@ -1335,9 +1335,11 @@ static void fragmentation_needed_towards_a_client_reaches_the_target(void)
 	fx_close(&fx);
 }
 
+#define PP_LEN 100 /* a proxy protocol v2 header as PrivateLink sends it */
+
 /* The same from the targets' side: an error about a packet sent to a target reaches the
  * flow's client, from the ENI's address. One about no flow of ours is the host's. */
-static void fragmentation_needed_towards_a_target_reaches_the_client(void)
+static void fragmentation_needed_towards_a_target_reaches_the_client_as(bool proxy)
 {
 	static const uint8_t router_mac[6] = { 0x02, 0, 0, 0, 0x0d, 0x42 };
 	struct icmp_error_frame icmp = {
@@ -1358,6 +1360,8 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	size_t len;
 
 	SCENE(NULL);
+	if (proxy)
+		fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
 	establish(40000, &flow);
 	sent = target_frame(&flow, TCP_ACK); /* the client's packet, as sent to the target */
 	sent.saddr = NODE_AZ1;
@@ -1380,6 +1384,7 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	CHECK_EQ(get32(quote + 16), ntohl(ipv4(ENI_IP)));
 	CHECK_EQ(get16(quote + 20), 40000);
 	CHECK_EQ(get16(quote + 22), 80);
+	CHECK_EQ(get16(r.out + 34 + 6), proxy ? 1280 - PP_LEN : 1280);
 	CHECK(ipv4_checksum_ok(r.out));
 	CHECK(ipv4_checksum_ok(quote - 14));
 	CHECK(icmp_checksum_ok(r.out, r.out_len));
@@ -1393,9 +1398,19 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	fx_close(&fx);
 }
 
-/* ---- Proxy protocol v2 ------------------------------------------------------ */
+static void fragmentation_needed_towards_a_target_reaches_the_client(void)
+{
+	fragmentation_needed_towards_a_target_reaches_the_client_as(false);
+}
 
-#define PP_LEN 100
+/* The client of a proxy protocol flow learns a path smaller by the header, which its
+ * first payload, sent again, carries. */
+static void fragmentation_needed_leaves_room_for_the_header(void)
+{
+	fragmentation_needed_towards_a_target_reaches_the_client_as(true);
+}
+
+/* ---- Proxy protocol v2 ------------------------------------------------------ */
 
 /* The header PrivateLink sends, built here byte by byte from the spec (and the CRC
  * computed apart), to compare with what the program inserted. */
@@ -2387,6 +2402,7 @@ int main(int argc, char **argv)
 		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
 		TEST_CASE(fragmentation_needed_towards_a_client_reaches_the_target),
 		TEST_CASE(fragmentation_needed_towards_a_target_reaches_the_client),
+		TEST_CASE(fragmentation_needed_leaves_room_for_the_header),
 		TEST_CASE(a_proxy_header_precedes_the_first_payload),
 		TEST_CASE(the_headers_bytes_are_translated_both_ways),
 		TEST_CASE(the_client_leaves_room_for_the_header),
