@@ -1846,7 +1846,6 @@ static void a_first_payload_too_big_for_the_header_is_cut(void)
 	struct tcp_frame first;
 	struct target_ack a;
 	struct pp_conn c;
-	struct result r;
 
 	SCENE(NULL);
 	use_only_backend(1);
@@ -1860,7 +1859,8 @@ static void a_first_payload_too_big_for_the_header_is_cut(void)
 	first.payload = payload;
 	first.payload_len = len;
 	for (int sent = 0; sent < 2; sent++) { /* the first time, and sent again */
-		r = send_client(&first);
+		struct result r = send_client(&first);
+
 		CHECK_EQ(r.action, XDP_REDIRECT);
 		CHECK_EQ(r.out_len, 14 + mtu - 1);
 		CHECK_EQ(get16(r.out + 16), mtu - 1);
