@@ -391,7 +391,9 @@ static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place,
 		snprintf(place->vpc_id, sizeof(place->vpc_id), "%s", store_column_text(stmt, 6));
 	}
 	sqlite3_finalize(stmt);
-	return rc < 0 ? -1 : 0;
+	if (rc == 0)
+		api_fail(err, API_InternalError, "subnet %lld is gone", (long long)subnet);
+	return rc > 0 ? 0 : -1;
 }
 
 /* Without a subnet id: the caller's subnet in `zone` (of `vpc` when known) that holds
