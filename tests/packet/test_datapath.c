@@ -1488,7 +1488,7 @@ static void a_proxy_header_precedes_the_first_payload(void)
 }
 
 /* After the first payload, the client's numbers move by the header's length towards the
- * target and back: its later bytes and FIN, the target's acknowledgments (one within
+ * target and back: its later bytes, FIN and RST, the target's acknowledgments (one within
  * the header acknowledges none of the client's bytes) and SACK blocks. */
 static void the_headers_bytes_are_translated_both_ways(void)
 {
@@ -1497,6 +1497,7 @@ static void the_headers_bytes_are_translated_both_ways(void)
 	uint8_t sack[12] = { 1, 1, 5, 10 }, odd_sack[12] = { 1, 5, 10 };
 	struct tcp_frame more = client_data(40000, 1028, "second");
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct tcp_frame rst = client_frame(40000, TCP_RST | TCP_ACK);
 	struct tcp_frame ack;
 	struct flow_view flow;
 	struct result r;
@@ -1537,6 +1538,15 @@ static void the_headers_bytes_are_translated_both_ways(void)
 	CHECK_EQ(get32(r.out + OFF_TCP + 23), 1001 + 300);
 	CHECK_EQ(get32(r.out + OFF_TCP + 27), 1001 + 400);
 	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	rst.seq = 1035; /* past the FIN: in the window of the target's numbers too */
+	rst.ack = 7001;
+	r = send_client(&rst);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1035 + PP_LEN);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK(flow.flags & XL_FLOW_RST_CLIENT);
 	fx_close(&fx);
 }
 
