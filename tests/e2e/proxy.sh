@@ -382,6 +382,38 @@ check_transfers() {
 	check "download from the parser: the same sha256 at c1" expect "sha256 at c1" "$got" "$down"
 }
 
+# one_write_upload HOST IP PORT BYTES: one PUT to the parser whose request and body go in one
+# write, so that the first segment is as big as the client's MSS lets it be. Prints the
+# client's MSS, the parser's answer and the body's sha256.
+one_write_upload() {
+	tb_exec "$1" python3 -c '
+import hashlib, socket, sys
+ip, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+body = bytes(i * 7 % 251 for i in range(n))
+s = socket.create_connection((ip, port), 10)
+mss = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)
+s.sendall(b"PUT /one-write HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % n + body)
+answer = b""
+while chunk := s.recv(65536):
+    answer += chunk
+print(mss, answer.partition(b"\r\n\r\n")[2].decode().strip(), hashlib.sha256(body).hexdigest())
+' "$2" "$3" "$4"
+}
+
+# A first segment that fills the MSS: the MSS the target announced reached the client less
+# the header's length, so the header fits in front of it, and nothing is cut.
+check_full_first_segment() {
+	local mss name sum bytes sent
+	note "a first segment as full as the MSS allows, with the header in front"
+	read -r mss name sum bytes sent < <(one_write_upload c1 "$ENI_AZ1" "$LISTEN_PARSER" 200000)
+	check "the client's MSS leaves room for the header on a 1500-byte path" \
+		expect_within "MSS" "$mss" 536 $((1500 - 40 - 100))
+	check "... its 200,000 bytes reached the parser intact" expect "sha256 and length" \
+		"${name%[12]} $sum $bytes" "t sha256:$sent bytes:200000"
+	check "... and no first payload had to be cut for the header" expect "fwd_proxy_cut" \
+		"$(reason_count fwd_proxy_cut)" 0
+}
+
 check_without_header() {
 	local rc=0
 	note "a server that requires the header, behind a group that sends none"
@@ -411,6 +443,7 @@ check_health
 check_connections
 check_silent
 check_transfers
+check_full_first_segment
 check_without_header
 check_counters
 finish
