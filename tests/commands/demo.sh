@@ -69,6 +69,20 @@ check "all 4 targets are healthy" \
 	lines_in "Health of the targets" '^10\.0\.[12]\.2[12] +80 +use1-az[12] +healthy ' 4
 check "the counters show 13 new flows, one per answered request" \
 	grep -Eq '^Total: [0-9]+ active flows, 13 new, ' "$out"
+# proxy_answers: each consumer's request answered with a header that told its own address,
+# its ENI and listener, and the demo's endpoint.
+proxy_answers() {
+	local got endpoint
+	endpoint=$(grep -Eo '^created endpoint vpce-[0-9a-f]{17}' "$out" | cut -d ' ' -f 3)
+	got=$(answers "Proxy protocol v2")
+	[[ $(grep -c . <<<"$got") -eq 3 ]] &&
+		grep -Eq "^t[1-4] 10\.1\.1\.11 [0-9]+ 10\.1\.1\.50 9000 $endpoint\$" <<<"$got" &&
+		grep -Eq "^t[1-4] 10\.1\.2\.11 [0-9]+ 10\.1\.2\.50 9000 $endpoint\$" <<<"$got" &&
+		grep -Eq "^t[1-4] 192\.168\.10\.11 [0-9]+ 10\.1\.1\.50 9000 $endpoint\$" <<<"$got"
+}
+
+check "proxy protocol v2: each target read the consumer's address and port, the ENI, the listener and the endpoint from the header" \
+	proxy_answers
 check "the testbed is down again" bash -c '! ip netns list | grep -q "^xl-"'
 
 if ((e2e_failed)); then
