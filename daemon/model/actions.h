@@ -31,5 +31,7 @@ action_fn connections_accept, connections_reject, connections_describe;
 action_fn endpoint_create, endpoint_modify, endpoints_describe, endpoints_delete;
 /* iface.c */
 action_fn iface_attach, iface_detach;
+/* private_dns.c */
+action_fn private_dns_verify;
 
 #endif

@@ -11,6 +11,7 @@
 #include "endpoint_rows.h"
 #include "model_internal.h"
 #include "owned.h"
+#include "private_dns.h"
 #include "result.h"
 #include "service.h"
 #include "slots.h"
@@ -53,7 +54,8 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 {
 	sqlite3_stmt *stmt = store_query(
 	    m->store,
-	    "SELECT endpoint_id, service_id, state, account, created FROM endpoint WHERE id = ?",
+	    "SELECT endpoint_id, service_id, state, account, created, private_dns FROM endpoint"
+	    " WHERE id = ?",
 	    SQL_ARGS(SQL_INT(endpoint)), err);
 	int rc;
 
@@ -72,6 +74,7 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 		put_string(out, "OwnerId", store_column_text(stmt, 3));
 		put_bool(out, "RequesterManaged", false);
 		put_string(out, "CreationTimestamp", store_column_text(stmt, 4));
+		put_bool(out, "PrivateDnsEnabled", sqlite3_column_int(stmt, 5));
 		rc = add_network_interfaces(out, m, endpoint, err);
 		if (rc == 0)
 			rc = endpoint_dns_entries(m, endpoint, put_array(out, "DnsEntries"), err);
@@ -195,6 +198,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	json_object *subnets = NULL, *one;
 	char endpoint_id[ID_MAX];
 	int64_t service, endpoint = 0;
+	bool private_dns = false;
 	uint32_t slot;
 	struct args a;
 	int rc;
@@ -203,6 +207,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	args_string(&a, "ServiceName", ARG_REQUIRED, &name);
 	args_string(&a, "VpcEndpointType", ARG_OPTIONAL, &type);
 	args_list(&a, "SubnetConfigurations", ARG_REQUIRED, json_type_object, &subnets);
+	args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
 	if (args_close(&a) < 0)
 		return -1;
 	if (strcmp(type, "Interface") != 0)
@@ -220,7 +225,8 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 			    err) < 0)
 			return -1;
 	}
-	if (slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
+	if ((private_dns && endpoint_set_private_dns(m, endpoint, true, err) < 0) ||
+	    slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET slot = ? WHERE id = ?",
 		       SQL_ARGS(SQL_INT(slot), SQL_INT(endpoint)), err) < 0)
 		return -1;
@@ -261,12 +267,14 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	const char *endpoint_id = NULL;
 	char state[24] = "";
 	int64_t endpoint, service = 0, left = 0;
+	bool private_dns = false, private_dns_given;
 	struct args a;
 
 	args_open(&a, args, err);
 	args_string(&a, "VpcEndpointId", ARG_REQUIRED, &endpoint_id);
 	args_list(&a, "AddSubnetConfigurations", ARG_OPTIONAL, json_type_object, &add);
 	args_list(&a, "RemoveSubnetConfigurations", ARG_OPTIONAL, json_type_object, &remove);
+	private_dns_given = args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
 	if (args_close(&a) < 0 || check_endpoint_id(endpoint_id, err) < 0 ||
 	    find_owned(m, &ENDPOINT, caller->account, endpoint_id, &endpoint, err) < 0 ||
 	    store_text(m->store, "SELECT state FROM endpoint WHERE id = ?",
@@ -293,6 +301,8 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	if (left == 0)
 		return api_fail(err, API_InvalidParameter,
 				"an interface endpoint keeps at least one subnet");
+	if (private_dns_given && endpoint_set_private_dns(m, endpoint, private_dns, err) < 0)
+		return -1;
 	*result = json_object_new_object();
 	put_bool(*result, "Return", true);
 	return 0;

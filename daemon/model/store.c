@@ -111,7 +111,8 @@ static const char schema[] =
     "  service_id TEXT NOT NULL," /* still named once the service is gone */
     "  state TEXT NOT NULL,"
     "  slot INTEGER UNIQUE CHECK (slot > 0)," /* NULL once deleted */
-    "  dns_suffix TEXT NOT NULL, created TEXT NOT NULL) STRICT;"
+    "  dns_suffix TEXT NOT NULL, created TEXT NOT NULL,"
+    "  private_dns INTEGER NOT NULL DEFAULT 0) STRICT;" /* PrivateDnsEnabled */
     "CREATE INDEX endpoint_service ON endpoint(service);"
     /* an endpoint's network interfaces, one per zone, until it is deleted; each uses
 	 * one load balancer of the service for its whole life (NULL: it left the service) */

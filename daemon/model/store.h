@@ -12,8 +12,9 @@
 
 #define STORE_APPLICATION_ID 0x78646c6b /* "xdlk" */
 /* 2: member slots (registrations), which the data path counts per target group.
- * xdplink is pre-release: a file of version 1 is refused, not migrated. */
-#define STORE_SCHEMA_VERSION 2
+ * 3: endpoint.private_dns (PrivateDnsEnabled).
+ * xdplink is pre-release: a file of an older version is refused, not migrated. */
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
