@@ -69,7 +69,7 @@ INC_COMMON   := -Iinclude -Icommon
 INC_CLI      := $(INC_COMMON) -Icli
 INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -I$(BUILD)
 INC_MODEL    := $(INC_COMMON) -Idaemon/model -Idaemon/datapath
-INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws
+INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws -Idaemon/dns
 # The AWS front door writes XML with libxml2.
 INC_AWS      := $(INC_DAEMON) -I/usr/include/libxml2
 
@@ -127,7 +127,7 @@ PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UN
 	    $(BUILD)/bench/control_bench
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
-	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto)
+	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lldns -lmnl)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)

@@ -18,8 +18,7 @@
 
 /* ---- The consumer's switch --------------------------------------------------------------- */
 
-int endpoint_set_private_dns(struct model *m, int64_t endpoint, bool enabled,
-			     struct api_error *err)
+int endpoint_set_private_dns(struct model *m, int64_t endpoint, bool enabled, struct api_error *err)
 {
 	char service_id[ID_MAX] = "", name[DNS_NAME_MAX] = "", state[24] = "";
 	char service[DNS_NAME_MAX];
@@ -27,14 +26,16 @@ int endpoint_set_private_dns(struct model *m, int64_t endpoint, bool enabled,
 	if (enabled &&
 	    (store_text(m->store, "SELECT service_id FROM endpoint WHERE id = ?",
 			SQL_ARGS(SQL_INT(endpoint)), service_id, sizeof(service_id), err) < 0 ||
-	     store_text(m->store,
-			"SELECT s.private_dns_name FROM endpoint p JOIN service s ON s.id = p.service"
-			" WHERE p.id = ?",
-			SQL_ARGS(SQL_INT(endpoint)), name, sizeof(name), err) < 0 ||
-	     store_text(m->store,
-			"SELECT s.private_dns_state FROM endpoint p JOIN service s ON s.id = p.service"
-			" WHERE p.id = ?",
-			SQL_ARGS(SQL_INT(endpoint)), state, sizeof(state), err) < 0))
+	     store_text(
+		 m->store,
+		 "SELECT s.private_dns_name FROM endpoint p JOIN service s ON s.id = p.service"
+		 " WHERE p.id = ?",
+		 SQL_ARGS(SQL_INT(endpoint)), name, sizeof(name), err) < 0 ||
+	     store_text(
+		 m->store,
+		 "SELECT s.private_dns_state FROM endpoint p JOIN service s ON s.id = p.service"
+		 " WHERE p.id = ?",
+		 SQL_ARGS(SQL_INT(endpoint)), state, sizeof(state), err) < 0))
 		return -1;
 	service_name(service, sizeof(service), m->region, service_id);
 	if (enabled && !name[0])
@@ -43,10 +44,11 @@ int endpoint_set_private_dns(struct model *m, int64_t endpoint, bool enabled,
 				"provide a private DNS name.",
 				service);
 	if (enabled && strcmp(state, "verified") != 0)
-		return api_fail(err, API_InvalidParameter,
-				"Private DNS can't be enabled because the private DNS name %s of the "
-				"service %s is not verified (it is %s).",
-				name, service, state);
+		return api_fail(
+		    err, API_InvalidParameter,
+		    "Private DNS can't be enabled because the private DNS name %s of the "
+		    "service %s is not verified (it is %s).",
+		    name, service, state);
 	return store_exec(m->store, "UPDATE endpoint SET private_dns = ? WHERE id = ?",
 			  SQL_ARGS(SQL_INT(enabled), SQL_INT(endpoint)), err);
 }
@@ -114,12 +116,13 @@ static void fill_check(sqlite3_stmt *row, void *element)
 int model_private_dns_checks(struct model *m, struct model_private_dns_check **checks,
 			     size_t *count, struct api_error *err)
 {
-	*checks = load_rows(m,
-			    "SELECT service_id, private_dns_name, private_dns_record,"
-			    " private_dns_value, private_dns_state FROM service"
-			    " WHERE private_dns_name IS NOT NULL AND private_dns_state != 'verified'"
-			    " ORDER BY service_id",
-			    sizeof(**checks), fill_check, count, err);
+	*checks =
+	    load_rows(m,
+		      "SELECT service_id, private_dns_name, private_dns_record,"
+		      " private_dns_value, private_dns_state FROM service"
+		      " WHERE private_dns_name IS NOT NULL AND private_dns_state != 'verified'"
+		      " ORDER BY service_id",
+		      sizeof(**checks), fill_check, count, err);
 	return *checks ? 0 : -1;
 }
 
