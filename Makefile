@@ -86,6 +86,7 @@ MODEL_TESTS := $(wildcard $(UNIT)/model/*.c)
 $(call obj,$(UNIT)/test_store.c $(MODEL_TESTS)): INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_ids.c):    INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_health.c): INCLUDES := $(INC_DAEMON) -Itests/lib
+$(call obj,$(UNIT)/test_dns.c):    INCLUDES := $(INC_DAEMON) -Itests/lib
 $(call obj,$(UNIT)/test_maglev.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
 $(call obj,$(UNIT)/test_aws.c):    INCLUDES := $(INC_AWS) -Itests/lib
 $(call obj,tests/lib/check.c):     INCLUDES := -Itests/lib
@@ -121,7 +122,8 @@ PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c \
 			  daemon/datapath/flow_table.c)
 
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
-	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws
+	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws \
+	      $(BUILD)/tests/test_dns
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
 	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
 	    $(BUILD)/bench/control_bench
@@ -144,6 +146,12 @@ $(BUILD)/tests/test_ids: $(call obj,$(UNIT)/test_ids.c daemon/model/ids.c) $(CHE
 $(BUILD)/tests/test_health: $(call obj,$(UNIT)/test_health.c daemon/health.c daemon/loop.c \
 					common/log.c) $(CHECK_OBJ)
 	$(Q)$(call link,-ljson-c)
+
+# The VPC resolvers' records, answers and upstream, without an agent.
+$(BUILD)/tests/test_dns: $(call obj,$(UNIT)/test_dns.c daemon/dns/records.c daemon/dns/answer.c \
+				     daemon/dns/upstream.c daemon/model/ids.c daemon/loop.c \
+				     common/log.c) $(CHECK_OBJ)
+	$(Q)$(call link,-lldns)
 
 $(BUILD)/tests/test_maglev: $(call obj,$(UNIT)/test_maglev.c) $(MAGLEV_OBJ) $(CHECK_OBJ)
 	$(Q)$(call link,)

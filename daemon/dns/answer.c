@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLAG_QR	    0x80 /* byte 2 */
-#define FLAG_RD	    0x01 /* byte 2 */
-#define OPCODE_MASK 0x78 /* byte 2 */
-#define SOA_SERIAL  1
+#define FLAG_QR		  0x80 /* byte 2 */
+#define FLAG_RD		  0x01 /* byte 2 */
+#define OPCODE_MASK	  0x78 /* byte 2 */
+#define SOA_SERIAL	  1
 #define EDNS_BADVERS_HIGH 1 /* extended rcode 16 = BADVERS: its upper 8 bits */
 
 static uint16_t word_at(const uint8_t *bytes, size_t offset)
@@ -242,7 +242,8 @@ static enum dns_verdict judge(const struct dns_records *records, size_t vpc, boo
 		if (!reply)
 			return DNS_DROP;
 		ldns_pkt_set_edns_extended_rcode(reply, EDNS_BADVERS_HIGH);
-		return finish(reply, reply_limit(query, tcp), out, out_length) ? DNS_DROP : DNS_REPLY;
+		return finish(reply, reply_limit(query, tcp), out, out_length) ? DNS_DROP
+									       : DNS_REPLY;
 	}
 	if (ldns_rr_get_class(question) != LDNS_RR_CLASS_IN || type == LDNS_RR_TYPE_AXFR ||
 	    type == LDNS_RR_TYPE_IXFR || !question_name(question, name)) {
@@ -263,9 +264,8 @@ static enum dns_verdict judge(const struct dns_records *records, size_t vpc, boo
 	ldns_pkt_set_ra(reply, forwarding);
 	if (found.outcome != DNS_NOT_OURS) {
 		ldns_pkt_set_aa(reply, true);
-		ok = found.outcome == DNS_ADDRESSES
-			 ? push_found(reply, records, question, &found)
-			 : push_soa(reply, dns_records_zone(records));
+		ok = found.outcome == DNS_ADDRESSES ? push_found(reply, records, question, &found)
+						    : push_soa(reply, dns_records_zone(records));
 	}
 	if (!ok) {
 		ldns_pkt_free(reply);
@@ -286,7 +286,7 @@ enum dns_verdict dns_answer(const struct dns_records *records, size_t vpc, bool 
 		return DNS_DROP;
 	if ((bytes[2] & OPCODE_MASK) != LDNS_PACKET_QUERY << 3)
 		return header_reply(bytes, LDNS_RCODE_NOTIMPL, out, out_length) ? DNS_DROP
-										 : DNS_REPLY;
+										: DNS_REPLY;
 	if (word_at(bytes, 4) != 1 || word_at(bytes, 6) != 0 || word_at(bytes, 8) != 0 ||
 	    word_at(bytes, 10) > 1 || ldns_wire2pkt(&parsed, bytes, length) != LDNS_STATUS_OK ||
 	    ldns_rr_list_rr_count(ldns_pkt_question(parsed)) != 1) {
@@ -307,9 +307,10 @@ enum dns_verdict dns_answer(const struct dns_records *records, size_t vpc, bool 
 int dns_relay(const ldns_pkt *query, const ldns_pkt *answer, size_t max_size, uint8_t **out,
 	      size_t *out_length)
 {
-	ldns_pkt *reply = reply_to(query, answer ? ldns_pkt_get_rcode(answer) : LDNS_RCODE_SERVFAIL);
+	ldns_pkt *reply =
+	    reply_to(query, answer ? ldns_pkt_get_rcode(answer) : LDNS_RCODE_SERVFAIL);
 	static const ldns_pkt_section sections[] = { LDNS_SECTION_ANSWER, LDNS_SECTION_AUTHORITY,
-						      LDNS_SECTION_ADDITIONAL };
+						     LDNS_SECTION_ADDITIONAL };
 	bool ok = true;
 
 	if (!reply)

@@ -136,8 +136,8 @@ static void forward(struct dns_door *door, const struct dns_client *client, ldns
 
 	if (f) {
 		*f = (struct forwarded){ door, *client, query, max_size };
-		if (upstream_ask(door->upstream, ldns_rr_owner(question), ldns_rr_get_type(question),
-				 on_upstream_answer, f) == 0)
+		if (upstream_ask(door->upstream, ldns_rr_owner(question),
+				 ldns_rr_get_type(question), on_upstream_answer, f) == 0)
 			return;
 	}
 	free(f);
@@ -221,8 +221,8 @@ static void follow_vpcs(struct dns_door *door)
 			found = strcmp(vpc_server_vpc(servers[k])->id, vpcs[i].id) == 0;
 		if (found)
 			continue;
-		servers[kept] = vpc_server_start(door->loop, &vpcs[i], on_message, door, why,
-						 sizeof(why));
+		servers[kept] =
+		    vpc_server_start(door->loop, &vpcs[i], on_message, door, why, sizeof(why));
 		if (!servers[kept]) {
 			say_failure(door, why);
 			continue;

@@ -295,8 +295,9 @@ struct vpc_server *vpc_server_start(struct loop *loop, const struct dns_vpc *vpc
 		snprintf(why, why_size, "out of memory");
 		return NULL;
 	}
-	*s = (struct vpc_server){ .loop = loop, .vpc = *vpc, .udp = -1, .tcp = -1, .fn = fn,
-				  .ctx = ctx };
+	*s = (struct vpc_server){
+		.loop = loop, .vpc = *vpc, .udp = -1, .tcp = -1, .fn = fn, .ctx = ctx
+	};
 	inet_ntop(AF_INET, &(uint32_t){ dns_vpc_resolver(vpc) }, addr, sizeof(addr));
 	added = address_add(vpc->iface, dns_vpc_resolver(vpc));
 	if (added < 0) {

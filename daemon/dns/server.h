@@ -14,8 +14,8 @@
 #include "records.h"
 
 #define DNS_PORT	     53
-#define DNS_TCP_CONNECTIONS  64    /* per VPC; a new one ends the longest idle */
-#define DNS_TCP_IDLE_MS	     10000 /* a connection that says nothing that long ends */
+#define DNS_TCP_CONNECTIONS  64	       /* per VPC; a new one ends the longest idle */
+#define DNS_TCP_IDLE_MS	     10000     /* a connection that says nothing that long ends */
 #define DNS_TCP_OUTPUT_LIMIT (1 << 20) /* unread replies a client may leave: then it ends */
 
 struct loop;

@@ -140,8 +140,8 @@ static int new_id(struct upstream *up, uint16_t *id)
 
 static int send_question(struct upstream *up, const struct question *q)
 {
-	ldns_pkt *query = ldns_pkt_query_new(ldns_rdf_clone(q->name), q->type, LDNS_RR_CLASS_IN,
-					     LDNS_RD);
+	ldns_pkt *query =
+	    ldns_pkt_query_new(ldns_rdf_clone(q->name), q->type, LDNS_RR_CLASS_IN, LDNS_RD);
 	uint8_t *wire = NULL;
 	size_t length = 0;
 	int rc = -1;
@@ -161,16 +161,23 @@ int upstream_ask(struct upstream *up, const ldns_rdf *name, ldns_rr_type type, u
 		 void *ctx)
 {
 	struct question *q = NULL;
+	uint16_t id;
 
 	if (up->waiting == UPSTREAM_PENDING || (up->fd < 0 && open_socket(up) < 0))
 		return -1;
 	for (size_t i = 0; !q && i < UPSTREAM_PENDING; i++)
 		if (!up->questions[i].waiting)
 			q = &up->questions[i];
-	*q = (struct question){ .waiting = true, .type = type, .fn = fn, .ctx = ctx,
+	if (new_id(up, &id) < 0)
+		return -1;
+	*q = (struct question){ .waiting = true,
+				.id = id,
+				.type = type,
+				.fn = fn,
+				.ctx = ctx,
 				.deadline_ms = monotonic_ms() + UPSTREAM_TIMEOUT_MS };
 	q->name = ldns_rdf_clone(name);
-	if (!q->name || new_id(up, &q->id) < 0 || send_question(up, q) < 0) {
+	if (!q->name || send_question(up, q) < 0) {
 		if (errno != EAGAIN)
 			log_warn("cannot ask the upstream DNS server: %s", strerror(errno));
 		ldns_rdf_deep_free(q->name);

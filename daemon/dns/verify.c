@@ -46,8 +46,11 @@ struct verifier *verifier_new(struct model *m, struct upstream *up, uint32_t int
 
 	if (!v)
 		return NULL;
-	*v = (struct verifier){ .model = m, .up = up, .interval_ms = interval_s * 1000ULL,
-				.record = record, .ctx = ctx };
+	*v = (struct verifier){ .model = m,
+				.up = up,
+				.interval_ms = interval_s * 1000ULL,
+				.record = record,
+				.ctx = ctx };
 	return v;
 }
 
