@@ -173,6 +173,7 @@ tb_write_zone() {
 	echo "$serial" >"$TB_NSD_DIR/serial"
 	touch "$TB_NSD_DIR/published"
 	{
+		# shellcheck disable=SC2016 # $ORIGIN and $TTL are the zone file's own words
 		printf '$ORIGIN %s.\n$TTL 60\n' "$TB_DNS_DOMAIN"
 		printf '@ IN SOA ns1 hostmaster %d 3600 900 604800 60\n' "$serial"
 		printf '@ IN NS ns1\nns1 IN A %s\nwww IN A 192.0.2.80\n' "$TB_DNS_IP"

@@ -38,9 +38,8 @@ static uint32_t ip(const char *text)
 	return inet_addr(text);
 }
 
-static struct model_dns_endpoint endpoint(const char *id, const char *private_name,
-					  const char *az1, bool az1_healthy, const char *az2,
-					  bool az2_healthy)
+static struct model_dns_endpoint endpoint(const char *id, const char *private_name, const char *az1,
+					  bool az1_healthy, const char *az2, bool az2_healthy)
 {
 	struct model_dns_endpoint e = { .eni_count = az2 ? 2 : 1 };
 
@@ -70,14 +69,14 @@ static struct dns_records *setup(bool a_healthy)
 	the_vpcs[0].mask = ip("255.255.0.0");
 	the_vpcs[1].net = ip("10.2.0.0");
 	the_vpcs[1].mask = ip("255.255.0.0");
-	list[0] = endpoint(EP_A, "myservice.example.com", "10.1.1.50", a_healthy, "10.1.2.50",
-			   false);
+	list[0] =
+	    endpoint(EP_A, "myservice.example.com", "10.1.1.50", a_healthy, "10.1.2.50", false);
 	list[1] = endpoint(EP_B, "", "10.2.1.50", true, NULL, false);
 	list[2] = endpoint(EP_C, "*.corp.example.com", "10.1.1.60", false, "10.1.2.60", false);
 	return dns_records_build(REGION, the_vpcs, 2, list, 3);
 }
 
-#define REGIONAL(id) id "-abcd1234." SVC "." ZONE
+#define REGIONAL(id)	id "-abcd1234." SVC "." ZONE
 #define ZONAL(id, zone) id "-abcd1234-" zone "." SVC "." ZONE
 
 static struct dns_found look(const struct dns_records *r, size_t vpc, const char *name)
@@ -172,8 +171,8 @@ static struct exchange send_bytes(const struct dns_records *r, bool forwarding, 
 static struct exchange ask(const struct dns_records *r, bool forwarding, const char *name,
 			   ldns_rr_type type, uint16_t edns, bool tcp)
 {
-	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN,
-					 LDNS_RD);
+	ldns_pkt *q =
+	    ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN, LDNS_RD);
 	struct exchange x;
 	uint8_t *wire = NULL;
 	size_t length = 0;
@@ -296,9 +295,10 @@ static void hostile_messages_get_formerr_or_nothing(void)
 	memset(long_label + 1, 'a', 64);
 	/* Too short for a header, or an answer: nothing at all. */
 	CHECK_EQ(send_bytes(r, true, query_header, 11, false).verdict, DNS_DROP);
-	CHECK_EQ(send_bytes(r, true, wire, hostile(wire, an_answer, no_type, sizeof(no_type)), false)
-		     .verdict,
-		 DNS_DROP);
+	CHECK_EQ(
+	    send_bytes(r, true, wire, hostile(wire, an_answer, no_type, sizeof(no_type)), false)
+		.verdict,
+	    DNS_DROP);
 	/* Each of these: FORMERR, the client's id, no question. */
 	{
 		const struct {
@@ -314,9 +314,9 @@ static void hostile_messages_get_formerr_or_nothing(void)
 		};
 
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-			x = send_bytes(r, true, wire,
-				       hostile(wire, cases[i].header, cases[i].rest, cases[i].length),
-				       false);
+			x = send_bytes(
+			    r, true, wire,
+			    hostile(wire, cases[i].header, cases[i].rest, cases[i].length), false);
 			CHECK_EQ(x.verdict, DNS_REPLY);
 			if (x.verdict != DNS_REPLY)
 				continue;
@@ -428,11 +428,11 @@ static void relayed_answers_are_truncated_for_udp(void)
 
 struct upstream_test {
 	struct loop *loop;
-	int server;		 /* a UDP "upstream" on 127.0.0.1 */
-	bool forge_first;	 /* answer first with the wrong question */
-	bool silent;		 /* answer nothing */
+	int server;	  /* a UDP "upstream" on 127.0.0.1 */
+	bool forge_first; /* answer first with the wrong question */
+	bool silent;	  /* answer nothing */
 	int answers, timeouts;
-	int addresses;		 /* in the last answer */
+	int addresses; /* in the last answer */
 };
 
 static void on_query(struct loop *loop, uint32_t events, void *ctx)
@@ -442,7 +442,8 @@ static void on_query(struct loop *loop, uint32_t events, void *ctx)
 	socklen_t size = sizeof(from);
 	uint8_t buffer[4096], *wire = NULL;
 	ldns_pkt *q = NULL, *a;
-	ssize_t got = recvfrom(t->server, buffer, sizeof(buffer), 0, (struct sockaddr *)&from, &size);
+	ssize_t got =
+	    recvfrom(t->server, buffer, sizeof(buffer), 0, (struct sockaddr *)&from, &size);
 	size_t length = 0;
 
 	(void)loop;
