@@ -82,15 +82,15 @@ static void print_show(const struct request *req, json_object *result)
 	for (size_t i = 0; i < jlen(sc, "BaseEndpointDnsNames"); i++)
 		field(i ? "" : "DNS names", "%s", jstr(jitem(sc, "BaseEndpointDnsNames", i), ""));
 	if (jget(sc, "PrivateDnsName")) {
-		const char *name = jstr(sc, "PrivateDnsName");
+		const char *dns_name = jstr(sc, "PrivateDnsName");
 
-		field("Private DNS", "%s (%s)", name,
+		field("Private DNS", "%s (%s)", dns_name,
 		      jstr(sc, "PrivateDnsNameConfiguration.State"));
 		/* the record lives under the name (a wildcard's under the name it covers) */
 		field("", "publish %s record %s.%s = \"%s\", then: xdplink service verify %s",
 		      jstr(sc, "PrivateDnsNameConfiguration.Type"),
 		      jstr(sc, "PrivateDnsNameConfiguration.Name"),
-		      strncmp(name, "*.", 2) == 0 ? name + 2 : name,
+		      strncmp(dns_name, "*.", 2) == 0 ? dns_name + 2 : dns_name,
 		      jstr(sc, "PrivateDnsNameConfiguration.Value"), jstr(sc, "ServiceId"));
 	}
 }

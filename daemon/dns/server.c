@@ -288,7 +288,8 @@ struct vpc_server *vpc_server_start(struct loop *loop, const struct dns_vpc *vpc
 				    dns_message_fn *fn, void *ctx, char *why, size_t why_size)
 {
 	struct vpc_server *s = calloc(1, sizeof(*s));
-	char addr[INET_ADDRSTRLEN];
+	uint32_t resolver = dns_vpc_resolver(vpc);
+	char addr[INET_ADDRSTRLEN] = "";
 	int added;
 
 	if (!s) {
@@ -298,8 +299,8 @@ struct vpc_server *vpc_server_start(struct loop *loop, const struct dns_vpc *vpc
 	*s = (struct vpc_server){
 		.loop = loop, .vpc = *vpc, .udp = -1, .tcp = -1, .fn = fn, .ctx = ctx
 	};
-	inet_ntop(AF_INET, &(uint32_t){ dns_vpc_resolver(vpc) }, addr, sizeof(addr));
-	added = address_add(vpc->iface, dns_vpc_resolver(vpc));
+	inet_ntop(AF_INET, &resolver, addr, sizeof(addr));
+	added = address_add(vpc->iface, resolver);
 	if (added < 0) {
 		snprintf(why, why_size, "cannot add %s/32 to %s: %s", addr, vpc->iface,
 			 strerror(errno));
