@@ -67,6 +67,10 @@ truncated_without_records() {
 	return 1
 }
 
+agent_answers() {
+	tb_xdplink agent status >/dev/null
+}
+
 probe_is() {
 	expect "$2 to $1's resolver" "$(tb_exec "$1" python3 "$PROBE" "${TB_VPC_RESOLVER[$1]}" "$2")" "$3"
 }
@@ -221,8 +225,9 @@ check "a new name starts over: pendingVerification" private_dns_is pendingVerifi
 check "... and the old one stops resolving" wait_until 3 getent_fails c1 myservice.example.com
 
 note "on-premises, through the router (seed 004)"
-check "onprem resolves the Regional name through the VPC's resolver" \
-	resolves_to onprem "$REGIONAL" "$ENI_AZ1 $ENI_AZ2"
+check "use1-az1's targets are healthy again" wait_until $((2 * TRANSITION)) all_are healthy t1 t2
+check "onprem resolves the Regional name through the VPC's resolver (both zones healthy)" \
+	wait_until 3 resolves_to onprem "$REGIONAL" "$ENI_AZ1 $ENI_AZ2"
 check "... with getent" getent_is onprem "$ZONAL1" "$ENI_AZ1"
 check "curl http://ZONAL/ from onprem is answered by a target" curl_answers onprem "http://$ZONAL1/"
 
@@ -235,7 +240,7 @@ check "a question and 60,000 bytes of pointers: the question is answered" probe_
 check "65,535 bytes of garbage over TCP: FORMERR" probe_is c1 tcp-huge FORMERR
 check "a query one byte at a time over TCP is answered" probe_is c1 tcp-split NOERROR
 check "the resolver still answers" resolves_to c1 "$ZONAL1" "$ENI_AZ1"
-check "the agent still serves its API" tb_xdplink agent status
+check "the agent still serves its API" agent_answers
 
 note "names go with their endpoint"
 xl_quiet "$PROVIDER" endpoint reject "$E2E_SVC" "$E2E_EP"
