@@ -55,7 +55,7 @@ void dns_records_free(struct dns_records *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->vpc_count; i++) {
+	for (size_t i = 0; r->vpcs && i < r->vpc_count; i++) {
 		free(r->vpcs[i].endpoints);
 		free(r->vpcs[i].privates);
 	}

@@ -55,6 +55,14 @@ const struct dns_vpc *vpc_server_vpc(const struct vpc_server *s)
 
 /* ---- TCP connections ------------------------------------------------------------------------ */
 
+static void free_connection(struct connection *c)
+{
+	loop_unwatch(c->server->loop, c->fd);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
 static void end_connection(struct connection *c)
 {
 	struct vpc_server *s = c->server;
@@ -62,14 +70,11 @@ static void end_connection(struct connection *c)
 	for (struct connection **link = &s->connections; *link; link = &(*link)->next) {
 		if (*link == c) {
 			*link = c->next;
-			break;
+			s->connection_count--;
+			free_connection(c);
+			return;
 		}
 	}
-	s->connection_count--;
-	loop_unwatch(s->loop, c->fd);
-	close(c->fd);
-	free(c->out);
-	free(c);
 }
 
 static struct connection *find_connection(struct vpc_server *s, uint64_t serial)
@@ -326,8 +331,10 @@ void vpc_server_stop(struct vpc_server *s)
 {
 	if (!s)
 		return;
-	while (s->connections)
-		end_connection(s->connections);
+	for (struct connection *c = s->connections, *next; c; c = next) {
+		next = c->next;
+		free_connection(c);
+	}
 	if (s->udp >= 0) {
 		loop_unwatch(s->loop, s->udp);
 		close(s->udp);
