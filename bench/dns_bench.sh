@@ -3,7 +3,8 @@
 # bench/dns_bench.sh OUT.json [--quick]: queries per second answered by a consumer VPC's
 # resolver (xdplinkd, at 10.1.0.2) against nsd answering the same records (a zone file of the
 # endpoint's names, at 10.1.0.3 in the same namespace, one server process as the agent has
-# one thread), side by side in interleaved rounds, from dnsperf in a consumer host.
+# one thread; its response rate limiting off, as a resolver has none), side by side in
+# interleaved rounds, from dnsperf in a consumer host.
 set -euo pipefail
 source "$(dirname "$0")/../tests/e2e/lib.sh"
 
@@ -47,6 +48,8 @@ server:
   logfile: "$BENCH_DIR/nsd.log"
   server-count: 1
   hide-version: yes
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
 remote-control:
   control-enable: no
 zone:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The DNS front door (dns.h): the VPCs' resolvers kept in line with the VPCs, the records
- * they answer from rebuilt when the store changed, queries answered or forwarded, and the
- * private DNS verifier, all on the agent's loop. Nothing here waits: a forwarded query is
+ * they answer from rebuilt when the store changed (at the first query after a commit, or
+ * the next tick), queries answered or forwarded, and the private DNS verifier, all on the
+ * agent's loop. Nothing here waits: a forwarded query is
  * answered when the upstream's answer comes, or with SERVFAIL when it does not. */
 #include "dns.h"
 
@@ -153,8 +154,14 @@ static void on_message(void *ctx, struct vpc_server *server, const struct dns_cl
 	uint8_t *reply = NULL;
 	size_t reply_length = 0, max_size = 0, index;
 
-	if (!door->records || !server_of(door, client->vpc_id, &index))
-		return; /* the first records are made on the next tick */
+	if (!server_of(door, client->vpc_id, &index))
+		return;
+	/* A change committed since the records were made: the answer reflects it at once. */
+	if (!door->records || door->records_stale ||
+	    door->records_commits != model_commits(door->model))
+		rebuild_records(door);
+	if (!door->records)
+		return;
 	switch (dns_answer(door->records, index, door->upstream != NULL, bytes, length, client->tcp,
 			   &reply, &reply_length, &query, &max_size)) {
 	case DNS_REPLY:
