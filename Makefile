@@ -70,8 +70,10 @@ INC_CLI      := $(INC_COMMON) -Icli
 INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -I$(BUILD)
 INC_MODEL    := $(INC_COMMON) -Idaemon/model -Idaemon/datapath
 INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws -Idaemon/dns
-# The AWS front door writes XML with libxml2.
+# The AWS front door writes XML with libxml2; the node's isolation rules and the VPC
+# resolvers' addresses go through libnl.
 INC_AWS      := $(INC_DAEMON) -I/usr/include/libxml2
+INC_NETLINK  := $(INC_DATAPATH) -I/usr/include/libnl3
 
 $(call obj,$(COMMON_SRCS)):   INCLUDES := $(INC_COMMON)
 $(call obj,$(CLI_SRCS)):      INCLUDES := $(INC_CLI)
@@ -79,6 +81,8 @@ $(call obj,$(DATAPATH_SRCS)): INCLUDES := $(INC_DATAPATH)
 $(call obj,$(MODEL_SRCS)):    INCLUDES := $(INC_MODEL)
 $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS)): INCLUDES := $(INC_DAEMON)
 $(call obj,$(wildcard daemon/aws/*.c)): INCLUDES := $(INC_AWS)
+$(call obj,daemon/datapath/isolation.c): INCLUDES := $(INC_NETLINK)
+$(call obj,daemon/dns/address.c): INCLUDES := $(INC_DAEMON) -I/usr/include/libnl3
 
 # Tests, tools and benchmarks see what they test.
 UNIT := tests/unit
@@ -129,7 +133,8 @@ PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UN
 	    $(BUILD)/bench/control_bench
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
-	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lldns -lmnl)
+	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lnl-route-3 -lnl-3 \
+			-lldns)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)
@@ -144,6 +149,7 @@ $(BUILD)/tests/test_ids: $(call obj,$(UNIT)/test_ids.c daemon/model/ids.c) $(CHE
 	$(Q)$(call link,)
 
 $(BUILD)/tests/test_health: $(call obj,$(UNIT)/test_health.c daemon/health.c daemon/loop.c \
+					daemon/source_ports.c \
 					common/log.c) $(CHECK_OBJ)
 	$(Q)$(call link,-ljson-c)
 

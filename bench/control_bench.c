@@ -52,6 +52,9 @@ static void call(const char *action, json_object *args)
 	free(response);
 }
 
+/* ENIs per VPC of the bench: a /16 less AWS's five reserved addresses, rounded down. */
+#define ENIS_PER_VPC 65000
+
 static void address(uint32_t base, uint32_t offset, char out[INET_ADDRSTRLEN])
 {
 	struct in_addr addr = { .s_addr = htonl(base + offset) };
@@ -68,7 +71,10 @@ static void create(const char *service, const char *zone, uint32_t first, uint32
 		json_object *subnet = json_object_new_object();
 		char eni[INET_ADDRSTRLEN];
 
-		address(0x0a400000, first + i, eni); /* 10.64.0.0/10 */
+		/* The n-th ENI: in 10.(64 + n / ENIS_PER_VPC).0.0/16, past its reserved addresses. */
+		uint32_t n = first + i;
+
+		address(0x0a400000 + (n / ENIS_PER_VPC) * 65536, 4 + n % ENIS_PER_VPC, eni);
 		json_object_object_add(subnet, "AvailabilityZoneId", json_object_new_string(zone));
 		json_object_object_add(subnet, "Ipv4", json_object_new_string(eni));
 		json_object_array_add(subnets, subnet);

@@ -71,10 +71,21 @@ start_agent() {
 	return 1
 }
 
+# The consumer's VPCs 10.64.0.0/16 to 10.67.0.0/16 on cons0, each one subnet in $ZONE:
+# control_bench puts 65,000 ENIs in each (bench/control_bench.c).
+consumer_vpcs() {
+	local net vpc
+	for net in 64 65 66 67; do
+		vpc=$(xl --json vpc create --interface cons0 --cidr "10.$net.0.0/16" | jq -r .Vpc.VpcId)
+		xl subnet create --vpc "$vpc" --az "$ZONE" --cidr "10.$net.0.0/16" >/dev/null
+	done
+}
+
 # One service on one load balancer and target group; health checks rarely (a change each).
 provide() {
 	xl iface attach cons0 --role consumer --mode generic >/dev/null
 	xl iface attach prov0 --role provider --mode generic >/dev/null
+	consumer_vpcs
 	xl lb create web --az "$ZONE=10.0.1.10" >/dev/null
 	xl tg create web-tg --port 80 --interval 300 --deregistration-delay 0 >/dev/null
 	xl tg register web-tg 10.0.1.21:80 --az "$ZONE" >/dev/null

@@ -60,7 +60,10 @@ static __always_inline int track_target_packet(struct xl_flow *flow, const struc
 			return 0;
 		set_flags(flow, XL_FLOW_RST_TARGET);
 	}
-	touch(flow, now_s);
+	/* A half-open flow ages from its client's SYN: the target's SYN-ACKs, sent again to a
+	 * client that never answers (a spoofed source), do not keep it. */
+	if (READ_ONCE(flow->state) & XL_FLOW_ANSWERED)
+		touch(flow, now_s);
 	if (tcp->ack && !tcp->syn) {
 		note_ack(&flow->client_next, bpf_ntohl(tcp->ack_seq));
 		note_window(&flow->target_window_log2, tcp, target_shift(flow));

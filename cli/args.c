@@ -171,6 +171,30 @@ static json_object *convert(const struct request *req, const struct opt_spec *sp
 		cli_usage_error(req->noun, req->verb, "--%s takes %s, not '%s'", spec->name,
 				spec->metavar, text);
 		return NULL;
+	case OPT_ENI:
+		eq = strchr(text, '=');
+		if (!strncmp(text, "subnet-", 7) && (!eq || eq[1])) {
+			json_object *eni = json_object_new_object();
+
+			json_object_object_add(
+			    eni, "SubnetId",
+			    json_object_new_string_len(text,
+						       (int)(eq ? eq - text : (long)strlen(text))));
+			if (eq)
+				json_object_object_add(eni, "Ipv4", json_object_new_string(eq + 1));
+			return eni;
+		}
+		if (eq && eq != text && eq[1]) {
+			json_object *eni = json_object_new_object();
+
+			json_object_object_add(eni, "AvailabilityZoneId",
+					       json_object_new_string_len(text, (int)(eq - text)));
+			json_object_object_add(eni, "Ipv4", json_object_new_string(eq + 1));
+			return eni;
+		}
+		cli_usage_error(req->noun, req->verb, "--%s takes %s, not '%s'", spec->name,
+				spec->metavar, text);
+		return NULL;
 	case OPT_FLAG:
 		return json_object_new_boolean(spec->flag_value);
 	case OPT_TEXT:

@@ -30,6 +30,7 @@ enum opt_kind {
 	OPT_FLAG,   /* no value: sends flag_value */
 	OPT_CHOICE, /* one of `choices` ("TCP|HTTP"), any case, sent as written there */
 	OPT_PAIR,   /* ZONE=ADDRESS, sent as {pair_keys[0]: ZONE, pair_keys[1]: ADDRESS} */
+	OPT_ENI,    /* subnet-ID[=ADDRESS] or ZONE=ADDRESS: {SubnetId|AvailabilityZoneId, Ipv4} */
 };
 
 enum opt_flags {
@@ -85,7 +86,8 @@ struct noun {
 };
 
 extern const struct noun cli_noun_lb, cli_noun_tg, cli_noun_listener, cli_noun_service,
-    cli_noun_endpoint, cli_noun_iface, cli_noun_agent, cli_noun_stats, cli_noun_account;
+    cli_noun_endpoint, cli_noun_vpc, cli_noun_subnet, cli_noun_iface, cli_noun_agent,
+    cli_noun_stats, cli_noun_account;
 
 /* ---- Parsing and usage (cli_args.c, cli_usage.c) ------------------------------- */
 

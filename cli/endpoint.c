@@ -53,14 +53,15 @@ static void print_show(const struct request *req, json_object *result)
 	field("Service", "%s", jstr(ep, "ServiceName"));
 	field("State", "%s", jstr(ep, "State"));
 	field("Owner", "%s", jstr(ep, "OwnerId"));
+	field("VPC", "%s", jget(ep, "VpcId") ? jstr(ep, "VpcId") : "-");
 	field("Created", "%s", jstr(ep, "CreationTimestamp"));
 	for (size_t i = 0; i < jlen(ep, "NetworkInterfaces"); i++) {
 		json_object *eni = jitem(ep, "NetworkInterfaces", i);
 
 		arn_resource_name(jstr(eni, "NetworkLoadBalancerArn"), lb, sizeof(lb));
-		field(i ? "" : "ENIs", "%s (%s) %s via load balancer %s",
+		field(i ? "" : "ENIs", "%s (%s) %s in %s via load balancer %s",
 		      jstr(eni, "AvailabilityZoneId"), jstr(eni, "AvailabilityZone"),
-		      jstr(eni, "PrivateIpAddress"), lb);
+		      jstr(eni, "PrivateIpAddress"), jstr(eni, "SubnetId"), lb);
 	}
 	for (size_t i = 0; i < jlen(ep, "DnsEntries"); i++)
 		field(i ? "" : "DNS names", "%s", jstr(jitem(ep, "DnsEntries", i), "DnsName"));
@@ -155,11 +156,16 @@ static const struct opt_spec create_options[] = {
 	  .help = "com.amazonaws.vpce.REGION.vpce-svc-..." },
 	{ .name = "subnet",
 	  .key = "SubnetConfigurations",
-	  .kind = OPT_PAIR,
+	  .kind = OPT_ENI,
 	  .flags = OPT_REQUIRED | OPT_REPEAT,
-	  .metavar = "ZONE=IP",
-	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
-	  .help = "a zone of the service and the ENI address there; once per zone" },
+	  .metavar = "SUBNET[=IP]|ZONE=IP",
+	  .help = "an ENI per zone: in your SUBNET (at IP, or a free address), or at IP in "
+		  "your subnet of ZONE" },
+	{ .name = "vpc",
+	  .key = "VpcId",
+	  .kind = OPT_TEXT,
+	  .metavar = "VPC",
+	  .help = "your VPC the ENIs go in (default: the VPC of their subnets)" },
 	{ .name = "private-dns",
 	  .key = "PrivateDnsEnabled",
 	  .kind = OPT_FLAG,
@@ -171,17 +177,15 @@ static const struct opt_spec create_options[] = {
 static const struct opt_spec modify_options[] = {
 	{ .name = "add-subnet",
 	  .key = "AddSubnetConfigurations",
-	  .kind = OPT_PAIR,
+	  .kind = OPT_ENI,
 	  .flags = OPT_REPEAT,
-	  .metavar = "ZONE=IP",
-	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
-	  .help = "a new ENI: a zone of the service without one yet, and its address" },
+	  .metavar = "SUBNET[=IP]|ZONE=IP",
+	  .help = "a new ENI, in a zone of the service without one yet" },
 	{ .name = "remove-subnet",
 	  .key = "RemoveSubnetConfigurations",
-	  .kind = OPT_PAIR,
+	  .kind = OPT_ENI,
 	  .flags = OPT_REPEAT,
-	  .metavar = "ZONE=IP",
-	  .pair_keys = { "AvailabilityZoneId", "Ipv4" },
+	  .metavar = "SUBNET|ZONE=IP",
 	  .help = "an ENI that goes, with its flows (removals come before additions)" },
 	{ .name = "private-dns",
 	  .key = "PrivateDnsEnabled",

@@ -44,6 +44,13 @@
 	X(DuplicateSubnetsInSameZone, "DuplicateSubnetsInSameZone")                                \
 	X(DuplicateEndpointAddress, "DuplicateEndpointAddress")                                    \
 	X(VpcEndpointLimitExceeded, "VpcEndpointLimitExceeded")                                    \
+	/* consumer VPCs and subnets (EC2) */                                                      \
+	X(InvalidVpcID_NotFound, "InvalidVpcID.NotFound")                                          \
+	X(InvalidSubnetID_NotFound, "InvalidSubnetID.NotFound")                                    \
+	X(InvalidVpc_Range, "InvalidVpc.Range")                                                    \
+	X(InvalidSubnet_Range, "InvalidSubnet.Range")                                              \
+	X(InvalidSubnet_Conflict, "InvalidSubnet.Conflict")                                        \
+	X(DependencyViolation, "DependencyViolation")                                              \
 	/* xdplink's own: interfaces and the state file */                                         \
 	X(InterfaceNotFound, "InterfaceNotFound")                                                  \
 	X(AttachFailed, "AttachFailed")                                                            \

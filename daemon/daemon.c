@@ -4,9 +4,7 @@
  * stop. */
 #include "daemon.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +23,10 @@
 #include "flows.h"
 #include "handler.h"
 #include "health.h"
+#include "host_addresses.h"
 #include "kernel_support.h"
 #include "log.h"
+#include "source_ports.h"
 #include "loop.h"
 #include "metrics.h"
 #include "model.h"
@@ -88,22 +88,6 @@ static int make_parent_dir(const char *path)
 	return 0;
 }
 
-/* Whether an interface of this network namespace has the IPv4 address. */
-static bool node_has_address(const char *address)
-{
-	struct ifaddrs *list;
-	struct in_addr want;
-	bool found = false;
-
-	if (inet_pton(AF_INET, address, &want) != 1 || getifaddrs(&list))
-		return false;
-	for (struct ifaddrs *a = list; a && !found; a = a->ifa_next)
-		found = a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
-			((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr == want.s_addr;
-	freeifaddrs(list);
-	return found;
-}
-
 static int start(struct agent *agent, const struct daemon_options *opts)
 {
 	struct model_options model_opts = {
@@ -115,17 +99,27 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		.max_pools = opts->datapath.max_pools,
 		.max_tables = opts->datapath.max_tables,
 		.node_has_address = node_has_address,
+		.host_answers = host_answers,
 	};
 	static const struct dataplane_scope everything = { .all = true };
+	const struct xl_config *config = &opts->datapath.config;
+	struct port_range check_ports;
 	struct api_error err = { 0 };
 	char why[512];
 
 	if (make_parent_dir(opts->state_path) || make_parent_dir(opts->socket_path))
 		return -1;
-	if (kernel_support_check(why, sizeof(why))) {
+	if (kernel_support_check(why, sizeof(why)) ||
+	    source_ports_choose(config->port_min, config->port_count, &check_ports, why,
+				sizeof(why))) {
 		log_error("%s", why);
 		return -1;
 	}
+	if (check_ports.first)
+		log_info("health checks take source ports %u-%u, apart from the SNAT ports %u-%u "
+			 "(the host's ip_local_port_range overlaps them)",
+			 check_ports.first, check_ports.last, config->port_min,
+			 config->port_min + config->port_count - 1);
 	agent->model = model_open(&model_opts, &err);
 	if (!agent->model) {
 		log_error("%s", err.message);
@@ -150,7 +144,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 	if (!agent->loop)
 		return -1;
 	agent->api = api_listen(agent->loop, opts->socket_path, handle_request, agent);
-	if (!agent->api || ticks_start(agent)) {
+	if (!agent->api || ticks_start(agent, &check_ports)) {
 		log_error("cannot start serving");
 		return -1;
 	}

@@ -43,15 +43,19 @@ struct health {
 	struct loop *loop;
 	health_report_fn report;
 	void *ctx;
+	struct port_range ports; /* of the checks' sockets */
+	char device[16];	 /* the interface checks leave by, or "": any */
 	struct record *records;
 };
 
-struct health *health_new(struct loop *loop, health_report_fn report, void *ctx)
+struct health *health_new(struct loop *loop, const struct port_range *ports,
+			  health_report_fn report, void *ctx)
 {
 	struct health *health = calloc(1, sizeof(*health));
 
 	if (health) {
 		health->loop = loop;
+		health->ports = *ports;
 		health->report = report;
 		health->ctx = ctx;
 	}
@@ -64,6 +68,11 @@ static void end_check(struct check *check)
 	close(check->fd);
 	check->record->check = NULL;
 	free(check);
+}
+
+void health_leave_by(struct health *health, const char *device)
+{
+	snprintf(health->device, sizeof(health->device), "%s", device ? device : "");
 }
 
 void health_free(struct health *health)
@@ -251,7 +260,11 @@ static void start_check(struct health *health, struct record *r, uint64_t now_ms
 	check->http = t->http;
 	check->deadline_ms = now_ms + (uint64_t)t->timeout_s * 1000;
 	check->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (check->fd >= 0 && bind(check->fd, (struct sockaddr *)&source, sizeof(source))) {
+	if (check->fd >= 0 &&
+	    (source_ports_apply(check->fd, &health->ports) ||
+	     (health->device[0] && setsockopt(check->fd, SOL_SOCKET, SO_BINDTODEVICE,
+					      health->device, (socklen_t)strlen(health->device))) ||
+	     bind(check->fd, (struct sockaddr *)&source, sizeof(source)))) {
 		if (errno == EADDRNOTAVAIL)
 			tell_node_ip_missing(r);
 		close(check->fd);

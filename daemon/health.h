@@ -11,6 +11,7 @@
 
 #include "loop.h"
 #include "model.h"
+#include "source_ports.h"
 
 /* Called when consecutive results cross a threshold: the target should now be
  * `state` ("healthy" or "unhealthy") with AWS's `reason` ("" when healthy). */
@@ -19,8 +20,14 @@ typedef void (*health_report_fn)(void *ctx, const struct model_target *target, c
 
 struct health;
 
-struct health *health_new(struct loop *loop, health_report_fn report, void *ctx);
+/* The checks' sockets take their source ports from `ports` (source_ports.h). */
+struct health *health_new(struct loop *loop, const struct port_range *ports,
+			  health_report_fn report, void *ctx);
 void health_free(struct health *health);
+
+/* Checks leave by `device` only (NULL: by whatever route the host has): a target that
+ * routes elsewhere, into a consumer's VPC, fails its checks rather than be probed there. */
+void health_leave_by(struct health *health, const char *device);
 
 /* Starts the checks now due among `targets` and fails those past their timeout.
  * Targets no longer listed are forgotten. */

@@ -90,17 +90,15 @@ static bool release_due(const struct agent *agent)
 	return false;
 }
 
-/* Interfaces that could not be attached are tried again; ENIs move with the subnets of
- * the consumer interfaces. */
+/* Interfaces that could not be attached are tried again; the ENIs of their VPCs serve
+ * them once they are. */
 static void follow_the_host(struct agent *agent)
 {
-	struct dataplane_scope scope = { .ifaces = true };
+	struct dataplane_scope scope = { .ifaces = true, .all_frontends = true };
 	struct api_error err;
 
 	if (datapath_ifaces_pending(agent->dp) && change_sync(agent, &scope, &err))
 		log_warn("cannot attach the interfaces: %s", err.message);
-	if (datapath_follow_subnets(agent->dp))
-		log_warn("cannot move ENIs to their subnets' interfaces: %s", strerror(errno));
 }
 
 static void collect(struct loop *loop, void *ctx)
@@ -167,6 +165,7 @@ static void check_health(struct loop *loop, void *ctx)
 	size_t count = 0;
 
 	(void)loop;
+	health_leave_by(agent->health, datapath_provider_iface(agent->dp));
 	if (agent->health_listed && agent->health_generation == model_generation(agent->model)) {
 		health_tick_again(agent->health, monotonic_ms());
 		return;
@@ -181,10 +180,10 @@ static void check_health(struct loop *loop, void *ctx)
 	free(targets);
 }
 
-int ticks_start(struct agent *agent)
+int ticks_start(struct agent *agent, const struct port_range *check_ports)
 {
 	agent->release.next_drain = INT64_MAX;
-	agent->health = health_new(agent->loop, report_health, agent);
+	agent->health = health_new(agent->loop, check_ports, report_health, agent);
 	if (!agent->health || loop_every(agent->loop, XL_CLOCK_TICK_MS, tick_clock, agent) ||
 	    loop_every(agent->loop, agent->opts->collect_interval_ms, collect, agent) ||
 	    loop_every(agent->loop, HEALTH_TICK_MS, check_health, agent))

@@ -6,8 +6,9 @@
 #define XL_TICKS_H
 
 #include "agent.h"
+#include "source_ports.h"
 
 /* Starts the timers, and the health checker they drive; -1 on failure. */
-int ticks_start(struct agent *agent);
+int ticks_start(struct agent *agent, const struct port_range *check_ports);
 
 #endif

@@ -41,7 +41,7 @@ xdplink_forwards() {
 }
 
 xdplink_service() {
-	local service
+	local service vpc
 	xdplink lb create bench --az "use1-az1=$IP_LB_SERVER_SIDE" >/dev/null
 	xdplink tg create web --port 80 >/dev/null
 	xdplink tg create iperf --port 5201 --health-check-port 80 >/dev/null
@@ -55,6 +55,8 @@ xdplink_service() {
 	xdplink listener add bench --port 5201 --tg iperf >/dev/null
 	service=$(xdplink --json service create --lb bench --auto-accept |
 		jq -er .ServiceConfiguration.ServiceId)
+	vpc=$(xdplink --json vpc create --interface l0 --cidr "${IP_ENI%.*}.0/24" | jq -er .Vpc.VpcId)
+	xdplink subnet create --vpc "$vpc" --az use1-az1 --cidr "${IP_ENI%.*}.0/24" >/dev/null
 	xdplink endpoint create --service "com.amazonaws.vpce.us-east-1.$service" \
 		--subnet "use1-az1=$IP_ENI" >/dev/null
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ec2.h"
 #include "filters.h"
 #include "network.h"
 #include "operation.h"
@@ -272,24 +273,12 @@ static void add_strings(json_object *object, const char *key, const char *value)
 	json_object_object_add(object, key, list);
 }
 
-/* An endpoint's VPC and subnets (network.h), and what xdplink has of the rest. */
+/* What xdplink has of an endpoint beyond the model's answer (which has its VPC and
+ * subnets). */
 static void complete_endpoint(json_object *endpoint)
 {
-	json_object *subnets = json_object_new_array(), *options = json_object_new_object();
-	char vpc[AWS_VPC_ID_MAX];
+	json_object *options = json_object_new_object();
 
-	aws_vpc_of(aws_json_string(endpoint, "OwnerId"), vpc);
-	aws_put_string(endpoint, "VpcId", vpc);
-	for (size_t i = 0; i < aws_json_length(endpoint, "NetworkInterfaces"); i++) {
-		json_object *eni =
-		    json_object_array_get_idx(aws_json_member(endpoint, "NetworkInterfaces"), i);
-		char subnet[AWS_SUBNET_ID_MAX];
-
-		aws_subnet_id(aws_json_string(eni, "AvailabilityZoneId"),
-			      aws_json_string(eni, "PrivateIpAddress"), subnet, sizeof(subnet));
-		json_object_array_add(subnets, json_object_new_string(subnet));
-	}
-	json_object_object_add(endpoint, "SubnetIds", subnets);
 	add_strings(endpoint, "RouteTableIds", NULL);
 	json_object_object_add(endpoint, "Groups", json_object_new_array());
 	aws_put_string(endpoint, "IpAddressType", "ipv4");
@@ -361,9 +350,9 @@ static int list_only(struct aws_call *c, const char *name, const char *value, co
 
 /* A Describe call: the model's list, each item completed (when `complete` is given), then
  * filtered (the filters see the completed items) and paged. */
-static int describe(struct aws_call *c, const char *action, json_object *args,
-		    const struct aws_filters *filters, const struct aws_page *page,
-		    const char *list_key, void (*complete)(json_object *item), json_object **result)
+int ec2_describe(struct aws_call *c, const char *action, json_object *args,
+		 const struct aws_filters *filters, const struct aws_page *page,
+		 const char *list_key, void (*complete)(json_object *item), json_object **result)
 {
 	if (aws_model_call(c, action, args, result) < 0)
 		return -1;
@@ -374,9 +363,8 @@ static int describe(struct aws_call *c, const char *action, json_object *args,
 	return 0;
 }
 
-/* Reads Filter.N and the page of a Describe call, then ends reading. */
-static int read_listing(struct aws_call *c, const struct aws_filter_spec *specs,
-			struct aws_filters *filters, struct aws_page *page)
+int ec2_read_listing(struct aws_call *c, const struct aws_filter_spec *specs,
+		     struct aws_filters *filters, struct aws_page *page)
 {
 	if (aws_filters_read(c, specs, filters) < 0)
 		return -1;
@@ -418,12 +406,12 @@ static int describe_service_configurations(struct aws_call *c, json_object **res
 	int rc;
 
 	if (aws_param_list(c, "ServiceId", AWS_OPTIONAL, args, "ServiceIds") < 0 ||
-	    read_listing(c, configuration_filters, &filters, &page) < 0) {
+	    ec2_read_listing(c, configuration_filters, &filters, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = describe(c, "DescribeVpcEndpointServiceConfigurations", args, &filters, &page,
-		      "ServiceConfigurations", NULL, result);
+	rc = ec2_describe(c, "DescribeVpcEndpointServiceConfigurations", args, &filters, &page,
+			  "ServiceConfigurations", NULL, result);
 	aws_filters_free(&filters);
 	return rc;
 }
@@ -512,13 +500,13 @@ static int describe_permissions(struct aws_call *c, json_object **result)
 	struct aws_page page;
 	int rc;
 
-	if (!service_id || read_listing(c, permission_filters, &filters, &page) < 0) {
+	if (!service_id || ec2_read_listing(c, permission_filters, &filters, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
 	json_object_object_add(args, "ServiceId", json_object_new_string(service_id));
-	rc = describe(c, "DescribeVpcEndpointServicePermissions", args, &filters, &page,
-		      "AllowedPrincipals", NULL, result);
+	rc = ec2_describe(c, "DescribeVpcEndpointServicePermissions", args, &filters, &page,
+			  "AllowedPrincipals", NULL, result);
 	aws_filters_free(&filters);
 	return rc;
 }
@@ -532,12 +520,12 @@ static int describe_services(struct aws_call *c, json_object **result)
 	int rc;
 
 	if (aws_param_list(c, "ServiceName", AWS_OPTIONAL, args, "ServiceNames") < 0 ||
-	    read_listing(c, service_filters, &filters, &page) < 0) {
+	    ec2_read_listing(c, service_filters, &filters, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = describe(c, "DescribeVpcEndpointServices", args, &filters, &page, "ServiceDetails",
-		      complete_service_detail, result);
+	rc = ec2_describe(c, "DescribeVpcEndpointServices", args, &filters, &page, "ServiceDetails",
+			  complete_service_detail, result);
 	aws_filters_free(&filters);
 	if (rc < 0)
 		return -1;
@@ -573,17 +561,18 @@ static int describe_connections(struct aws_call *c, json_object **result)
 	struct aws_page page;
 	int rc;
 
-	if (read_listing(c, connection_filters, &filters, &page) < 0)
+	if (ec2_read_listing(c, connection_filters, &filters, &page) < 0)
 		return -1;
-	rc = describe(c, "DescribeVpcEndpointConnections", json_object_new_object(), &filters,
-		      &page, "VpcEndpointConnections", complete_connection, result);
+	rc = ec2_describe(c, "DescribeVpcEndpointConnections", json_object_new_object(), &filters,
+			  &page, "VpcEndpointConnections", complete_connection, result);
 	aws_filters_free(&filters);
 	return rc;
 }
 
 /* ---- Interface endpoints ----------------------------------------------------------------------- */
 
-/* holder[key] (SubnetId.N, "ZONE=ADDRESS": network.h) as the model's args[key]. */
+/* holder[key] (SubnetId.N: a subnet id, whose ENI gets a free address, or "ZONE=ADDRESS":
+ * the caller's subnet there holding the address) as the model's args[key]. */
 static int subnet_configurations(struct aws_call *c, json_object *holder, json_object *args,
 				 const char *key)
 {
@@ -593,15 +582,18 @@ static int subnet_configurations(struct aws_call *c, json_object *holder, json_o
 	json_object_object_add(args, key, configurations);
 	for (size_t i = 0; subnets && i < json_object_array_length(subnets); i++) {
 		const char *subnet = json_object_get_string(json_object_array_get_idx(subnets, i));
-		json_object *item;
+		json_object *item = json_object_new_object();
 		char zone[16], address[AWS_SUBNET_ID_MAX];
 
+		json_object_array_add(configurations, item);
+		if (!strncmp(subnet, "subnet-", 7)) {
+			aws_put_string(item, "SubnetId", subnet);
+			continue;
+		}
 		if (aws_subnet_parse(c, subnet, zone, address, sizeof(address)) < 0)
 			return -1;
-		item = json_object_new_object();
 		aws_put_string(item, "AvailabilityZoneId", zone);
 		aws_put_string(item, "Ipv4", address);
-		json_object_array_add(configurations, item);
 	}
 	return 0;
 }
@@ -618,6 +610,8 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 	type = aws_param(c, "VpcEndpointType", AWS_OPTIONAL);
 	aws_put_string(args, "VpcEndpointType", type ? type : "Gateway");
 	vpc_id = aws_param(c, "VpcId", AWS_REQUIRED);
+	if (vpc_id)
+		aws_put_string(args, "VpcId", vpc_id);
 	if (!vpc_id ||
 	    aws_param_list(c, "SubnetId", AWS_OPTIONAL, holder, "SubnetConfigurations") ||
 	    aws_param_refused(c, "SecurityGroupId", NO_SECURITY_GROUPS) ||
@@ -627,7 +621,6 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 	    aws_param_only(c, "IpAddressType", "ipv4", IPV4_ONLY) ||
 	    aws_param_only(c, "DnsOptions.DnsRecordIpType", "ipv4", IPV4_ONLY) ||
 	    aws_param_refused(c, "TagSpecification", NO_TAGS) || aws_params_done(c) ||
-	    aws_vpc_check(c, vpc_id) ||
 	    subnet_configurations(c, holder, args, "SubnetConfigurations"))
 		goto out;
 	rc = aws_model_call(c, "CreateVpcEndpoint", json_object_get(args), result);
@@ -676,12 +669,12 @@ static int describe_endpoints(struct aws_call *c, json_object **result)
 	int rc;
 
 	if (aws_param_list(c, "VpcEndpointId", AWS_OPTIONAL, args, "VpcEndpointIds") < 0 ||
-	    read_listing(c, endpoint_filters, &filters, &page) < 0) {
+	    ec2_read_listing(c, endpoint_filters, &filters, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = describe(c, "DescribeVpcEndpoints", args, &filters, &page, "VpcEndpoints",
-		      complete_endpoint, result);
+	rc = ec2_describe(c, "DescribeVpcEndpoints", args, &filters, &page, "VpcEndpoints",
+			  complete_endpoint, result);
 	aws_filters_free(&filters);
 	return rc;
 }
@@ -721,6 +714,7 @@ static const struct aws_operation operations[] = {
 
 static const struct aws_operation *const tables[] = {
 	operations,
+	ec2_vpc_operations,
 	NULL,
 };
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* VPCs and subnets as the AWS APIs name them, and what they are in xdplink today. This is
- * the one place of that mapping, so that it can follow when consumer VPCs become resources
- * of their own:
- *   - every account has one network, its VPC "vpc-<the account's 12 digits>";
- *   - a subnet id is "ZONE=ADDRESS" (use1-az1=10.1.1.50, or with the zone's name,
- *     us-east-1a=10.1.1.50): the zone, and the one address a resource takes in it (an
- *     endpoint's ENI, a load balancer's node IP), where AWS would pick a free address of the
- *     subnet. A load balancer's subnet mapping may give the address on its own
- *     (SubnetId=use1-az1,PrivateIPv4Address=10.0.1.10). */
+/* The provider's networks as the AWS APIs name them (consumer VPCs and subnets are the
+ * model's own resources: ec2_vpc.c). The provider's are not modeled, and this is the one
+ * place of their naming:
+ *   - every account has one provider network, its VPC "vpc-<the account's 12 digits>",
+ *     which its load balancers and target groups are in;
+ *   - a provider subnet id is "ZONE=ADDRESS" (use1-az1=10.0.1.10, or with the zone's name,
+ *     us-east-1a=10.0.1.10): the zone, and the node IP a load balancer takes in it. A
+ *     subnet mapping may give the address on its own
+ *     (SubnetId=use1-az1,PrivateIPv4Address=10.0.1.10). An endpoint still takes a
+ *     "ZONE=ADDRESS" subnet id too: the caller's own subnet there that holds the address. */
 #ifndef XL_AWS_NETWORK_H
 #define XL_AWS_NETWORK_H
 

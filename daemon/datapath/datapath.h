@@ -71,11 +71,11 @@ uint32_t datapath_active_flows(const struct datapath *dp, uint32_t backend);
 uint32_t datapath_member_active_flows(const struct datapath *dp, uint32_t member);
 bool datapath_pool_empty(const struct datapath *dp, uint32_t pool);
 const struct attached_iface *datapath_iface(const struct datapath *dp, const char *name);
+/* The one attached interface that faces targets only, or NULL when there is none or more
+ * than one. */
+const char *datapath_provider_iface(const struct datapath *dp);
 /* Some wanted interface could not be attached: the next apply of the interfaces retries. */
 bool datapath_ifaces_pending(const struct datapath *dp);
-/* When an address came or went on an attached consumer interface, gives every ENI the
- * interface of its subnet now: 0, or -1 when the map could not be written. */
-int datapath_follow_subnets(struct datapath *dp);
 /* Active flows of every backend. */
 uint64_t datapath_total_active_flows(const struct datapath *dp);
 

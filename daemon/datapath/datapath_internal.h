@@ -10,15 +10,6 @@
 #include "mirror.h"
 #include "xdplink.skel.h"
 
-#define MAX_SUBNETS 64
-
-/* A subnet of an attached consumer interface: the VPC its ENIs are in. */
-struct subnet {
-	uint32_t net; /* network order, like the mask */
-	uint32_t mask;
-	int ifindex;
-};
-
 struct datapath {
 	struct xdplink *skel;
 	char pin_dir[256];
@@ -50,8 +41,6 @@ struct datapath {
 	struct xl_pool_key *pool_keys; /* per pool slot: its key in the pool index, or zeros */
 	struct mirror frontends;       /* the frontends map, by address */
 	uint32_t *filter_counts;       /* per bit of the address filter: addresses on it */
-	struct subnet subnets[MAX_SUBNETS]; /* those the ENI entries were made with */
-	size_t subnet_count;
 	struct attached_iface *ifaces;
 	size_t iface_count;
 	bool ifaces_pending; /* some wanted interface could not be attached */

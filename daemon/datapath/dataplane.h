@@ -20,6 +20,7 @@ struct dp_frontend {
 	uint32_t table;	    /* Maglev table slot (target group x scope) */
 	uint32_t snat_addr; /* network order: the NLB node IP of the ENI's zone */
 	bool proxy_v2;	    /* the target group sends a proxy protocol v2 header */
+	char iface[16];	    /* the consumer interface of the ENI's VPC, the one it serves */
 };
 
 struct dp_endpoint {

@@ -6,64 +6,18 @@
 #include "datapath_internal.h"
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "log.h"
 
-/* ---- Interfaces of ENIs ----------------------------------------------------------- */
-
-/* The subnets of the attached consumer interfaces: an ENI is in the VPC whose
- * subnet holds its address, and serves only that interface. */
-static size_t consumer_subnets(const struct datapath *dp, struct subnet *out, size_t max)
+/* The interface an ENI serves: its VPC's, once attached; 0 (none) until then. */
+static uint32_t interface_index(const struct datapath *dp, const char *name)
 {
-	struct ifaddrs *list;
-	size_t n = 0;
+	const struct attached_iface *iface = datapath_iface(dp, name);
 
-	if (getifaddrs(&list))
-		return 0;
-	for (struct ifaddrs *a = list; a && n < max; a = a->ifa_next) {
-		const struct attached_iface *iface = datapath_iface(dp, a->ifa_name);
-		uint32_t addr, mask;
-
-		if (!iface || iface->role == XL_ROLE_PROVIDER || !a->ifa_addr || !a->ifa_netmask ||
-		    a->ifa_addr->sa_family != AF_INET)
-			continue;
-		addr = ((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr;
-		mask = ((struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr;
-		out[n++] = (struct subnet){ addr & mask, mask, iface->ifindex };
-	}
-	freeifaddrs(list);
-	return n;
-}
-
-/* The interface of the most specific subnet that holds addr, or 0: none. */
-static uint32_t interface_of(const struct datapath *dp, uint32_t addr)
-{
-	uint32_t ifindex = 0, longest = 0;
-
-	for (size_t i = 0; i < dp->subnet_count; i++)
-		if ((addr & dp->subnets[i].mask) == dp->subnets[i].net &&
-		    ntohl(dp->subnets[i].mask) >= longest) {
-			longest = ntohl(dp->subnets[i].mask);
-			ifindex = (uint32_t)dp->subnets[i].ifindex;
-		}
-	return ifindex;
-}
-
-/* Reads the subnets again; true when they differ from those the entries were made with. */
-static bool subnets_moved(struct datapath *dp)
-{
-	struct subnet now[MAX_SUBNETS];
-	size_t count = consumer_subnets(dp, now, MAX_SUBNETS);
-	bool moved =
-	    count != dp->subnet_count || memcmp(now, dp->subnets, count * sizeof(now[0])) != 0;
-
-	memcpy(dp->subnets, now, count * sizeof(now[0]));
-	dp->subnet_count = count;
-	return moved;
+	return iface ? (uint32_t)iface->ifindex : 0;
 }
 
 /* ---- The address filter (mapped: the agent writes the program's words in place) -- */
@@ -114,8 +68,8 @@ static int write_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 		char text[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &addr, text, sizeof(text));
-		log_warn("ENI %s is in the subnet of no attached consumer interface: it gets no "
-			 "traffic until one is attached",
+		log_warn("ENI %s is in a VPC whose interface is not attached: it gets no traffic "
+			 "until it is",
 			 text);
 	}
 	if (bpf_map__update_elem(dp->skel->maps.xdplink_frontends_v2, &key, sizeof(key), value,
@@ -133,38 +87,6 @@ static void delete_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 	mirror_remove(&dp->frontends, addr, port);
 	if (port) /* a listener, not the address itself: its flows go with it */
 		closed_add_listener(closed, &key);
-}
-
-/* ---- Subnets that moved ---------------------------------------------------------- */
-
-/* Every ENI entry the map holds gets the interface its subnet is on now; the interface is
- * the map writer's to find, so the mirror has all it needs. */
-static int follow_subnets(struct datapath *dp)
-{
-	size_t count = 0;
-	uint32_t *addresses = mirror_addresses(&dp->frontends, &count);
-	int rc = addresses ? 0 : -1;
-
-	for (size_t i = 0; rc == 0 && i < count; i++) {
-		const struct mirror_address *a = mirror_find(&dp->frontends, addresses[i]);
-		uint32_t ifindex = interface_of(dp, addresses[i]);
-
-		for (uint32_t j = 0; rc == 0 && a && j < a->count; j++) {
-			struct xl_frontend value = a->entries[j].value;
-
-			if (!value.endpoint || value.ifindex == ifindex)
-				continue;
-			value.ifindex = ifindex;
-			rc = write_entry(dp, addresses[i], a->entries[j].port, &value);
-		}
-	}
-	free(addresses);
-	return rc;
-}
-
-int datapath_follow_subnets(struct datapath *dp)
-{
-	return subnets_moved(dp) ? follow_subnets(dp) : 0;
 }
 
 static int by_key(const void *a, const void *b)
@@ -204,12 +126,12 @@ static int reconcile(struct datapath *dp, uint32_t addr, const struct dp_fronten
 	if (!had && count)
 		filter_add(dp, addr);
 	for (size_t i = 0; i < count; i++) {
-		/* An ENI serves the VPC of its subnet; a node IP's marker serves none. */
+		/* An ENI serves its VPC's interface; a node IP's marker serves none. */
 		struct xl_frontend value = {
 			.endpoint = want[i].endpoint,
 			.table = want[i].table,
 			.snat_addr = want[i].snat_addr,
-			.ifindex = want[i].endpoint ? interface_of(dp, addr) : 0,
+			.ifindex = want[i].endpoint ? interface_index(dp, want[i].iface) : 0,
 			.flags = want[i].proxy_v2 ? XL_FE_PROXY_V2 : 0,
 		};
 		const struct mirror_entry *now = NULL;
@@ -293,8 +215,6 @@ static uint32_t *addresses_of(const struct datapath *dp, const struct wanted *w,
 int frontends_apply(struct datapath *dp, const struct dataplane *want,
 		    struct closed_traffic *closed)
 {
-	/* The subnets are read first, whatever the scope: every ENI entry is made with them. */
-	bool moved = subnets_moved(dp);
 	bool everything = want->scope->all || want->scope->all_frontends;
 	struct wanted w = {
 		.scope = want->scope,
@@ -323,8 +243,6 @@ int frontends_apply(struct datapath *dp, const struct dataplane *want,
 			rc = reconcile_address(dp, &w, &next, addresses[i], closed);
 	if (rc == 0 && everything)
 		filter_exact(dp);
-	else if (rc == 0 && moved)
-		rc = follow_subnets(dp);
 out:
 	free(addresses);
 	free(w.entries);

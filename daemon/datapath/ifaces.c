@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "facts.h"
+#include "isolation.h"
 #include "log.h"
 
 /* The interface's own address and MTU, as the kernel has them. */
@@ -64,9 +65,8 @@ static int choose_slot(const struct datapath *dp, const struct attached_iface *t
 	return -1;
 }
 
-/* bpf_fib_lookup() answers only for interfaces that forward. The host still
- * forwards nothing if its policy rules say so: the program looks up the table
- * directly. */
+/* bpf_fib_lookup() answers only for interfaces that forward. The host still forwards
+ * nothing: the isolation rule drops it, and the program looks up the table directly. */
 static void enable_forwarding(const char *name)
 {
 	char path[128];
@@ -129,6 +129,9 @@ static int attach(struct datapath *dp, const struct dp_iface *want,
 				 sizeof(key), BPF_ANY))
 		return api_fail(err, API_AttachFailed, "cannot register %s in the maps: %s",
 				want->name, strerror(errno));
+	/* The node routes nothing itself, before forwarding is on for the program's lookups. */
+	if (isolation_add(want->name, err))
+		return -1;
 	if (want->role != XL_ROLE_PROVIDER)
 		enable_forwarding(want->name);
 	/* A program of the other mode would make the attach fail: take it off first. */
@@ -155,6 +158,7 @@ static void detach(struct datapath *dp, const struct attached_iface *iface)
 	bpf_map__update_elem(dp->skel->maps.xdplink_iface_slots_v1, &slot, sizeof(slot), &none,
 			     sizeof(none), BPF_ANY);
 	bpf_map__delete_elem(dp->skel->maps.xdplink_tx_ports_v1, &key, sizeof(key), 0);
+	isolation_remove(iface->name);
 	log_info("detached from %s", iface->name);
 }
 
@@ -218,8 +222,10 @@ int ifaces_apply(struct datapath *dp, const struct dataplane *want, const char *
 				pending = true;
 				continue;
 			}
-			log_info("attached to %s as %s (%s, MTU %u)", w->name,
-				 xl_role_name(w->role), w->generic ? "generic" : "native", a->mtu);
+			log_info("attached to %s as %s (%s, MTU %u); the kernel forwards nothing "
+				 "from it (ip rule pref %d iif %s blackhole)",
+				 w->name, xl_role_name(w->role), w->generic ? "generic" : "native",
+				 a->mtu, ISOLATION_RULE_PREF, w->name);
 		}
 		count++;
 	}
@@ -241,4 +247,18 @@ const struct attached_iface *datapath_iface(const struct datapath *dp, const cha
 		if (!strcmp(dp->ifaces[i].name, name))
 			return &dp->ifaces[i];
 	return NULL;
+}
+
+const char *datapath_provider_iface(const struct datapath *dp)
+{
+	const char *found = NULL;
+
+	for (size_t i = 0; i < dp->iface_count; i++) {
+		if (dp->ifaces[i].role != XL_ROLE_PROVIDER)
+			continue;
+		if (found)
+			return NULL;
+		found = dp->ifaces[i].name;
+	}
+	return found;
 }

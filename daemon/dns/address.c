@@ -1,67 +1,60 @@
 /* SPDX-License-Identifier: MIT */
-/* Adding and removing a resolver's /32 with rtnetlink (address.h), through libmnl: the
- * netfilter project's small netlink library does the message layout and the checks of the
- * kernel's acknowledgement. One request, one acknowledgement, on a socket of its own: the
- * kernel answers at once, so the loop is never held. */
+/* Adding and removing a resolver's /32 with rtnetlink (address.h), through libnl-route, the
+ * netlink library the agent's isolation rules use too. One request and its acknowledgement:
+ * the kernel answers at once, so the loop is never held. */
 #include "address.h"
 
 #include <errno.h>
-#include <libmnl/libmnl.h>
-#include <linux/if_addr.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <stdlib.h>
+#include <netlink/errno.h>
+#include <netlink/route/addr.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
-static int change_address(const char *iface, uint32_t addr, uint16_t type, uint16_t flags)
+/* Runs `change` (rtnl_addr_add or rtnl_addr_delete) for addr/32 on the interface; returns
+ * libnl's error, or 0. */
+static int change_address(const char *iface, uint32_t addr,
+			  int (*change)(struct nl_sock *, struct rtnl_addr *, int), int flags)
 {
-	char buffer[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int ifindex = if_nametoindex(iface), sequence = (unsigned int)time(NULL);
-	struct mnl_socket *nl;
-	struct nlmsghdr *request;
-	struct ifaddrmsg *ifa;
-	int rc = -1, saved;
-	ssize_t got;
+	unsigned int ifindex = if_nametoindex(iface);
+	struct nl_sock *sock = nl_socket_alloc();
+	struct rtnl_addr *entry = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET, &addr, sizeof(addr));
+	int rc = -NLE_NOMEM;
 
-	if (!ifindex)
-		return -1;
-	request = mnl_nlmsg_put_header(buffer);
-	request->nlmsg_type = type;
-	request->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	request->nlmsg_seq = sequence;
-	ifa = mnl_nlmsg_put_extra_header(request, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = 32;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = ifindex;
-	mnl_attr_put_u32(request, IFA_LOCAL, addr);
-	mnl_attr_put_u32(request, IFA_ADDRESS, addr);
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -1;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0 &&
-	    mnl_socket_sendto(nl, request, request->nlmsg_len) >= 0 &&
-	    (got = mnl_socket_recvfrom(nl, buffer, sizeof(buffer))) > 0)
-		rc = mnl_cb_run(buffer, (size_t)got, sequence, mnl_socket_get_portid(nl), NULL,
-				NULL) < 0
-			 ? -1
-			 : 0;
-	saved = errno;
-	mnl_socket_close(nl);
-	errno = saved;
+	if (!ifindex) {
+		rc = -NLE_NODEV;
+	} else if (sock && entry && local && (rc = nl_connect(sock, NETLINK_ROUTE)) == 0) {
+		nl_addr_set_prefixlen(local, 32);
+		rtnl_addr_set_ifindex(entry, (int)ifindex);
+		rtnl_addr_set_family(entry, AF_INET);
+		rc = rtnl_addr_set_local(entry, local);
+		if (rc == 0)
+			rc = change(sock, entry, flags);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(entry);
+	nl_socket_free(sock);
 	return rc;
+}
+
+static int as_errno(int rc)
+{
+	errno = rc == -NLE_NODEV ? ENODEV : rc == -NLE_OBJ_NOTFOUND ? EADDRNOTAVAIL : EIO;
+	return -1;
 }
 
 int address_add(const char *iface, uint32_t addr)
 {
-	if (change_address(iface, addr, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL) == 0)
+	int rc = change_address(iface, addr, rtnl_addr_add, NLM_F_EXCL);
+
+	if (rc == 0)
 		return 1;
-	return errno == EEXIST ? 0 : -1;
+	return rc == -NLE_EXIST ? 0 : as_errno(rc);
 }
 
 int address_remove(const char *iface, uint32_t addr)
 {
-	return change_address(iface, addr, RTM_DELADDR, 0);
+	int rc = change_address(iface, addr, rtnl_addr_delete, 0);
+
+	return rc == 0 ? 0 : as_errno(rc);
 }

@@ -146,6 +146,19 @@ static void forward(struct dns_door *door, const struct dns_client *client, ldns
 	ldns_pkt_free(query);
 }
 
+/* A client whose address is in another VPC's range: VPCs that share an interface share
+ * its network, not their names. Clients in no VPC's range (on-premises, over a router)
+ * are the VPC's own. */
+static bool from_another_vpc(const struct dns_door *door, size_t index, uint32_t addr)
+{
+	if (dns_vpc_has_address(vpc_server_vpc(door->servers[index]), addr))
+		return false;
+	for (size_t i = 0; i < door->server_count; i++)
+		if (i != index && dns_vpc_has_address(vpc_server_vpc(door->servers[i]), addr))
+			return true;
+	return false;
+}
+
 static void on_message(void *ctx, struct vpc_server *server, const struct dns_client *client,
 		       const uint8_t *bytes, size_t length)
 {
@@ -154,7 +167,8 @@ static void on_message(void *ctx, struct vpc_server *server, const struct dns_cl
 	uint8_t *reply = NULL;
 	size_t reply_length = 0, max_size = 0, index;
 
-	if (!server_of(door, client->vpc_id, &index))
+	if (!server_of(door, client->vpc_id, &index) ||
+	    from_another_vpc(door, index, client->addr.sin_addr.s_addr))
 		return;
 	/* A change committed since the records were made: the answer reflects it at once. */
 	if (!door->records || door->records_stale ||

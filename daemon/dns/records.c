@@ -40,10 +40,12 @@ uint32_t dns_vpc_resolver(const struct dns_vpc *vpc)
 
 bool dns_vpc_holds(const struct dns_vpc *vpc, const struct model_dns_endpoint *endpoint)
 {
-	for (size_t i = 0; i < endpoint->eni_count; i++)
-		if ((endpoint->enis[i].addr & vpc->mask) == vpc->net)
-			return true;
-	return false;
+	return strcmp(vpc->id, endpoint->vpc_id) == 0;
+}
+
+bool dns_vpc_has_address(const struct dns_vpc *vpc, uint32_t addr)
+{
+	return (addr & vpc->mask) == vpc->net;
 }
 
 const char *dns_records_zone(const struct dns_records *r)

@@ -14,7 +14,7 @@
 /* A consumer VPC with its resolver at the base of its CIDR + 2, as AWS's Amazon-provided
  * DNS. */
 struct dns_vpc {
-	char id[48];	    /* vpc-..., or NET/BITS@IFACE */
+	char id[48];	    /* vpc-... */
 	char iface[16];	    /* the consumer interface it lives on */
 	uint32_t net, mask; /* network order */
 };
@@ -23,6 +23,8 @@ uint32_t dns_vpc_resolver(const struct dns_vpc *vpc); /* network order */
 
 /* Whether the endpoint lies in the VPC. */
 bool dns_vpc_holds(const struct dns_vpc *vpc, const struct model_dns_endpoint *endpoint);
+/* Whether addr (network order) is in the VPC's range. */
+bool dns_vpc_has_address(const struct dns_vpc *vpc, uint32_t addr);
 
 struct dns_records;
 

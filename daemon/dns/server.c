@@ -26,6 +26,7 @@
 struct connection {
 	struct vpc_server *server;
 	int fd;
+	struct sockaddr_in peer;
 	uint64_t serial;
 	uint64_t last_ms;
 	size_t in_length;
@@ -142,7 +143,7 @@ static void take_messages(struct connection *c)
 
 	while (c->in_length >= TCP_LENGTH) {
 		size_t length = (size_t)c->in[0] << 8 | c->in[1];
-		struct dns_client client = { .tcp = true, .connection = serial };
+		struct dns_client client = { .tcp = true, .connection = serial, .addr = c->peer };
 
 		if (c->in_length < TCP_LENGTH + length)
 			return;
@@ -190,11 +191,13 @@ static struct connection *longest_idle(struct vpc_server *s)
 static void on_accept(struct loop *loop, uint32_t events, void *ctx)
 {
 	struct vpc_server *s = ctx;
+	struct sockaddr_in peer;
+	socklen_t size = sizeof(peer);
 	struct connection *c;
 	int fd;
 
 	(void)events;
-	fd = accept4(s->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = accept4(s->tcp, (struct sockaddr *)&peer, &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (s->connection_count == DNS_TCP_CONNECTIONS)
@@ -207,6 +210,7 @@ static void on_accept(struct loop *loop, uint32_t events, void *ctx)
 	}
 	c->server = s;
 	c->fd = fd;
+	c->peer = peer;
 	c->serial = ++s->next_serial;
 	c->last_ms = monotonic_ms();
 	c->next = s->connections;

@@ -26,7 +26,7 @@ struct dns_client {
 	char vpc_id[48];
 	bool tcp;
 	uint64_t connection;	 /* TCP: the connection's serial number */
-	struct sockaddr_in addr; /* UDP: the client */
+	struct sockaddr_in addr; /* the client (its replies go there over UDP) */
 };
 
 /* A message from a client of the server's VPC. */

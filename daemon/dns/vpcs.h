@@ -9,7 +9,7 @@
 
 struct model;
 
-/* The VPCs as they are now, sorted by id: *vpcs freed by the caller. 0, or -1. */
+/* The VPCs as the model has them now, sorted by id: *vpcs freed by the caller. 0, or -1. */
 int dns_read_vpcs(struct model *m, struct dns_vpc **vpcs, size_t *count);
 
 #endif

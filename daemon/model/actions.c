@@ -74,6 +74,12 @@ static int run_action(struct model *m, action_fn *body, bool mutates, const char
 	X(ModifyVpcEndpoint, true, endpoint_modify)                                                \
 	X(DescribeVpcEndpoints, false, endpoints_describe)                                         \
 	X(DeleteVpcEndpoints, true, endpoints_delete)                                              \
+	X(CreateVpc, true, vpc_create)                                                             \
+	X(DescribeVpcs, false, vpcs_describe)                                                      \
+	X(DeleteVpc, true, vpc_delete)                                                             \
+	X(CreateSubnet, true, subnet_create)                                                       \
+	X(DescribeSubnets, false, subnets_describe)                                                \
+	X(DeleteSubnet, true, subnet_delete)                                                       \
 	X(AttachInterface, true, iface_attach)                                                     \
 	X(DetachInterface, true, iface_detach)
 

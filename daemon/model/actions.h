@@ -29,6 +29,8 @@ action_fn permissions_modify, permissions_describe, services_consumer_describe;
 action_fn connections_accept, connections_reject, connections_describe;
 /* endpoint.c */
 action_fn endpoint_create, endpoint_modify, endpoints_describe, endpoints_delete;
+/* vpc.c */
+action_fn vpc_create, vpcs_describe, vpc_delete, subnet_create, subnets_describe, subnet_delete;
 /* iface.c */
 action_fn iface_attach, iface_detach;
 /* private_dns.c */

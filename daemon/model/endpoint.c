@@ -15,6 +15,7 @@
 #include "result.h"
 #include "service.h"
 #include "slots.h"
+#include "vpc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,10 +25,12 @@
 static int add_network_interfaces(json_object *out, struct model *m, int64_t endpoint,
 				  struct api_error *err)
 {
-	json_object *list = put_array(out, "NetworkInterfaces");
+	json_object *list = put_array(out, "NetworkInterfaces"),
+		    *subnets = put_array(out, "SubnetIds");
 	sqlite3_stmt *stmt = store_query(m->store,
-					 "SELECT e.zone, e.address, b.arn FROM eni e"
+					 "SELECT e.zone, e.address, b.arn, s.subnet_id FROM eni e"
 					 " LEFT JOIN load_balancer b ON b.id = e.lb"
+					 " JOIN subnet s ON s.id = e.subnet"
 					 " WHERE e.endpoint = ? ORDER BY e.zone",
 					 SQL_ARGS(SQL_INT(endpoint)), err);
 	int rc;
@@ -42,6 +45,8 @@ static int add_network_interfaces(json_object *out, struct model *m, int64_t end
 		put_string(eni, "AvailabilityZoneId", store_column_text(stmt, 0));
 		put_string(eni, "AvailabilityZone", zone_name);
 		put_string(eni, "PrivateIpAddress", store_column_text(stmt, 1));
+		put_string(eni, "SubnetId", store_column_text(stmt, 3));
+		append_string(subnets, store_column_text(stmt, 3));
 		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
 			put_string(eni, "NetworkLoadBalancerArn", store_column_text(stmt, 2));
 	}
@@ -54,8 +59,8 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 {
 	sqlite3_stmt *stmt = store_query(
 	    m->store,
-	    "SELECT endpoint_id, service_id, state, account, created, private_dns FROM endpoint"
-	    " WHERE id = ?",
+	    "SELECT p.endpoint_id, p.service_id, p.state, p.account, p.created, v.vpc_id,"
+	    " p.private_dns FROM endpoint p LEFT JOIN vpc v ON v.id = p.vpc WHERE p.id = ?",
 	    SQL_ARGS(SQL_INT(endpoint)), err);
 	int rc;
 
@@ -72,9 +77,11 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 		put_string(out, "ServiceName", name);
 		put_string(out, "State", store_column_text(stmt, 2));
 		put_string(out, "OwnerId", store_column_text(stmt, 3));
+		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
+			put_string(out, "VpcId", store_column_text(stmt, 5));
 		put_bool(out, "RequesterManaged", false);
 		put_string(out, "CreationTimestamp", store_column_text(stmt, 4));
-		put_bool(out, "PrivateDnsEnabled", sqlite3_column_int(stmt, 5));
+		put_bool(out, "PrivateDnsEnabled", sqlite3_column_int(stmt, 6));
 		rc = add_network_interfaces(out, m, endpoint, err);
 		if (rc == 0)
 			rc = endpoint_dns_entries(m, endpoint, put_array(out, "DnsEntries"), err);
@@ -130,45 +137,44 @@ static int choose_lb(struct model *m, int64_t service, const char *endpoint_id, 
 			name, zone);
 }
 
-/* An ENI of item `index` of the list `list_name` ({"AvailabilityZoneId", "Ipv4"}). */
-static int add_eni(struct model *m, int64_t endpoint, const char *endpoint_id, int64_t service,
-		   json_object *subnets, const char *list_name, size_t index, struct api_error *err)
+/* An ENI of item `index` of the list `list_name` ({"SubnetId", "AvailabilityZoneId",
+ * "Ipv4"}), in the endpoint's VPC (*vpc; 0 until its first ENI fixes it). */
+static int add_eni(struct model *m, const struct principal *caller, int64_t endpoint,
+		   const char *endpoint_id, int64_t service, json_object *subnets,
+		   const char *list_name, size_t index, int64_t *vpc, struct api_error *err)
 {
-	const char *zone = NULL, *address = NULL;
+	struct eni_request want = { 0 };
+	struct eni_place place;
 	int64_t lb;
 	struct args a;
 
 	args_open_item(&a, subnets, list_name, index, err);
-	args_string(&a, "AvailabilityZoneId", ARG_REQUIRED, &zone);
-	args_string(&a, "Ipv4", ARG_REQUIRED, &address);
-	if (args_close(&a) < 0 || check_zone(m, zone, API_InvalidParameterValue, err) < 0 ||
-	    check_ipv4(address, API_InvalidParameterValue, err) < 0)
+	args_string(&a, "SubnetId", ARG_OPTIONAL, &want.subnet_id);
+	args_string(&a, "AvailabilityZoneId", ARG_OPTIONAL, &want.zone);
+	args_string(&a, "Ipv4", ARG_OPTIONAL, &want.address);
+	if (args_close(&a) < 0 || eni_place(m, caller, &want, *vpc, &place, err) < 0)
 		return -1;
-	if (m->node_has_address && m->node_has_address(address))
-		return api_fail(err, API_InvalidParameterValue,
-				"%s is an address of the load balancer node itself: an ENI address "
-				"must be on none of its interfaces",
-				address);
+	*vpc = place.vpc;
 	if (refuse_if_found(m, "SELECT 1 FROM eni WHERE endpoint = ? AND zone = ?",
-			    SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone)), err,
+			    SQL_ARGS(SQL_INT(endpoint), SQL_STR(place.zone)), err,
 			    API_DuplicateSubnetsInSameZone,
 			    "Found another VPC endpoint subnet in the availability zone of "
 			    "%s. VPC endpoint subnets should be in different availability "
 			    "zones supported by the VPC endpoint service.",
-			    zone) < 0 ||
-	    choose_lb(m, service, endpoint_id, zone, &lb, err) < 0 ||
-	    refuse_if_found(m, ADDRESS_IN_USE_SQL, SQL_ARGS(SQL_STR(address)), err,
-			    API_DuplicateEndpointAddress,
-			    "address %s is already used by another endpoint or a load balancer",
-			    address) < 0)
+			    place.zone) < 0 ||
+	    choose_lb(m, service, endpoint_id, place.zone, &lb, err) < 0)
 		return -1;
 	return store_exec(
-	    m->store, "INSERT INTO eni (endpoint, zone, address, lb) VALUES (?, ?, ?, ?)",
-	    SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone), SQL_STR(address), SQL_INT(lb)), err);
+	    m->store,
+	    "INSERT INTO eni (endpoint, zone, address, lb, subnet) VALUES (?, ?, ?, ?, ?)",
+	    SQL_ARGS(SQL_INT(endpoint), SQL_STR(place.zone), SQL_STR(place.address), SQL_INT(lb),
+		     SQL_INT(place.subnet)),
+	    err);
 }
 
 static int insert_endpoint(struct model *m, const struct principal *caller, int64_t service,
-			   char endpoint_id[ID_MAX], int64_t *endpoint, struct api_error *err)
+			   int64_t vpc, char endpoint_id[ID_MAX], int64_t *endpoint,
+			   struct api_error *err)
 {
 	char suffix[9], created[TIMESTAMP_MAX];
 
@@ -179,12 +185,12 @@ static int insert_endpoint(struct model *m, const struct principal *caller, int6
 	if (store_exec(
 		m->store,
 		"INSERT INTO endpoint (endpoint_id, account, service, service_id, state,"
-		" dns_suffix, created)"
+		" dns_suffix, created, vpc)"
 		" SELECT ?, ?, id, service_id,"
 		"  CASE WHEN acceptance_required THEN 'pendingAcceptance' ELSE 'available' END,"
-		"  ?, ? FROM service WHERE id = ?",
+		"  ?, ?, nullif(?, 0) FROM service WHERE id = ?",
 		SQL_ARGS(SQL_STR(endpoint_id), SQL_STR(caller->account), SQL_STR(suffix),
-			 SQL_STR(created), SQL_INT(service)),
+			 SQL_STR(created), SQL_INT(vpc), SQL_INT(service)),
 		err) < 0)
 		return -1;
 	*endpoint = store_last_id(m->store);
@@ -194,10 +200,10 @@ static int insert_endpoint(struct model *m, const struct principal *caller, int6
 int endpoint_create(struct model *m, const struct principal *caller, json_object *args,
 		    json_object **result, struct api_error *err)
 {
-	const char *name = NULL, *type = "Interface";
+	const char *name = NULL, *type = "Interface", *vpc_id = NULL;
 	json_object *subnets = NULL, *one;
 	char endpoint_id[ID_MAX];
-	int64_t service, endpoint = 0;
+	int64_t service, endpoint = 0, vpc = 0;
 	bool private_dns = false;
 	uint32_t slot;
 	struct args a;
@@ -206,6 +212,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	args_open(&a, args, err);
 	args_string(&a, "ServiceName", ARG_REQUIRED, &name);
 	args_string(&a, "VpcEndpointType", ARG_OPTIONAL, &type);
+	args_string(&a, "VpcId", ARG_OPTIONAL, &vpc_id);
 	args_list(&a, "SubnetConfigurations", ARG_REQUIRED, json_type_object, &subnets);
 	args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
 	if (args_close(&a) < 0)
@@ -213,22 +220,23 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	if (strcmp(type, "Interface") != 0)
 		return api_fail(err, API_InvalidVpcEndpointType,
 				"xdplink has interface endpoints only, not %s", type);
-	if (find_visible_service(m, caller, name, &service, err) < 0)
+	if (find_visible_service(m, caller, name, &service, err) < 0 ||
+	    (vpc_id && find_owned(m, &VPC, caller->account, vpc_id, &vpc, err) < 0))
 		return -1;
 	if (json_object_array_length(subnets) == 0)
 		return api_fail(err, API_ValidationError,
 				"SubnetConfigurations needs at least one subnet");
-	if (insert_endpoint(m, caller, service, endpoint_id, &endpoint, err) < 0)
+	if (insert_endpoint(m, caller, service, vpc, endpoint_id, &endpoint, err) < 0)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(subnets); i++) {
-		if (add_eni(m, endpoint, endpoint_id, service, subnets, "SubnetConfigurations", i,
-			    err) < 0)
+		if (add_eni(m, caller, endpoint, endpoint_id, service, subnets,
+			    "SubnetConfigurations", i, &vpc, err) < 0)
 			return -1;
 	}
 	if ((private_dns && endpoint_set_private_dns(m, endpoint, true, err) < 0) ||
 	    slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
-	    store_exec(m->store, "UPDATE endpoint SET slot = ? WHERE id = ?",
-		       SQL_ARGS(SQL_INT(slot), SQL_INT(endpoint)), err) < 0)
+	    store_exec(m->store, "UPDATE endpoint SET slot = ?, vpc = ? WHERE id = ?",
+		       SQL_ARGS(SQL_INT(slot), SQL_INT(vpc), SQL_INT(endpoint)), err) < 0)
 		return -1;
 	one = json_object_new_array();
 	rc = endpoint_json(m, endpoint, one, err);
@@ -239,22 +247,35 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 
 /* ---- Changing its subnets ---------------------------------------------------------------- */
 
+/* An ENI named by its subnet, or by its zone and address. */
 static int remove_eni(struct model *m, int64_t endpoint, const char *endpoint_id,
 		      json_object *subnets, size_t index, struct api_error *err)
 {
-	const char *zone = NULL, *address = NULL;
+	const char *subnet_id = NULL, *zone = NULL, *address = NULL;
 	struct args a;
 
 	args_open_item(&a, subnets, "RemoveSubnetConfigurations", index, err);
-	args_string(&a, "AvailabilityZoneId", ARG_REQUIRED, &zone);
-	args_string(&a, "Ipv4", ARG_REQUIRED, &address);
-	if (args_close(&a) < 0 ||
-	    store_exec(m->store, "DELETE FROM eni WHERE endpoint = ? AND zone = ? AND address = ?",
-		       SQL_ARGS(SQL_INT(endpoint), SQL_STR(zone), SQL_STR(address)), err) < 0)
+	args_string(&a, "SubnetId", ARG_OPTIONAL, &subnet_id);
+	args_string(&a, "AvailabilityZoneId", ARG_OPTIONAL, &zone);
+	args_string(&a, "Ipv4", ARG_OPTIONAL, &address);
+	if (args_close(&a) < 0)
+		return -1;
+	if (!subnet_id && (!zone || !address))
+		return api_fail(err, API_ValidationError,
+				"an ENI to remove is named by SubnetId, or AvailabilityZoneId "
+				"and Ipv4");
+	if (store_exec(
+		m->store,
+		"DELETE FROM eni WHERE endpoint = ?1 AND (?2 IS NULL OR subnet ="
+		" (SELECT id FROM subnet WHERE subnet_id = ?2)) AND (?3 IS NULL OR zone = ?3)"
+		" AND (?4 IS NULL OR address = ?4)",
+		SQL_ARGS(SQL_INT(endpoint), SQL_STR(subnet_id), SQL_STR(zone), SQL_STR(address)),
+		err) < 0)
 		return -1;
 	if (store_changes(m->store) == 0)
-		return api_fail(err, API_InvalidParameter, "endpoint %s has no ENI %s in %s",
-				endpoint_id, address, zone);
+		return api_fail(err, API_InvalidParameter, "endpoint %s has no ENI %s%s%s%s",
+				endpoint_id, subnet_id ? subnet_id : "", address ? address : "",
+				zone ? " in " : "", zone ? zone : "");
 	return 0;
 }
 
@@ -266,7 +287,7 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	json_object *add = NULL, *remove = NULL;
 	const char *endpoint_id = NULL;
 	char state[24] = "";
-	int64_t endpoint, service = 0, left = 0;
+	int64_t endpoint, service = 0, left = 0, vpc = 0;
 	bool private_dns = false, private_dns_given;
 	struct args a;
 
@@ -280,7 +301,9 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	    store_text(m->store, "SELECT state FROM endpoint WHERE id = ?",
 		       SQL_ARGS(SQL_INT(endpoint)), state, sizeof(state), err) < 0 ||
 	    store_int(m->store, "SELECT service FROM endpoint WHERE id = ?",
-		      SQL_ARGS(SQL_INT(endpoint)), &service, err) < 0)
+		      SQL_ARGS(SQL_INT(endpoint)), &service, err) < 0 ||
+	    store_int(m->store, "SELECT vpc FROM endpoint WHERE id = ?",
+		      SQL_ARGS(SQL_INT(endpoint)), &vpc, err) < 0)
 		return -1;
 	if (strcmp(state, "available") != 0 && strcmp(state, "pendingAcceptance") != 0 &&
 	    strcmp(state, "pending") != 0)
@@ -291,8 +314,8 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 			return -1;
 	}
 	for (size_t i = 0; add && i < json_object_array_length(add); i++) {
-		if (add_eni(m, endpoint, endpoint_id, service, add, "AddSubnetConfigurations", i,
-			    err) < 0)
+		if (add_eni(m, caller, endpoint, endpoint_id, service, add,
+			    "AddSubnetConfigurations", i, &vpc, err) < 0)
 			return -1;
 	}
 	if (store_int(m->store, "SELECT count(*) FROM eni WHERE endpoint = ?",

@@ -74,6 +74,16 @@ int id_new_endpoint(char out[ID_MAX])
 	return long_id(out, "vpce-");
 }
 
+int id_new_vpc(char out[ID_MAX])
+{
+	return long_id(out, "vpc-");
+}
+
+int id_new_subnet(char out[ID_MAX])
+{
+	return long_id(out, "subnet-");
+}
+
 int id_new_permission(char out[ID_MAX])
 {
 	return long_id(out, "vpce-svc-perm-");
@@ -119,6 +129,11 @@ bool id_is_service(const char *text)
 bool id_is_endpoint(const char *text)
 {
 	return long_id_valid(text, "vpce-");
+}
+
+bool id_is_subnet(const char *text)
+{
+	return long_id_valid(text, "subnet-");
 }
 
 /* ---- ARNs and names --------------------------------------------------------------------- */
@@ -401,6 +416,34 @@ enum ipv4_status ipv4_parse(const char *text, uint32_t *addr_be)
 		return IPV4_NOT_UNICAST;
 	*addr_be = v4.s_addr;
 	return IPV4_OK;
+}
+
+bool cidr_parse(const char *text, uint32_t *first, unsigned int *prefix)
+{
+	const char *slash = strchr(text, '/');
+	char address[IPV4_TEXT_MAX];
+	unsigned int length = 0;
+	struct in_addr v4;
+	uint32_t host;
+	size_t digits;
+
+	if (!slash || (size_t)(slash - text) >= sizeof(address))
+		return false;
+	digits = strlen(slash + 1);
+	if (digits < 1 || digits > 2 || strspn(slash + 1, "0123456789") != digits)
+		return false;
+	for (const char *d = slash + 1; *d; d++)
+		length = length * 10 + (unsigned int)(*d - '0');
+	memcpy(address, text, (size_t)(slash - text));
+	address[slash - text] = '\0';
+	if (length > 32 || inet_pton(AF_INET, address, &v4) != 1)
+		return false;
+	host = ntohl(v4.s_addr);
+	if (length < 32 && (host & (UINT32_MAX >> length)))
+		return false; /* host bits set: not a block */
+	*first = host;
+	*prefix = length;
+	return true;
 }
 
 /* ---- Principals ------------------------------------------------------------------------- */

@@ -22,6 +22,8 @@
 int id_new_service(char out[ID_MAX]);	 /* vpce-svc-0123456789abcdef0 */
 int id_new_endpoint(char out[ID_MAX]);	 /* vpce-0123456789abcdef0 */
 int id_new_permission(char out[ID_MAX]); /* vpce-svc-perm-0123456789abcdef0 */
+int id_new_vpc(char out[ID_MAX]);	 /* vpc-0123456789abcdef0 */
+int id_new_subnet(char out[ID_MAX]);	 /* subnet-0123456789abcdef0 */
 int id_new_arn_suffix(char out[ARN_SUFFIX_LEN + 1]);
 int id_new_dns_suffix(char out[9]); /* 8 lowercase letters and digits */
 /* `length` random characters of [a-z0-9] (and [A-Z] when mixed_case) into out. */
@@ -29,6 +31,7 @@ int id_new_token(char *out, size_t length, bool mixed_case);
 
 bool id_is_service(const char *text);  /* vpce-svc- and 17 hex digits */
 bool id_is_endpoint(const char *text); /* vpce- and 17 hex digits */
+bool id_is_subnet(const char *text);   /* subnet- and 17 hex digits */
 
 /* ---- ARNs and names (the partition is always "aws"). False if `out` is too small. */
 bool arn_load_balancer(char *out, size_t size, const char *region, const char *account,
@@ -71,6 +74,8 @@ enum ipv4_status {
 	IPV4_NOT_UNICAST, /* 0/8, loopback, multicast, reserved, broadcast */
 };
 enum ipv4_status ipv4_parse(const char *text, uint32_t *addr_be);
+/* An IPv4 block "a.b.c.d/n" with no host bits set: its first address (host order) and n. */
+bool cidr_parse(const char *text, uint32_t *first, unsigned int *prefix);
 
 /* ---- Principals: "*", arn:aws:iam::<12 digits>:root, :user/<name> or :role/<name>.
  * Names are 1-64 of [A-Za-z0-9+=,.@_-]; ARNs with paths are refused, as AWS does. */

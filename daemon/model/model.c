@@ -72,6 +72,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 	m->max_pools = opts->max_pools;
 	m->max_tables = opts->max_tables;
 	m->node_has_address = opts->node_has_address;
+	m->host_answers = opts->host_answers;
 	m->store = store_open(opts->path, err);
 	if (!m->store)
 		goto refused;

@@ -27,6 +27,9 @@ struct model_options {
 	/* Whether an IPv4 address is one of the node's own (NULL: never). An ENI address may
 	 * not be: the data path would take the node's own traffic to it. */
 	bool (*node_has_address)(const char *address);
+	/* Whether a host on the interface answers for the address (NULL: never): an ENI
+	 * address may not be one in use. */
+	bool (*host_answers)(const char *iface, const char *address);
 };
 
 /* Opens (or creates) the store. A file that is not an xdplink state database, is

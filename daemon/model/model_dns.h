@@ -16,9 +16,21 @@ struct model;
 
 #define MODEL_DNS_MAX_ENIS 6 /* one per zone of a region */
 
+/* A consumer VPC: its resolver is at first + 2. */
+struct model_dns_vpc {
+	char vpc_id[ID_MAX];
+	char interface[16];
+	uint32_t first, last; /* its addresses, host order */
+};
+
+/* Every consumer VPC, sorted by id. *vpcs is freed by the caller. */
+int model_dns_vpcs(struct model *m, struct model_dns_vpc **vpcs, size_t *count,
+		   struct api_error *err);
+
 /* An available endpoint, as its names are made (ids.h: endpoint_dns_name). */
 struct model_dns_endpoint {
 	char endpoint_id[ID_MAX];
+	char vpc_id[ID_MAX]; /* the VPC it is in: its names exist there only */
 	char dns_suffix[9];
 	char service_id[ID_MAX];
 	char account[13];

@@ -9,16 +9,30 @@
 #include "model_internal.h"
 #include "result.h"
 
-const struct resource_kind LOAD_BALANCER = { "load_balancer", "name", API_LoadBalancerNotFound,
-					     "no load balancer named ", "" };
-const struct resource_kind TARGET_GROUP = { "target_group", "name", API_TargetGroupNotFound,
-					    "no target group named ", "" };
-const struct resource_kind ENDPOINT_SERVICE = { "service", "service_id",
+const struct resource_kind LOAD_BALANCER = {
+	"load_balancer", "name", API_LoadBalancerNotFound, "no load balancer named ", "", "Names"
+};
+const struct resource_kind TARGET_GROUP = {
+	"target_group", "name", API_TargetGroupNotFound, "no target group named ", "", "Names"
+};
+const struct resource_kind ENDPOINT_SERVICE = { "service",
+						"service_id",
 						API_InvalidVpcEndpointServiceId_NotFound,
-						"The VpcEndpointService Id '", "' does not exist" };
-const struct resource_kind ENDPOINT = { "endpoint", "endpoint_id",
-					API_InvalidVpcEndpointId_NotFound, "The Vpc Endpoint Id '",
-					"' does not exist" };
+						"The VpcEndpointService Id '",
+						"' does not exist",
+						"ServiceIds" };
+const struct resource_kind ENDPOINT = { "endpoint",
+					"endpoint_id",
+					API_InvalidVpcEndpointId_NotFound,
+					"The Vpc Endpoint Id '",
+					"' does not exist",
+					"VpcEndpointIds" };
+const struct resource_kind VPC = { "vpc",	   "vpc_id",	       API_InvalidVpcID_NotFound,
+				   "The vpc ID '", "' does not exist", "VpcIds" };
+const struct resource_kind SUBNET = {
+	"subnet",	   "subnet_id",	       API_InvalidSubnetID_NotFound,
+	"The subnet ID '", "' does not exist", "SubnetIds"
+};
 
 int lookup_owned(struct model *m, const struct resource_kind *kind, const char *account,
 		 const char *key, int64_t *id, struct api_error *err)
@@ -42,7 +56,7 @@ int describe_owned(struct model *m, const struct resource_kind *kind, const char
 	int rc;
 
 	args_open(&a, args, err);
-	args_list(&a, "Names", ARG_OPTIONAL, json_type_string, &names);
+	args_list(&a, kind->keys_arg, ARG_OPTIONAL, json_type_string, &names);
 	if (args_close(&a) < 0)
 		return -1;
 	*result = json_object_new_object();

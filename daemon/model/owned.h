@@ -21,9 +21,11 @@ struct resource_kind {
 	enum api_code not_found;
 	const char *before; /* message: before, key, after */
 	const char *after;
+	const char *keys_arg; /* a describe call's list of keys: "Names", "VpcIds"... */
 };
 
-extern const struct resource_kind LOAD_BALANCER, TARGET_GROUP, ENDPOINT_SERVICE, ENDPOINT;
+extern const struct resource_kind LOAD_BALANCER, TARGET_GROUP, ENDPOINT_SERVICE, ENDPOINT, VPC,
+    SUBNET;
 
 /* The row id of the caller's resource `key`: 1 found, 0 not found, -1 on error. */
 int lookup_owned(struct model *m, const struct resource_kind *kind, const char *account,
@@ -44,7 +46,7 @@ int delete_owned_unless_used(struct model *m, const struct resource_kind *kind,
 /* Appends one resource, by row id, to a describe call's list. */
 typedef int resource_json_fn(struct model *m, int64_t id, json_object *list, struct api_error *err);
 
-/* A describe call: the caller's resources whose keys args' "Names" holds, in its order
+/* A describe call: the caller's resources whose keys args' kind->keys_arg holds, in its order
  * (an unknown one fails), or without names all of them in key order, as the result's
  * array `list_name`. */
 int describe_owned(struct model *m, const struct resource_kind *kind, const char *account,

@@ -154,8 +154,10 @@ static const char endpoint_rows_sql[] =
     "  CASE WHEN p.private_dns AND s.private_dns_state = 'verified'"
     "   THEN s.private_dns_name ELSE '' END,"
     "  e.zone, e.address,"
-    "  EXISTS (SELECT 1 FROM healthy h WHERE h.lb = e.lb AND h.zone IN ('*', e.zone))"
-    " FROM endpoint p JOIN eni e ON e.endpoint = p.id LEFT JOIN service s ON s.id = p.service"
+    "  EXISTS (SELECT 1 FROM healthy h WHERE h.lb = e.lb AND h.zone IN ('*', e.zone)),"
+    "  v.vpc_id"
+    " FROM endpoint p JOIN eni e ON e.endpoint = p.id JOIN vpc v ON v.id = p.vpc"
+    " LEFT JOIN service s ON s.id = p.service"
     " WHERE p.state = 'available' ORDER BY p.endpoint_id, e.zone";
 
 static void start_endpoint(struct model_dns_endpoint *e, sqlite3_stmt *row)
@@ -166,6 +168,7 @@ static void start_endpoint(struct model_dns_endpoint *e, sqlite3_stmt *row)
 	snprintf(e->service_id, sizeof(e->service_id), "%s", store_column_text(row, 2));
 	snprintf(e->account, sizeof(e->account), "%s", store_column_text(row, 3));
 	snprintf(e->private_name, sizeof(e->private_name), "%s", store_column_text(row, 4));
+	snprintf(e->vpc_id, sizeof(e->vpc_id), "%s", store_column_text(row, 8));
 }
 
 static void add_eni(struct model_dns_endpoint *e, sqlite3_stmt *row)
@@ -178,6 +181,24 @@ static void add_eni(struct model_dns_endpoint *e, sqlite3_stmt *row)
 	snprintf(eni->zone, sizeof(eni->zone), "%s", store_column_text(row, 5));
 	eni->addr = column_addr(row, 6);
 	eni->healthy = sqlite3_column_int(row, 7) != 0;
+}
+
+static void fill_vpc(sqlite3_stmt *row, void *element)
+{
+	struct model_dns_vpc *v = element;
+
+	snprintf(v->vpc_id, sizeof(v->vpc_id), "%s", store_column_text(row, 0));
+	snprintf(v->interface, sizeof(v->interface), "%s", store_column_text(row, 1));
+	v->first = (uint32_t)sqlite3_column_int64(row, 2);
+	v->last = (uint32_t)sqlite3_column_int64(row, 3);
+}
+
+int model_dns_vpcs(struct model *m, struct model_dns_vpc **vpcs, size_t *count,
+		   struct api_error *err)
+{
+	*vpcs = load_rows(m, "SELECT vpc_id, interface, first, last FROM vpc ORDER BY vpc_id",
+			  sizeof(**vpcs), fill_vpc, count, err);
+	return *vpcs ? 0 : -1;
 }
 
 int model_dns_endpoints(struct model *m, struct model_dns_endpoint **endpoints, size_t *count,

@@ -15,7 +15,9 @@
 
 static void fill_frontend(sqlite3_stmt *row, void *element)
 {
-	*(struct dp_frontend *)element = (struct dp_frontend){
+	struct dp_frontend *fe = element;
+
+	*fe = (struct dp_frontend){
 		.eni_addr = column_addr(row, 0),
 		.port = column_port(row, 1),
 		.endpoint = column_u32(row, 2),
@@ -23,26 +25,34 @@ static void fill_frontend(sqlite3_stmt *row, void *element)
 		.snat_addr = column_addr(row, 4),
 		.proxy_v2 = sqlite3_column_int(row, 5) != 0,
 	};
+	snprintf(fe->iface, sizeof(fe->iface), "%s", store_column_text(row, 6));
 }
 
 /* Per ENI its own entry (port 0), and one per listener of the load balancer it uses,
- * reaching the listener's group in the ENI's zone, or in every zone with cross-zone.
- * `ONLY(column)` keeps the rows whose address is in the scope. (The markers of node IPs
- * follow the pools: the data path adds them.) */
+ * reaching the listener's group in the ENI's zone, or in every zone with cross-zone;
+ * each serves the interface of the ENI's VPC only. `ONLY(column)` keeps the rows whose
+ * address is in the scope. (The markers of node IPs follow the pools: the data path
+ * adds them.) */
+/* clang-format off */
 #define FRONTENDS_SQL(ONLY)                                                                        \
-	"SELECT e.address, 0, p.slot, 0, z.address, 0 FROM eni e"                                  \
+	"SELECT e.address, 0, p.slot, 0, z.address, 0, v.interface FROM eni e"                     \
 	" JOIN endpoint p ON p.id = e.endpoint"                                                    \
-	" LEFT JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone" ONLY(                            \
-	    "e.address") " UNION ALL"                                                              \
-			 " SELECT e.address, l.port, p.slot, t.slot, z.address,"                   \
-			 " g.proxy_protocol_v2 FROM eni e"                                         \
-			 " JOIN endpoint p ON p.id = e.endpoint JOIN load_balancer lb ON lb.id = " \
-			 "e.lb"                                                                    \
-			 " JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone JOIN listener l ON "  \
-			 "l.lb = e.lb JOIN target_group g ON g.id = l.tg"                          \
-			 " JOIN maglev_table t ON t.tg = l.tg"                                     \
-			 "  AND t.scope = CASE WHEN lb.cross_zone THEN 'all' ELSE e.zone "         \
-			 "END" ONLY("e.address") " ORDER BY 3, 1, 2"
+	" JOIN subnet s ON s.id = e.subnet JOIN vpc v ON v.id = s.vpc"                             \
+	" LEFT JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone"                                  \
+	ONLY("e.address")                                                                          \
+	" UNION ALL"                                                                               \
+	" SELECT e.address, l.port, p.slot, t.slot, z.address, g.proxy_protocol_v2, v.interface"   \
+	" FROM eni e"                                                                              \
+	" JOIN endpoint p ON p.id = e.endpoint"                                                    \
+	" JOIN subnet s ON s.id = e.subnet JOIN vpc v ON v.id = s.vpc"                             \
+	" JOIN load_balancer lb ON lb.id = e.lb"                                                   \
+	" JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone"                                       \
+	" JOIN listener l ON l.lb = e.lb JOIN target_group g ON g.id = l.tg"                       \
+	" JOIN maglev_table t ON t.tg = l.tg"                                                      \
+	"  AND t.scope = CASE WHEN lb.cross_zone THEN 'all' ELSE e.zone END"                       \
+	ONLY("e.address")                                                                          \
+	" ORDER BY 3, 1, 2"
+/* clang-format on */
 #define EVERY(column)  ""
 #define SCOPED(column) " WHERE " column " IN (SELECT value FROM json_each(?1))"
 

@@ -105,6 +105,20 @@ static const char schema[] =
     "  principal TEXT NOT NULL, permission_id TEXT NOT NULL UNIQUE,"
     "  PRIMARY KEY (service, principal)) STRICT;"
 
+    /* consumer VPCs: an address range on an attached consumer interface, owned by an
+	 * account; first and last are its range as host-order integers */
+    "CREATE TABLE vpc ("
+    "  id INTEGER PRIMARY KEY, vpc_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
+    "  interface TEXT NOT NULL, cidr TEXT NOT NULL, first INTEGER NOT NULL,"
+    "  last INTEGER NOT NULL, created TEXT NOT NULL) STRICT;"
+    "CREATE INDEX vpc_interface ON vpc(interface);"
+    /* a VPC's subnets, one zone each, inside its range and apart from each other */
+    "CREATE TABLE subnet ("
+    "  id INTEGER PRIMARY KEY, subnet_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
+    "  vpc INTEGER NOT NULL REFERENCES vpc(id), zone TEXT NOT NULL, cidr TEXT NOT NULL,"
+    "  first INTEGER NOT NULL, last INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX subnet_vpc ON subnet(vpc);"
+
     "CREATE TABLE endpoint ("
     "  id INTEGER PRIMARY KEY, endpoint_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
     "  service INTEGER REFERENCES service(id) ON DELETE SET NULL,"
@@ -112,7 +126,8 @@ static const char schema[] =
     "  state TEXT NOT NULL,"
     "  slot INTEGER UNIQUE CHECK (slot > 0)," /* NULL once deleted */
     "  dns_suffix TEXT NOT NULL, created TEXT NOT NULL,"
-    "  private_dns INTEGER NOT NULL DEFAULT 0) STRICT;" /* PrivateDnsEnabled */
+    "  vpc INTEGER REFERENCES vpc(id) ON DELETE SET NULL," /* NULL: deleted, gone */
+    "  private_dns INTEGER NOT NULL DEFAULT 0) STRICT;"	   /* PrivateDnsEnabled */
     "CREATE INDEX endpoint_service ON endpoint(service);"
     /* an endpoint's network interfaces, one per zone, until it is deleted; each uses
 	 * one load balancer of the service for its whole life (NULL: it left the service) */
@@ -120,8 +135,10 @@ static const char schema[] =
     "  endpoint INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,"
     "  zone TEXT NOT NULL, address TEXT NOT NULL UNIQUE,"
     "  lb INTEGER REFERENCES load_balancer(id),"
+    "  subnet INTEGER NOT NULL REFERENCES subnet(id),"
     "  PRIMARY KEY (endpoint, zone)) STRICT;"
     "CREATE INDEX eni_lb ON eni(lb);"
+    "CREATE INDEX eni_subnet ON eni(subnet);"
 
     /* SNAT port pools: one per (node IP, backend) some endpoint's ENI could use */
     "CREATE TABLE pool ("

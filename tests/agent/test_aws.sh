@@ -183,6 +183,9 @@ mkdir -p "$pins"
 mount -t bpf bpf "$pins"
 ip netns add "$netns"
 ip -n "$netns" link set lo up
+ip -n "$netns" link add xla0 type veth peer name xla1 # the consumers' interface
+ip -n "$netns" link set xla0 up
+ip -n "$netns" link set xla1 up
 
 # The access keys file: made by `xdplink account add`, root's alone.
 for who in provider consumer stranger; do
@@ -200,6 +203,23 @@ start_agent || {
 	exit 1
 }
 export XDPLINK_SOCKET=$sock
+
+# The consumers' VPCs, made by the host's operator: 222222222222's 10.1.0.0/16 with a
+# subnet in use1-az1..3, 333333333333's 10.2.0.0/16 with one in use1-az1.
+"$xl" iface attach xla0 --role consumer --mode generic >/dev/null
+declare -A vpc subnet
+make_vpc() {
+	local who=$1 net=$2 zones=$3 zone
+	vpc[$who]=$("$xl" --principal "arn:aws:iam::${account[$who]}:root" --json vpc create \
+		--interface xla0 --cidr "10.$net.0.0/16" | jq -r .Vpc.VpcId)
+	for zone in $(seq "$zones"); do
+		subnet[$who$zone]=$("$xl" --principal "arn:aws:iam::${account[$who]}:root" --json \
+			subnet create --vpc "${vpc[$who]}" --az "use1-az$zone" --cidr "10.$net.$zone.0/24" |
+			jq -r .Subnet.SubnetId)
+	done
+}
+make_vpc consumer 1 3
+make_vpc stranger 2 1
 
 # ---- The provider's side, with aws elbv2 and aws ec2 ----------------------------------------
 
@@ -282,24 +302,38 @@ jcheck "the principal was added" 'r["ReturnValue"] is True and
 acheck "ec2 describe-vpc-endpoint-services as the consumer" - consumer ec2 describe-vpc-endpoint-services
 jcheck "the consumer sees the service" 'r["ServiceNames"] == ["'"$svc_name"'"]
 	and r["ServiceDetails"][0]["Owner"] == "111111111111"'
+acheck "ec2 describe-vpcs: the consumer's own" - consumer ec2 describe-vpcs
+jcheck "... one VPC, in EC2's shape" '[(v["VpcId"], v["CidrBlock"], v["OwnerId"], v["State"], v["IsDefault"])
+	for v in r["Vpcs"]] == [("'"${vpc[consumer]}"'", "10.1.0.0/16", "222222222222", "available", False)]'
+acheck "ec2 describe-subnets --filters availability-zone-id" - consumer ec2 describe-subnets \
+	--filters Name=availability-zone-id,Values=use1-az2
+jcheck "... the one in use1-az2" '[(n["SubnetId"], n["VpcId"], n["CidrBlock"], n["AvailabilityZone"], n["AvailableIpAddressCount"])
+	for n in r["Subnets"]] == [("'"${subnet[consumer2]}"'", "'"${vpc[consumer]}"'", "10.1.2.0/24", "us-east-1b", 251)]'
+acheck "another account's subnet: InvalidSubnetID.NotFound" InvalidSubnetID.NotFound stranger ec2 \
+	describe-subnets --subnet-ids "${subnet[consumer1]}"
+acheck "ec2 create-vpc: the host's operator makes VPCs" UnsupportedOperation consumer ec2 create-vpc \
+	--cidr-block 10.7.0.0/16
+acheck "an endpoint in another account's subnet: InvalidSubnetID.NotFound" InvalidSubnetID.NotFound \
+	consumer ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
+	--service-name "$svc_name" --subnet-ids "${subnet[stranger1]}"
 acheck "no --vpc-endpoint-type: AWS would make a Gateway endpoint, refused" InvalidVpcEndpointType \
-	consumer ec2 create-vpc-endpoint --vpc-id vpc-222222222222 --service-name "$svc_name" \
+	consumer ec2 create-vpc-endpoint --vpc-id "${vpc[consumer]}" --service-name "$svc_name" \
 	--subnet-ids use1-az1=10.1.1.50
 acheck "another account's VPC: InvalidVpcID.NotFound" InvalidVpcID.NotFound consumer ec2 \
-	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id vpc-111111111111 \
+	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[stranger]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50
 acheck "security groups: refused until the data path enforces them" UnsupportedOperation consumer ec2 \
-	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id vpc-222222222222 \
+	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 --security-group-ids sg-1
 acheck "--dry-run of a good endpoint: DryRunOperation" DryRunOperation consumer ec2 \
-	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id vpc-222222222222 \
+	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 --dry-run
 acheck "ec2 create-vpc-endpoint" - consumer ec2 create-vpc-endpoint --vpc-endpoint-type Interface \
-	--vpc-id vpc-222222222222 --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 use1-az2=10.1.2.50
+	--vpc-id "${vpc[consumer]}" --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 use1-az2=10.1.2.50
 jcheck "the endpoint in EC2's shape, only one (the dry run made none)" '(e := r["VpcEndpoint"])["State"] == "pendingAcceptance"
 	and re.fullmatch(r"vpce-[0-9a-f]{17}", e["VpcEndpointId"]) and e["VpcEndpointType"] == "Interface"
-	and e["VpcId"] == "vpc-222222222222" and e["OwnerId"] == "222222222222"
-	and e["SubnetIds"] == ["use1-az1=10.1.1.50", "use1-az2=10.1.2.50"] and e["ServiceName"] == "'"$svc_name"'"
+	and e["VpcId"] == "'"${vpc[consumer]}"'" and e["OwnerId"] == "222222222222"
+	and e["SubnetIds"] == ["'"${subnet[consumer1]}"'", "'"${subnet[consumer2]}"'"] and e["ServiceName"] == "'"$svc_name"'"
 	and len(e["DnsEntries"]) == 3 and e["DnsEntries"][0]["DnsName"].startswith(e["VpcEndpointId"] + "-")'
 ep=$(jget 'r["VpcEndpoint"]["VpcEndpointId"]')
 if [ "$(XDPLINK_PRINCIPAL="arn:aws:iam::${account[consumer]}:root" "$xl" --json endpoint list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["VpcEndpoints"]))')" = 1 ]; then
@@ -308,7 +342,7 @@ else
 	fail "the socket API sees the one endpoint the aws CLI made"
 fi
 acheck "the same ENI address again: DuplicateEndpointAddress" DuplicateEndpointAddress consumer ec2 \
-	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id vpc-222222222222 \
+	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50
 
 # Private DNS: enabled only with the service's verified name; verification through the same
@@ -364,7 +398,7 @@ acheck "the consumer cannot change the service's permissions" InvalidVpcEndpoint
 acheck "a stranger does not see the service" - stranger ec2 describe-vpc-endpoint-services
 jcheck "... none" 'r["ServiceDetails"] == [] and r["ServiceNames"] == []'
 acheck "a stranger cannot create an endpoint: InvalidServiceName" InvalidServiceName stranger ec2 \
-	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id vpc-333333333333 \
+	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[stranger]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.2.1.50
 acheck "the provider cannot delete the consumer's endpoint" - provider ec2 delete-vpc-endpoints \
 	--vpc-endpoint-ids "$ep"

@@ -153,19 +153,24 @@ check "ec2 modify-vpc-endpoint-service-permissions: 222222222222 allowed" aws_ok
 	modify-vpc-endpoint-service-permissions --service-id "$SVC" --add-allowed-principals "$CONSUMER"
 
 note "consumer 222222222222: finds the service, and makes an endpoint with an ENI per zone"
+# The VPCs the testbed's operator made: the consumer's and its subnets, and 333333333333's.
+VPC=$(tb_xdplink --principal "$CONSUMER" --json vpc list | jq -r '.Vpcs[0].VpcId')
+VPC2=$(tb_xdplink --principal "$CONSUMER2" --json vpc list | jq -r '.Vpcs[0].VpcId')
+SUBNETS=$(tb_xdplink --principal "$CONSUMER" --json subnet list |
+	jq -c '[.Subnets | sort_by(.AvailabilityZoneId)[] | .SubnetId]')
 aws_json out "$CONSUMER" ec2 describe-vpc-endpoint-services
 check "ec2 describe-vpc-endpoint-services: the consumer sees it" json_is "$out" \
 	".ServiceNames == [\"$SVC_NAME\"]"
 aws_json out "$CONSUMER" ec2 create-vpc-endpoint --vpc-endpoint-type Interface \
-	--vpc-id vpc-222222222222 --service-name "$SVC_NAME" --subnet-ids "use1-az1=$ENI_AZ1" \
+	--vpc-id "$VPC" --service-name "$SVC_NAME" --subnet-ids "use1-az1=$ENI_AZ1" \
 	"use1-az2=$ENI_AZ2"
 check "ec2 create-vpc-endpoint: pendingAcceptance, with a regional and two zonal names" json_is "$out" \
 	'.VpcEndpoint | .State == "pendingAcceptance" and (.DnsEntries | length) == 3
-	 and .SubnetIds == ["use1-az1=10.1.1.50","use1-az2=10.1.2.50"]'
+	 and .VpcId == "'"$VPC"'" and .SubnetIds == '"$SUBNETS"
 EP=$(jq -r '.VpcEndpoint.VpcEndpointId' <<<"$out")
 check "pending: c1 -> az1 ENI gets nothing" curl_gets_nothing c1 "http://$ENI_AZ1/"
 check "333333333333, not allowed: InvalidServiceName" refused_by_aws InvalidServiceName "$CONSUMER2" \
-	ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id vpc-333333333333 \
+	ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "$VPC2" \
 	--service-name "$SVC_NAME" --subnet-ids use1-az1=10.2.1.50
 
 note "the provider accepts"
@@ -191,7 +196,7 @@ check "moved: the new address is answered by t1/t2" curl_answers c1 http://10.1.
 aws_json out "$CONSUMER" ec2 describe-vpc-endpoints
 check "moved: the same endpoint, available, with the same DNS names" json_is "$out" \
 	"[.VpcEndpoints[] | [.VpcEndpointId, .State, .SubnetIds, [.DnsEntries[].DnsName]]]
-	 == [[\"$EP\", \"available\", [\"use1-az1=10.1.1.51\", \"use1-az2=10.1.2.50\"], $names]]"
+	 == [[\"$EP\", \"available\", $SUBNETS, $names]]"
 check "... and back" aws_ok "$CONSUMER" ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" \
 	--remove-subnet-ids use1-az1=10.1.1.51 --add-subnet-ids "use1-az1=$ENI_AZ1"
 check "back: c1 -> az1 ENI answered" curl_answers c1 "http://$ENI_AZ1/" 't[12]'

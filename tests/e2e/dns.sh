@@ -187,6 +187,17 @@ tb_exec d1 ip route add "$RESOLVER/32" dev eth0
 check "d1 routing to c1's VPC resolver gets no answer (it serves its own interface only)" \
 	expect "answer" "$(status d1 "$REGIONAL" "@$RESOLVER")" ""
 tb_exec d1 ip route del "$RESOLVER/32" dev eth0
+# A third VPC on c1's interface (VPCs of one interface share its network): its host reaches
+# 10.1.0.2 on the same wire, and still gets nothing from it.
+xl_quiet "$CONSUMER2" vpc create --interface cons0 --cidr 10.3.0.0/16
+extra_host x1 10.3.1.11/16 cvpc
+tb_use_resolver x1 10.3.0.2
+check "a host of another VPC on the same interface has its own resolver, without c1's names" \
+	wait_until 3 status_is x1 "$REGIONAL" NXDOMAIN
+tb_exec x1 ip route add "$RESOLVER/32" dev eth0
+check "... and asking c1's VPC resolver on the same wire, it gets no answer" \
+	expect "answer" "$(status x1 "$REGIONAL" "@$RESOLVER")" ""
+tb_forget_resolver x1
 
 note "other names go to the upstream (the testbed's internet DNS)"
 check "c1 resolves www.example.com through its resolver" resolves_to c1 www.example.com 192.0.2.80

@@ -929,6 +929,25 @@ static void flows_are_stamped_with_the_agents_clock(void)
 	fx_close(&fx);
 }
 
+/* A half-open flow ages from its client's SYN: the target's SYN-ACK, sent again and again
+ * to a spoofed client that never answers, does not keep it alive. */
+static void a_half_open_flow_ages_from_its_syn(void)
+{
+	struct flow_view flow;
+
+	SCENE(NULL);
+	fx_set_clock(&fx, 5000);
+	syn(40000);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	fx_set_clock(&fx, 8000);
+	CHECK_EQ(send_target(&flow, TCP_SYN | TCP_ACK, NULL).action, XDP_REDIRECT);
+	fx_set_clock(&fx, 12000);
+	CHECK_EQ(send_target(&flow, TCP_SYN | TCP_ACK, NULL).action, XDP_REDIRECT);
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK_EQ(flow.last_seen, 5);
+	fx_close(&fx);
+}
+
 static void syn_reopens_a_closing_flow(void)
 {
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
@@ -1814,6 +1833,7 @@ int main(int argc, char **argv)
 		TEST_CASE(unhealthy_target_resets_its_flows),
 		TEST_CASE(fin_and_rst_mark_flows_closing),
 		TEST_CASE(flows_are_stamped_with_the_agents_clock),
+		TEST_CASE(a_half_open_flow_ages_from_its_syn),
 		TEST_CASE(syn_reopens_a_closing_flow),
 		TEST_CASE(a_retried_handshake_is_one_connection),
 		TEST_CASE(blind_resets_change_nothing),

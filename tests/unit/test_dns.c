@@ -38,12 +38,14 @@ static uint32_t ip(const char *text)
 	return inet_addr(text);
 }
 
-static struct model_dns_endpoint endpoint(const char *id, const char *private_name, const char *az1,
-					  bool az1_healthy, const char *az2, bool az2_healthy)
+static struct model_dns_endpoint endpoint(const char *id, const char *vpc, const char *private_name,
+					  const char *az1, bool az1_healthy, const char *az2,
+					  bool az2_healthy)
 {
 	struct model_dns_endpoint e = { .eni_count = az2 ? 2 : 1 };
 
 	snprintf(e.endpoint_id, sizeof(e.endpoint_id), "%s", id);
+	snprintf(e.vpc_id, sizeof(e.vpc_id), "%s", vpc);
 	snprintf(e.dns_suffix, sizeof(e.dns_suffix), "abcd1234");
 	snprintf(e.service_id, sizeof(e.service_id), SVC);
 	snprintf(e.private_name, sizeof(e.private_name), "%s", private_name);
@@ -69,10 +71,11 @@ static struct dns_records *setup(bool a_healthy)
 	the_vpcs[0].mask = ip("255.255.0.0");
 	the_vpcs[1].net = ip("10.2.0.0");
 	the_vpcs[1].mask = ip("255.255.0.0");
-	list[0] =
-	    endpoint(EP_A, "myservice.example.com", "10.1.1.50", a_healthy, "10.1.2.50", false);
-	list[1] = endpoint(EP_B, "", "10.2.1.50", true, NULL, false);
-	list[2] = endpoint(EP_C, "*.corp.example.com", "10.1.1.60", false, "10.1.2.60", false);
+	list[0] = endpoint(EP_A, "vpc-1", "myservice.example.com", "10.1.1.50", a_healthy,
+			   "10.1.2.50", false);
+	list[1] = endpoint(EP_B, "vpc-2", "", "10.2.1.50", true, NULL, false);
+	list[2] =
+	    endpoint(EP_C, "vpc-1", "*.corp.example.com", "10.1.1.60", false, "10.1.2.60", false);
 	return dns_records_build(REGION, the_vpcs, 2, list, 3);
 }
 
@@ -93,6 +96,8 @@ static void each_vpc_answers_its_own_endpoints_names(void)
 	struct dns_found f;
 
 	CHECK_EQ(dns_vpc_resolver(&the_vpcs[0]), ip("10.1.0.2"));
+	CHECK(dns_vpc_has_address(&the_vpcs[0], ip("10.1.255.1")));
+	CHECK(!dns_vpc_has_address(&the_vpcs[0], ip("10.2.0.1")));
 	/* The Regional name: the healthy zone only. */
 	f = look(r, 0, REGIONAL(EP_A));
 	CHECK_EQ(f.outcome, DNS_ADDRESSES);

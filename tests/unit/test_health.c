@@ -142,7 +142,7 @@ static struct report run(struct scenario *s, int reports, uint64_t limit_ms)
 	s->stop_after_reports = reports;
 	s->deadline_ms = now_ms() + limit_ms;
 	s->loop = loop_new();
-	s->health = health_new(s->loop, on_report, s);
+	s->health = health_new(s->loop, &(struct port_range){ 0, 0 }, on_report, s);
 	if (s->server >= 0)
 		loop_watch(s->loop, s->server, EPOLLIN, on_server, s);
 	loop_every(s->loop, 20, tick, s);

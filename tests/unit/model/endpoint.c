@@ -57,13 +57,14 @@ void endpoint_subnet_rules(void)
 	       "{'ServiceName': '%s', 'SubnetConfigurations':"
 	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.50'}]}",
 	       service);
-	REFUSE("DuplicateEndpointAddress", CONSUMER, "CreateVpcEndpoint",
+	REFUSE("InvalidParameterValue", CONSUMER, "CreateVpcEndpoint",
 	       "{'ServiceName': '%s', 'SubnetConfigurations':"
 	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.0.1.10'}]}",
 	       service);
+	CHECK(strstr(refusal.message, "in none of your subnets") != NULL);
 	REFUSE("InvalidParameterValue", CONSUMER, "CreateVpcEndpoint",
 	       "{'ServiceName': '%s', 'SubnetConfigurations':"
-	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.0.5'}]}",
+	       " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.5'}]}",
 	       service);
 	CHECK(strstr(refusal.message, "load balancer node itself") != NULL);
 	REFUSE("DuplicateLoadBalancerAddress", PROVIDER, "CreateLoadBalancer",
@@ -149,7 +150,7 @@ void endpoint_subnets_change_in_place(void)
 	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
 	       " [{'AvailabilityZoneId': 'use1-az3', 'Ipv4': '10.1.3.50'}]}",
 	       endpoint);
-	REFUSE("DuplicateEndpointAddress", CONSUMER, "ModifyVpcEndpoint",
+	REFUSE("InvalidParameterValue", CONSUMER, "ModifyVpcEndpoint",
 	       "{'VpcEndpointId': '%s', 'AddSubnetConfigurations':"
 	       " [{'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.0.1.10'}]}",
 	       endpoint);

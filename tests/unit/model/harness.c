@@ -18,7 +18,7 @@ char state_path[128];
 /* The node's own address in these tests: its consumer-facing one in the seed lab. */
 static bool node_has_address(const char *address)
 {
-	return strcmp(address, "10.1.0.5") == 0;
+	return strcmp(address, "10.1.1.5") == 0;
 }
 
 struct model_options options = {
@@ -555,17 +555,37 @@ void provider_lab(bool acceptance)
 	DO(PROVIDER, "ModifyVpcEndpointServicePermissions",
 	   "{'ServiceId': '%s', 'AddAllowedPrincipals': ['arn:aws:iam::222222222222:root']}",
 	   service_id);
+	consumer_vpc(CONSUMER, 1, 3);
+	consumer_vpc(STRANGER, 2, 2);
 }
 
-/* A consumer's endpoint with ENIs in use1-az1 and use1-az2 at 10.1.1.<host>, 10.1.2.<host>. */
+/* The account's VPC 10.<net>.0.0/16 on the consumer interface lo, with a subnet
+ * 10.<net>.<n>.0/24 in use1-az<n> for n = 1..zones. */
+void consumer_vpc(const char *principal, int net, int zones)
+{
+	json_object *vpc;
+
+	DO(principal, "AttachInterface", "{'Name': 'lo', 'Role': 'consumer'}");
+	vpc = GET(principal, "CreateVpc", "{'CidrBlock': '10.%d.0.0/16', 'Interface': 'lo'}", net);
+	for (int zone = 1; zone <= zones; zone++)
+		DO(principal, "CreateSubnet",
+		   "{'VpcId': '%s', 'CidrBlock': '10.%d.%d.0/24', 'AvailabilityZoneId': "
+		   "'use1-az%d'}",
+		   text_at(vpc, "Vpc.VpcId"), net, zone, zone);
+	json_object_put(vpc);
+}
+
+/* A consumer's endpoint with ENIs in use1-az1 and use1-az2 at 10.<net>.1.<host> and
+ * 10.<net>.2.<host>, in its VPC: net 2 for account 333333333333, 1 for the others. */
 void create_endpoint(const char *principal, int host, char id[ID_MAX])
 {
+	int net = strstr(principal, ":333333333333:") ? 2 : 1;
 	json_object *created =
 	    GET(principal, "CreateVpcEndpoint",
 		"{'ServiceName': '%s', 'VpcEndpointType': 'Interface', 'SubnetConfigurations':"
-		" [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.%d'},"
-		" {'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.1.2.%d'}]}",
-		service, host, host);
+		" [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.%d.1.%d'},"
+		" {'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.%d.2.%d'}]}",
+		service, net, host, net, host);
 
 	snprintf(id, ID_MAX, "%s", text_at(created, "VpcEndpoint.VpcEndpointId"));
 	json_object_put(created);

@@ -71,9 +71,15 @@ void fresh_model(void);
 void remove_model(void);
 void remember_service(json_object *created);
 /* The seed lab's provider side: web in use1-az1 and use1-az2, web-tg with a target in
- * each, a listener on 80, a service (acceptance as given) allowing 222222222222. */
+ * each, a listener on 80, a service (acceptance as given) allowing 222222222222; and
+ * the consumers' VPCs: 10.1.0.0/16 of 222222222222 (subnets in az1-az3), 10.2.0.0/16 of
+ * 333333333333 (az1, az2). */
 void provider_lab(bool acceptance);
-/* A consumer's endpoint with ENIs in use1-az1 and use1-az2 at 10.1.1.<host>, 10.1.2.<host>. */
+/* The account's VPC 10.<net>.0.0/16 on the consumer interface lo, with a subnet
+ * 10.<net>.<n>.0/24 in use1-az<n> for n = 1..zones. */
+void consumer_vpc(const char *principal, int net, int zones);
+/* A consumer's endpoint with ENIs in use1-az1 and use1-az2 at 10.<net>.1.<host> and
+ * 10.<net>.2.<host>: net 2 for account 333333333333, 1 for the others. */
 void create_endpoint(const char *principal, int host, char id[ID_MAX]);
 const char *endpoint_state(const char *principal, const char *id);
 /* The projection; a test cannot go on without one. */
@@ -99,6 +105,8 @@ void load_balancer_rules(void), listener_rules(void),
 void target_group_settings(void), target_registration_rules(void);
 /* owned.c */
 void other_accounts_see_nothing(void), allowed_principals_decide_who_sees_a_service(void);
+/* vpc.c */
+void vpcs_and_subnets_are_the_owners(void), enis_go_only_in_the_callers_free_addresses(void);
 /* endpoint.c */
 void endpoint_subnet_rules(void), endpoint_subnets_change_in_place(void),
     endpoint_state_machine(void), endpoints_without_acceptance_are_available_at_once(void),

@@ -19,6 +19,8 @@ int main(int argc, char **argv)
 		TEST_CASE(target_registration_rules),
 		TEST_CASE(other_accounts_see_nothing),
 		TEST_CASE(allowed_principals_decide_who_sees_a_service),
+		TEST_CASE(vpcs_and_subnets_are_the_owners),
+		TEST_CASE(enis_go_only_in_the_callers_free_addresses),
 		TEST_CASE(endpoint_subnet_rules),
 		TEST_CASE(endpoint_subnets_change_in_place),
 		TEST_CASE(endpoint_state_machine),

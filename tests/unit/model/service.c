@@ -155,6 +155,7 @@ void several_load_balancers_one_per_zone(void)
 	int a_in_az1 = 0, b_in_az1 = 0;
 
 	fresh_model();
+	consumer_vpc(CONSUMER, 1, 3);
 	view = GET(PROVIDER, "CreateLoadBalancer",
 		   "{'Name': 'a', 'Zones': [{'ZoneId': 'use1-az1', 'Address': '10.0.1.10'},"
 		   " {'ZoneId': 'use1-az2', 'Address': '10.0.2.10'}]}");
@@ -181,7 +182,7 @@ void several_load_balancers_one_per_zone(void)
 			   " [{'AvailabilityZoneId': 'use1-az1', 'Ipv4': '10.1.1.%d'},"
 			   " {'AvailabilityZoneId': 'use1-az2', 'Ipv4': '10.1.2.%d'},"
 			   " {'AvailabilityZoneId': 'use1-az3', 'Ipv4': '10.1.3.%d'}]}",
-			   service, i + 1, i + 1, i + 1);
+			   service, i + 10, i + 10, i + 10);
 		CHECK_EQ(count_at(view, "VpcEndpoint.NetworkInterfaces"), 3);
 		CHECK_STR(text_at(view, "VpcEndpoint.NetworkInterfaces.1.NetworkLoadBalancerArn"),
 			  a_arn);
