@@ -197,7 +197,6 @@ check "a host of another VPC on the same interface has its own resolver, without
 tb_exec x1 ip route add "$RESOLVER/32" dev eth0
 check "... and asking c1's VPC resolver on the same wire, it gets no answer" \
 	expect "answer" "$(status x1 "$REGIONAL" "@$RESOLVER")" ""
-tb_forget_resolver x1
 
 note "other names go to the upstream (the testbed's internet DNS)"
 check "c1 resolves www.example.com through its resolver" resolves_to c1 www.example.com 192.0.2.80
