@@ -57,10 +57,15 @@ note "opening $COUNT connections through xdplink"
 read -r through through_resent < <(opening_time c1 "$ENI_AZ1:80" "$(sources 4)")
 note "what the load balancer dropped or refused: $(drop_and_reset_reasons)"
 
-flows_bytes=$(map_info xdplink_flows bytes_memlock)
-rnat_bytes=$(map_info xdplink_rnat bytes_memlock)
-capacity=$(map_info xdplink_flows max_entries)
-per_flow=$(((flows_bytes + rnat_bytes) / capacity))
+# Kernel memory of the flow table, from the maps' own sizes: its slots and page bits, and
+# the port index of every pool (an inner array per pool, found through the outer map).
+flows_bytes=$(($(map_info xdplink_flows bytes_memlock) + $(map_info xdplink_flow_pages bytes_memlock)))
+index_bytes=0
+for id in $(bpftool -j map dump pinned "$TB_PIN_DIR"/xdplink_pool_flows_v* | jq -r '.[].formatted.value // .[].value | select(type == "number")'); do
+	index_bytes=$((index_bytes + $(bpftool -j map show id "$id" | jq .bytes_memlock)))
+done
+capacity=$(tb_xdplink --json agent status | jq .Config.MaxFlows)
+per_flow=$(((flows_bytes + index_bytes) / capacity))
 
 printf '\n55,000 connections opened and held, %s\n' "$(uname -r)"
 printf '  straight to the target   %6.2f s   %6.0f connections/s   %d SYNs sent again\n' \
@@ -70,13 +75,13 @@ printf '  through xdplink          %6.2f s   %6.0f connections/s   %d SYNs sent 
 printf '  ratio (xdplink / direct) %6.2f\n' "$(jq -n "$through / $direct")"
 printf '  (a SYN lost on a veth is sent again after 1 s, then 3 s: the time is the last\n'
 printf '   connection'"'"'s, so a few SYNs sent again add whole seconds)\n'
-printf '\nmemory per tracked flow: %d bytes (flow table %d + reverse NAT %d bytes, %d flows, preallocated)\n' \
-	"$per_flow" "$flows_bytes" "$rnat_bytes" "$capacity"
+printf '\nmemory per tracked flow: %d bytes (flow table %d + port index %d bytes, %d flows, preallocated)\n' \
+	"$per_flow" "$flows_bytes" "$index_bytes" "$capacity"
 jq -n --argjson direct "$direct" --argjson through "$through" --argjson per_flow "$per_flow" \
-	--argjson flows "$flows_bytes" --argjson rnat "$rnat_bytes" --argjson capacity "$capacity" \
+	--argjson flows "$flows_bytes" --argjson index "$index_bytes" --argjson capacity "$capacity" \
 	--argjson direct_resent "$direct_resent" --argjson through_resent "$through_resent" \
 	'{connections: 55000, direct_seconds: $direct, xdplink_seconds: $through,
 	  ratio: ($through / $direct), direct_syn_retransmits: $direct_resent,
 	  xdplink_syn_retransmits: $through_resent, bytes_per_flow: $per_flow,
-	  flow_table_bytes: $flows, rnat_table_bytes: $rnat, flow_capacity: $capacity}' >"$OUT"
+	  flow_table_bytes: $flows, port_index_bytes: $index, flow_capacity: $capacity}' >"$OUT"
 echo "wrote $OUT"

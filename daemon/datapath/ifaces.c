@@ -23,18 +23,16 @@ static int interface_facts(const char *name, struct xl_iface *entry)
 {
 	struct ifreq req = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int rc;
+	int rc = -1;
 
 	if (fd < 0)
 		return -1;
 	snprintf(req.ifr_name, sizeof(req.ifr_name), "%s", name);
-	rc = ioctl(fd, SIOCGIFHWADDR, &req);
-	if (!rc)
+	if (!ioctl(fd, SIOCGIFHWADDR, &req)) {
 		memcpy(entry->mac, req.ifr_hwaddr.sa_data, 6);
-	if (!rc)
 		rc = ioctl(fd, SIOCGIFMTU, &req);
-	if (!rc)
-		entry->mtu = (uint32_t)req.ifr_mtu;
+		entry->mtu = rc ? 0 : (uint32_t)req.ifr_mtu;
+	}
 	close(fd);
 	return rc;
 }

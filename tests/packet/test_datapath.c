@@ -1448,7 +1448,6 @@ static void a_proxy_header_precedes_the_first_payload(void)
 	uint8_t header[PP_LEN];
 	struct flow_view flow;
 	size_t len = strlen(request);
-	struct result r;
 
 	SCENE(NULL);
 	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
@@ -1456,7 +1455,8 @@ static void a_proxy_header_precedes_the_first_payload(void)
 	CHECK(flow.flags & XL_FLOW_PROXY_HEADER);
 	expected_proxy_header(header, CLIENT_IP, 40000, ENI_IP, 80, fx_endpoint_id(1));
 	for (int sent = 0; sent < 2; sent++) { /* the first time, and sent again */
-		r = send_client(&first);
+		struct result r = send_client(&first);
+
 		CHECK_EQ(r.action, XDP_REDIRECT);
 		CHECK_EQ(r.out_len, r.in_len + PP_LEN);
 		CHECK_EQ(get16(r.out + 16), 20 + 20 + PP_LEN + len);
