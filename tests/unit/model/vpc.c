@@ -83,8 +83,17 @@ void vpcs_and_subnets_are_the_owners(void)
 static void first_subnet(const char *principal, char out[ID_MAX])
 {
 	json_object *list = GET(principal, "DescribeSubnets", "{}");
+	char path[64];
 
-	snprintf(out, ID_MAX, "%s", text_at(list, "Subnets.0.SubnetId"));
+	out[0] = '\0';
+	for (size_t i = 0; i < count_at(list, "Subnets") && !out[0]; i++) {
+		snprintf(path, sizeof(path), "Subnets.%zu.AvailabilityZoneId", i);
+		if (!strcmp(text_at(list, path), "use1-az1")) {
+			snprintf(path, sizeof(path), "Subnets.%zu.SubnetId", i);
+			snprintf(out, ID_MAX, "%s", text_at(list, path));
+		}
+	}
+	CHECK(out[0] != '\0');
 	json_object_put(list);
 }
 
