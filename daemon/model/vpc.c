@@ -375,6 +375,7 @@ static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place,
 			SQL_ARGS(SQL_INT(subnet)), err);
 	int rc;
 
+	*b = (struct block){ 0 };
 	if (!stmt)
 		return -1;
 	rc = store_next(m->store, stmt, err);
@@ -391,6 +392,8 @@ static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place,
 		snprintf(place->vpc_id, sizeof(place->vpc_id), "%s", store_column_text(stmt, 6));
 	}
 	sqlite3_finalize(stmt);
+	if (rc == 0) /* the caller found it in this same transaction */
+		return api_fail(err, API_InternalError, "subnet %lld is gone", (long long)subnet);
 	return rc < 0 ? -1 : 0;
 }
 
