@@ -10,28 +10,44 @@
 #include <netlink/route/addr.h>
 #include <sys/socket.h>
 
+/* addr/32 on the interface with index `ifindex`, or NULL when out of memory. */
+static struct rtnl_addr *host_address(unsigned int ifindex, uint32_t addr)
+{
+	struct rtnl_addr *entry = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET, &addr, sizeof(addr));
+
+	if (entry && local) {
+		nl_addr_set_prefixlen(local, 32);
+		rtnl_addr_set_ifindex(entry, (int)ifindex);
+		rtnl_addr_set_family(entry, AF_INET);
+		if (rtnl_addr_set_local(entry, local) == 0) {
+			nl_addr_put(local);
+			return entry;
+		}
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(entry);
+	return NULL;
+}
+
 /* Runs `change` (rtnl_addr_add or rtnl_addr_delete) for addr/32 on the interface; returns
  * libnl's error, or 0. */
 static int change_address(const char *iface, uint32_t addr,
 			  int (*change)(struct nl_sock *, struct rtnl_addr *, int), int flags)
 {
 	unsigned int ifindex = if_nametoindex(iface);
-	struct nl_sock *sock = nl_socket_alloc();
-	struct rtnl_addr *entry = rtnl_addr_alloc();
-	struct nl_addr *local = nl_addr_build(AF_INET, &addr, sizeof(addr));
-	int rc = -NLE_NOMEM;
+	struct nl_sock *sock = NULL;
+	struct rtnl_addr *entry = NULL;
+	int rc;
 
-	if (!ifindex) {
-		rc = -NLE_NODEV;
-	} else if (sock && entry && local && (rc = nl_connect(sock, NETLINK_ROUTE)) == 0) {
-		nl_addr_set_prefixlen(local, 32);
-		rtnl_addr_set_ifindex(entry, (int)ifindex);
-		rtnl_addr_set_family(entry, AF_INET);
-		rc = rtnl_addr_set_local(entry, local);
-		if (rc == 0)
-			rc = change(sock, entry, flags);
+	if (!ifindex)
+		return -NLE_NODEV;
+	sock = nl_socket_alloc();
+	rc = sock ? nl_connect(sock, NETLINK_ROUTE) : -NLE_NOMEM;
+	if (rc == 0) {
+		entry = host_address(ifindex, addr);
+		rc = entry ? change(sock, entry, flags) : -NLE_NOMEM;
 	}
-	nl_addr_put(local);
 	rtnl_addr_put(entry);
 	nl_socket_free(sock);
 	return rc;
