@@ -192,6 +192,11 @@ static struct exchange ask(const struct dns_records *r, bool forwarding, const c
 	return x;
 }
 
+static uint16_t word_of(const uint8_t *bytes)
+{
+	return (uint16_t)(bytes[0] << 8 | bytes[1]);
+}
+
 static void done(struct exchange *x)
 {
 	ldns_pkt_free(x->reply);
@@ -394,6 +399,56 @@ static ldns_pkt *upstream_answer(const ldns_pkt *query, int count)
 	return a;
 }
 
+/* Every cut of a good query, and each of its bytes set to values that mean something in a
+ * header or a name (a pointer, a long label, all ones): each gets nothing, a reply that
+ * parses, with the id it was sent and within UDP's limit, or goes to the upstream. */
+static void every_damaged_query_is_answered_well_or_dropped(void)
+{
+	static const uint8_t values[] = { 0x00, 0x01, 0x3f, 0x40, 0x80, 0xc0, 0xc1, 0xff };
+	ldns_pkt *q = ldns_pkt_query_new(ldns_dname_new_frm_str(ZONAL(EP_A, "use1-az1")),
+					 LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, LDNS_RD);
+	struct dns_records *r = setup(true);
+	uint8_t *good = NULL, damaged[512];
+	size_t length = 0, tries = 0, replies = 0;
+
+	ldns_pkt_set_id(q, 0x4242);
+	ldns_pkt_set_edns_udp_size(q, 1232);
+	CHECK_EQ(ldns_pkt2wire(&good, q, &length), LDNS_STATUS_OK);
+	CHECK(length <= sizeof(damaged));
+	for (size_t at = 0; at <= length && length <= sizeof(damaged); at++) {
+		for (size_t v = 0; v <= sizeof(values); v++) {
+			size_t sent = v == sizeof(values) ? at : length; /* the cut, once */
+			struct exchange x;
+
+			if (v < sizeof(values) && at == length)
+				break;
+			memcpy(damaged, good, length);
+			if (v < sizeof(values))
+				damaged[at] = values[v];
+			x = send_bytes(r, true, damaged, sent, false);
+			tries++;
+			if (x.verdict == DNS_REPLY) {
+				replies++;
+				CHECK(x.reply != NULL);
+				CHECK(x.reply_length <= 1232);
+				if (x.reply)
+					CHECK_EQ(ldns_pkt_id(x.reply), word_of(damaged));
+			} else if (x.verdict == DNS_FORWARD) {
+				CHECK(x.query != NULL);
+			} else {
+				CHECK_EQ(x.verdict, DNS_DROP);
+			}
+			done(&x);
+		}
+	}
+	/* Most damage is answered (FORMERR, NXDOMAIN, REFUSED...), little is silence. */
+	CHECK(tries > 8 * length);
+	CHECK(replies > tries / 2);
+	free(good);
+	ldns_pkt_free(q);
+	dns_records_free(r);
+}
+
 static void relayed_answers_are_truncated_for_udp(void)
 {
 	struct dns_records *r = setup(true);
@@ -546,6 +601,7 @@ int main(int argc, char **argv)
 		TEST_CASE(answers_are_well_formed_with_ttl_60),
 		TEST_CASE(other_names_are_forwarded_or_refused),
 		TEST_CASE(hostile_messages_get_formerr_or_nothing),
+		TEST_CASE(every_damaged_query_is_answered_well_or_dropped),
 		TEST_CASE(relayed_answers_are_truncated_for_udp),
 		TEST_CASE(the_upstream_answers_or_times_out),
 	};
