@@ -187,6 +187,12 @@ tb_exec d1 ip route add "$RESOLVER/32" dev eth0
 check "d1 routing to c1's VPC resolver gets no answer (it serves its own interface only)" \
 	expect "answer" "$(status d1 "$REGIONAL" "@$RESOLVER")" ""
 tb_exec d1 ip route del "$RESOLVER/32" dev eth0
+# The provider's side: a target sends its query to the node's provider interface, where the
+# kernel would deliver anything for a local address; the resolver listens on cons0 alone.
+tb_exec t1 ip route add "$RESOLVER/32" via "$TB_LB_PROV_IP"
+check "a provider's target routing to c1's VPC resolver through the node gets no answer" \
+	expect "answer" "$(status t1 www.example.com "@$RESOLVER")" ""
+tb_exec t1 ip route del "$RESOLVER/32" via "$TB_LB_PROV_IP"
 # A third VPC on c1's interface (VPCs of one interface share its network): its host reaches
 # 10.1.0.2 on the same wire, and still gets nothing from it.
 xl_quiet "$CONSUMER2" vpc create --interface cons0 --cidr 10.3.0.0/16
