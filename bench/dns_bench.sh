@@ -78,10 +78,19 @@ answers() {
 	[[ $(tb_exec c1 dig +short +time=1 "@$1" "$(head -n 1 "$BENCH_DIR/queries" | cut -d' ' -f1)") == 10.1.* ]]
 }
 
-# nsd goes first, then the testbed, with the script's exit status kept.
+nsd_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# nsd goes first (it writes its state files as it stops: the folder goes after it), then
+# the testbed, with the script's exit status kept.
 on_exit() {
-	local rc=$?
-	[[ -s $BENCH_DIR/nsd.pid ]] && kill "$(<"$BENCH_DIR/nsd.pid")" 2>/dev/null || true
+	local rc=$? pid
+	if [[ -s $BENCH_DIR/nsd.pid ]]; then
+		pid=$(<"$BENCH_DIR/nsd.pid")
+		kill "$pid" 2>/dev/null || true
+		wait_until 10 nsd_gone "$pid" || true
+	fi
 	rm -rf "$BENCH_DIR"
 	(exit "$rc")
 	e2e_on_exit
