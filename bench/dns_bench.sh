@@ -91,7 +91,7 @@ on_exit() {
 		kill "$pid" 2>/dev/null || true
 		wait_until 10 nsd_gone "$pid" || true
 	fi
-	rm -rf "$BENCH_DIR"
+	rm -rf "$BENCH_DIR" || true # the testbed must go down whatever happens here
 	(exit "$rc")
 	e2e_on_exit
 }
