@@ -21,16 +21,20 @@
 
 #include "baseline.skel.h"
 #include "empty.skel.h"
+#include "facts.h"
 #include "fixture.h"
 #include "frames.h"
 
 #define DEFAULT_FLOWS	  (1000 * 1000)
 #define CALLS		  200000
 #define ROUNDS		  5
-#define TARGETS		  64
+#define TARGETS		  64		       /* the listener's targets, or above DEFAULT_FLOWS */
+#define MAX_TARGETS	  MAGLEV_SIZE	       /* one per slot of the table: even shares */
+#define FLOWS_PER_TARGET  50000		       /* at most, of the ~55,000 SNAT ports of each */
+#define TIMED_FLOWS	  (2 * ROUNDS * CALLS) /* flows the timed SYNs add, at most */
 #define FIRST_TARGET_SLOT 10
 #define COOKIE_TARGETS	  20 /* the SYN-cookie listener's own targets, always flooded */
-#define FIRST_COOKIE_SLOT 100
+#define FIRST_COOKIE_SLOT (FIRST_TARGET_SLOT + MAX_TARGETS)
 #define HOT_FLOW	  4242u /* the flow of the hot cases, as Katran measures */
 #define PROXY_PORT	  8080	/* a listener whose target group wants proxy protocol v2 */
 #define COOKIE_PORT	  443	/* a listener whose target is flooded */
@@ -78,8 +82,9 @@ static const struct {
 };
 
 static struct fixture fx;
-static enum bench_case running;		       /* for the message of a call that went wrong */
-static struct maglev_backend members[TARGETS]; /* the targets of the listener's table */
+static enum bench_case running;			   /* for the message of a call that went wrong */
+static struct maglev_backend members[MAX_TARGETS]; /* the targets of the listener's table */
+static uint32_t targets = TARGETS;
 static struct maglev_backend cookie_members[COOKIE_TARGETS];
 static int prog_empty, prog_baseline;
 static uint32_t flows = DEFAULT_FLOWS;
@@ -139,7 +144,7 @@ static size_t reply_frame(uint32_t i, uint16_t eni_port, uint32_t ack, uint8_t *
 	return build_tcp(&f, frame);
 }
 
-/* The listeners of the scene's ENI: port 80 to the 48 targets of table 1, PROXY_PORT to
+/* The listeners of the scene's ENI: port 80 to the targets of table 1, PROXY_PORT to
  * the same with proxy protocol v2, COOKIE_PORT to targets of their own, always flooded. */
 static int setup_scene(void)
 {
@@ -149,7 +154,7 @@ static int setup_scene(void)
 
 	if (fixture_netns() || fx_open(&fx, &opts))
 		return -1;
-	for (uint32_t i = 0; i < TARGETS; i++) {
+	for (uint32_t i = 0; i < targets; i++) {
 		uint32_t slot = FIRST_TARGET_SLOT + i;
 
 		snprintf(addr, sizeof(addr), "10.0.3.%u", i + 1);
@@ -161,7 +166,7 @@ static int setup_scene(void)
 		members[i] =
 		    (struct maglev_backend){ .slot = slot, .addr = ipv4(addr), .port = htons(80) };
 	}
-	fx_set_table_of(&fx, 1, members, TARGETS);
+	fx_set_table_of(&fx, 1, members, targets);
 	fx_add_listener(&fx, ENI_IP, PROXY_PORT, 1, XL_FE_PROXY_V2);
 	for (uint32_t i = 0; i < COOKIE_TARGETS; i++) {
 		uint32_t slot = FIRST_COOKIE_SLOT + i;
@@ -189,6 +194,15 @@ static int setup_scene(void)
 	return 0;
 }
 
+/* What the data path counted, by reason: why a packet went where it did not expect. */
+static void print_reasons(void)
+{
+	for (int r = 0; r < XL_REASON_COUNT; r++)
+		if (fx_reason(&fx, r))
+			fprintf(stderr, "  %s: %llu\n", xl_reason_names[r],
+				(unsigned long long)fx_reason(&fx, r));
+}
+
 static int open_flows(uint16_t dport, uint32_t first, uint32_t count)
 {
 	uint8_t frame[FRAME_MAX], out[FRAME_MAX];
@@ -200,6 +214,7 @@ static int open_flows(uint16_t dport, uint32_t first, uint32_t count)
 		if (fx_run(&fx, fx.consumer, ifindex_cons, frame, len, out, &out_len) !=
 		    XDP_REDIRECT) {
 			fprintf(stderr, "datapath_bench: flow %u was not opened\n", i);
+			print_reasons();
 			return -1;
 		}
 	}
@@ -218,10 +233,7 @@ static uint32_t timed_call(int prog, int ifindex, const uint8_t *frame, size_t l
 	if (bpf_prog_test_run_opts(prog, &opts) || (int)opts.retval != want) {
 		fprintf(stderr, "datapath_bench: %s: unexpected result %u\n", cases[running].name,
 			opts.retval);
-		for (int r = 0; r < XL_REASON_COUNT; r++)
-			if (fx_reason(&fx, r))
-				fprintf(stderr, "  %d %llu\n", r,
-					(unsigned long long)fx_reason(&fx, r));
+		print_reasons();
 		exit(1);
 	}
 	return opts.duration;
@@ -454,7 +466,7 @@ static struct stability established_flows_stay(void)
 	uint8_t frame[FRAME_MAX], out[FRAME_MAX];
 	char client[16];
 
-	fx_set_table_of(&fx, 1, members + 1, TARGETS - 1);
+	fx_set_table_of(&fx, 1, members + 1, targets - 1);
 	for (uint32_t i = 0; i < st.sampled; i++) {
 		uint32_t f = (i * 7919u) % flows;
 		struct in_addr addr = { .s_addr = flow_client(f) };
@@ -521,7 +533,7 @@ static void report(const struct results *res, const char *json_path)
 	printf(
 	    "\nwith one of %d targets out of the table, %u of %u sampled flows would now hash to\n"
 	    "another target, and %u moved\n",
-	    TARGETS, res->stability.would_move, res->stability.sampled, res->stability.moved);
+	    targets, res->stability.would_move, res->stability.sampled, res->stability.moved);
 	printf("\nkernel memory per flow of capacity (%u flows), from the maps' own sizes:\n"
 	       "  the flow table (flows and page bits): %.1f bytes\n"
 	       "  and the SNAT port index of the %u pools in use: %.1f bytes in all\n",
@@ -576,9 +588,15 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4)
 		flows = (uint32_t)strtoul(argv[3], NULL, 10);
-	if (flows < 10000 || setup_scene()) {
-		fprintf(stderr, "datapath_bench: cannot set up the data path (root needed, and "
-				"--flows of 10000 at least)\n");
+	if (flows < 10000 || flows > MAX_TARGETS * FLOWS_PER_TARGET - TIMED_FLOWS) {
+		fprintf(stderr, "datapath_bench: --flows from 10000 to %u\n",
+			MAX_TARGETS * FLOWS_PER_TARGET - TIMED_FLOWS);
+		return 2;
+	}
+	if (flows > DEFAULT_FLOWS)
+		targets = MAX_TARGETS;
+	if (setup_scene()) {
+		fprintf(stderr, "datapath_bench: cannot set up the data path (root needed)\n");
 		return 1;
 	}
 	printf("opening %u flows through the data path...\n", flows);

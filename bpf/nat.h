@@ -117,14 +117,15 @@ struct csum_walk {
 static long csum_chunk(__u32 i, void *ctx)
 {
 	struct csum_walk *walk = ctx;
-	__u32 len = walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK, words;
+	__u32 last = (walk->left < CSUM_CHUNK ? walk->left : CSUM_CHUNK) - 1, len, words;
 
 	(void)i;
-	/* The compiler knows len <= CSUM_CHUNK and would drop the test, which 6.1's verifier
-	 * needs to bound the copy: hide what it knows. */
-	barrier_var(len);
-	if (!len || len > CSUM_CHUNK)
+	/* The copy's length bounded as 6.1's verifier can follow: it learns no lower bound
+	 * from len != 0, and the compiler, hidden nothing, would drop a test it knows holds. */
+	barrier_var(last);
+	if (last >= CSUM_CHUNK)
 		return 1;
+	len = last + 1;
 	words = (len + 3) & ~3u;
 	if (bpf_xdp_load_bytes(walk->ctx, walk->next, walk->room, len))
 		return 1;

@@ -70,12 +70,7 @@ static int lb_json(struct model *m, int64_t id, json_object *list, struct api_er
 /* {"LoadBalancer": LB} */
 static int lb_result(struct model *m, int64_t id, json_object **result, struct api_error *err)
 {
-	json_object *one = json_object_new_array();
-	int rc = lb_json(m, id, one, err);
-
-	*result = json_object_new_object();
-	put_first(*result, "LoadBalancer", one);
-	return rc;
+	return created_result(m, id, lb_json, "LoadBalancer", result, err);
 }
 
 static int add_zone(struct model *m, int64_t lb, json_object *zones, size_t index,

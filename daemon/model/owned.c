@@ -44,6 +44,17 @@ int lookup_owned(struct model *m, const struct resource_kind *kind, const char *
 	return store_int(m->store, sql, SQL_ARGS(SQL_STR(key), SQL_STR(account)), id, err);
 }
 
+int created_result(struct model *m, int64_t id, resource_json_fn *to_json, const char *key,
+		   json_object **result, struct api_error *err)
+{
+	json_object *one = json_object_new_array();
+	int rc = to_json(m, id, one, err);
+
+	*result = json_object_new_object();
+	put_first(*result, key, one);
+	return rc;
+}
+
 int describe_owned(struct model *m, const struct resource_kind *kind, const char *account,
 		   json_object *args, resource_json_fn *to_json, const char *list_name,
 		   json_object **result, struct api_error *err)

@@ -46,6 +46,10 @@ int delete_owned_unless_used(struct model *m, const struct resource_kind *kind,
 /* Appends one resource, by row id, to a describe call's list. */
 typedef int resource_json_fn(struct model *m, int64_t id, json_object *list, struct api_error *err);
 
+/* A create call's result: {key: the resource}. */
+int created_result(struct model *m, int64_t id, resource_json_fn *to_json, const char *key,
+		   json_object **result, struct api_error *err);
+
 /* A describe call: the caller's resources whose keys args' kind->keys_arg holds, in its order
  * (an unknown one fails), or without names all of them in key order, as the result's
  * array `list_name`. */

@@ -258,12 +258,7 @@ static int tg_json(struct model *m, int64_t id, json_object *list, struct api_er
 
 static int tg_result(struct model *m, int64_t id, json_object **result, struct api_error *err)
 {
-	json_object *one = json_object_new_array();
-	int rc = tg_json(m, id, one, err);
-
-	*result = json_object_new_object();
-	put_first(*result, "TargetGroup", one);
-	return rc;
+	return created_result(m, id, tg_json, "TargetGroup", result, err);
 }
 
 /* ---- Target groups ---------------------------------------------------------------------- */

@@ -109,10 +109,8 @@ int vpc_create(struct model *m, const struct principal *caller, json_object *arg
 {
 	const char *cidr = NULL, *iface = NULL;
 	char vpc_id[ID_MAX], created[TIMESTAMP_MAX];
-	json_object *one;
 	struct block b;
 	struct args a;
-	int rc;
 
 	args_open(&a, args, err);
 	args_string(&a, "CidrBlock", ARG_REQUIRED, &cidr);
@@ -130,11 +128,7 @@ int vpc_create(struct model *m, const struct principal *caller, json_object *arg
 				SQL_STR(cidr), SQL_INT(b.first), SQL_INT(b.last), SQL_STR(created)),
 		       err) < 0)
 		return -1;
-	one = json_object_new_array();
-	rc = vpc_json(m, store_last_id(m->store), one, err);
-	*result = json_object_new_object();
-	put_first(*result, "Vpc", one);
-	return rc;
+	return created_result(m, store_last_id(m->store), vpc_json, "Vpc", result, err);
 }
 
 int vpcs_describe(struct model *m, const struct principal *caller, json_object *args,
@@ -240,10 +234,8 @@ int subnet_create(struct model *m, const struct principal *caller, json_object *
 	const char *vpc_id = NULL, *cidr = NULL, *zone_id = NULL, *zone_name = NULL;
 	char subnet_id[ID_MAX], zone[ZONE_MAX];
 	int64_t vpc, fits = 0;
-	json_object *one;
 	struct block b;
 	struct args a;
-	int rc;
 
 	args_open(&a, args, err);
 	args_string(&a, "VpcId", ARG_REQUIRED, &vpc_id);
@@ -274,11 +266,7 @@ int subnet_create(struct model *m, const struct principal *caller, json_object *
 				SQL_STR(zone), SQL_STR(cidr), SQL_INT(b.first), SQL_INT(b.last)),
 		       err) < 0)
 		return -1;
-	one = json_object_new_array();
-	rc = subnet_json(m, store_last_id(m->store), one, err);
-	*result = json_object_new_object();
-	put_first(*result, "Subnet", one);
-	return rc;
+	return created_result(m, store_last_id(m->store), subnet_json, "Subnet", result, err);
 }
 
 int subnets_describe(struct model *m, const struct principal *caller, json_object *args,
@@ -375,7 +363,6 @@ static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place,
 			SQL_ARGS(SQL_INT(subnet)), err);
 	int rc;
 
-	*b = (struct block){ 0 };
 	if (!stmt)
 		return -1;
 	rc = store_next(m->store, stmt, err);
@@ -392,9 +379,9 @@ static int read_subnet(struct model *m, int64_t subnet, struct eni_place *place,
 		snprintf(place->vpc_id, sizeof(place->vpc_id), "%s", store_column_text(stmt, 6));
 	}
 	sqlite3_finalize(stmt);
-	if (rc == 0) /* the caller found it in this same transaction */
-		return api_fail(err, API_InternalError, "subnet %lld is gone", (long long)subnet);
-	return rc < 0 ? -1 : 0;
+	if (rc == 0)
+		api_fail(err, API_InternalError, "subnet %lld is gone", (long long)subnet);
+	return rc > 0 ? 0 : -1;
 }
 
 /* Without a subnet id: the caller's subnet in `zone` (of `vpc` when known) that holds

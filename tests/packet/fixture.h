@@ -29,7 +29,7 @@
 #define NODE_AZ1       "10.0.1.10"
 #define NODE_AZ2       "10.0.2.10"
 #define MAGLEV_SIZE    251
-#define FIXTURE_POOLS  128
+#define FIXTURE_POOLS  512
 
 extern const uint8_t mac_cons[6], mac_cons_peer[6], mac_prov[6], mac_target[7][6];
 extern int ifindex_cons, ifindex_prov;

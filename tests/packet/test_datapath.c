@@ -78,7 +78,6 @@ static struct result syn(uint16_t sport)
 	return send_client(&f);
 }
 
-/* The reply a target sends to the flow's SNAT address and port. */
 /* A frame from the flow's target to its SNAT address and port. */
 static struct tcp_frame target_frame(const struct flow_view *flow, uint8_t flags)
 {
@@ -1603,6 +1602,53 @@ static void a_flooded_target_answers_syns_with_cookies(void)
 	fx_close(&fx);
 }
 
+/* SPOOFED_SYNS SYNs from random sources (any address, any port) at a flooded target are
+ * each answered with a cookie and take nothing: no flow, no connection, no port; a real
+ * client still connects through its cookie. */
+#define SPOOFED_SYNS 100000 /* a million pass too, in ten times as long */
+
+static void spoofed_syns_take_nothing(void)
+{
+	struct tcp_frame f = client_frame(0, TCP_SYN), ack = client_frame(41000, TCP_ACK);
+	uint32_t random_state = 2463534242u, cookie, answered = 0;
+	char source[INET_ADDRSTRLEN];
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_half_open_limits(&fx, 2, UINT32_MAX);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+	CHECK_EQ(syn(40001).action, XDP_REDIRECT);
+	f.saddr = source;
+	for (uint32_t i = 0; i < SPOOFED_SYNS; i++) {
+		struct in_addr addr;
+
+		random_state ^= random_state << 13; /* xorshift32 */
+		random_state ^= random_state >> 17;
+		random_state ^= random_state << 5;
+		addr.s_addr = random_state;
+		inet_ntop(AF_INET, &addr, source, sizeof(source));
+		f.sport = (uint16_t)(1 + (random_state >> 16) % 65535);
+		answered += send_client(&f).action == XDP_TX;
+	}
+	CHECK_EQ(answered, SPOOFED_SYNS);
+	CHECK_EQ(fx_reason(&fx, XL_SYN_COOKIE_SENT), SPOOFED_SYNS);
+	CHECK_EQ(fx_flow_count(&fx), 2);
+	CHECK_EQ(fx_active(&fx, 1), 2);
+	CHECK_EQ(fx_ports_used(&fx, 1), 2);
+	CHECK_EQ(fx_half_open(&fx, 1), 2);
+
+	r = syn(41000);
+	CHECK_EQ(r.action, XDP_TX);
+	cookie = get32(r.out + OFF_TCP_SEQ);
+	ack.seq = 1001;
+	ack.ack = cookie + 1;
+	CHECK_EQ(send_client(&ack).action, XDP_REDIRECT);
+	CHECK_EQ(fx_active(&fx, 1), 3);
+	CHECK_EQ(fx_flow_count(&fx), 3);
+	fx_close(&fx);
+}
+
 /* The node-wide threshold holds over all targets. */
 static void a_flooded_node_answers_syns_with_cookies(void)
 {
@@ -1852,6 +1898,7 @@ int main(int argc, char **argv)
 		TEST_CASE(the_client_leaves_room_for_the_header),
 		TEST_CASE(a_flooded_target_answers_syns_with_cookies),
 		TEST_CASE(a_flooded_node_answers_syns_with_cookies),
+		TEST_CASE(spoofed_syns_take_nothing),
 		TEST_CASE(a_cookie_connection_reaches_its_target),
 		TEST_CASE(a_full_target_refuses_even_under_a_flood),
 		TEST_CASE(connection_limit_is_exact_when_cpus_race),

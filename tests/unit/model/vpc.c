@@ -80,20 +80,19 @@ void vpcs_and_subnets_are_the_owners(void)
 }
 
 /* The first subnet of `principal`'s VPCs in use1-az1, by its id. */
-static void first_subnet(const char *principal, char out[ID_MAX])
+/* The caller's subnet in use1-az1 (DescribeSubnets lists them by id, which is random). */
+static void az1_subnet(const char *principal, char out[ID_MAX])
 {
-	json_object *list = GET(principal, "DescribeSubnets", "{}");
-	char path[64];
+	json_object *list = GET(principal, "DescribeSubnets", "{}"), *subnets, *subnet;
 
-	out[0] = '\0';
-	for (size_t i = 0; i < count_at(list, "Subnets") && !out[0]; i++) {
-		snprintf(path, sizeof(path), "Subnets.%zu.AvailabilityZoneId", i);
-		if (!strcmp(text_at(list, path), "use1-az1")) {
-			snprintf(path, sizeof(path), "Subnets.%zu.SubnetId", i);
-			snprintf(out, ID_MAX, "%s", text_at(list, path));
+	out[0] = 0;
+	if (json_object_object_get_ex(list, "Subnets", &subnets))
+		for (size_t i = 0; i < json_object_array_length(subnets); i++) {
+			subnet = json_object_array_get_idx(subnets, i);
+			if (!strcmp(text_at(subnet, "AvailabilityZoneId"), "use1-az1"))
+				snprintf(out, ID_MAX, "%s", text_at(subnet, "SubnetId"));
 		}
-	}
-	CHECK(out[0] != '\0');
+	CHECK(out[0] != 0);
 	json_object_put(list);
 }
 
@@ -106,8 +105,8 @@ void enis_go_only_in_the_callers_free_addresses(void)
 	provider_lab(false); /* VPCs 10.1.0.0/16 (222222222222), 10.2.0.0/16 (333333333333) */
 	DO(PROVIDER, "ModifyVpcEndpointServicePermissions",
 	   "{'ServiceId': '%s', 'AddAllowedPrincipals': ['*']}", service_id);
-	first_subnet(CONSUMER, theirs);
-	first_subnet(STRANGER, mine);
+	az1_subnet(CONSUMER, theirs);
+	az1_subnet(STRANGER, mine);
 
 	/* Squatting: another account's subnet, or an address in its network. */
 	REFUSE("InvalidSubnetID.NotFound", STRANGER, "CreateVpcEndpoint",
