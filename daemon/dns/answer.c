@@ -203,13 +203,49 @@ static bool push_found(ldns_pkt *reply, const struct dns_records *records, const
 
 /* ---- Judging a query ------------------------------------------------------------------------- */
 
+/* Letters, digits, '-', '_' and '*': what ldns prints as they are, in any locale. */
+static bool plain_character(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '*';
+}
+
+/* The text of a name whose labels have only plain characters, lowercased, straight from its
+ * wire form (ldns printing it was the resolver's costliest step); false for any other. */
+static bool plain_name(const ldns_rdf *owner, char out[DNS_NAME_MAX])
+{
+	const uint8_t *wire = ldns_rdf_data(owner);
+	size_t size = ldns_rdf_size(owner), at = 0, length = 0;
+
+	while (at < size && wire[at]) {
+		size_t label = wire[at++];
+
+		if (at + label > size || length + label + 1 >= DNS_NAME_MAX)
+			return false;
+		if (length)
+			out[length++] = '.';
+		for (size_t end = at + label; at < end; at++) {
+			uint8_t c = wire[at];
+
+			if (!plain_character(c))
+				return false;
+			out[length++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+		}
+	}
+	out[length] = '\0';
+	return at < size; /* it ended at the root label */
+}
+
 /* The question's name in lowercase, without the final dot; false if ldns cannot say it. */
 static bool question_name(const ldns_rr *question, char out[DNS_NAME_MAX])
 {
-	ldns_rdf *name = ldns_rdf_clone(ldns_rr_owner(question));
+	ldns_rdf *name;
 	char *text;
 	size_t length;
 
+	if (plain_name(ldns_rr_owner(question), out))
+		return true;
+	name = ldns_rdf_clone(ldns_rr_owner(question));
 	if (!name)
 		return false;
 	ldns_dname2canonical(name);

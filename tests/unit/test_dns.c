@@ -243,6 +243,16 @@ static void answers_are_well_formed_with_ttl_60(void)
 	CHECK_EQ(ldns_rr_get_type(rr), LDNS_RR_TYPE_CNAME);
 	CHECK_EQ(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(x.reply), 1)), LDNS_RR_TYPE_A);
 	done(&x);
+
+	/* Names of other characters are read as ldns prints them: a dot inside a label is not
+	 * a label's end, so this is no name of ours, in the zone: NXDOMAIN. */
+	x = ask(r, true, "vpce-0aaaaaaaaaaaaaaaa-abcd1234\\." SVC "." ZONE, LDNS_RR_TYPE_A, 0,
+		false);
+	CHECK_EQ(ldns_pkt_get_rcode(x.reply), LDNS_RCODE_NXDOMAIN);
+	done(&x);
+	x = ask(r, true, "myservice\\.example.com", LDNS_RR_TYPE_A, 0, false);
+	CHECK_EQ(x.verdict, DNS_FORWARD);
+	done(&x);
 	dns_records_free(r);
 }
 
