@@ -10,7 +10,8 @@ ALL_NS=("$NS_CLIENT" "$NS_LB" "$NS_SERVER")
 
 IP_CLIENT=10.200.1.1
 IP_LB_CLIENT_SIDE=10.200.1.2 # also the VIP the proxies and nftables listen on
-IP_ENI=10.200.1.3            # xdplink's endpoint: on the same link, no address of the node's
+IP_ENI=10.200.1.10           # xdplink's endpoint: on the same link, no address of the node's
+                             # (and past the subnet's first four, which are AWS's)
 IP_LB_SERVER_SIDE=10.200.2.1
 IP_SERVER=10.200.2.2
 VIP=$IP_LB_CLIENT_SIDE
@@ -149,12 +150,16 @@ BACKEND_EXTRA_PORTS=$(seq 8001 8016)
 
 server_up() {
 	local dir=$WORK/backend port listen_extra=""
-	mkdir -p "$dir/www" "$dir/tmp"
+	mkdir -p "$dir/tmp"
+	# The page is read by nginx's worker, an unprivileged user, which may not enter the
+	# tree (a clone under /root): it lives in a directory of its own that anyone may read.
+	WWW=$(mktemp -d /tmp/xl-bench-www.XXXXXX)
+	chmod 755 "$WWW"
 	for port in $BACKEND_EXTRA_PORTS; do
 		listen_extra+="listen $port;"
 	done
 	# 100 bytes: 99 characters and a newline.
-	printf '%099d\n' 0 >"$dir/www/index.html"
+	printf '%099d\n' 0 >"$WWW/index.html"
 	cat >"$dir/nginx.conf" <<-EOF
 		worker_processes 1;
 		pid $dir/nginx.pid;
@@ -170,7 +175,7 @@ server_up() {
 			server {
 				listen 80 default_server;
 				$listen_extra
-				root $dir/www;
+				root $WWW;
 			}
 		}
 	EOF
@@ -192,6 +197,7 @@ cleanup() {
 		done
 	fi
 	path_xdplink_cleanup
+	[[ -n ${WWW:-} ]] && rm -rf "$WWW"
 	for ns in "${ALL_NS[@]}"; do
 		[[ -e /run/netns/$ns ]] || continue
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do

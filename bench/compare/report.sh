@@ -21,6 +21,7 @@ write_json() {
 				host: ($meta[0].hosts[$p] // null),
 				connps: ($ps | map(select(.metric == "connps") | .value) | stats),
 				socket_errors: ($ps | map(select(.metric == "connps") | .socket_errors)),
+				non2xx: ($ps | map(select(.metric == "connps") | .non2xx)),
 				gbps: ($ps | map(select(.metric == "gbps") | .value) | stats),
 				retransmits: ($ps | map(select(.metric == "gbps") | .retransmits)),
 				mpps: ($ps | map(select(.metric == "mpps") | .value) | stats),
@@ -80,8 +81,9 @@ print_table() {
 	done < <(table_rows "$json")
 	printf '\n'
 	jq -r '.notes[] | "note: " + .' "$json"
-	jq -r '.paths[] | select((.socket_errors | add // 0) > 0 or .failed > 0) |
-		"WARNING: \(.path): socket errors \(.socket_errors), failed measurements \(.failed)"' \
+	jq -r '.paths[] | select((.socket_errors | add // 0) > 0 or (.non2xx | add // 0) > 0 or
+		.failed > 0) | "WARNING: \(.path): socket errors \(.socket_errors), non-2xx answers" +
+		" \(.non2xx), failed measurements \(.failed)"' \
 		"$json"
 	jq -r '.paths[] | select(any(.pps_delivered[]; . != null and . < 0.99)) |
 		"WARNING: \(.path): not every generated frame arrived as intended: \(.pps_delivered)"' \

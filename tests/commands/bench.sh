@@ -18,6 +18,7 @@ trap 'rm -f "$log"' EXIT
 measured() {
 	jq -e --arg p "$1" '.paths[] | select(.path == $p) |
 		.skipped == null and .failed == 0 and all(.socket_errors[]; . == 0) and
+		all(.non2xx[]; . == 0) and
 		.connps.min > 0 and .gbps.min > 0 and (.mpps == null or .mpps.min > 0)' \
 		"$json" >/dev/null
 }
