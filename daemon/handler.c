@@ -8,6 +8,7 @@
 #include "actions.h"
 #include "agent.h"
 #include "change.h"
+#include "dns.h"
 #include "envelope.h"
 #include "model.h"
 
@@ -75,6 +76,8 @@ json_object *handle_request(void *ctx, json_object *request)
 		rc = run_model_action(agent, envelope.action, envelope.dry_run, &call, &err);
 	else
 		rc = daemon_action(agent, envelope.action, call.args, &call.result, &err);
+	if (!rc && !envelope.dry_run)
+		dns_action_done(agent->dns, envelope.action, call.args);
 	json_object_put(empty);
 	if (!rc && envelope.dry_run)
 		rc = api_fail(&err, API_DryRunOperation,
