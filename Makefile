@@ -69,8 +69,9 @@ INC_COMMON   := -Iinclude -Icommon
 INC_CLI      := $(INC_COMMON) -Icli
 INC_DATAPATH := $(INC_COMMON) -Idaemon/datapath -I$(BUILD)
 INC_MODEL    := $(INC_COMMON) -Idaemon/model -Idaemon/datapath
-INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws
-# The AWS front door writes XML with libxml2; the node's isolation rules go through libnl.
+INC_DAEMON   := $(INC_COMMON) -Idaemon -Idaemon/model -Idaemon/datapath -Idaemon/aws -Idaemon/dns
+# The AWS front door writes XML with libxml2; the node's isolation rules and the VPC
+# resolvers' addresses go through libnl.
 INC_AWS      := $(INC_DAEMON) -I/usr/include/libxml2
 INC_NETLINK  := $(INC_DATAPATH) -I/usr/include/libnl3
 
@@ -81,6 +82,7 @@ $(call obj,$(MODEL_SRCS)):    INCLUDES := $(INC_MODEL)
 $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS)): INCLUDES := $(INC_DAEMON)
 $(call obj,$(wildcard daemon/aws/*.c)): INCLUDES := $(INC_AWS)
 $(call obj,daemon/datapath/isolation.c): INCLUDES := $(INC_NETLINK)
+$(call obj,daemon/dns/address.c): INCLUDES := $(INC_DAEMON) -I/usr/include/libnl3
 
 # Tests, tools and benchmarks see what they test.
 UNIT := tests/unit
@@ -88,6 +90,7 @@ MODEL_TESTS := $(wildcard $(UNIT)/model/*.c)
 $(call obj,$(UNIT)/test_store.c $(MODEL_TESTS)): INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_ids.c):    INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_health.c): INCLUDES := $(INC_DAEMON) -Itests/lib
+$(call obj,$(UNIT)/test_dns.c):    INCLUDES := $(INC_DAEMON) -Itests/lib
 $(call obj,$(UNIT)/test_maglev.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
 $(call obj,$(UNIT)/test_aws.c):    INCLUDES := $(INC_AWS) -Itests/lib
 $(call obj,tests/lib/check.c):     INCLUDES := -Itests/lib
@@ -123,14 +126,16 @@ PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c common/fa
 			  daemon/datapath/flow_table.c)
 
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
-	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws
+	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws \
+	      $(BUILD)/tests/test_dns
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
 	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
 	    $(BUILD)/bench/control_bench
 MAN_PAGES := $(BUILD)/man/xdplink.8 $(BUILD)/man/xdplinkd.8
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
-	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lsystemd -lnl-route-3 -lnl-3)
+	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lsystemd -lnl-route-3 \
+			-lnl-3 -lldns)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)
@@ -148,6 +153,12 @@ $(BUILD)/tests/test_health: $(call obj,$(UNIT)/test_health.c daemon/health.c dae
 					daemon/source_ports.c \
 					common/log.c) $(CHECK_OBJ)
 	$(Q)$(call link,-ljson-c)
+
+# The VPC resolvers' records, answers and upstream, without an agent.
+$(BUILD)/tests/test_dns: $(call obj,$(UNIT)/test_dns.c daemon/dns/records.c daemon/dns/answer.c \
+				     daemon/dns/upstream.c daemon/model/ids.c daemon/loop.c \
+				     common/log.c) $(CHECK_OBJ)
+	$(Q)$(call link,-lldns)
 
 $(BUILD)/tests/test_maglev: $(call obj,$(UNIT)/test_maglev.c) $(MAGLEV_OBJ) $(CHECK_OBJ)
 	$(Q)$(call link,)

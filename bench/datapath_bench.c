@@ -30,7 +30,7 @@
 #define ROUNDS		  5
 #define TARGETS		  64		       /* the listener's targets, or above DEFAULT_FLOWS */
 #define MAX_TARGETS	  MAGLEV_SIZE	       /* one per slot of the table: even shares */
-#define FLOWS_PER_TARGET  50000		       /* at most, of the ~55,000 SNAT ports of each */
+#define FLOWS_PER_TARGET  50000u	       /* at most, of the ~55,000 SNAT ports of each */
 #define TIMED_FLOWS	  (2 * ROUNDS * CALLS) /* flows the timed SYNs add, at most */
 #define FIRST_TARGET_SLOT 10
 #define COOKIE_TARGETS	  20 /* the SYN-cookie listener's own targets, always flooded */

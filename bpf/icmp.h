@@ -15,6 +15,8 @@
 #define ICMP_DEST_UNREACH  3
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_PARAMETERPROB 12
+#define ICMP_FRAG_NEEDED   4 /* a code of ICMP_DEST_UNREACH */
+#define IPV4_MIN_MTU	   68
 
 struct icmphdr {
 	__u8 type;
@@ -92,6 +94,19 @@ static __always_inline void rewrite_quote(struct icmp_error *err, __be32 saddr, 
 	if (seq_delta)
 		icmp_set32(err->icmp, &err->quoted_tcp->seq,
 			   bpf_htonl(bpf_ntohl(err->quoted_tcp->seq) + seq_delta));
+}
+
+/* "Fragmentation needed" about a target's packet, on its way to a client whose first
+ * payload carries `room` bytes more to the target (a proxy protocol header): the path is
+ * that much smaller for the client, as the MSS it was given was. */
+static __always_inline void leave_room_in_mtu(struct icmp_error *err, __u16 room)
+{
+	__be16 *next_hop_mtu = (__be16 *)&err->icmp->rest + 1;
+	__u16 mtu = bpf_ntohs(*next_hop_mtu);
+
+	if (err->icmp->type == ICMP_DEST_UNREACH && err->icmp->code == ICMP_FRAG_NEEDED &&
+	    mtu >= IPV4_MIN_MTU + room)
+		icmp_set16(err->icmp, next_hop_mtu, bpf_htons(mtu - room));
 }
 
 /* The outer header: from `saddr` to `daddr` now. */

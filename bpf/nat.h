@@ -137,14 +137,37 @@ static long csum_chunk(__u32 i, void *ctx)
 	return walk->left ? 0 : 1;
 }
 
+/* Adds the one's complement sum of `len` bytes of the frame from `offset` (in any of its
+ * buffers) to *sum, summed in the CPU's scratch room; false if they could not all be read.
+ * An odd length is padded with a zero byte, as the checksum pads the last one. */
+static __always_inline int sum_frame_bytes(struct xdp_md *ctx, __u32 offset, __u32 len, __u64 *sum)
+{
+	__u32 zero = 0;
+	struct xl_scratch *scratch = bpf_map_lookup_elem(&xdplink_scratch_v1, &zero);
+	struct csum_walk walk = {
+		.ctx = ctx,
+		.next = offset,
+		.left = len,
+		.sum = *sum,
+	};
+
+	if (!scratch)
+		return 0;
+	walk.room = scratch->headers;
+	bpf_loop(len / CSUM_CHUNK + 1, csum_chunk, &walk, 0);
+	*sum = walk.sum;
+	return !walk.left;
+}
+
 /* A TCP header of `size` bytes (options included) right after a 20-byte IPv4 header,
- * summed in place with `sum`: whether the sum is right. */
+ * summed in place with `sum`: whether the sum is right; -1 if the segment runs past the
+ * frame's first buffer (a multi-buffer frame), to be summed through the scratch room. */
 static __always_inline int header_sum_is(struct xdp_md *ctx, __u64 sum, __u32 size)
 {
 	__u8 *tcp = (__u8 *)(long)ctx->data + ETH_HLEN + sizeof(struct iphdr);
 
 	if (tcp + size > (__u8 *)(long)ctx->data_end)
-		return 0;
+		return -1;
 	return csum_fold(sum + (__u32)bpf_csum_diff(NULL, 0, (__be32 *)tcp, size, 0)) == 0xffff;
 }
 
@@ -168,28 +191,18 @@ static __always_inline int header_sum_ok(struct xdp_md *ctx, __u64 sum, __u32 le
 }
 
 /* Whether a segment's TCP checksum is right: the pseudo-header, the header and the
- * payload, summed in the CPU's scratch room. A SYN is one chunk. */
+ * payload; a usual SYN summed in place, anything else in the CPU's scratch room. */
 static __always_inline int tcp_checksum_ok(struct xdp_md *ctx, const struct packet *pkt)
 {
-	__u32 len = pkt->ip_len - sizeof(struct iphdr), zero = 0;
-	struct csum_walk walk = {
-		.ctx = ctx,
-		.next = ETH_HLEN + sizeof(struct iphdr),
-		.left = len,
-		.sum = (__u64)pkt->ip->saddr + pkt->ip->daddr + bpf_htons(IPPROTO_TCP) +
-		       bpf_htons(len),
-	};
-	int in_place = pkt->ip->ihl == 5 ? header_sum_ok(ctx, walk.sum, len) : -1;
-	struct xl_scratch *scratch;
+	__u32 len = pkt->ip_len - sizeof(struct iphdr);
+	__u64 sum =
+	    (__u64)pkt->ip->saddr + pkt->ip->daddr + bpf_htons(IPPROTO_TCP) + bpf_htons(len);
+	int in_place = pkt->ip->ihl == 5 ? header_sum_ok(ctx, sum, len) : -1;
 
 	if (in_place >= 0)
 		return in_place;
-	scratch = bpf_map_lookup_elem(&xdplink_scratch_v1, &zero);
-	if (!scratch)
-		return 0;
-	walk.room = scratch->headers;
-	bpf_loop(len / CSUM_CHUNK + 1, csum_chunk, &walk, 0);
-	return !walk.left && csum_fold(walk.sum) == 0xffff;
+	return sum_frame_bytes(ctx, ETH_HLEN + sizeof(struct iphdr), len, &sum) &&
+	       csum_fold(sum) == 0xffff;
 }
 
 #endif

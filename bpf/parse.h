@@ -21,7 +21,8 @@ enum packet_kind {
 	PACKET_NOT_IPV4,   /* neither IPv4 nor ARP */
 	PACKET_TRUNCATED,  /* shorter than an Ethernet and an IPv4 header */
 	PACKET_IPV4_OTHER, /* a well-formed IPv4 packet that is not TCP, options or not */
-	PACKET_IPV4_BAD,   /* bad lengths, or TCP that is never rewritten: options, fragment */
+	PACKET_IPV4_BAD,   /* bad lengths, or TCP that is never rewritten: IP options, a
+			    * fragment, a TCP header past the first buffer */
 };
 
 struct packet {
@@ -78,6 +79,11 @@ static __always_inline int parse_packet(struct xdp_md *ctx, struct packet *pkt)
 		return PACKET_IPV4_BAD;
 	headers_len = sizeof(*ip) + tcp->doff * 4;
 	if (tcp->doff < 5 || headers_len > ip_len)
+		return PACKET_IPV4_BAD;
+	/* The options the program reads and rewrites (the MSS, SACK blocks) must be in the
+	 * frame's first buffer, where every driver puts the headers: a multi-buffer frame
+	 * whose TCP header runs past it is never rewritten. */
+	if ((void *)tcp + tcp->doff * 4 > data_end)
 		return PACKET_IPV4_BAD;
 	pkt->tcp = tcp;
 	pkt->ip_len = ip_len;

@@ -134,4 +134,47 @@ static __always_inline int insert_proxy_header(struct xdp_md *ctx, struct packet
 	return 1;
 }
 
+/* Cuts a client's segment to the first `keep` bytes of its payload (an even number): the
+ * cut bytes' sum leaves the TCP checksum (they start an even number of bytes into the
+ * segment, so their words are the checksum's), the IPv4 length and checksum follow, and
+ * whatever followed the segment in the frame goes too. A FIN goes with the cut bytes: it
+ * comes after them. pkt is parsed again. False if the frame can no longer be trusted: it
+ * must be dropped. */
+static __always_inline int cut_payload(struct xdp_md *ctx, struct packet *pkt, __u32 keep)
+{
+	__u32 segment = sizeof(struct iphdr) + pkt->tcp->doff * 4 + keep;
+	__u16 tcp_len = pkt->ip_len - sizeof(struct iphdr), cut = pkt->payload_len - keep;
+	__be16 old_len = pkt->ip->tot_len, new_len = bpf_htons(segment);
+	__be16 *flags_word = (__be16 *)pkt->tcp + 6, old_flags = *flags_word;
+	int excess;
+	__u64 data = 0;
+
+	if (keep >= pkt->payload_len || (keep & 1) ||
+	    !sum_frame_bytes(ctx, ETH_HLEN + segment, cut, &data))
+		return 0;
+	pkt->tcp->fin = 0;
+	pkt->ip->tot_len = new_len;
+	csum_apply(&pkt->ip->check, csum_change16(old_len, new_len));
+	csum_apply(&pkt->tcp->check,
+		   (__u16)~csum_fold(data) + csum_change16(old_flags, *flags_word) +
+		       csum_change16(bpf_htons(tcp_len), bpf_htons(tcp_len - cut)));
+	excess = (int)bpf_xdp_get_buff_len(ctx) - (int)(ETH_HLEN + segment);
+	return excess > 0 && !bpf_xdp_adjust_tail(ctx, -excess) &&
+	       parse_packet(ctx, pkt) == PACKET_TCP;
+}
+
+/* How much of a first payload too big for the path once the header is in front (a client
+ * that ignored the MSS the target announced less the header's length) goes with the
+ * header: the even number of bytes that fit; 0 if not even two do. The target
+ * acknowledges what it got, and the client sends the rest again, past its first byte:
+ * without a header, as any later segment. */
+static __always_inline __u32 first_payload_room(const struct packet *pkt, __u32 mtu)
+{
+	__u32 headers = pkt->ip_len - pkt->payload_len;
+
+	if (mtu < headers + PROXY_HEADER_LEN + 2)
+		return 0;
+	return (mtu - headers - PROXY_HEADER_LEN) & ~1u;
+}
+
 #endif

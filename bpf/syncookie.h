@@ -113,10 +113,11 @@ static __always_inline void *write_segment(struct xdp_md *ctx, const struct segm
 
 /* Answers a SYN with a SYN-ACK whose sequence number is a cookie, from `mac` back to its
  * sender: XDP_TX, or XDP_DROP if no cookie could be made. The MSS offered is the one the
- * cookie encodes (the client's, rounded down), at most the clamp; no window scale, no
- * SACK, no timestamps, which a cookie could not keep. */
+ * cookie encodes (the client's, rounded down), at most the clamp, less mss_less (room for
+ * a header the LB adds, as for a target's SYN-ACK); no window scale, no SACK, no
+ * timestamps, which a cookie could not keep. */
 static __always_inline int send_syn_cookie(struct xdp_md *ctx, struct packet *pkt, const __u8 *mac,
-					   __u16 mss_clamp)
+					   __u16 mss_clamp, __u16 mss_less)
 {
 	__u32 tcp_len = pkt->tcp->doff * 4;
 	struct iphdr ip = *pkt->ip;
@@ -148,6 +149,8 @@ static __always_inline int send_syn_cookie(struct xdp_md *ctx, struct packet *pk
 		seg.mss = mss_clamp;
 	if (!seg.mss)
 		seg.mss = DEFAULT_MSS;
+	if (seg.mss > mss_less)
+		seg.mss -= mss_less;
 	__builtin_memcpy(client_mac, pkt->eth->h_source, ETH_ALEN);
 	eth = write_segment(ctx, &seg);
 	if (!eth)

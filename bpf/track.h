@@ -5,6 +5,7 @@
 #define XL_BPF_TRACK_H
 
 #include "flow.h"
+#include "seq.h"
 #include "window.h"
 
 enum track {
@@ -65,7 +66,8 @@ static __always_inline int track_target_packet(struct xl_flow *flow, const struc
 	if (READ_ONCE(flow->state) & XL_FLOW_ANSWERED)
 		touch(flow, now_s);
 	if (tcp->ack && !tcp->syn) {
-		note_ack(&flow->client_next, bpf_ntohl(tcp->ack_seq));
+		/* In the client's numbers, which its packets are judged by. */
+		note_ack(&flow->client_next, client_ack_of(flow, bpf_ntohl(tcp->ack_seq)));
 		note_window(&flow->target_window_log2, tcp, target_shift(flow));
 	}
 	if (tcp->fin &&

@@ -70,26 +70,57 @@ static __always_inline struct xl_backend *backend_lookup(__u32 backend)
 	return bpf_map_lookup_elem(&xdplink_backends_v2, &backend);
 }
 
-/* A client's first payload (or the same sent again) gets the proxy protocol header in
- * front: XL_FWD_PROXY_HEADER, or why the packet must be dropped, or 0 when it is not one. */
+/* What a client packet of a proxy protocol flow needs before it goes on. The header goes
+ * in front of the client's first byte, each time that is sent, and in front of its FIN
+ * when it closes without sending a byte (or the two ends would count the FIN apart).
+ * Nothing else may land where the header goes: a SYN's data (TCP Fast Open) is cut off
+ * (the target acknowledges the SYN alone, and the client sends its data again, which then
+ * gets the header), and bytes numbered before the first that reach past it are dropped.
+ * A first payload too big for the path with the header is cut to what fits. Returns XL_FWD_PROXY_HEADER,
+ * XL_FWD_PROXY_CUT or XL_FWD_PROXY_SYN_DATA when the packet was changed, the reason it
+ * must be dropped, or 0 when it goes on as it is. */
 static __always_inline enum xl_reason proxy_header_for(struct xdp_md *ctx, struct packet *pkt,
 						       const struct xl_flow *flow,
 						       const struct xl_backend *be)
 {
-	__u32 endpoint = flow->endpoint, egress = be->nh_ifindex;
-	struct xl_endpoint *ep;
+	__u32 endpoint = flow->endpoint, egress = be->nh_ifindex, first = flow->client_isn + 1;
+	__u32 seq = bpf_ntohl(pkt->tcp->seq), keep = 0;
+	struct xl_endpoint *ep = NULL; /* none for a SYN, which gets no header */
 	struct xl_iface *out;
+	int cut;
 
-	if (!has_proxy_header(flow) || !pkt->payload_len ||
-	    bpf_ntohl(pkt->tcp->seq) != flow->client_isn + 1)
+	if (!has_proxy_header(flow))
 		return 0;
-	ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
-	out = bpf_map_lookup_elem(&xdplink_ifaces_v2, &egress);
-	if (!ep || !out)
+	if (pkt->tcp->syn) {
+		if (!pkt->payload_len)
+			return 0;
+	} else {
+		if (seq != first) {
+			if ((__s32)(seq - first) < 0 && (__s32)(seq + pkt->payload_len - first) > 0)
+				return XL_DROP_PROXY_BEFORE_HEADER;
+			return 0;
+		}
+		if (!pkt->payload_len && !(pkt->tcp->fin && !pkt->tcp->rst))
+			return 0;
+		ep = bpf_map_lookup_elem(&xdplink_endpoints_v2, &endpoint);
+		out = bpf_map_lookup_elem(&xdplink_ifaces_v2, &egress);
+		if (!ep || !out)
+			return XL_DROP_INTERNAL;
+		if (pkt->ip_len + PROXY_HEADER_LEN <= out->mtu)
+			keep = pkt->payload_len;
+		else if (!(keep = first_payload_room(pkt, out->mtu)))
+			return XL_DROP_PROXY_TOO_BIG;
+	}
+	/* One place cuts a payload and one inserts the header, whatever the reason: given
+	 * two of either, clang lost the packet pointer's type for the verifier. */
+	cut = keep < pkt->payload_len;
+	if (cut && !cut_payload(ctx, pkt, keep))
 		return XL_DROP_INTERNAL;
-	if (pkt->ip_len + PROXY_HEADER_LEN > out->mtu)
-		return XL_DROP_PROXY_TOO_BIG;
-	return insert_proxy_header(ctx, pkt, flow, ep->id) ? XL_FWD_PROXY_HEADER : XL_DROP_INTERNAL;
+	if (!ep)
+		return XL_FWD_PROXY_SYN_DATA;
+	if (!insert_proxy_header(ctx, pkt, flow, ep->id))
+		return XL_DROP_INTERNAL;
+	return cut ? XL_FWD_PROXY_CUT : XL_FWD_PROXY_HEADER;
 }
 
 static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *pkt,
@@ -101,7 +132,7 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
 		return verdict(XDP_DROP, why);
 	why = proxy_header_for(ctx, pkt, flow, be);
-	if (why == XL_FWD_PROXY_HEADER)
+	if (why == XL_FWD_PROXY_HEADER || why == XL_FWD_PROXY_CUT || why == XL_FWD_PROXY_SYN_DATA)
 		reason = why;
 	else if (why)
 		return verdict(XDP_DROP, why);
@@ -150,7 +181,8 @@ static __always_inline int answer_with_cookie(struct xdp_md *ctx, struct packet 
 		return refuse(ctx, pkt, fe->endpoint, member, XL_RST_TARGET_FULL);
 	if (!iface)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
-	action = send_syn_cookie(ctx, pkt, iface->mac, cfg->mss_clamp);
+	action = send_syn_cookie(ctx, pkt, iface->mac, cfg->mss_clamp,
+				 fe->flags & XL_FE_PROXY_V2 ? PROXY_HEADER_LEN : 0);
 	return verdict(action, action == XDP_TX ? XL_SYN_COOKIE_SENT : XL_DROP_TX_ERROR);
 }
 
@@ -245,9 +277,10 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		note_cookie_ack(&flow, pkt->tcp);
 	else
 		note_client_syn(&flow, pkt->tcp, syn_options(ctx, pkt, cfg->mss_clamp, 0));
-	inserted = insert_flow(cfg, key, hash, &flow,
-			       (by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0) |
-				   (fe->flags & XL_FE_PROXY_V2 ? XL_FLOW_PROXY_HEADER : 0));
+	/* The flags the flow starts with; this copy carries them on to forward_to_target. */
+	flow.state = (by_cookie ? XL_FLOW_ANSWERED | XL_FLOW_COOKIE : 0) |
+		     (fe->flags & XL_FE_PROXY_V2 ? XL_FLOW_PROXY_HEADER : 0);
+	inserted = insert_flow(cfg, key, hash, &flow, flow.state);
 	if (inserted != FLOW_INSERTED) {
 		release_port(pool, port);
 		release_connection(conns);
@@ -463,7 +496,8 @@ static __always_inline int icmp_to_target(struct xdp_md *ctx, struct icmp_error 
 }
 
 /* An ICMP error from the targets' side about a packet sent to a target: back to the
- * flow's client, as if about the client's packet. */
+ * flow's client, as if about the client's packet (a path MTU less a proxy protocol
+ * header's length). */
 static __always_inline int icmp_to_client(struct xdp_md *ctx, struct icmp_error *err,
 					  struct xl_flow *flow)
 {
@@ -475,6 +509,8 @@ static __always_inline int icmp_to_client(struct xdp_md *ctx, struct icmp_error 
 	rewrite_quote(err, key->client_addr, key->eni_addr, key->client_port, key->eni_port,
 		      client_ack_of(flow, bpf_ntohl(err->quoted_tcp->seq)) -
 			  bpf_ntohl(err->quoted_tcp->seq));
+	if (has_proxy_header(flow))
+		leave_room_in_mtu(err, PROXY_HEADER_LEN);
 	readdress(err, key->eni_addr, key->client_addr);
 	return verdict(send_to_client(ctx, err->eth, flow, iface), XL_FWD_ICMP_TO_CLIENT);
 }

@@ -65,6 +65,7 @@ static void print_show(const struct request *req, json_object *result)
 	}
 	for (size_t i = 0; i < jlen(ep, "DnsEntries"); i++)
 		field(i ? "" : "DNS names", "%s", jstr(jitem(ep, "DnsEntries", i), "DnsName"));
+	field("Private DNS", "%s", jbool(ep, "PrivateDnsEnabled") ? "on" : "off");
 }
 
 /* "deleted vpce-..." for each id of the request that the batch did not refuse. */
@@ -165,6 +166,11 @@ static const struct opt_spec create_options[] = {
 	  .kind = OPT_TEXT,
 	  .metavar = "VPC",
 	  .help = "your VPC the ENIs go in (default: the VPC of their subnets)" },
+	{ .name = "private-dns",
+	  .key = "PrivateDnsEnabled",
+	  .kind = OPT_FLAG,
+	  .flag_value = true,
+	  .help = "the VPC resolves the service's private DNS name (it must be verified)" },
 	{ 0 },
 };
 
@@ -181,6 +187,10 @@ static const struct opt_spec modify_options[] = {
 	  .flags = OPT_REPEAT,
 	  .metavar = "SUBNET|ZONE=IP",
 	  .help = "an ENI that goes, with its flows (removals come before additions)" },
+	{ .name = "private-dns",
+	  .key = "PrivateDnsEnabled",
+	  .kind = OPT_SWITCH,
+	  .help = "whether the VPC resolves the service's (verified) private DNS name" },
 	{ 0 },
 };
 
@@ -188,7 +198,7 @@ static const struct verb verbs[] = {
 	{ "create", do_create, NULL, create_options, 0, 0,
 	  "Create an interface endpoint to a service that allows you." },
 	{ "modify", do_modify, "ID", modify_options, 1, 1,
-	  "Add or remove ENIs of your endpoint; its id, state and DNS names stay." },
+	  "Add or remove ENIs of your endpoint, or turn private DNS on or off." },
 	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoints (deleted ones too)." },
 	{ "show", do_show, "ID", NULL, 1, 1, "Show one endpoint with its ENIs and DNS names." },
 	{ "delete", do_delete, "ID...", NULL, 1, WORDS_ANY,

@@ -82,12 +82,16 @@ static void print_show(const struct request *req, json_object *result)
 	for (size_t i = 0; i < jlen(sc, "BaseEndpointDnsNames"); i++)
 		field(i ? "" : "DNS names", "%s", jstr(jitem(sc, "BaseEndpointDnsNames", i), ""));
 	if (jget(sc, "PrivateDnsName")) {
-		field("Private DNS", "%s (%s)", jstr(sc, "PrivateDnsName"),
+		const char *dns_name = jstr(sc, "PrivateDnsName");
+
+		field("Private DNS", "%s (%s)", dns_name,
 		      jstr(sc, "PrivateDnsNameConfiguration.State"));
-		field("", "verify with %s record %s = %s",
+		/* the record lives under the name (a wildcard's under the name it covers) */
+		field("", "publish %s record %s.%s = \"%s\", then: xdplink service verify %s",
 		      jstr(sc, "PrivateDnsNameConfiguration.Type"),
 		      jstr(sc, "PrivateDnsNameConfiguration.Name"),
-		      jstr(sc, "PrivateDnsNameConfiguration.Value"));
+		      strncmp(dns_name, "*.", 2) == 0 ? dns_name + 2 : dns_name,
+		      jstr(sc, "PrivateDnsNameConfiguration.Value"), jstr(sc, "ServiceId"));
 	}
 }
 
@@ -207,6 +211,19 @@ static int do_set(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "ModifyVpcEndpointServiceConfiguration", print_updated);
 }
 
+static void print_verifying(const struct request *req, json_object *result)
+{
+	(void)result;
+	printf("verifying the private DNS name of %s (see: xdplink service show %s)\n",
+	       jstr(req->args, "ServiceId"), jstr(req->args, "ServiceId"));
+}
+
+static int do_verify(const struct cli *cli, const struct request *req)
+{
+	set_service_id(req);
+	return cli_run(cli, req, "StartVpcEndpointServicePrivateDnsVerification", print_verifying);
+}
+
 static int do_delete(const struct cli *cli, const struct request *req)
 {
 	json_object *ids = json_object_new_array();
@@ -314,6 +331,8 @@ static const struct verb verbs[] = {
 	  "Show one of your endpoint services (SERVICE: its id or its service name)." },
 	{ "set", do_set, "SERVICE", set_options, 1, 1,
 	  "Change acceptance, load balancers or the private DNS name of a service." },
+	{ "verify", do_verify, "SERVICE", NULL, 1, 1,
+	  "Look the private DNS name's TXT record up now: verified, or failed." },
 	{ "delete", do_delete, "SERVICE...", NULL, 1, WORDS_ANY,
 	  "Delete services (not one with pendingAcceptance, pending or available endpoints)." },
 	{ "allow", do_allow, "SERVICE PRINCIPAL...", NULL, 2, WORDS_ANY,

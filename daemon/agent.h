@@ -22,6 +22,7 @@ struct agent {
 	struct health *health;
 	struct metrics *metrics;
 	struct aws_server *aws; /* the EC2 and ELBv2 APIs, or NULL */
+	struct dns_door *dns;	/* the VPCs' resolvers, or NULL */
 	/* What the timers last worked from (ticks.c): with the same store, the same answer. */
 	struct {
 		bool done;	     /* it ran once */

@@ -20,6 +20,7 @@
 #include "change.h"
 #include "clock.h"
 #include "datapath.h"
+#include "dns.h"
 #include "flows.h"
 #include "handler.h"
 #include "health.h"
@@ -41,6 +42,32 @@ static json_object *current_stats(void *ctx)
 		log_warn("cannot read the counters for metrics: %s", err.message);
 	json_object_put(args);
 	return stats;
+}
+
+/* The DNS door found a private DNS name's TXT record, or not: one change of the store. */
+struct private_dns_outcome {
+	const struct model_private_dns_check *check;
+	bool found;
+};
+
+static int write_private_dns_outcome(struct agent *agent, void *ctx, struct api_error *err)
+{
+	const struct private_dns_outcome *outcome = ctx;
+
+	return model_private_dns_result(agent->model, outcome->check, outcome->found, err) < 0 ? -1
+											       : 0;
+}
+
+static int record_private_dns(void *ctx, const struct model_private_dns_check *check, bool found)
+{
+	struct private_dns_outcome outcome = { check, found };
+	struct api_error err;
+
+	if (change(ctx, NULL, write_private_dns_outcome, &outcome, &err)) {
+		log_warn("cannot record the verification of %s: %s", check->name, err.message);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- Start and stop ------------------------------------------------------------ */
@@ -130,6 +157,14 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 			return -1;
 		}
 	}
+	if (!opts->dns.off) {
+		agent->dns = dns_start(agent->loop, agent->model, opts->region, &opts->dns,
+				       record_private_dns, agent);
+		if (!agent->dns) {
+			log_error("cannot start the VPCs' resolvers");
+			return -1;
+		}
+	}
 	if (opts->metrics_listen) {
 		agent->metrics = metrics_start(agent->loop, opts->metrics_listen, current_stats,
 					       agent, why, sizeof(why));
@@ -144,6 +179,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 static void stop(struct agent *agent)
 {
 	aws_stop(agent->aws);
+	dns_stop(agent->dns);
 	metrics_stop(agent->metrics);
 	health_free(agent->health);
 	api_close(agent->api);

@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "audit.h"
 #include "change.h"
+#include "dns.h"
 #include "envelope.h"
 #include "model.h"
 
@@ -76,6 +77,8 @@ json_object *handle_request(void *ctx, json_object *request)
 		rc = run_model_action(agent, envelope.action, envelope.dry_run, &call, &err);
 	else
 		rc = daemon_action(agent, envelope.action, call.args, &call.result, &err);
+	if (!rc && !envelope.dry_run)
+		dns_action_done(agent->dns, envelope.action, call.args);
 	if (!rc && envelope.dry_run)
 		rc = api_fail(&err, API_DryRunOperation,
 			      "Request would have succeeded, but DryRun flag is set.");

@@ -149,9 +149,18 @@ static void finish(struct check *check, bool ok, const char *reason)
 }
 
 /* A health check is the load balancer's own connection, not a client's: to a target
- * group with proxy protocol on, it begins with a version 2 header whose command is
- * LOCAL (0x20) and whose address family is unspecified, with nothing after it. */
-static const char proxy_local_header[16] = "\r\n\r\n\0\r\nQUIT\n\x20\x00\x00\x00";
+ * group with proxy protocol on, it begins with a version 2 header whose command is LOCAL
+ * (0x20), byte for byte as AWS's own checks send it (captured in kubernetes/kubernetes
+ * issue 57250): family TCP over IPv4 but no addresses, a CRC32C TLV, then NOOP padding to
+ * 100 bytes. A receiver must skip all that a LOCAL header's length covers; one that does
+ * not fails AWS's checks alike. The CRC32C is that of these 100 bytes with its own field
+ * zeroed, which the tests compute apart. */
+static const unsigned char proxy_local_header[100] = {
+	0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a, /* signature */
+	0x20, 0x11, 0x00, 0x54,			  /* LOCAL, TCP over IPv4, 84 bytes follow */
+	0x03, 0x00, 0x04, 0xbc, 0xe5, 0x95, 0x1f, /* CRC32C */
+	0x04, 0x00, 0x4a,			  /* NOOP: 74 zero bytes to the end */
+};
 
 /* Sends the proxy protocol header the group wants, then the HTTP request if the check
  * is HTTP; a TCP check is done when its bytes are sent. */

@@ -82,6 +82,13 @@ static const char usage[] =
     "                               changes\n"
     "  --aws-tls-cert PATH          serve HTTPS with this PEM certificate (chain)...\n"
     "  --aws-tls-key PATH           ...and this PEM private key\n"
+    "  --dns-upstream ADDR[:PORT]   where the VPCs' resolvers ask the names that are not\n"
+    "                               their endpoints', and where private DNS names' TXT\n"
+    "                               records are looked up (default: none; other names are\n"
+    "                               REFUSED and private DNS names cannot be verified)\n"
+    "  --dns-verify-interval SECONDS  how often a private DNS name not yet verified is\n"
+    "                               looked up again (default 60)\n"
+    "  --no-dns                     no resolver in the consumer VPCs\n"
     "  --version                    print the version\n"
     "  --help                       print this\n";
 
@@ -114,6 +121,9 @@ enum option_id {
 	OPT_AWS_CREDENTIALS,
 	OPT_AWS_TLS_CERT,
 	OPT_AWS_TLS_KEY,
+	OPT_DNS_UPSTREAM,
+	OPT_DNS_VERIFY_INTERVAL,
+	OPT_NO_DNS,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -147,6 +157,9 @@ static const struct option options[] = {
 	{ "aws-credentials", required_argument, NULL, OPT_AWS_CREDENTIALS },
 	{ "aws-tls-cert", required_argument, NULL, OPT_AWS_TLS_CERT },
 	{ "aws-tls-key", required_argument, NULL, OPT_AWS_TLS_KEY },
+	{ "dns-upstream", required_argument, NULL, OPT_DNS_UPSTREAM },
+	{ "dns-verify-interval", required_argument, NULL, OPT_DNS_VERIFY_INTERVAL },
+	{ "no-dns", no_argument, NULL, OPT_NO_DNS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
@@ -185,6 +198,9 @@ static void defaults(struct daemon_options *o)
 		.collect_interval_ms = 1000,
 		.aws = {
 			.credentials = AWS_CREDENTIALS_DEFAULT,
+		},
+		.dns = {
+			.verify_interval_s = DNS_DEFAULT_VERIFY_INTERVAL_S,
 		},
 	};
 }
@@ -407,6 +423,25 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 		case OPT_AWS_LISTEN:
 			if (listen_option(optarg, "aws-listen", aws_kept, &o->aws.listen))
 				return -1;
+			break;
+		case OPT_DNS_UPSTREAM:
+			if (dns_parse_upstream(optarg, &o->dns.upstream)) {
+				fprintf(
+				    stderr,
+				    "xdplinkd: --dns-upstream takes ADDR[:PORT], an IPv4 address "
+				    "and a port from 1 to 65535, not \"%s\"\n",
+				    optarg);
+				return -1;
+			}
+			o->dns.has_upstream = true;
+			break;
+		case OPT_DNS_VERIFY_INTERVAL:
+			if (number(optarg, "dns-verify-interval", 1, 86400, &n))
+				return -1;
+			o->dns.verify_interval_s = (uint32_t)n;
+			break;
+		case OPT_NO_DNS:
+			o->dns.off = true;
 			break;
 		case OPT_AWS_CREDENTIALS:
 			o->aws.credentials = optarg;

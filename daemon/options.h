@@ -8,6 +8,7 @@
 
 #include "aws.h"
 #include "datapath.h"
+#include "dns.h"
 #include "flows.h"
 
 struct daemon_options {
@@ -19,6 +20,7 @@ struct daemon_options {
 	uint32_t collect_interval_ms;
 	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
 	struct aws_options aws;	    /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
+	struct dns_options dns;	    /* the VPCs' resolvers */
 };
 
 /* Reads the command line into *o, with the defaults for what it does not say. Returns

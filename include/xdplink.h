@@ -313,7 +313,8 @@ struct xl_traffic {
 	X(PASS_NOT_IPV4, "pass_not_ipv4", "not IPv4 or ARP: left to the host")                     \
 	X(PASS_NOT_OURS, "pass_not_ours", "IPv4 not for an ENI or SNAT flow: left to the host")    \
 	X(PASS_MALFORMED, "pass_malformed",                                                        \
-	  "truncated or invalid IPv4, or TCP with IP options or fragmented: left to the host")     \
+	  "truncated or invalid IPv4, or TCP with IP options, fragmented, or with its header "     \
+	  "past the frame's first buffer: left to the host")                                       \
 	X(PASS_ARP, "pass_arp", "ARP not for an ENI: left to the host")                            \
 	X(ARP_REPLY, "arp_reply", "ARP request for an ENI answered")                               \
 	X(FWD_NEW_FLOW, "fwd_new_flow", "SYN opened a flow to a target")                           \
@@ -325,7 +326,8 @@ struct xl_traffic {
 	X(DROP_NODE_ADDRESS, "drop_node_address", "consumer traffic to an NLB node address")       \
 	X(DROP_NOT_TCP, "drop_not_tcp", "non-TCP to an ENI: endpoints carry IPv4/TCP only")        \
 	X(DROP_BAD_PACKET, "drop_bad_packet",                                                      \
-	  "invalid IPv4, or TCP with IP options or fragmented, to an ENI: never rewritten")        \
+	  "invalid IPv4, or TCP with IP options, fragmented, or with its header past the "         \
+	  "frame's first buffer, to an ENI: never rewritten")                                      \
 	X(DROP_NO_NEIGH, "drop_no_neigh", "SYN dropped: next hop to target not resolved yet")      \
 	X(DROP_NO_ROUTE, "drop_no_route", "no route to the target")                                \
 	X(DROP_TX_ERROR, "drop_tx_error", "could not build the RST to send")                       \
@@ -347,8 +349,15 @@ struct xl_traffic {
 	  "ACK with a valid SYN cookie: a flow opened to a target")                                \
 	X(FWD_PROXY_HEADER, "fwd_proxy_header",                                                    \
 	  "client's first payload (or its retransmission) sent with a proxy protocol v2 header")   \
+	X(FWD_PROXY_CUT, "fwd_proxy_cut",                                                          \
+	  "first payload too big for the path with its proxy protocol header (the client ignored " \
+	  "the MSS): its head sent with the header, the rest left for the client to send again")   \
 	X(DROP_PROXY_TOO_BIG, "drop_proxy_too_big",                                                \
-	  "first payload too big for its proxy protocol header (the client ignored the MSS)")      \
+	  "first payload with a proxy protocol header: not even 2 bytes of it fit the path's MTU") \
+	X(DROP_PROXY_BEFORE_HEADER, "drop_proxy_before_header",                                    \
+	  "client bytes numbered before its first byte, where the proxy protocol header goes")     \
+	X(FWD_PROXY_SYN_DATA, "fwd_proxy_syn_data",                                                \
+	  "SYN with data (TCP Fast Open) to a proxy protocol target: sent on without the data")    \
 	X(FWD_ICMP_TO_TARGET, "fwd_icmp_to_target",                                                \
 	  "ICMP error about a packet to a client: translated and sent to the flow's target")       \
 	X(FWD_ICMP_TO_CLIENT, "fwd_icmp_to_client",                                                \

@@ -31,7 +31,7 @@ XDPLINK_BUILD=${XDPLINK_BUILD:-$TB_ROOT/build}
 TB_SWITCHES=(pvpc cvpc cvpc2)           # each a namespace holding bridge br0: a "VPC"
 TB_TARGETS=(t1 t2 t3 t4)                # provider targets running nginx
 TB_CLIENTS=(c1 c2 d1 onprem)            # hosts that open connections to endpoints
-TB_HOSTS=("${TB_TARGETS[@]}" c1 c2 d1 router onprem lb)
+TB_HOSTS=("${TB_TARGETS[@]}" c1 c2 d1 router onprem lb dns)
 
 # The address each host is known by (the LB node has more: see TB_LB_* below).
 declare -gA TB_IP=(
@@ -52,6 +52,15 @@ TB_LB_CONS_IP=10.1.0.5                  # xl-lb cons0
 TB_LB_CONS2_IP=10.2.0.5                 # xl-lb cons1
 # NLB node IPs (secondary on prov0): two load balancers, one IP per AZ each.
 declare -gA TB_NODE_IPS=([use1-az1]="10.0.1.10 10.0.1.11" [use1-az2]="10.0.2.10 10.0.2.11")
+
+# The internet's DNS: xl-dns runs nsd, authoritative for the provider's public domain, on a
+# link of its own to xl-lb (inet0), where the agent's resolvers ask what is not theirs.
+TB_DNS_IP=198.51.100.53                 # xl-dns eth0 (TEST-NET-2: never routed anywhere)
+TB_LB_INET_IP=198.51.100.1              # xl-lb inet0
+TB_DNS_DOMAIN=example.com               # the provider's domain, served by xl-dns
+TB_NSD_DIR=$TB_RUN_DIR/nsd
+# Each consumer VPC's resolver, the VPC's base + 2 (AWS's Amazon-provided DNS).
+declare -gA TB_VPC_RESOLVER=([c1]=10.1.0.2 [c2]=10.1.0.2 [onprem]=10.1.0.2 [d1]=10.2.0.2)
 
 # ---- helpers for tests --------------------------------------------------------------
 
@@ -132,6 +141,67 @@ wait_until() {
 	printf 'wait_until: gave up: "%s" still fails (exit %d); its last output:\n%s\n' \
 		"$*" "$rc" "$out" >&2
 	return 1
+}
+
+# tb_use_resolver HOST [ADDRESS]: HOST's /etc/resolv.conf (per namespace, under /etc/netns)
+# names its VPC's resolver, or ADDRESS; `testbed down` removes it.
+tb_use_resolver() {
+	local host=$1 address=${2:-${TB_VPC_RESOLVER[$1]}}
+	mkdir -p "/etc/netns/xl-$host"
+	printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$address" \
+		>"/etc/netns/xl-$host/resolv.conf"
+}
+
+# tb_forget_resolver HOST: HOST's resolv.conf is the machine's again.
+tb_forget_resolver() {
+	rm -rf "/etc/netns/xl-$1"
+}
+
+# tb_dns_publish NAME TYPE DATA: the provider publishes a record in its public domain
+# (xl-dns's nsd); returns once nsd answers it. tb_dns_unpublish NAME: all of NAME's go.
+tb_dns_publish() {
+	printf '%s. 60 IN %s %s\n' "$1" "$2" "$3" >>"$TB_NSD_DIR/published"
+	_tb_nsd_reload && wait_until 5 _tb_nsd_has "$1" "$2"
+}
+
+tb_dns_unpublish() {
+	local kept
+	kept=$(grep -v "^$1\. " "$TB_NSD_DIR/published" || true)
+	printf '%s\n' "$kept" >"$TB_NSD_DIR/published"
+	_tb_nsd_reload && wait_until 5 _tb_nsd_lacks "$1"
+}
+
+_tb_nsd_has() {
+	[[ -n $(tb_exec lb dig +short +norecurse "@$TB_DNS_IP" "$1" "$2") ]]
+}
+
+_tb_nsd_lacks() {
+	[[ -z $(tb_exec lb dig +short +norecurse "@$TB_DNS_IP" "$1" ANY) ]]
+}
+
+# The zone file again, with a new serial and what was published, and nsd told (SIGHUP).
+_tb_nsd_reload() {
+	tb_write_zone && kill -HUP "$(<"$TB_NSD_DIR/nsd.pid")"
+}
+
+# tb_write_zone: the provider's public zone as nsd serves it: its own names (www, and big
+# with 40 addresses: more than a 512-byte UDP answer holds), then what was published.
+tb_write_zone() {
+	local serial=1 i zone=$TB_NSD_DIR/$TB_DNS_DOMAIN.zone
+	[[ -f $TB_NSD_DIR/serial ]] && serial=$(($(<"$TB_NSD_DIR/serial") + 1))
+	echo "$serial" >"$TB_NSD_DIR/serial"
+	touch "$TB_NSD_DIR/published"
+	{
+		# shellcheck disable=SC2016 # $ORIGIN and $TTL are the zone file's own words
+		printf '$ORIGIN %s.\n$TTL 60\n' "$TB_DNS_DOMAIN"
+		printf '@ IN SOA ns1 hostmaster %d 3600 900 604800 60\n' "$serial"
+		printf '@ IN NS ns1\nns1 IN A %s\nwww IN A 192.0.2.80\n' "$TB_DNS_IP"
+		for ((i = 1; i <= 40; i++)); do
+			printf 'big IN A 192.0.2.%d\n' "$i"
+		done
+		cat "$TB_NSD_DIR/published"
+	} >"$zone.new"
+	mv "$zone.new" "$zone"
 }
 
 # tb_up [ARGS...] / tb_down: the testbed itself (see `testbed/testbed help`).

@@ -23,7 +23,6 @@
 #define NO_POLICIES                                                                                \
 	"endpoint services here do not support endpoint policies (VpcEndpointPolicySupported is "  \
 	"false)"
-#define NO_DNS "xdplink answers no DNS queries yet: the endpoint's names are in its DnsEntries"
 
 /* ---- Shapes ------------------------------------------------------------------------------- */
 
@@ -176,6 +175,11 @@ static const struct xml_field return_output[] = {
 	XML_END,
 };
 
+static const struct xml_field return_value_output[] = {
+	XML_TEXT_FIELD("ReturnValue", "return"),
+	XML_END,
+};
+
 static const struct xml_field unsuccessful_output[] = {
 	XML_OBJECTS_FIELD("Unsuccessful", "unsuccessful", unsuccessful_item),
 	XML_END,
@@ -280,7 +284,6 @@ static void complete_endpoint(json_object *endpoint)
 	aws_put_string(endpoint, "IpAddressType", "ipv4");
 	aws_put_string(options, "DnsRecordIpType", "ipv4");
 	json_object_object_add(endpoint, "DnsOptions", options);
-	json_object_object_add(endpoint, "PrivateDnsEnabled", json_object_new_boolean(false));
 }
 
 static void complete_service_detail(json_object *detail)
@@ -461,6 +464,18 @@ static int delete_service_configurations(struct aws_call *c, json_object **resul
 		     result);
 }
 
+static int start_private_dns_verification(struct aws_call *c, json_object **result)
+{
+	json_object *args = json_object_new_object();
+
+	if (aws_param_string(c, "ServiceId", AWS_REQUIRED, args, "ServiceId") ||
+	    aws_params_done(c)) {
+		json_object_put(args);
+		return -1;
+	}
+	return aws_model_call(c, "StartVpcEndpointServicePrivateDnsVerification", args, result);
+}
+
 static int modify_permissions(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
@@ -602,7 +617,7 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 	    aws_param_refused(c, "SecurityGroupId", NO_SECURITY_GROUPS) ||
 	    aws_param_refused(c, "RouteTableId", NO_ROUTE_TABLES) ||
 	    aws_param_refused(c, "PolicyDocument", NO_POLICIES) ||
-	    aws_param_only(c, "PrivateDnsEnabled", "false", NO_DNS) ||
+	    aws_param_bool(c, "PrivateDnsEnabled", AWS_OPTIONAL, args, "PrivateDnsEnabled") ||
 	    aws_param_only(c, "IpAddressType", "ipv4", IPV4_ONLY) ||
 	    aws_param_only(c, "DnsOptions.DnsRecordIpType", "ipv4", IPV4_ONLY) ||
 	    aws_param_refused(c, "TagSpecification", NO_TAGS) || aws_params_done(c) ||
@@ -632,7 +647,7 @@ static int modify_endpoint(struct aws_call *c, json_object **result)
 	    aws_param_refused(c, "RemoveRouteTableId", NO_ROUTE_TABLES) ||
 	    aws_param_refused(c, "PolicyDocument", NO_POLICIES) ||
 	    aws_param_refused(c, "ResetPolicy", NO_POLICIES) ||
-	    aws_param_only(c, "PrivateDnsEnabled", "false", NO_DNS) ||
+	    aws_param_bool(c, "PrivateDnsEnabled", AWS_OPTIONAL, args, "PrivateDnsEnabled") ||
 	    aws_param_only(c, "IpAddressType", "ipv4", IPV4_ONLY) ||
 	    aws_param_only(c, "DnsOptions.DnsRecordIpType", "ipv4", IPV4_ONLY) ||
 	    aws_params_done(c) ||
@@ -680,6 +695,8 @@ static const struct aws_operation operations[] = {
 	  false },
 	{ "DeleteVpcEndpointServiceConfigurations", delete_service_configurations,
 	  unsuccessful_output, false },
+	{ "StartVpcEndpointServicePrivateDnsVerification", start_private_dns_verification,
+	  return_value_output, false },
 	{ "ModifyVpcEndpointServicePermissions", modify_permissions, permissions_modified_output,
 	  false },
 	{ "DescribeVpcEndpointServicePermissions", describe_permissions, permissions_output,

@@ -63,6 +63,7 @@ static int run_action(struct model *m, action_fn *body, bool mutates, const char
 	X(DescribeVpcEndpointServiceConfigurations, false, services_describe)                      \
 	X(ModifyVpcEndpointServiceConfiguration, true, service_modify)                             \
 	X(DeleteVpcEndpointServiceConfigurations, true, services_delete)                           \
+	X(StartVpcEndpointServicePrivateDnsVerification, true, private_dns_verify)                 \
 	X(ModifyVpcEndpointServicePermissions, true, permissions_modify)                           \
 	X(DescribeVpcEndpointServicePermissions, false, permissions_describe)                      \
 	X(DescribeVpcEndpointServices, false, services_consumer_describe)                          \

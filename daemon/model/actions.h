@@ -33,5 +33,7 @@ action_fn endpoint_create, endpoint_modify, endpoints_describe, endpoints_delete
 action_fn vpc_create, vpcs_describe, vpc_delete, subnet_create, subnets_describe, subnet_delete;
 /* iface.c */
 action_fn iface_attach, iface_detach;
+/* private_dns.c */
+action_fn private_dns_verify;
 
 #endif

@@ -11,6 +11,7 @@
 #include "endpoint_rows.h"
 #include "model_internal.h"
 #include "owned.h"
+#include "private_dns.h"
 #include "result.h"
 #include "service.h"
 #include "slots.h"
@@ -58,8 +59,8 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 {
 	sqlite3_stmt *stmt = store_query(
 	    m->store,
-	    "SELECT p.endpoint_id, p.service_id, p.state, p.account, p.created, v.vpc_id"
-	    " FROM endpoint p LEFT JOIN vpc v ON v.id = p.vpc WHERE p.id = ?",
+	    "SELECT p.endpoint_id, p.service_id, p.state, p.account, p.created, v.vpc_id,"
+	    " p.private_dns FROM endpoint p LEFT JOIN vpc v ON v.id = p.vpc WHERE p.id = ?",
 	    SQL_ARGS(SQL_INT(endpoint)), err);
 	int rc;
 
@@ -80,6 +81,7 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 			put_string(out, "VpcId", store_column_text(stmt, 5));
 		put_bool(out, "RequesterManaged", false);
 		put_string(out, "CreationTimestamp", store_column_text(stmt, 4));
+		put_bool(out, "PrivateDnsEnabled", sqlite3_column_int(stmt, 6));
 		rc = add_network_interfaces(out, m, endpoint, err);
 		if (rc == 0)
 			rc = endpoint_dns_entries(m, endpoint, put_array(out, "DnsEntries"), err);
@@ -202,6 +204,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	json_object *subnets = NULL, *one;
 	char endpoint_id[ID_MAX];
 	int64_t service, endpoint = 0, vpc = 0;
+	bool private_dns = false;
 	uint32_t slot;
 	struct args a;
 	int rc;
@@ -211,6 +214,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	args_string(&a, "VpcEndpointType", ARG_OPTIONAL, &type);
 	args_string(&a, "VpcId", ARG_OPTIONAL, &vpc_id);
 	args_list(&a, "SubnetConfigurations", ARG_REQUIRED, json_type_object, &subnets);
+	args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
 	if (args_close(&a) < 0)
 		return -1;
 	if (strcmp(type, "Interface") != 0)
@@ -229,7 +233,8 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 			    "SubnetConfigurations", i, &vpc, err) < 0)
 			return -1;
 	}
-	if (slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
+	if ((private_dns && endpoint_set_private_dns(m, endpoint, true, err) < 0) ||
+	    slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET slot = ?, vpc = ? WHERE id = ?",
 		       SQL_ARGS(SQL_INT(slot), SQL_INT(vpc), SQL_INT(endpoint)), err) < 0)
 		return -1;
@@ -283,12 +288,14 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	const char *endpoint_id = NULL;
 	char state[24] = "";
 	int64_t endpoint, service = 0, left = 0, vpc = 0;
+	bool private_dns = false, private_dns_given;
 	struct args a;
 
 	args_open(&a, args, err);
 	args_string(&a, "VpcEndpointId", ARG_REQUIRED, &endpoint_id);
 	args_list(&a, "AddSubnetConfigurations", ARG_OPTIONAL, json_type_object, &add);
 	args_list(&a, "RemoveSubnetConfigurations", ARG_OPTIONAL, json_type_object, &remove);
+	private_dns_given = args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
 	if (args_close(&a) < 0 || check_endpoint_id(endpoint_id, err) < 0 ||
 	    find_owned(m, &ENDPOINT, caller->account, endpoint_id, &endpoint, err) < 0 ||
 	    store_text(m->store, "SELECT state FROM endpoint WHERE id = ?",
@@ -317,6 +324,8 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	if (left == 0)
 		return api_fail(err, API_InvalidParameter,
 				"an interface endpoint keeps at least one subnet");
+	if (private_dns_given && endpoint_set_private_dns(m, endpoint, private_dns, err) < 0)
+		return -1;
 	*result = json_object_new_object();
 	put_bool(*result, "Return", true);
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "model_internal.h"
+#include "private_dns.h"
 #include "result.h"
 
 int check_endpoint_id(const char *id, struct api_error *err)
@@ -57,7 +58,7 @@ int endpoint_dns_entries(struct model *m, int64_t endpoint, json_object *entries
 		add_dns_entry(entries, name, hosted_zone);
 	}
 	sqlite3_finalize(stmt);
-	return rc;
+	return rc < 0 ? -1 : endpoint_private_dns_entry(m, endpoint, entries, err);
 }
 
 int endpoint_mark_deleted(struct model *m, int64_t endpoint, struct api_error *err)

@@ -17,7 +17,8 @@ struct model;
 /* vpce- and 17 hex digits, else InvalidVpcEndpointId.Malformed. */
 int check_endpoint_id(const char *id, struct api_error *err);
 /* The entries of DnsEntries, for the consumer's and the provider's views: the regional
- * name first, then one zonal name per ENI; none once deleted. */
+ * name first, then one zonal name per ENI, then the private DNS name when it resolves;
+ * none once deleted. */
 int endpoint_dns_entries(struct model *m, int64_t endpoint, json_object *entries,
 			 struct api_error *err);
 /* deleting -> deleted: its ENIs and slot are freed, it stays listed. */

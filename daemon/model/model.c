@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "changes.h"
+#include "model_dns.h"
 #include "slots.h"
 
 /* principal_allows(allowed, caller_arn) in SQL, so queries apply the one rule of ids.c. */
@@ -109,6 +110,7 @@ int model_commit(struct model *m, struct api_error *err)
 		return -1;
 	m->generation += m->changed;
 	m->changed = false;
+	m->commits++;
 	return 0;
 }
 
@@ -121,4 +123,9 @@ void model_rollback(struct model *m)
 uint64_t model_generation(const struct model *m)
 {
 	return m->generation;
+}
+
+uint64_t model_commits(const struct model *m)
+{
+	return m->commits;
 }

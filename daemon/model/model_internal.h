@@ -24,6 +24,7 @@ struct model {
 	bool (*host_answers)(const char *iface, const char *address);
 	bool changed;	     /* the open transaction changed what the data path holds */
 	uint64_t generation; /* commits that changed it, since the model was opened */
+	uint64_t commits;    /* every commit since then (model_dns.h) */
 };
 
 #endif

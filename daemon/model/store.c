@@ -126,7 +126,8 @@ static const char schema[] =
     "  state TEXT NOT NULL,"
     "  slot INTEGER UNIQUE CHECK (slot > 0)," /* NULL once deleted */
     "  dns_suffix TEXT NOT NULL, created TEXT NOT NULL,"
-    "  vpc INTEGER REFERENCES vpc(id) ON DELETE SET NULL) STRICT;" /* NULL: deleted, gone */
+    "  vpc INTEGER REFERENCES vpc(id) ON DELETE SET NULL," /* NULL: deleted, gone */
+    "  private_dns INTEGER NOT NULL DEFAULT 0) STRICT;"	   /* PrivateDnsEnabled */
     "CREATE INDEX endpoint_service ON endpoint(service);"
     /* an endpoint's network interfaces, one per zone, until it is deleted; each uses
 	 * one load balancer of the service for its whole life (NULL: it left the service) */

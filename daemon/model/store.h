@@ -13,8 +13,9 @@
 #define STORE_APPLICATION_ID 0x78646c6b /* "xdlk" */
 /* 2: member slots (registrations), which the data path counts per target group.
  * 3: consumer VPCs and subnets, which every endpoint and ENI is in.
+ * 4: endpoint.private_dns (PrivateDnsEnabled).
  * xdplink is pre-release: a file of an older version is refused, not migrated. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 

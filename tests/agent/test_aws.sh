@@ -345,6 +345,26 @@ acheck "the same ENI address again: DuplicateEndpointAddress" DuplicateEndpointA
 	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50
 
+# Private DNS: enabled only with the service's verified name; verification through the same
+# handler (this agent has no upstream DNS server: a name asked for fails).
+acheck "--private-dns-enabled without the service's private DNS name: InvalidParameter" \
+	InvalidParameter consumer ec2 create-vpc-endpoint --vpc-endpoint-type Interface \
+	--vpc-id vpc-222222222222 --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.51 \
+	--private-dns-enabled
+acheck "verifying a service without a private DNS name: InvalidParameter" InvalidParameter \
+	provider ec2 start-vpc-endpoint-service-private-dns-verification --service-id "$svc"
+acheck "ec2 modify-vpc-endpoint-service-configuration --private-dns-name" - provider ec2 \
+	modify-vpc-endpoint-service-configuration --service-id "$svc" --private-dns-name api.example.com
+acheck "ec2 start-vpc-endpoint-service-private-dns-verification" - provider ec2 \
+	start-vpc-endpoint-service-private-dns-verification --service-id "$svc"
+jcheck "it answers ReturnValue true" 'r["ReturnValue"] is True'
+acheck "another account cannot verify it" InvalidVpcEndpointServiceId.NotFound consumer ec2 \
+	start-vpc-endpoint-service-private-dns-verification --service-id "$svc"
+acheck "--private-dns-enabled with a name not verified: InvalidParameter" InvalidParameter \
+	consumer ec2 modify-vpc-endpoint --vpc-endpoint-id "$ep" --private-dns-enabled
+acheck "the name goes again" - provider ec2 modify-vpc-endpoint-service-configuration \
+	--service-id "$svc" --remove-private-dns-name
+
 acheck "ec2 describe-vpc-endpoint-connections --filters" - provider ec2 \
 	describe-vpc-endpoint-connections --filters "Name=service-id,Values=$svc" \
 	Name=vpc-endpoint-state,Values=pending*

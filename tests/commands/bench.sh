@@ -47,7 +47,20 @@ control_measured() {
 		"$control_json" >/dev/null
 }
 
-rm -f "$json" "$control_json"
+# The DNS bench, one short round: both servers answered.
+dns_json=build/bench/dns-quick.json
+dns_round() {
+	XDPLINK_BUILD=$PWD/build bench/dns_bench.sh "$dns_json" --quick >"$log" 2>&1 ||
+		{ tail -n 20 "$log" | sed 's/^/    /' >&2 && return 1; }
+}
+
+dns_measured() {
+	jq -e '.xdplink_median > 0 and .nsd_median > 0' "$dns_json" >/dev/null
+}
+
+rm -f "$json" "$control_json" "$dns_json"
+check "bench/dns_bench.sh --quick" dns_round
+check "the DNS bench measured the resolver and nsd" dns_measured
 check "bench/control_bench.sh with 1 and 200 endpoints" control_round
 check "the control bench measured both sizes" control_measured
 check "bench/compare/run --quick --rounds 1" quick_round

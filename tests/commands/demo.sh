@@ -54,21 +54,42 @@ check "the endpoint is created pendingAcceptance" \
 	grep -Eq '^created endpoint vpce-[0-9a-f]{17} \(pendingAcceptance\)$' "$out"
 check "while it waits for acceptance, nothing answers" \
 	lines_in "The endpoint waits" '^ *no answer: ' 1
-check "accepted: use1-az1's ENI is answered 4 times by use1-az1 targets" \
+check "accepted: use1-az1's name resolves to its ENI" lines_in "A consumer host in use1-az1" '^ *10\.1\.1\.50$' 1
+check "... which is answered 4 times by use1-az1 targets" \
 	answered_by "A consumer host in use1-az1" 4 't1|t2'
-check "use1-az2's ENI is answered twice by use1-az2 targets" \
+check "use1-az2's name is answered twice by use1-az2 targets" \
 	answered_by "A consumer host in use1-az2" 2 't3|t4'
-check "on-premises reaches use1-az1's ENI over the router" \
-	answered_by "An on-premises host" 1 't1|t2'
+check "the Regional name resolves to ENIs of the endpoint" \
+	lines_in "By the endpoint's Regional name" '^ *(10\.1\.1\.50|10\.1\.2\.50|10\.1\.1\.50 10\.1\.2\.50)$' 1
+check "... and is answered twice" answered_by "By the endpoint's Regional name" 2 't1|t2|t3|t4'
+check "on-premises resolves use1-az1's name" lines_in "An on-premises host" '^ *10\.1\.1\.50$' 1
+check "... and reaches its ENI over the router" answered_by "An on-premises host" 1 't1|t2'
 check "the targets saw their zone's node IP, never a client" targets_saw_node_ips
 check "with cross-zone on, all 6 requests are answered" \
 	answered_by "Turning cross-zone load balancing on" 6 't1|t2|t3|t4'
+check "before verification the private DNS name reaches nothing" \
+	lines_in "The provider gives the service a private DNS name" '^ *no answer: ' 1
+check "the TXT record found: verified" lines_in "The provider publishes" '^ *private DNS name: verified$' 1
+check "with private DNS on, myservice.example.com resolves to the ENIs and is answered twice" \
+	answered_by "The consumer turns private DNS on" 2 't1|t2|t3|t4'
 check "an account that is not allowed is refused with InvalidServiceName" \
 	grep -q "^InvalidServiceName: The Vpc Endpoint Service '.*' does not exist$" "$out"
 check "all 4 targets are healthy" \
 	lines_in "Health of the targets" '^10\.0\.[12]\.2[12] +80 +use1-az[12] +healthy ' 4
-check "the counters show 13 new flows, one per answered request" \
-	grep -Eq '^Total: [0-9]+ active flows, 13 new, ' "$out"
+check "the counters show 17 new flows, one per answered request" \
+	grep -Eq '^Total: [0-9]+ active flows, 17 new, ' "$out"
+# proxy_answers: each consumer's request answered with a header that told its own address,
+# its ENI and listener, and the demo's endpoint.
+proxy_answers() {
+	local got endpoint
+	endpoint=$(grep -Eo '^created endpoint vpce-[0-9a-f]{17}' "$out" | cut -d ' ' -f 3)
+	got=$(answers "Proxy protocol v2")
+	[[ $(grep -c . <<<"$got") -eq 3 ]] &&
+		grep -Eq "^t[1-4] 10\.1\.1\.11 [0-9]+ 10\.1\.1\.50 9000 $endpoint\$" <<<"$got" &&
+		grep -Eq "^t[1-4] 10\.1\.2\.11 [0-9]+ 10\.1\.2\.50 9000 $endpoint\$" <<<"$got" &&
+		grep -Eq "^t[1-4] 192\.168\.10\.11 [0-9]+ 10\.1\.1\.50 9000 $endpoint\$" <<<"$got"
+}
+
 # The testbed's own namespaces: another run's xl- namespace (a CLI test's) is not the demo's.
 testbed_down() {
 	local ns left=()
@@ -78,6 +99,8 @@ testbed_down() {
 	expect "namespaces left" "${left[*]}" ""
 }
 
+check "proxy protocol v2: each target read the consumer's address and port, the ENI, the listener and the endpoint from the header" \
+	proxy_answers
 check "the testbed is down again" testbed_down
 
 if ((e2e_failed)); then

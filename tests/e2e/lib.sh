@@ -116,6 +116,7 @@ e2e_on_exit() {
 	done
 	for pid in "${E2E_EXTRA_HOSTS[@]}"; do
 		ip netns del "xl-$pid" 2>/dev/null || true
+		rm -rf "/etc/netns/xl-$pid" # a resolv.conf tb_use_resolver gave it
 	done
 	if ! tb_down >>"$E2E_UP_LOG" 2>&1; then
 		cat "$E2E_UP_LOG" >&2

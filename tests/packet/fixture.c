@@ -502,7 +502,13 @@ void fx_close(struct fixture *fx)
 int fx_run(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len, uint8_t *out,
 	   size_t *out_len)
 {
-	struct xdp_md ctx = { .data_end = (uint32_t)len, .ingress_ifindex = (uint32_t)ifindex };
+	return fx_run_split(fx, prog, ifindex, in, len, len, out, out_len);
+}
+
+int fx_run_split(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len,
+		 size_t first, uint8_t *out, size_t *out_len)
+{
+	struct xdp_md ctx = { .data_end = (uint32_t)first, .ingress_ifindex = (uint32_t)ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (uint32_t)len,
 		    .data_out = out, .data_size_out = FRAME_MAX, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = 1);

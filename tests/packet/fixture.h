@@ -75,6 +75,10 @@ void fx_close(struct fixture *fx);
 
 int fx_run(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len, uint8_t *out,
 	   size_t *out_len);
+/* The same with the frame's first buffer `first` bytes long (the rest in more buffers).
+ * -EINVAL where the kernel decides that itself (6.1: as long as a page allows). */
+int fx_run_split(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len,
+		 size_t first, uint8_t *out, size_t *out_len);
 
 void fx_set_config(struct fixture *fx, uint32_t max_conns, uint16_t port_count);
 void fx_set_endpoint_state(struct fixture *fx, uint32_t endpoint, uint32_t state);

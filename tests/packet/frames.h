@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FRAME_MAX 2048
+#define FRAME_MAX 9216 /* a jumbo frame: past a page, XDP gets it in several buffers */
 
 enum tcp_flag {
 	TCP_FIN = 0x01,

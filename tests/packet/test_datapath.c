@@ -2,6 +2,7 @@
 /* Packet tests of the XDP program through BPF_PROG_TEST_RUN: each case builds real
  * frames, runs them, and checks the action, every byte of the result and the maps. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/bpf.h>
 #include <pthread.h>
 #include <sched.h>
@@ -1333,9 +1334,11 @@ static void fragmentation_needed_towards_a_client_reaches_the_target(void)
 	fx_close(&fx);
 }
 
+#define PP_LEN 100 /* a proxy protocol v2 header as PrivateLink sends it */
+
 /* The same from the targets' side: an error about a packet sent to a target reaches the
  * flow's client, from the ENI's address. One about no flow of ours is the host's. */
-static void fragmentation_needed_towards_a_target_reaches_the_client(void)
+static void fragmentation_needed_towards_a_target_reaches_the_client_as(bool proxy)
 {
 	static const uint8_t router_mac[6] = { 0x02, 0, 0, 0, 0x0d, 0x42 };
 	struct icmp_error_frame icmp = {
@@ -1356,6 +1359,8 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	size_t len;
 
 	SCENE(NULL);
+	if (proxy)
+		fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
 	establish(40000, &flow);
 	sent = target_frame(&flow, TCP_ACK); /* the client's packet, as sent to the target */
 	sent.saddr = NODE_AZ1;
@@ -1378,6 +1383,7 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	CHECK_EQ(get32(quote + 16), ntohl(ipv4(ENI_IP)));
 	CHECK_EQ(get16(quote + 20), 40000);
 	CHECK_EQ(get16(quote + 22), 80);
+	CHECK_EQ(get16(r.out + 34 + 6), proxy ? 1280 - PP_LEN : 1280);
 	CHECK(ipv4_checksum_ok(r.out));
 	CHECK(ipv4_checksum_ok(quote - 14));
 	CHECK(icmp_checksum_ok(r.out, r.out_len));
@@ -1391,9 +1397,19 @@ static void fragmentation_needed_towards_a_target_reaches_the_client(void)
 	fx_close(&fx);
 }
 
-/* ---- Proxy protocol v2 ------------------------------------------------------ */
+static void fragmentation_needed_towards_a_target_reaches_the_client(void)
+{
+	fragmentation_needed_towards_a_target_reaches_the_client_as(false);
+}
 
-#define PP_LEN 100
+/* The client of a proxy protocol flow learns a path smaller by the header, which its
+ * first payload, sent again, carries. */
+static void fragmentation_needed_leaves_room_for_the_header(void)
+{
+	fragmentation_needed_towards_a_target_reaches_the_client_as(true);
+}
+
+/* ---- Proxy protocol v2 ------------------------------------------------------ */
 
 /* The header PrivateLink sends, built here byte by byte from the spec (and the CRC
  * computed apart), to compare with what the program inserted. */
@@ -1471,7 +1487,7 @@ static void a_proxy_header_precedes_the_first_payload(void)
 }
 
 /* After the first payload, the client's numbers move by the header's length towards the
- * target and back: its later bytes and FIN, the target's acknowledgments (one within
+ * target and back: its later bytes, FIN and RST, the target's acknowledgments (one within
  * the header acknowledges none of the client's bytes) and SACK blocks. */
 static void the_headers_bytes_are_translated_both_ways(void)
 {
@@ -1480,6 +1496,7 @@ static void the_headers_bytes_are_translated_both_ways(void)
 	uint8_t sack[12] = { 1, 1, 5, 10 }, odd_sack[12] = { 1, 5, 10 };
 	struct tcp_frame more = client_data(40000, 1028, "second");
 	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct tcp_frame rst = client_frame(40000, TCP_RST | TCP_ACK);
 	struct tcp_frame ack;
 	struct flow_view flow;
 	struct result r;
@@ -1520,12 +1537,21 @@ static void the_headers_bytes_are_translated_both_ways(void)
 	CHECK_EQ(get32(r.out + OFF_TCP + 23), 1001 + 300);
 	CHECK_EQ(get32(r.out + OFF_TCP + 27), 1001 + 400);
 	CHECK(tcp_checksum_ok(r.out, r.out_len));
+
+	rst.seq = 1035; /* past the FIN: in the window of the target's numbers too */
+	rst.ack = 7001;
+	r = send_client(&rst);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1035 + PP_LEN);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	CHECK(flow.flags & XL_FLOW_RST_CLIENT);
 	fx_close(&fx);
 }
 
 /* The segment size the target announces reaches the client less the header's length,
- * so that a first payload with its header still fits; one that does not (a client that
- * ignores the MSS) is dropped and counted, never sent cut. */
+ * so that a first payload with its header still fits: one that fills the path with the
+ * header in front goes whole. */
 static void the_client_leaves_room_for_the_header(void)
 {
 	struct tcp_frame syn_ack;
@@ -1544,11 +1570,550 @@ static void the_client_leaves_room_for_the_header(void)
 	CHECK_EQ(mss_of(&r, 0), 1460 - PP_LEN);
 	CHECK(tcp_checksum_ok(r.out, r.out_len));
 
-	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + 34 + PP_LEN - 1);
-	CHECK_EQ(send_client(&big).action, XDP_DROP);
-	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_TOO_BIG), 1);
 	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + 34 + PP_LEN);
-	CHECK_EQ(send_client(&big).action, XDP_REDIRECT);
+	r = send_client(&big);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, r.in_len + PP_LEN);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 1);
+	fx_close(&fx);
+}
+
+/* ---- A long transfer through a proxy protocol flow ------------------------------ */
+
+/* Both ends of one connection through a proxy protocol flow, and what each has sent:
+ * the client's bytes are numbered from client_first in its own view and from
+ * client_first + PP_LEN (past the header) in the target's; the target's from
+ * target_first in its own view, less `shift` in the client's (a SYN-cookie flow). */
+struct pp_conn {
+	uint16_t sport;
+	struct flow_view flow;
+	uint32_t client_first, target_first, shift;
+	uint8_t header[PP_LEN];
+};
+
+/* The byte at `offset` of a side's stream: a pattern that no shift of it repeats soon. */
+static uint8_t stream_byte(char side, uint32_t offset)
+{
+	return (uint8_t)(offset * 7 + offset / 251 + (side == 'c' ? 0 : 101));
+}
+
+static void fill_stream(uint8_t *at, char side, uint32_t offset, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++)
+		at[i] = stream_byte(side, offset + i);
+}
+
+/* The client's number of its byte at `offset`, and the target's number of the same byte. */
+static uint32_t client_number(const struct pp_conn *c, uint32_t offset)
+{
+	return c->client_first + offset;
+}
+
+static uint32_t target_number(const struct pp_conn *c, uint32_t offset)
+{
+	return c->client_first + PP_LEN + offset;
+}
+
+/* A connection on port `sport` of a proxy protocol listener, opened by a SYN (client ISN
+ * 1000, target ISN 7000) or, under a flood, by a SYN cookie. */
+static void open_pp_conn(struct pp_conn *c, uint16_t sport, bool by_cookie)
+{
+	struct tcp_frame ack = client_frame(sport, TCP_ACK);
+	uint32_t cookie;
+	struct result r;
+
+	c->sport = sport;
+	c->client_first = 1001;
+	c->target_first = 7001;
+	c->shift = 0;
+	expected_proxy_header(c->header, CLIENT_IP, sport, ENI_IP, 80, fx_endpoint_id(1));
+	if (!by_cookie) {
+		establish(sport, &c->flow);
+		return;
+	}
+	r = syn(sport);
+	CHECK_EQ(r.action, XDP_TX);
+	cookie = get32(r.out + OFF_TCP_SEQ);
+	ack.seq = 1001;
+	ack.ack = cookie + 1;
+	CHECK_EQ(send_client(&ack).action, XDP_REDIRECT); /* the SYN to the target */
+	CHECK(fx_flow(&fx, CLIENT_IP, sport, ENI_IP, 80, &c->flow));
+	CHECK_EQ(send_target(&c->flow, TCP_SYN | TCP_ACK, NULL).action, XDP_TX);
+	c->shift = 7000 - cookie;
+}
+
+/* The client sends `len` bytes of its stream from `offset` (flags: ACK and more), having
+ * received `acked` bytes of the target's. What reaches the target: the same bytes
+ * numbered in its view, the header in front of the first byte each time it is sent (and
+ * in front of a FIN that carries no byte at all), the acknowledgment in its numbers,
+ * addresses rewritten, checksums right. */
+static void client_sends(const struct pp_conn *c, uint32_t offset, uint32_t len, uint8_t flags,
+			 uint32_t acked)
+{
+	static uint8_t payload[FRAME_MAX];
+	struct tcp_frame f = client_frame(c->sport, (uint8_t)(TCP_ACK | flags));
+	bool header = offset == 0 && (len || (flags & TCP_FIN));
+	uint32_t want_len;
+	struct result r;
+
+	fill_stream(payload, 'c', offset, len);
+	f.seq = client_number(c, offset);
+	f.ack = c->target_first - c->shift + acked;
+	f.payload = payload;
+	f.payload_len = len;
+	r = send_client(&f);
+	want_len = (uint32_t)r.in_len + (header ? PP_LEN : 0);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, want_len);
+	if (r.out_len != want_len)
+		return;
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(c->flow.snat_addr));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(c->flow.target_addr));
+	CHECK_EQ(get16(r.out + OFF_TCP_SPORT), ntohs(c->flow.snat_port));
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ),
+		 offset == 0 ? client_number(c, 0) : target_number(c, offset));
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), c->target_first + acked);
+	CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_ACK | flags);
+	if (header)
+		CHECK(memcmp(r.out + OFF_TCP + 20, c->header, PP_LEN) == 0);
+	CHECK(memcmp(r.out + OFF_TCP + 20 + (header ? PP_LEN : 0), payload, len) == 0);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+}
+
+/* What the target acknowledges and selectively acknowledges, in its numbers, and what
+ * the client must read in its own. */
+struct target_ack {
+	uint32_t ack, want_ack;
+	uint32_t edges[4], want_edges[4]; /* up to two SACK blocks */
+	int blocks;
+};
+
+/* The target sends `len` bytes of its stream from `offset` (flags: ACK and more) with
+ * `a`'s acknowledgment and SACK blocks. What reaches the client: the same bytes numbered
+ * in its view, the acknowledgment and every SACK edge in its numbers, checksums right. */
+static void target_sends(const struct pp_conn *c, uint32_t offset, uint32_t len, uint8_t flags,
+			 const struct target_ack *a)
+{
+	static uint8_t payload[FRAME_MAX];
+	uint8_t options[20] = { 1, 1, 5, (uint8_t)(2 + 8 * a->blocks) };
+	struct tcp_frame f = target_frame(&c->flow, (uint8_t)(TCP_ACK | flags));
+	struct result r;
+
+	fill_stream(payload, 't', offset, len);
+	for (int e = 0; e < 2 * a->blocks; e++)
+		put_be32_test(options + 4 + 4 * e, a->edges[e]);
+	f.seq = c->target_first + offset;
+	f.ack = a->ack;
+	f.payload = payload;
+	f.payload_len = len;
+	f.option_bytes = options;
+	f.options_len = a->blocks ? 4 + 8 * (size_t)a->blocks : 0;
+	r = send_target_frame(&f);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, r.in_len);
+	CHECK_EQ(get32(r.out + OFF_IP_SADDR), ntohl(ipv4(ENI_IP)));
+	CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(ipv4(CLIENT_IP)));
+	CHECK_EQ(get16(r.out + OFF_TCP_DPORT), c->sport);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), c->target_first - c->shift + offset);
+	CHECK_EQ(get32(r.out + OFF_TCP_ACK), a->want_ack);
+	for (int e = 0; e < 2 * a->blocks; e++)
+		CHECK_EQ(get32(r.out + OFF_TCP + 24 + 4 * e), a->want_edges[e]);
+	CHECK(memcmp(r.out + OFF_TCP + 20 + f.options_len, payload, len) == 0);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+}
+
+#define SEG 1000 /* bytes per client segment; 12 of them, then a FIN */
+
+/* A target's acknowledgment of `bytes` of the client's (the header and that many more),
+ * without SACK. */
+static struct target_ack acks(const struct pp_conn *c, uint32_t bytes)
+{
+	struct target_ack a = { .ack = target_number(c, bytes),
+				.want_ack = client_number(c, bytes) };
+
+	return a;
+}
+
+/* 12,000 bytes from the client and 2,000 from the target, with what TCP does on a real
+ * path: a segment overtaken (reordered), one lost and sent again after the target's SACK,
+ * one sent again needlessly, the first payload sent again (with its header again, which
+ * the target reports as a D-SACK), and FINs both ways. Every segment's numbers are
+ * checked on arrival. */
+static void long_transfer(bool by_cookie)
+{
+	struct pp_conn c;
+	struct target_ack a;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	if (by_cookie)
+		fx_set_half_open_limits(&fx, 0, UINT32_MAX);
+	open_pp_conn(&c, 40000, by_cookie);
+	client_sends(&c, 0, SEG, TCP_PSH, 0); /* the first payload, with the header */
+	client_sends(&c, 1 * SEG, SEG, 0, 0);
+	client_sends(&c, 3 * SEG, SEG, 0, 0); /* overtakes the third */
+	a = acks(&c, 2 * SEG);
+	a.blocks = 1;
+	a.edges[0] = target_number(&c, 3 * SEG);
+	a.edges[1] = target_number(&c, 4 * SEG);
+	a.want_edges[0] = client_number(&c, 3 * SEG);
+	a.want_edges[1] = client_number(&c, 4 * SEG);
+	target_sends(&c, 0, 0, 0, &a);
+	client_sends(&c, 2 * SEG, SEG, 0, 0);
+	a = acks(&c, 4 * SEG);
+	target_sends(&c, 0, SEG, TCP_PSH, &a);	/* an answer */
+	client_sends(&c, 0, SEG, TCP_PSH, SEG); /* the first payload again */
+	a = acks(&c, 4 * SEG);
+	a.blocks = 1; /* D-SACK: the header and the first payload came twice */
+	a.edges[0] = client_number(&c, 0);
+	a.edges[1] = target_number(&c, SEG);
+	a.want_edges[0] = client_number(&c, 0);
+	a.want_edges[1] = client_number(&c, SEG);
+	target_sends(&c, SEG, 0, 0, &a);
+	client_sends(&c, 4 * SEG, SEG, 0, SEG);
+	client_sends(&c, 5 * SEG, SEG, 0, SEG);
+	client_sends(&c, 7 * SEG, SEG, 0, SEG); /* the seventh is lost */
+	a = acks(&c, 6 * SEG);
+	a.blocks = 2;
+	a.edges[0] = target_number(&c, 7 * SEG);
+	a.edges[1] = target_number(&c, 8 * SEG);
+	a.edges[2] = target_number(&c, 5 * SEG - 100); /* a D-SACK to come, any order */
+	a.edges[3] = target_number(&c, 5 * SEG);
+	a.want_edges[0] = client_number(&c, 7 * SEG);
+	a.want_edges[1] = client_number(&c, 8 * SEG);
+	a.want_edges[2] = client_number(&c, 5 * SEG - 100);
+	a.want_edges[3] = client_number(&c, 5 * SEG);
+	target_sends(&c, SEG, 0, 0, &a);
+	client_sends(&c, 6 * SEG, SEG, 0, SEG); /* sent again after the SACK */
+	client_sends(&c, 5 * SEG, SEG, 0, SEG); /* sent again needlessly */
+	for (uint32_t s = 8; s < 11; s++)
+		client_sends(&c, s * SEG, SEG, 0, SEG);
+	client_sends(&c, 11 * SEG, SEG, TCP_PSH | TCP_FIN, SEG);
+	a = acks(&c, 12 * SEG + 1); /* the FIN too */
+	target_sends(&c, SEG, SEG, TCP_PSH | TCP_FIN, &a);
+	client_sends(&c, 12 * SEG + 1, 0, 0, 2 * SEG + 1); /* the last ACK */
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &c.flow));
+	CHECK_EQ(c.flow.flags & (XL_FLOW_FIN_CLIENT | XL_FLOW_FIN_TARGET),
+		 XL_FLOW_FIN_CLIENT | XL_FLOW_FIN_TARGET);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 2);
+	fx_close(&fx);
+}
+
+static void a_long_transfer_keeps_every_number_right(void)
+{
+	long_transfer(false);
+}
+
+static void a_long_transfer_keeps_every_number_right_through_a_cookie(void)
+{
+	long_transfer(true);
+}
+
+/* The first payload lost on the way in, later segments come first: they go on past where
+ * the header will be, the target's acknowledgment stays at the client's first byte and
+ * its SACK blocks read in the client's numbers; the first payload, sent again, brings the
+ * header, and the target's acknowledgment of it all reads as the client's. */
+static void a_late_first_payload_brings_the_header(void)
+{
+	struct target_ack a;
+	struct pp_conn c;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	client_sends(&c, SEG, SEG, 0, 0);
+	client_sends(&c, 2 * SEG, SEG, TCP_PSH, 0);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 0);
+	a = acks(&c, 0);
+	a.ack = client_number(&c, 0); /* not even the header came */
+	a.blocks = 1;
+	a.edges[0] = target_number(&c, SEG);
+	a.edges[1] = target_number(&c, 3 * SEG);
+	a.want_edges[0] = client_number(&c, SEG);
+	a.want_edges[1] = client_number(&c, 3 * SEG);
+	target_sends(&c, 0, 0, 0, &a);
+	client_sends(&c, 0, SEG, 0, 0); /* sent again, with the header */
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 1);
+	a = acks(&c, 3 * SEG);
+	target_sends(&c, 0, SEG, TCP_PSH, &a);
+	client_sends(&c, 3 * SEG, SEG, TCP_PSH, SEG);
+	fx_close(&fx);
+}
+
+/* A first payload too big for the path with the header in front (a client that ignored
+ * the MSS) goes with the header as far as it fits, each time it is sent; its FIN goes
+ * with the rest. The target acknowledges what it got, the client sends the rest again,
+ * without a header. Where not even two bytes fit, it is dropped. */
+static void a_first_payload_too_big_for_the_header_is_cut(void)
+{
+	const uint32_t len = 301, kept = 200, mtu = 20 + 20 + PP_LEN + kept + 1;
+	static uint8_t payload[301];
+	struct tcp_frame first;
+	struct target_ack a;
+	struct pp_conn c;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	fx_set_mtu(&fx, ifindex_prov, mtu); /* an odd room: an even number of bytes is kept */
+	fill_stream(payload, 'c', 0, len);
+	first = client_frame(c.sport, TCP_ACK | TCP_PSH | TCP_FIN);
+	first.seq = client_number(&c, 0);
+	first.ack = c.target_first;
+	first.payload = payload;
+	first.payload_len = len;
+	for (int sent = 0; sent < 2; sent++) { /* the first time, and sent again */
+		struct result r = send_client(&first);
+
+		CHECK_EQ(r.action, XDP_REDIRECT);
+		CHECK_EQ(r.out_len, 14 + mtu - 1);
+		CHECK_EQ(get16(r.out + 16), mtu - 1);
+		CHECK_EQ(get32(r.out + OFF_IP_DADDR), ntohl(c.flow.target_addr));
+		CHECK_EQ(get32(r.out + OFF_TCP_SEQ), client_number(&c, 0));
+		CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_ACK | TCP_PSH);
+		CHECK(memcmp(r.out + OFF_TCP + 20, c.header, PP_LEN) == 0);
+		CHECK(memcmp(r.out + OFF_TCP + 20 + PP_LEN, payload, kept) == 0);
+		CHECK(ipv4_checksum_ok(r.out));
+		CHECK(tcp_checksum_ok(r.out, r.out_len));
+	}
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_CUT), 2);
+	a = acks(&c, kept);
+	target_sends(&c, 0, 0, 0, &a);
+	client_sends(&c, kept, len - kept, TCP_PSH | TCP_FIN, 0); /* the rest, and the FIN */
+	a = acks(&c, len + 1);
+	target_sends(&c, 0, 0, TCP_FIN, &a);
+
+	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + PP_LEN + 1);
+	CHECK_EQ(send_client(&first).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_TOO_BIG), 1);
+	fx_close(&fx);
+}
+
+/* A client that closes without sending a byte: its FIN carries the header (the target
+ * learns who came and left), and each side's acknowledgment of the other's FIN reads
+ * right on the other side. Without the header, the target's ACK of the FIN would read as
+ * one within the header, acknowledging nothing, and the client's last ACK would land
+ * past the target's window. */
+static void a_client_that_sends_nothing_sends_the_header_with_its_fin(void)
+{
+	struct pp_conn c;
+	struct target_ack a;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	client_sends(&c, 0, 0, TCP_FIN, 0);
+	client_sends(&c, 0, 0, TCP_FIN, 0); /* and again */
+	a = acks(&c, 1);
+	target_sends(&c, 0, 0, TCP_FIN, &a);
+	client_sends(&c, 1, 0, 0, 1);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 2);
+	fx_close(&fx);
+}
+
+/* Client bytes numbered before its first byte but reaching past it would land where the
+ * header goes, and a target whose first byte is still to come would take them for the
+ * header: a consumer could speak for another. They are dropped, never sent. */
+static void client_bytes_where_the_header_goes_are_dropped(void)
+{
+	static const char forged[150] = "\r\n\r\n";
+	struct tcp_frame f = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct pp_conn c;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	f.seq = c.client_first - 50;
+	f.ack = 7001;
+	f.payload = forged;
+	f.payload_len = sizeof(forged);
+	CHECK_EQ(send_client(&f).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_BEFORE_HEADER), 1);
+	f.payload_len = 50; /* ends at the first byte: an old segment, harmless */
+	CHECK_EQ(send_client(&f).action, XDP_REDIRECT);
+	client_sends(&c, 0, SEG, TCP_PSH, 0); /* the real first payload still gets it */
+	f.payload_len = sizeof(forged);	      /* and after it, the same again */
+	CHECK_EQ(send_client(&f).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_PROXY_BEFORE_HEADER), 2);
+	fx_close(&fx);
+}
+
+/* A SYN with data (TCP Fast Open) would put the client's bytes where the header goes:
+ * the SYN goes on without them, the checksum fixed, and the client sends them again
+ * after the handshake, when they get the header. */
+static void a_syns_data_waits_for_the_header(void)
+{
+	const char *data = "GET / HTTP/1.1\r\nHost: x\r\n\r\n!"; /* odd: a half word */
+	struct tcp_frame f = client_frame(40000, TCP_SYN);
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	f.options_len = 4;
+	f.payload = data;
+	f.payload_len = strlen(data);
+	r = send_client(&f);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, r.in_len - strlen(data));
+	CHECK_EQ(get16(r.out + 16), 20 + 24);
+	CHECK_EQ(get32(r.out + OFF_TCP_SEQ), 1000);
+	CHECK_EQ(r.out[OFF_TCP_FLAGS], TCP_SYN);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_SYN_DATA), 1);
+	CHECK_EQ(fx_flow_count(&fx), 1);
+	fx_close(&fx);
+}
+
+/* Under a flood, the program's own SYN-ACK (the cookie's) leaves room for the header as
+ * the target's would: a full segment and the header still fit the path. */
+static void cookies_leave_room_for_the_header(void)
+{
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	fx_set_half_open_limits(&fx, 0, UINT32_MAX);
+	r = syn(40000);
+	CHECK_EQ(r.action, XDP_TX);
+	CHECK_EQ(r.out[OFF_TCP + 20], 2);
+	CHECK_EQ(mss_of(&r, 0), 1460 - PP_LEN);
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	fx_set_mss_clamp(&fx, 1400);
+	r = syn(40001);
+	CHECK_EQ(mss_of(&r, 0), 1400 - PP_LEN);
+	fx_close(&fx);
+}
+
+/* ---- Multi-buffer frames -------------------------------------------------------- */
+
+#define JUMBO_MTU 9000
+#define JUMBO_SEG 6000 /* past one page: the frame's tail is in a second buffer */
+
+/* A jumbo frame comes to XDP in several buffers (the programs are xdp.frags). Its
+ * headers are in the first, and all that the program changes is too: the header goes in
+ * front of a first payload of any size, numbers and SACK blocks are translated, a SYN's
+ * data is cut wherever it lies, and the MTU is judged on the whole frame (a first payload
+ * too big for it with the header is cut across the buffers). */
+static void multi_buffer_frames_are_handled_whole(void)
+{
+	const uint32_t big = 5 * JUMBO_SEG;
+	static uint8_t payload[JUMBO_SEG + 1];
+	struct tcp_frame syn_data = client_frame(40001, TCP_SYN);
+	struct tcp_frame first = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct pp_conn c;
+	struct target_ack a;
+	struct result r;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	fx_set_mtu(&fx, ifindex_prov, JUMBO_MTU);
+	open_pp_conn(&c, 40000, false);
+	client_sends(&c, 0, JUMBO_SEG, TCP_PSH, 0);
+	client_sends(&c, JUMBO_SEG, JUMBO_SEG, 0, 0);
+	a = acks(&c, 2 * JUMBO_SEG);
+	a.blocks = 1;
+	a.edges[0] = target_number(&c, big);
+	a.edges[1] = target_number(&c, big + JUMBO_SEG);
+	a.want_edges[0] = client_number(&c, big);
+	a.want_edges[1] = client_number(&c, big + JUMBO_SEG);
+	target_sends(&c, 0, JUMBO_SEG, TCP_PSH, &a);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_HEADER), 1);
+
+	fx_set_mtu(&fx, ifindex_prov, 20 + 20 + JUMBO_SEG + PP_LEN - 1);
+	client_sends(&c, JUMBO_SEG, JUMBO_SEG, 0, 0); /* no header: fits */
+	fill_stream(payload, 'c', 0, JUMBO_SEG);
+	first.seq = c.client_first;
+	first.ack = 7001;
+	first.payload = payload;
+	first.payload_len = JUMBO_SEG;
+	r = send_client(&first); /* with the header, it would not: cut to what fits */
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, 14 + 20 + 20 + PP_LEN + JUMBO_SEG - 2);
+	CHECK(memcmp(r.out + OFF_TCP + 20, c.header, PP_LEN) == 0);
+	CHECK(memcmp(r.out + OFF_TCP + 20 + PP_LEN, payload, JUMBO_SEG - 2) == 0);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	CHECK_EQ(fx_reason(&fx, XL_FWD_PROXY_CUT), 1);
+
+	memset(payload, 'x', JUMBO_SEG + 1);
+	syn_data.options_len = 4;
+	syn_data.payload = payload;
+	syn_data.payload_len = JUMBO_SEG + 1;
+	r = send_client(&syn_data);
+	CHECK_EQ(r.action, XDP_REDIRECT);
+	CHECK_EQ(r.out_len, 14 + 20 + 24);
+	CHECK(ipv4_checksum_ok(r.out));
+	CHECK(tcp_checksum_ok(r.out, r.out_len));
+	fx_close(&fx);
+}
+
+/* Where the first buffer ends before the TCP header does (no driver makes such a frame:
+ * the headers come first), the options cannot be read where they are, SACK blocks and
+ * the MSS among them: the frame is never rewritten. The same frames in one buffer go
+ * through. */
+static void a_tcp_header_past_the_first_buffer_is_never_rewritten(void)
+{
+	static uint8_t payload[4000], frame[FRAME_MAX], out[FRAME_MAX];
+	uint8_t sack[12] = { 1, 1, 5, 10 };
+	struct tcp_frame reply, data;
+	struct pp_conn c;
+	size_t len, out_len;
+	int action;
+
+	SCENE(NULL);
+	use_only_backend(1);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_PROXY_V2);
+	open_pp_conn(&c, 40000, false);
+	client_sends(&c, 0, SEG, TCP_PSH, 0);
+	reply = target_frame(&c.flow, TCP_ACK);
+	reply.ack = target_number(&c, SEG);
+	put_be32_test(sack + 4, target_number(&c, 2 * SEG));
+	put_be32_test(sack + 8, target_number(&c, 3 * SEG));
+	reply.option_bytes = sack;
+	reply.options_len = sizeof(sack);
+	reply.payload = payload;
+	reply.payload_len = sizeof(payload);
+	len = build_tcp(&reply, frame);
+	action =
+	    fx_run_split(&fx, fx.provider, ifindex_prov, frame, len, OFF_TCP + 20, out, &out_len);
+	if (action == -EINVAL) {
+		printf(
+		    "  (this kernel sizes a test frame's first buffer itself: nothing to check)\n");
+		fx_close(&fx);
+		return;
+	}
+	CHECK_EQ(action, XDP_PASS);
+	CHECK_EQ(fx_reason(&fx, XL_PASS_MALFORMED), 1);
+	CHECK_BYTES(out, out_len, frame, len);
+	CHECK_EQ(
+	    fx_run_split(&fx, fx.provider, ifindex_prov, frame, len, OFF_TCP + 32, out, &out_len),
+	    XDP_REDIRECT);
+	CHECK_EQ(get32(out + OFF_TCP + 24), client_number(&c, 2 * SEG));
+
+	data = client_data(40000, client_number(&c, SEG), "");
+	data.option_bytes = sack; /* any options will do */
+	data.options_len = sizeof(sack);
+	data.payload = payload;
+	data.payload_len = sizeof(payload);
+	len = build_tcp(&data, frame);
+	CHECK_EQ(
+	    fx_run_split(&fx, fx.consumer, ifindex_cons, frame, len, OFF_TCP + 20, out, &out_len),
+	    XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_BAD_PACKET), 1);
+	CHECK_EQ(
+	    fx_run_split(&fx, fx.consumer, ifindex_cons, frame, len, OFF_TCP + 32, out, &out_len),
+	    XDP_REDIRECT);
 	fx_close(&fx);
 }
 
@@ -1893,9 +2458,20 @@ int main(int argc, char **argv)
 		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
 		TEST_CASE(fragmentation_needed_towards_a_client_reaches_the_target),
 		TEST_CASE(fragmentation_needed_towards_a_target_reaches_the_client),
+		TEST_CASE(fragmentation_needed_leaves_room_for_the_header),
 		TEST_CASE(a_proxy_header_precedes_the_first_payload),
 		TEST_CASE(the_headers_bytes_are_translated_both_ways),
 		TEST_CASE(the_client_leaves_room_for_the_header),
+		TEST_CASE(a_long_transfer_keeps_every_number_right),
+		TEST_CASE(a_long_transfer_keeps_every_number_right_through_a_cookie),
+		TEST_CASE(a_late_first_payload_brings_the_header),
+		TEST_CASE(a_first_payload_too_big_for_the_header_is_cut),
+		TEST_CASE(a_client_that_sends_nothing_sends_the_header_with_its_fin),
+		TEST_CASE(client_bytes_where_the_header_goes_are_dropped),
+		TEST_CASE(a_syns_data_waits_for_the_header),
+		TEST_CASE(cookies_leave_room_for_the_header),
+		TEST_CASE(multi_buffer_frames_are_handled_whole),
+		TEST_CASE(a_tcp_header_past_the_first_buffer_is_never_rewritten),
 		TEST_CASE(a_flooded_target_answers_syns_with_cookies),
 		TEST_CASE(a_flooded_node_answers_syns_with_cookies),
 		TEST_CASE(spoofed_syns_take_nothing),

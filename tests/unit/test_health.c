@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -27,7 +28,9 @@ struct scenario {
 	struct model_target target;
 	struct report report;
 	int stop_after_reports;
-	const char *reply; /* what the server answers a request; "": hang up; NULL: stay silent */
+	const char *reply;  /* what the server answers a request; "": hang up; NULL: stay silent */
+	char received[512]; /* the last request the server read */
+	size_t received_len;
 	int server;
 	uint64_t deadline_ms;
 };
@@ -72,11 +75,14 @@ struct server_client {
 static void on_request(struct loop *loop, uint32_t events, void *ctx)
 {
 	struct server_client *c = ctx;
-	char request[512];
+	struct scenario *s = c->scenario;
+	ssize_t n = recv(c->fd, s->received, sizeof(s->received), 0);
 
 	(void)events;
-	if (recv(c->fd, request, sizeof(request), 0) > 0)
-		send(c->fd, c->scenario->reply, strlen(c->scenario->reply), MSG_NOSIGNAL);
+	if (n > 0) {
+		s->received_len = (size_t)n;
+		send(c->fd, s->reply, strlen(s->reply), MSG_NOSIGNAL);
+	}
 	loop_unwatch(loop, c->fd);
 	close(c->fd);
 }
@@ -214,6 +220,46 @@ static void silent_server_times_out(void)
 	close(s.server);
 }
 
+/* CRC-32C (Castagnoli), bit by bit. */
+static uint32_t crc32c(const uint8_t *data, size_t len)
+{
+	uint32_t crc = ~0u;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= data[i];
+		for (int bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (crc & 1 ? 0x82f63b78u : 0);
+	}
+	return ~crc;
+}
+
+/* To a proxy protocol group, a check begins with the LOCAL header AWS's checks send: the
+ * signature, LOCAL over TCP/IPv4 with 84 bytes after it and no addresses, a CRC32C TLV
+ * with the header's CRC, a NOOP TLV of 74 zero bytes. The request follows it. */
+static void proxy_protocol_checks_begin_with_awss_local_header(void)
+{
+	static const char request[] = "GET /health HTTP/1.1\r\n";
+	struct scenario s = { .reply = "HTTP/1.1 200 OK\r\n\r\n" };
+	uint8_t want[100] = { 0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49,
+			      0x54, 0x0a, 0x20, 0x11, 0x00, 84,	  0x03, 0x00, 0x04 };
+	uint32_t crc;
+	uint16_t port;
+
+	want[23] = 0x04; /* NOOP */
+	want[25] = 74;
+	crc = htonl(crc32c(want, sizeof(want)));
+	memcpy(want + 19, &crc, 4);
+	s.server = listen_on_loopback(&port);
+	init_target(&s.target, port, true);
+	s.target.proxy_v2 = true;
+	run(&s, 1, 5000);
+	CHECK_STR(s.report.state, "healthy");
+	CHECK(s.received_len > sizeof(want) + strlen(request));
+	CHECK(memcmp(s.received, want, sizeof(want)) == 0);
+	CHECK(memcmp(s.received + sizeof(want), request, strlen(request)) == 0);
+	close(s.server);
+}
+
 static void unused_and_draining_targets_are_not_checked(void)
 {
 	struct scenario s = { .server = -1 };
@@ -245,6 +291,7 @@ int main(int argc, char **argv)
 		TEST_CASE(refused_connection_turns_unhealthy),
 		TEST_CASE(http_status_must_match),
 		TEST_CASE(silent_server_times_out),
+		TEST_CASE(proxy_protocol_checks_begin_with_awss_local_header),
 		TEST_CASE(unused_and_draining_targets_are_not_checked),
 	};
 

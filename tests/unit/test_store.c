@@ -246,10 +246,14 @@ static void a_database_of_another_schema_version_is_refused(void)
 	make_directory();
 	make_store_with_rows();
 	sqlite("PRAGMA user_version = 99;");
-	CHECK_REFUSED("has schema version 99; this xdplink reads version 3");
-	/* the version before consumer VPCs: pre-release, refused rather than migrated */
+	CHECK_REFUSED("has schema version 99; this xdplink reads version 4");
+	/* versions before: pre-release, refused rather than migrated */
+	sqlite("PRAGMA user_version = 1;");
+	CHECK_REFUSED("has schema version 1; this xdplink reads version 4");
 	sqlite("PRAGMA user_version = 2;");
-	CHECK_REFUSED("has schema version 2; this xdplink reads version 3");
+	CHECK_REFUSED("has schema version 2; this xdplink reads version 4");
+	sqlite("PRAGMA user_version = 3;");
+	CHECK_REFUSED("has schema version 3; this xdplink reads version 4");
 	remove_directory();
 }
 

@@ -125,5 +125,8 @@ void unused_slots_wait_for_the_data_path(void), registrations_have_member_slots_
 void interfaces_are_validated_and_kept(void);
 /* actions.c */
 void unknown_actions_are_not_the_model_s(void);
+/* private_dns.c */
+void private_dns_names_are_verified_before_use(void),
+    the_resolver_reads_available_endpoints_and_zone_health(void);
 
 #endif
