@@ -111,7 +111,8 @@ man_page_lists_every_option() {
 		grep -q "^\.B ${option//-/\\\\-}\b" "$page" || missing+=("$option")
 		option_count=$((option_count + 1))
 	done
-	expect_within "options looked for" "$option_count" 30 100 && expect "missing from xdplinkd(8)" "${missing[*]}" ""
+	expect_within "options looked for" "$option_count" 30 100 && expect "missing from xdplinkd(8)" "${missing[*]}" "" &&
+		expect "option entries with their help on the same line" "$(grep -c '^\.B \\-\\-.*  ' "$page")" 0
 }
 
 conf_file_read() {
