@@ -349,7 +349,7 @@ acheck "the same ENI address again: DuplicateEndpointAddress" DuplicateEndpointA
 # handler (this agent has no upstream DNS server: a name asked for fails).
 acheck "--private-dns-enabled without the service's private DNS name: InvalidParameter" \
 	InvalidParameter consumer ec2 create-vpc-endpoint --vpc-endpoint-type Interface \
-	--vpc-id vpc-222222222222 --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.51 \
+	--vpc-id "${vpc[consumer]}" --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.51 \
 	--private-dns-enabled
 acheck "verifying a service without a private DNS name: InvalidParameter" InvalidParameter \
 	provider ec2 start-vpc-endpoint-service-private-dns-verification --service-id "$svc"
