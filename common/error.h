@@ -16,6 +16,7 @@
 	X(ValidationError, "ValidationError")                                                      \
 	X(InvalidParameterValue, "InvalidParameterValue")                                          \
 	X(InvalidParameter, "InvalidParameter")                                                    \
+	X(UnauthorizedOperation, "UnauthorizedOperation")                                          \
 	X(UnsupportedProtocol, "UnsupportedProtocol")                                              \
 	X(ResourceInUse, "ResourceInUse")                                                          \
 	X(DryRunOperation, "DryRunOperation")                                                      \

@@ -266,6 +266,12 @@ static int get_stats(struct agent *agent, json_object *result, struct api_error 
 	return 0;
 }
 
+bool daemon_has_action(const char *name)
+{
+	return !strcmp(name, "DescribeFlows") || !strcmp(name, "DescribeAgent") ||
+	       !strcmp(name, "DescribeInterfaces") || !strcmp(name, "GetStats");
+}
+
 int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,
 		  struct api_error *err)
 {
@@ -275,8 +281,7 @@ int daemon_action(struct agent *agent, const char *name, json_object *args, json
 		*result = json_object_new_object();
 		return describe_flows(agent, args, *result, err);
 	}
-	if (strcmp(name, "DescribeAgent") && strcmp(name, "DescribeInterfaces") &&
-	    strcmp(name, "GetStats"))
+	if (!daemon_has_action(name))
 		return api_fail(err, API_InvalidAction, "there is no action named \"%s\"", name);
 	if (json_object_object_length(args))
 		return api_fail(err, API_ValidationError, "%s takes no arguments", name);

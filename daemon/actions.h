@@ -5,10 +5,13 @@
 #define XL_ACTIONS_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "agent.h"
 #include "error.h"
 
+/* Whether `name` is one of the daemon's own actions below. */
+bool daemon_has_action(const char *name);
 /* DescribeAgent, DescribeInterfaces, GetStats, DescribeFlows (flow_actions.h);
  * InvalidAction for any other name. */
 int daemon_action(struct agent *agent, const char *name, json_object *args, json_object **result,

@@ -59,6 +59,22 @@ static int run_model_action(struct agent *agent, const char *name, bool dry_run,
 	return change(agent, strict, run_action, call, err);
 }
 
+/* The node's own views (its agent, interfaces, counters and flows) name every tenant's
+ * endpoints and clients: only the node's own account, the default principal's, reads
+ * them. */
+static int node_account_only(const char *principal, struct api_error *err)
+{
+	struct principal caller, node;
+
+	if (principal_parse(principal, &caller) && principal_parse(XL_DEFAULT_PRINCIPAL, &node) &&
+	    !strcmp(caller.account, node.account))
+		return 0;
+	return api_fail(err, API_UnauthorizedOperation,
+			"%s is not authorized: the node's agent, interfaces, counters and flows "
+			"are its own account's (%s)",
+			principal, XL_DEFAULT_PRINCIPAL);
+}
+
 json_object *handle_request(void *ctx, json_object *request)
 {
 	struct agent *agent = ctx;
@@ -75,8 +91,12 @@ json_object *handle_request(void *ctx, json_object *request)
 	call.action = model_find_action(envelope.action);
 	if (call.action)
 		rc = run_model_action(agent, envelope.action, envelope.dry_run, &call, &err);
+	else if (daemon_has_action(envelope.action))
+		rc = node_account_only(call.principal, &err) ||
+		     daemon_action(agent, envelope.action, call.args, &call.result, &err);
 	else
-		rc = daemon_action(agent, envelope.action, call.args, &call.result, &err);
+		rc = api_fail(&err, API_InvalidAction, "there is no action named \"%s\"",
+			      envelope.action);
 	if (!rc && !envelope.dry_run)
 		dns_action_done(agent->dns, envelope.action, call.args);
 	if (!rc && envelope.dry_run)

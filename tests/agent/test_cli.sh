@@ -385,6 +385,10 @@ check "... and back" 0 '' -- endpoint modify "$ep" --remove-subnet use1-az1=10.1
 	--add-subnet use1-az1=10.1.1.50
 check "endpoint modify of no ENI: InvalidParameter" 1 '' '^InvalidParameter: endpoint .* has no ENI' -- \
 	endpoint modify "$ep" --remove-subnet use1-az3=10.1.3.50
+# The node's views name every tenant's endpoints and clients: they are the node's account's.
+check "a tenant reads no flows: UnauthorizedOperation" 1 '' '^UnauthorizedOperation: ' -- flow list
+check "... no node counters" 1 '' '^UnauthorizedOperation: ' -- stats
+check "... no agent status" 1 '' '^UnauthorizedOperation: ' -- agent status
 unset XDPLINK_PRINCIPAL
 
 check "service connections" 0 "^$ep +$svc +222222222222 +pendingAcceptance " -- service connections "$svc"
