@@ -30,7 +30,7 @@ xdp_paths_measured_packets() {
 
 # One quick round; what it printed last is shown if it fails.
 quick_round() {
-	bench/compare/run --quick --rounds 1 >"$log" 2>&1 ||
+	bench/compare/run --quick --rounds 1 --seconds 1 >"$log" 2>&1 ||
 		{ tail -n 20 "$log" | sed 's/^/    /' >&2 && return 1; }
 }
 
@@ -63,7 +63,7 @@ check "bench/dns_bench.sh --quick" dns_round
 check "the DNS bench measured the resolver and nsd" dns_measured
 check "bench/control_bench.sh with 1 and 200 endpoints" control_round
 check "the control bench measured both sizes" control_measured
-check "bench/compare/run --quick --rounds 1" quick_round
+check "bench/compare/run --quick --rounds 1 --seconds 1" quick_round
 if ((e2e_failed == 0)); then
 	for path in direct xdplink nftables haproxy nginx-stream xdp-bare; do
 		check "$path: connections, a stream (and packets) measured, no error" measured "$path"
