@@ -12,9 +12,9 @@
 #include "nat.h"
 #include "options.h"
 #include "parse.h"
+#include "segment.h"
 
 #define COOKIE_WINDOW 65535 /* no window scale is offered: a cookie cannot keep it */
-#define COOKIE_TTL    64
 #define DEFAULT_MSS   1460
 
 /* Half-open flows: per target in its xl_conns, per node in xdplink_half_open_v1. Above
@@ -43,74 +43,6 @@ static __always_inline void count_half_open(struct xl_conns *conns, int delta)
 		__sync_fetch_and_add(node, (__s64)delta);
 }
 
-/* A bare TCP header in the frame after Ethernet and IPv4, with the addresses, ports and
- * numbers given, and `option_len` bytes of options after it (an MSS option, or none);
- * the frame is cut to that size and both checksums are made. Returns the frame's first
- * byte or NULL. */
-struct segment {
-	__be32 saddr, daddr;
-	__be16 sport, dport;
-	__u32 seq, ack;
-	__u8 syn, ack_flag;
-	__u16 window;
-	__u16 mss; /* 0: no option */
-};
-
-#define SEGMENT_LEN(mss)                                                                           \
-	(ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr) + ((mss) ? TCPOLEN_MSS : 0))
-
-static __always_inline void *write_segment(struct xdp_md *ctx, const struct segment *seg)
-{
-	__u32 len = SEGMENT_LEN(seg->mss);
-	int excess = (int)bpf_xdp_get_buff_len(ctx) - (int)len;
-	void *data, *data_end;
-	struct iphdr *ip;
-	struct tcphdr *tcp;
-	__u8 *option;
-
-	if (excess && bpf_xdp_adjust_tail(ctx, -excess))
-		return NULL;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	ip = data + ETH_HLEN;
-	tcp = (void *)(ip + 1);
-	option = (void *)(tcp + 1);
-	if ((void *)(tcp + 1) > data_end)
-		return NULL;
-	__builtin_memset(ip, 0, sizeof(*ip));
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tot_len = bpf_htons(len - ETH_HLEN);
-	ip->frag_off = bpf_htons(0x4000); /* don't fragment */
-	ip->ttl = COOKIE_TTL;
-	ip->protocol = IPPROTO_TCP;
-	ip->saddr = seg->saddr;
-	ip->daddr = seg->daddr;
-	ip->check = ipv4_header_csum(ip);
-	__builtin_memset(tcp, 0, sizeof(*tcp));
-	tcp->source = seg->sport;
-	tcp->dest = seg->dport;
-	tcp->seq = bpf_htonl(seg->seq);
-	tcp->ack_seq = bpf_htonl(seg->ack);
-	tcp->syn = seg->syn;
-	tcp->ack = seg->ack_flag;
-	tcp->window = bpf_htons(seg->window);
-	if (seg->mss) {
-		if ((void *)(option + TCPOLEN_MSS) > data_end)
-			return NULL;
-		tcp->doff = (sizeof(*tcp) + TCPOLEN_MSS) / 4;
-		option[0] = TCPOPT_MSS;
-		option[1] = TCPOLEN_MSS;
-		option[2] = seg->mss >> 8;
-		option[3] = seg->mss & 0xff;
-		tcp->check = tcp_segment_csum(ip, tcp, sizeof(*tcp) + TCPOLEN_MSS);
-	} else {
-		tcp->doff = sizeof(*tcp) / 4;
-		tcp->check = tcp_segment_csum(ip, tcp, sizeof(*tcp));
-	}
-	return data;
-}
-
 /* Answers a SYN with a SYN-ACK whose sequence number is a cookie, from `mac` back to its
  * sender: XDP_TX, or XDP_DROP if no cookie could be made. The MSS offered is the one the
  * cookie encodes (the client's, rounded down), at most the clamp, less mss_less (room for
@@ -122,8 +54,6 @@ static __always_inline int send_syn_cookie(struct xdp_md *ctx, struct packet *pk
 	__u32 tcp_len = pkt->tcp->doff * 4;
 	struct iphdr ip = *pkt->ip;
 	struct tcphdr tcp[3] = {}; /* room for 60 bytes of header, options included */
-	__u8 client_mac[ETH_ALEN];
-	struct ethhdr *eth;
 	struct segment seg;
 	__s64 value;
 
@@ -151,13 +81,7 @@ static __always_inline int send_syn_cookie(struct xdp_md *ctx, struct packet *pk
 		seg.mss = DEFAULT_MSS;
 	if (seg.mss > mss_less)
 		seg.mss -= mss_less;
-	__builtin_memcpy(client_mac, pkt->eth->h_source, ETH_ALEN);
-	eth = write_segment(ctx, &seg);
-	if (!eth)
-		return XDP_DROP;
-	__builtin_memcpy(eth->h_dest, client_mac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
-	return XDP_TX;
+	return send_back(ctx, pkt, &seg, mac);
 }
 
 /* Whether an ACK without flow carries one of our cookies (its ack_seq - 1). */
