@@ -144,43 +144,44 @@ static size_t reply_frame(uint32_t i, uint16_t eni_port, uint32_t ack, uint8_t *
 	return build_tcp(&f, frame);
 }
 
+/* `count` targets 10.0.NET.1 and on, port 80, at backend slots from `first_slot`, each
+ * with its SNAT pool and a permanent neighbour entry, written to `members_out`. */
+static int add_targets(uint32_t first_slot, uint8_t net, uint32_t count,
+		       struct maglev_backend *members_out)
+{
+	char addr[32];
+
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t slot = first_slot + i;
+
+		snprintf(addr, sizeof(addr), "10.0.%u.%u", net, i + 1);
+		if (fx_shell("ip neigh add %s lladdr 02:00:00:00:%02x:%02x dev prov nud permanent",
+			     addr, net, i + 1))
+			return -1;
+		fx_add_backend(&fx, slot, addr, 80);
+		fx_add_pool(&fx, NODE_AZ1, slot, slot);
+		members_out[i] =
+		    (struct maglev_backend){ .slot = slot, .addr = ipv4(addr), .port = htons(80) };
+	}
+	return 0;
+}
+
 /* The listeners of the scene's ENI: port 80 to the targets of table 1, PROXY_PORT to
  * the same with proxy protocol v2, COOKIE_PORT to targets of their own, always flooded. */
 static int setup_scene(void)
 {
 	struct fixture_options opts = { .max_flows = flows + ROUNDS * CALLS * MULTI_CPUS * 2 + 4096,
 					.max_conns = UINT32_MAX };
-	char addr[16];
 
-	if (fixture_netns() || fx_open(&fx, &opts))
+	if (fixture_netns() || fx_open(&fx, &opts) ||
+	    add_targets(FIRST_TARGET_SLOT, 3, targets, members))
 		return -1;
-	for (uint32_t i = 0; i < targets; i++) {
-		uint32_t slot = FIRST_TARGET_SLOT + i;
-
-		snprintf(addr, sizeof(addr), "10.0.3.%u", i + 1);
-		if (fx_shell("ip neigh add %s lladdr 02:00:00:00:03:%02x dev prov nud permanent",
-			     addr, i + 1))
-			return -1;
-		fx_add_backend(&fx, slot, addr, 80);
-		fx_add_pool(&fx, NODE_AZ1, slot, slot);
-		members[i] =
-		    (struct maglev_backend){ .slot = slot, .addr = ipv4(addr), .port = htons(80) };
-	}
 	fx_set_table_of(&fx, 1, members, targets);
 	fx_add_listener(&fx, ENI_IP, PROXY_PORT, 1, XL_FE_PROXY_V2);
-	for (uint32_t i = 0; i < COOKIE_TARGETS; i++) {
-		uint32_t slot = FIRST_COOKIE_SLOT + i;
-
-		snprintf(addr, sizeof(addr), "10.0.4.%u", i + 1);
-		if (fx_shell("ip neigh add %s lladdr 02:00:00:00:04:%02x dev prov nud permanent",
-			     addr, i + 1))
-			return -1;
-		fx_add_backend(&fx, slot, addr, 80);
-		fx_add_pool(&fx, NODE_AZ1, slot, slot);
-		fx_set_half_open(&fx, slot, UINT32_MAX); /* flooded for good */
-		cookie_members[i] =
-		    (struct maglev_backend){ .slot = slot, .addr = ipv4(addr), .port = htons(80) };
-	}
+	if (add_targets(FIRST_COOKIE_SLOT, 4, COOKIE_TARGETS, cookie_members))
+		return -1;
+	for (uint32_t i = 0; i < COOKIE_TARGETS; i++)
+		fx_set_half_open(&fx, FIRST_COOKIE_SLOT + i, UINT32_MAX); /* flooded for good */
 	fx_set_table_of(&fx, 3, cookie_members, COOKIE_TARGETS);
 	fx_add_listener(&fx, ENI_IP, COOKIE_PORT, 3, 0);
 	fx_set_half_open_limits(&fx, UINT32_MAX - 1, UINT32_MAX);
