@@ -91,12 +91,10 @@ json_object *handle_request(void *ctx, json_object *request)
 	call.action = model_find_action(envelope.action);
 	if (call.action)
 		rc = run_model_action(agent, envelope.action, envelope.dry_run, &call, &err);
-	else if (daemon_has_action(envelope.action))
-		rc = node_account_only(call.principal, &err) ||
-		     daemon_action(agent, envelope.action, call.args, &call.result, &err);
 	else
-		rc = api_fail(&err, API_InvalidAction, "there is no action named \"%s\"",
-			      envelope.action);
+		rc = (daemon_has_action(envelope.action) &&
+		      node_account_only(call.principal, &err)) ||
+		     daemon_action(agent, envelope.action, call.args, &call.result, &err);
 	if (!rc && !envelope.dry_run)
 		dns_action_done(agent->dns, envelope.action, call.args);
 	if (!rc && envelope.dry_run)
