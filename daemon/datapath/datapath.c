@@ -127,8 +127,7 @@ static int pin_maps(struct datapath *dp, struct api_error *err)
 	struct bpf_map *map;
 	char path[512];
 
-	bpf_object__for_each_map(map, dp->skel->obj)
-	{
+	bpf_object__for_each_map(map, dp->skel->obj) {
 		/* The program's constants (.rodata) are its own, not state to keep. */
 		if (bpf_map__is_internal(map))
 			continue;
