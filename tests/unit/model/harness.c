@@ -373,7 +373,8 @@ static void dump_account(FILE *out, const char *principal)
 		"DescribeLoadBalancers",       "DescribeTargetGroups",
 		"DescribeListeners",	       "DescribeVpcEndpointServiceConfigurations",
 		"DescribeVpcEndpointServices", "DescribeVpcEndpointConnections",
-		"DescribeVpcEndpoints",
+		"DescribeVpcEndpoints",	       "DescribeTags",
+		"DescribeVpcEndpointConnectionNotifications",
 	};
 	json_object *groups = act(principal, "DescribeTargetGroups", "{}");
 	json_object *services = act(principal, "DescribeVpcEndpointServiceConfigurations", "{}");
