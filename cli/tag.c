@@ -19,8 +19,9 @@ static int tags_of(const struct request *req, bool values_required)
 			return cli_usage_error(req->noun, req->verb, "'%s' is not KEY=VALUE", word);
 		json_object_array_add(tags, tag);
 		json_object_object_add(tag, "Key",
-				       equals ? json_object_new_string_len(word, (int)(equals - word))
-					      : json_object_new_string(word));
+				       equals
+					   ? json_object_new_string_len(word, (int)(equals - word))
+					   : json_object_new_string(word));
 		if (equals)
 			args_set_string(tag, "Value", equals + 1);
 	}
@@ -55,7 +56,9 @@ static void print_removed(const struct request *req, json_object *result)
 {
 	(void)result;
 	printf("removed %s from %s\n",
-	       req->word_count == 1 ? "every tag" : req->word_count == 2 ? "1 tag" : "tags",
+	       req->word_count == 1   ? "every tag"
+	       : req->word_count == 2 ? "1 tag"
+				      : "tags",
 	       req->words[0]);
 }
 

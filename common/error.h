@@ -52,7 +52,7 @@
 	X(InvalidSubnet_Range, "InvalidSubnet.Range")                                              \
 	X(InvalidSubnet_Conflict, "InvalidSubnet.Conflict")                                        \
 	X(DependencyViolation, "DependencyViolation")                                              \
-	/* tags (EC2's codes, then ELBv2's) and connection notifications (EC2) */                \
+	/* tags (EC2's codes, then ELBv2's) and connection notifications (EC2) */                  \
 	X(InvalidID, "InvalidID")                                                                  \
 	X(InvalidTagKey_Malformed, "InvalidTagKey.Malformed")                                      \
 	X(TagLimitExceeded, "TagLimitExceeded")                                                    \

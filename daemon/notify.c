@@ -28,7 +28,7 @@
 
 #include "log.h"
 
-#define QUEUE_SIZE 256
+#define QUEUE_SIZE	256
 #define NAME_MAX_LENGTH 64
 
 extern char **environ;
@@ -76,9 +76,9 @@ static size_t command_name_length(const char *entry)
 					  "0123456789_-");
 
 	return length && length < NAME_MAX_LENGTH && entry[5 + length] == '=' &&
-			   entry[6 + length] == '/'
-		       ? length
-		       : 0;
+		       entry[6 + length] == '/'
+		   ? length
+		   : 0;
 }
 
 int notify_parse_allow(const char *entry, char *why, size_t why_size)
@@ -151,8 +151,7 @@ static void message_id(char out[37])
 		memset(bytes, 0, sizeof(bytes));
 	bytes[6] = (bytes[6] & 0x0f) | 0x40; /* a version 4 UUID, as SNS's */
 	bytes[8] = (bytes[8] & 0x3f) | 0x80;
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
 		 bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14],
 		 bytes[15]);
@@ -306,9 +305,8 @@ static void deliver(struct notifier *n, const struct delivery *d)
 		log_info("notification %s (%s) delivered to %s", d->id, d->event, d->target);
 		return;
 	}
-	log_warn("notification %s (%s) to %s failed: %s (%llu failed so far; not retried)",
-		 d->id, d->event, d->target, why,
-		 (unsigned long long)atomic_fetch_add(&n->failed, 1) + 1);
+	log_warn("notification %s (%s) to %s failed: %s (%llu failed so far; not retried)", d->id,
+		 d->event, d->target, why, (unsigned long long)atomic_fetch_add(&n->failed, 1) + 1);
 }
 
 static void delivery_free(struct delivery *d)
@@ -381,7 +379,7 @@ static void enqueue(struct notifier *n, const struct model_notification *e)
 	pthread_mutex_lock(&n->lock);
 	if (n->length >= QUEUE_SIZE)
 		why = "too many wait";
-	else if (d.target && d.body && d.event && (program || !strncmp(e->target, "http", 4))) {
+	else if (d.target && d.body && d.event && notify_target_allowed(e->target)) {
 		n->queue[(n->head + n->length) % QUEUE_SIZE] = d;
 		n->length++;
 		pthread_cond_signal(&n->wake);

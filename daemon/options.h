@@ -19,9 +19,9 @@ struct daemon_options {
 	struct datapath_options datapath;
 	struct flows_options flows;
 	uint32_t collect_interval_ms;
-	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
-	struct aws_options aws;	    /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
-	struct dns_options dns;	    /* the VPCs' resolvers */
+	const char *metrics_listen;   /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
+	struct aws_options aws;	      /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
+	struct dns_options dns;	      /* the VPCs' resolvers */
 	struct notify_options notify; /* connection notifications' receivers */
 };
 

@@ -52,8 +52,7 @@ static int add_tags(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
 
-	if (read_arns(c, args) < 0 || aws_read_tags(c, "Tags", args) < 0 ||
-	    aws_params_done(c) < 0)
+	if (read_arns(c, args) < 0 || aws_read_tags(c, "Tags", args) < 0 || aws_params_done(c) < 0)
 		return aws_drop(args);
 	if (!aws_json_member(args, "Tags")) {
 		aws_fail(c->err, "ValidationError", "Tags needs at least one tag");
@@ -108,7 +107,8 @@ static int describe_tags(struct aws_call *c, json_object **result)
 	json_object_object_add(*result, "TagDescriptions", descriptions);
 	for (size_t i = 0; i < json_object_array_length(arns); i++) {
 		const char *arn = json_object_get_string(json_object_array_get_idx(arns, i));
-		json_object *description = json_object_new_object(), *tags = json_object_new_array();
+		json_object *description = json_object_new_object(),
+			    *tags = json_object_new_array();
 		json_object *all = aws_json_member(flat, "Tags");
 
 		aws_put_string(description, "ResourceArn", arn);

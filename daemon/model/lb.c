@@ -161,7 +161,8 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 		if (add_zone(m, id, zones, i, err) < 0)
 			return -1;
 	}
-	if (tags_put_row(m, caller, "SELECT arn FROM load_balancer WHERE id = ?", id, tags, err) < 0)
+	if (tags_put_row(m, caller, "SELECT arn FROM load_balancer WHERE id = ?", id, tags, err) <
+	    0)
 		return -1;
 	return lb_result(m, id, result, err);
 }
@@ -312,8 +313,8 @@ int listener_create(struct model *m, const struct principal *caller, json_object
 	    find_owned(m, &TARGET_GROUP, caller->account, tg_name, &tg, err) < 0 ||
 	    check_listener_fits(m, lb, port, tg, lb_name, tg_name, err) < 0 ||
 	    insert_listener(m, lb, port, tg, err) < 0 ||
-	    tags_put_row(m, caller, "SELECT arn FROM listener WHERE id = ?", store_last_id(m->store),
-			 tags, err) < 0)
+	    tags_put_row(m, caller, "SELECT arn FROM listener WHERE id = ?",
+			 store_last_id(m->store), tags, err) < 0)
 		return -1;
 	list = json_object_new_array();
 	*result = json_object_new_object();

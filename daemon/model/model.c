@@ -85,8 +85,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 		goto refused;
 	}
 	if (check_region(m, opts->path, err) < 0 || slots_check_limits(m, err) < 0 ||
-	    slots_open(m, err) < 0 || changes_open(m, err) < 0 ||
-	    notifications_open(m, err) < 0)
+	    slots_open(m, err) < 0 || changes_open(m, err) < 0 || notifications_open(m, err) < 0)
 		goto refused;
 	return m;
 refused:

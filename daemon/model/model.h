@@ -144,9 +144,9 @@ int model_next_drain_deadline(struct model *m, int64_t *deadline, struct api_err
  * committed. */
 #define NOTIFICATION_TARGET_MAX 1024
 struct model_notification {
-	char id[40];			  /* vpce-nfn-... */
+	char id[40];			      /* vpce-nfn-... */
 	char target[NOTIFICATION_TARGET_MAX]; /* the webhook URL or exec:NAME */
-	char event[8];			  /* Connect, Accept, Reject, Delete */
+	char event[8];			      /* Connect, Accept, Reject, Delete */
 	char service_id[40];
 	char endpoint_id[40];
 	char endpoint_owner[16]; /* account */

@@ -18,11 +18,13 @@
 #include "rows.h"
 
 static const char *const events[] = { "Accept", "Connect", "Delete", "Reject", NULL };
+#define EVENTS_MAX 48 /* ",Accept,Connect,Delete,Reject," and room */
 
 /* ---- The outbox ---------------------------------------------------------------------------- */
 
 #define OUTBOX_COLUMNS                                                                             \
-	"notification_id, target, event, service_id, endpoint_id, endpoint_owner, endpoint_state, " \
+	"notification_id, target, event, service_id, endpoint_id, endpoint_owner, "                \
+	"endpoint_state, "                                                                         \
 	"time"
 
 /* One row per (notification, event) of the endpoint row NEW, for the event named by the SQL
@@ -84,8 +86,10 @@ int model_take_notifications(struct model *m, struct model_notification **out, s
 /* ---- Checking what is asked ------------------------------------------------------------------ */
 
 /* ",Accept,Reject," from ConnectionEvents: each one of AWS's four, given once or more. */
-static int read_events(json_object *list, char out[48], struct api_error *err)
+static int read_events(json_object *list, char out[EVENTS_MAX], struct api_error *err)
 {
+	size_t used;
+
 	if (json_object_array_length(list) == 0)
 		return api_fail(err, API_InvalidParameterValue,
 				"ConnectionEvents needs at least one of Accept, Connect, Delete, "
@@ -102,13 +106,13 @@ static int read_events(json_object *list, char out[48], struct api_error *err)
 					"Delete, Reject",
 					event);
 	}
-	strcpy(out, ",");
+	used = (size_t)snprintf(out, EVENTS_MAX, ",");
 	for (size_t k = 0; events[k]; k++) {
 		for (size_t i = 0; i < json_object_array_length(list); i++) {
-			if (!strcmp(events[k], json_object_get_string(
-						   json_object_array_get_idx(list, i)))) {
-				strcat(out, events[k]);
-				strcat(out, ",");
+			if (!strcmp(events[k],
+				    json_object_get_string(json_object_array_get_idx(list, i)))) {
+				used += (size_t)snprintf(out + used, EVENTS_MAX - used, "%s,",
+							 events[k]);
 				break;
 			}
 		}
@@ -125,11 +129,12 @@ static int check_target(struct model *m, const char *target, struct api_error *e
 				NOTIFICATION_TARGET_MAX - 1);
 	if (strncmp(target, "http://", 7) != 0 && strncmp(target, "https://", 8) != 0 &&
 	    strncmp(target, "exec:", 5) != 0)
-		return api_fail(err, API_InvalidParameterValue,
-				"ConnectionNotificationArn '%s': xdplink has no SNS; name a webhook "
-				"(http:// or https://) or a command the node's operator named "
-				"(exec:NAME)",
-				target);
+		return api_fail(
+		    err, API_InvalidParameterValue,
+		    "ConnectionNotificationArn '%s': xdplink has no SNS; name a webhook "
+		    "(http:// or https://) or a command the node's operator named "
+		    "(exec:NAME)",
+		    target);
 	if (!m->notification_target_allowed || !m->notification_target_allowed(target))
 		return api_fail(err, API_InvalidParameterValue,
 				"ConnectionNotificationArn '%s' is not allowed on this node: its "
@@ -141,8 +146,7 @@ static int check_target(struct model *m, const char *target, struct api_error *e
 
 /* ---- The actions ----------------------------------------------------------------------------- */
 
-static int notification_json(struct model *m, int64_t id, json_object *list,
-			     struct api_error *err)
+static int notification_json(struct model *m, int64_t id, json_object *list, struct api_error *err)
 {
 	sqlite3_stmt *stmt = store_query(
 	    m->store,
@@ -201,7 +205,7 @@ int notification_create(struct model *m, const struct principal *caller, json_ob
 	const char *service_id = NULL, *endpoint_id = NULL, *target = NULL;
 	int64_t service = 0, endpoint = 0;
 	json_object *list = NULL, *one;
-	char id[ID_MAX], stored[48];
+	char id[ID_MAX], stored[EVENTS_MAX];
 	struct args a;
 	int rc;
 
@@ -272,7 +276,7 @@ int notification_modify(struct model *m, const struct principal *caller, json_ob
 {
 	const char *id = NULL, *target = NULL;
 	json_object *list = NULL;
-	char stored[48] = "";
+	char stored[EVENTS_MAX] = "";
 	int64_t row;
 	struct args a;
 

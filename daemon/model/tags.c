@@ -87,26 +87,32 @@ static const struct tagged_kind *find_resource(struct model *m, const struct pri
 
 /* ---- Keys and values ----------------------------------------------------------------------- */
 
-static size_t characters(const char *utf8)
+/* Characters of UTF-8 text, or -1 when it holds a control character (which no XML answer
+ * could carry). */
+static long characters(const char *utf8)
 {
-	size_t count = 0;
+	long count = 0;
 
-	for (const unsigned char *at = (const unsigned char *)utf8; *at; at++)
+	for (const unsigned char *at = (const unsigned char *)utf8; *at; at++) {
+		if (*at < 0x20 || *at == 0x7f)
+			return -1;
 		count += (*at & 0xc0) != 0x80;
+	}
 	return count;
 }
 
 static int check_key(const struct tagged_kind *kind, const char *key, struct api_error *err)
 {
-	size_t length = characters(key);
+	long length = characters(key);
 
-	if (length == 0 || length > KEY_MAX)
-		return api_fail(err, kind->elbv2 ? API_ValidationError : API_InvalidTagKey_Malformed,
-				"Tag key '%s' is not valid: a key has 1 to %d characters", key,
-				KEY_MAX);
-	if (strncasecmp(key, "aws:", 4) == 0)
+	if (length <= 0 || length > KEY_MAX)
 		return api_fail(err,
-				kind->elbv2 ? API_ValidationError : API_InvalidParameterValue,
+				kind->elbv2 ? API_ValidationError : API_InvalidTagKey_Malformed,
+				"Tag key '%s' is not valid: a key has 1 to %d characters, none a "
+				"control character",
+				key, KEY_MAX);
+	if (strncasecmp(key, "aws:", 4) == 0)
+		return api_fail(err, kind->elbv2 ? API_ValidationError : API_InvalidParameterValue,
 				"Tag key '%s': keys starting with 'aws:' are reserved for internal "
 				"use",
 				key);
@@ -116,11 +122,12 @@ static int check_key(const struct tagged_kind *kind, const char *key, struct api
 static int check_value(const struct tagged_kind *kind, const char *key, const char *value,
 		       struct api_error *err)
 {
-	if (characters(value) > VALUE_MAX)
-		return api_fail(err,
-				kind->elbv2 ? API_ValidationError : API_InvalidParameterValue,
-				"The value of tag '%s' is too long: a value has at most %d "
-				"characters",
+	long length = characters(value);
+
+	if (length < 0 || length > VALUE_MAX)
+		return api_fail(err, kind->elbv2 ? API_ValidationError : API_InvalidParameterValue,
+				"The value of tag '%s' is not valid: a value has at most %d "
+				"characters, none a control character",
 				key, VALUE_MAX);
 	return 0;
 }
@@ -164,9 +171,8 @@ static int check_tags(const struct tagged_kind *kind, json_object *tags, bool de
 }
 
 /* Sets Tags on one resource of the kind, then holds it to its limit. */
-static int set_tags(struct model *m, const struct principal *caller,
-		    const struct tagged_kind *kind, const char *resource, json_object *tags,
-		    struct api_error *err)
+static int set_tags(struct model *m, const struct principal *caller, const struct tagged_kind *kind,
+		    const char *resource, json_object *tags, struct api_error *err)
 {
 	int64_t count = 0;
 
@@ -201,16 +207,17 @@ int tags_put(struct model *m, const struct principal *caller, const char *resour
 
 	if (!tags || !kind)
 		return 0;
-	return check_tags(kind, tags, false, err) < 0 ? -1
-						       : set_tags(m, caller, kind, resource, tags, err);
+	return check_tags(kind, tags, false, err) < 0
+		   ? -1
+		   : set_tags(m, caller, kind, resource, tags, err);
 }
 
 int put_tags(struct model *m, json_object *object, const char *resource, struct api_error *err)
 {
 	json_object *list = put_array(object, "Tags");
-	sqlite3_stmt *stmt = store_query(
-	    m->store, "SELECT key, value FROM tag WHERE resource = ? ORDER BY key",
-	    SQL_ARGS(SQL_STR(resource)), err);
+	sqlite3_stmt *stmt =
+	    store_query(m->store, "SELECT key, value FROM tag WHERE resource = ? ORDER BY key",
+			SQL_ARGS(SQL_STR(resource)), err);
 	int rc;
 
 	if (!stmt)
@@ -293,11 +300,11 @@ int tags_delete(struct model *m, const struct principal *caller, json_object *ar
 static int append_tags(struct model *m, const char *account, const char *resource,
 		       json_object *list, struct api_error *err)
 {
-	sqlite3_stmt *stmt = store_query(
-	    m->store,
-	    "SELECT resource, type, key, value FROM tag WHERE account = ?1"
-	    " AND (?2 IS NULL OR resource = ?2) ORDER BY resource, key",
-	    SQL_ARGS(SQL_STR(account), SQL_STR(resource)), err);
+	sqlite3_stmt *stmt =
+	    store_query(m->store,
+			"SELECT resource, type, key, value FROM tag WHERE account = ?1"
+			" AND (?2 IS NULL OR resource = ?2) ORDER BY resource, key",
+			SQL_ARGS(SQL_STR(account), SQL_STR(resource)), err);
 	int rc;
 
 	if (!stmt)

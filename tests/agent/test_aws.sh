@@ -461,8 +461,9 @@ jcheck "... the two tags, each with its resource" '[(t["ResourceId"], t["Resourc
 before=$(tags_of provider "$svc")
 acheck "a key starting with aws:: InvalidParameterValue" InvalidParameterValue provider ec2 create-tags \
 	--resources "$svc" --tags Key=fine,Value=1 Key=aws:cloudformation,Value=1
+mapfile -t many < <(printf 'Key=k%d,Value=v\n' $(seq 48))
 acheck "a 51st tag: TagLimitExceeded" TagLimitExceeded provider ec2 create-tags --resources "$svc" \
-	--tags $(printf 'Key=k%d,Value=v ' $(seq 48))
+	--tags "${many[@]}"
 acheck "another account's service: InvalidVpcEndpointServiceId.NotFound" \
 	InvalidVpcEndpointServiceId.NotFound consumer ec2 create-tags --resources "$svc" --tags Key=x,Value=y
 status=0

@@ -23,7 +23,7 @@ static char *tag_list(const char *principal, const char *resource)
 
 #define CHECK_TAGS(principal, resource, expected)                                                  \
 	do {                                                                                       \
-		char *tags_ = tag_list(principal, resource);                                      \
+		char *tags_ = tag_list(principal, resource);                                       \
 		CHECK_STR(tags_, expected);                                                        \
 		free(tags_);                                                                       \
 	} while (0)
@@ -48,8 +48,8 @@ void tags_follow_aws_limits_and_their_resource(void)
 	   service_id, lb_arn);
 	CHECK_TAGS(PROVIDER, service_id, "team=web x=");
 	CHECK_TAGS(PROVIDER, lb_arn, "env=prod team=web x=");
-	DO(PROVIDER, "CreateTags", "{'Resources': ['%s'], 'Tags': [{'Key': 'team', 'Value': 'api'}]}",
-	   service_id);
+	DO(PROVIDER, "CreateTags",
+	   "{'Resources': ['%s'], 'Tags': [{'Key': 'team', 'Value': 'api'}]}", service_id);
 	CHECK_TAGS(PROVIDER, service_id, "team=api x=");
 
 	/* AWS's limits, each refusal in its API's words, and nothing changed. */
@@ -71,6 +71,8 @@ void tags_follow_aws_limits_and_their_resource(void)
 	   many);
 	REFUSE("InvalidParameterValue", PROVIDER, "CreateTags",
 	       "{'Resources': ['%s'], 'Tags': [{'Key': 'k', 'Value': '%0257d'}]}", service_id, 0);
+	REFUSE("InvalidParameterValue", PROVIDER, "CreateTags",
+	       "{'Resources': ['%s'], 'Tags': [{'Key': 'k', 'Value': 'a\\u0001b'}]}", service_id);
 	REFUSE("DuplicateTagKeys", PROVIDER, "CreateTags",
 	       "{'Resources': ['%s'], 'Tags': [{'Key': 'k'}, {'Key': 'k'}]}", lb_arn);
 	REFUSE("InvalidID", PROVIDER, "CreateTags",
@@ -84,8 +86,8 @@ void tags_follow_aws_limits_and_their_resource(void)
 	DO(PROVIDER, "CreateTags", "{'Resources': ['%s'], 'Tags': [%s]}", service_id, many);
 	REFUSE("TagLimitExceeded", PROVIDER, "CreateTags",
 	       "{'Resources': ['%s'], 'Tags': [{'Key': 'one-more'}]}", service_id);
-	REFUSE("TooManyTags", PROVIDER, "CreateTags",
-	       "{'Resources': ['%s', '%s'], 'Tags': [%s]}", lb_arn, service_id, many);
+	REFUSE("TooManyTags", PROVIDER, "CreateTags", "{'Resources': ['%s', '%s'], 'Tags': [%s]}",
+	       lb_arn, service_id, many);
 	DO(PROVIDER, "DeleteTags", "{'Resources': ['%s']}", service_id);
 	CHECK_TAGS(PROVIDER, service_id, "");
 
@@ -163,8 +165,9 @@ void notifications_are_sent_once_committed(void)
 	       "{'ServiceId': '%s', 'ConnectionNotificationArn': 'http://hooks.test/a',"
 	       " 'ConnectionEvents': ['Modify']}",
 	       service_id);
-	REFUSE("InvalidParameter", PROVIDER, "CreateVpcEndpointConnectionNotification",
-	       "{'ConnectionNotificationArn': 'http://hooks.test/a', 'ConnectionEvents': ['Accept']}");
+	REFUSE(
+	    "InvalidParameter", PROVIDER, "CreateVpcEndpointConnectionNotification",
+	    "{'ConnectionNotificationArn': 'http://hooks.test/a', 'ConnectionEvents': ['Accept']}");
 	REFUSE("InvalidVpcEndpointServiceId.NotFound", CONSUMER,
 	       "CreateVpcEndpointConnectionNotification",
 	       "{'ServiceId': '%s', 'ConnectionNotificationArn': 'http://hooks.test/a',"
@@ -196,12 +199,12 @@ void notifications_are_sent_once_committed(void)
 	   "{'VpcEndpointId': '%s', 'ConnectionNotificationArn': 'http://hooks.test/c',"
 	   " 'ConnectionEvents': ['Delete', 'Accept']}",
 	   endpoint);
-	DO(PROVIDER, "AcceptVpcEndpointConnections", "{'ServiceId': '%s', 'VpcEndpointIds': ['%s']}",
-	   service_id, endpoint);
+	DO(PROVIDER, "AcceptVpcEndpointConnections",
+	   "{'ServiceId': '%s', 'VpcEndpointIds': ['%s']}", service_id, endpoint);
 	CHECK_TAKEN("Accept available http://hooks.test/p\nAccept available http://hooks.test/c\n");
 	/* Accepting again changes nothing, and says nothing. */
-	DO(PROVIDER, "AcceptVpcEndpointConnections", "{'ServiceId': '%s', 'VpcEndpointIds': ['%s']}",
-	   service_id, endpoint);
+	DO(PROVIDER, "AcceptVpcEndpointConnections",
+	   "{'ServiceId': '%s', 'VpcEndpointIds': ['%s']}", service_id, endpoint);
 	CHECK_TAKEN("");
 	DO(PROVIDER, "ModifyVpcEndpointConnectionNotification",
 	   "{'ConnectionNotificationId': '%s', 'ConnectionEvents': ['Delete']}", notification);
