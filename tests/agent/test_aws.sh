@@ -566,6 +566,7 @@ for _ in $(seq 100); do
 done
 grep -q "notification $nfn (Accept) to $hooks/broken failed: HTTP status 500 (1 failed so far; not retried)" \
 	"$work/agent.log" && [ "$(grep -c "^/hooks/broken " "$work/hooks")" = 1 ] &&
+	[ "$("$xl" --json agent status | jq -c .ConnectionNotifications)" = '{"Delivered":7,"Failed":1,"Dropped":0}' ] &&
 	ok "a receiver that answers 500: tried once, logged and counted" ||
 	fail "a receiver that answers 500: tried once, logged and counted" "$(tail -n 3 "$work/agent.log")"
 acheck "ec2 delete-vpc-endpoint-connection-notifications" - provider ec2 \
@@ -668,6 +669,10 @@ daemon_refused() {
 }
 daemon_refused "--aws-credentials without --aws-listen: a usage error" 2 "need --aws-listen" \
 	--aws-credentials "$keys"
+daemon_refused "--notify-allow of a prefix that does not end its host: a usage error" 2 \
+	"takes a webhook prefix with its host and a path" --notify-allow http://127.0.0.1
+daemon_refused "--notify-allow exec: of a relative program: a usage error" 2 \
+	"exec:NAME=/absolute/program" --notify-allow exec:x=bin/sh
 daemon_refused "--aws-tls-cert without its key: a usage error" 2 "go together" \
 	--aws-listen 18778 --aws-tls-cert "$work/cert.pem"
 chmod 644 "$keys"
