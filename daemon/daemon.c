@@ -147,7 +147,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 	agent->loop = loop_new();
 	if (!agent->loop)
 		return -1;
-	agent->notifier = notify_start(&opts->notify); /* signals are blocked now */
+	agent->notifier = notify_start(&opts->notify);
 	if (!agent->notifier)
 		return -1;
 	agent->api = api_listen(agent->loop, opts->socket_path, handle_request, agent);

@@ -346,6 +346,8 @@ static void *work(void *ctx)
 struct notifier *notify_start(const struct notify_options *opts)
 {
 	struct notifier *n = calloc(1, sizeof(*n));
+	sigset_t all, before;
+	int rc;
 
 	if (!n || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("cannot start the notifications' delivery");
@@ -355,7 +357,12 @@ struct notifier *notify_start(const struct notify_options *opts)
 	n->timeout_ms = opts->timeout_ms;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->wake, NULL);
-	if (pthread_create(&n->thread, NULL, work, n)) {
+	/* The thread blocks every signal: the agent's SIGTERM is its loop's (a signalfd). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &before);
+	rc = pthread_create(&n->thread, NULL, work, n);
+	pthread_sigmask(SIG_SETMASK, &before, NULL);
+	if (rc) {
 		log_error("cannot start the notifications' delivery thread");
 		curl_global_cleanup();
 		free(n);

@@ -31,8 +31,8 @@ bool notify_target_allowed(const char *target);
 
 struct notifier;
 
-/* Starts the delivery thread; call it once signals are blocked (loop_new), so that the
- * thread never takes the agent's SIGTERM. NULL on failure (logged). */
+/* Starts the delivery thread, which blocks every signal (the loop takes SIGTERM). NULL on
+ * failure (logged). */
 struct notifier *notify_start(const struct notify_options *opts);
 /* Hands the events over (each becomes a message); never blocks on a receiver. */
 void notify_send(struct notifier *n, const struct model_notification *events, size_t count);
