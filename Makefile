@@ -135,7 +135,7 @@ MAN_PAGES := $(BUILD)/man/xdplink.8 $(BUILD)/man/xdplinkd.8
 
 $(BUILD)/xdplinkd: $(DAEMON_OBJS)
 	$(Q)$(call link,$(LIBBPF) -ljson-c -lsqlite3 -lmicrohttpd -lxml2 -lcrypto -lsystemd -lnl-route-3 \
-			-lnl-3 -lldns)
+			-lnl-3 -lldns -lcurl -lpthread)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
 	$(Q)$(call link,-ljson-c)

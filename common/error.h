@@ -52,6 +52,13 @@
 	X(InvalidSubnet_Range, "InvalidSubnet.Range")                                              \
 	X(InvalidSubnet_Conflict, "InvalidSubnet.Conflict")                                        \
 	X(DependencyViolation, "DependencyViolation")                                              \
+	/* tags (EC2's codes, then ELBv2's) and connection notifications (EC2) */                  \
+	X(InvalidID, "InvalidID")                                                                  \
+	X(InvalidTagKey_Malformed, "InvalidTagKey.Malformed")                                      \
+	X(TagLimitExceeded, "TagLimitExceeded")                                                    \
+	X(TooManyTags, "TooManyTags")                                                              \
+	X(DuplicateTagKeys, "DuplicateTagKeys")                                                    \
+	X(InvalidConnectionNotification, "InvalidConnectionNotification")                          \
 	/* xdplink's own: interfaces and the state file */                                         \
 	X(InterfaceNotFound, "InterfaceNotFound")                                                  \
 	X(AttachFailed, "AttachFailed")                                                            \

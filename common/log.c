@@ -43,6 +43,7 @@ static void say(enum log_priority priority, const char *fmt, va_list ap)
 
 	if (journal < 0)
 		journal = log_to_journal();
+	flockfile(stderr); /* one line whole, when notifications' thread logs too */
 	if (journal) {
 		fprintf(stderr, "<%d>", (int)priority);
 	} else {
@@ -55,6 +56,7 @@ static void say(enum log_priority priority, const char *fmt, va_list ap)
 	}
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void log_at(enum log_priority priority, const char *fmt, ...)

@@ -15,6 +15,7 @@
 #include "flows.h"
 #include "ids.h"
 #include "model.h"
+#include "notify.h"
 
 #define ADD(obj, key, value) json_object_object_add(obj, key, value)
 
@@ -70,6 +71,19 @@ static json_object *config_json(const struct agent *agent)
 	return config;
 }
 
+/* What the notifications' delivery did since the start (notify.h). */
+static json_object *notifications_json(struct agent *agent)
+{
+	json_object *out = json_object_new_object();
+	struct notify_counts counts;
+
+	notify_counts(agent->notifier, &counts);
+	ADD(out, "Delivered", uint_json(counts.delivered));
+	ADD(out, "Failed", uint_json(counts.failed));
+	ADD(out, "Dropped", uint_json(counts.dropped));
+	return out;
+}
+
 static int describe_agent(struct agent *agent, json_object *result, struct api_error *err)
 {
 	const struct daemon_options *o = agent->opts;
@@ -89,6 +103,7 @@ static int describe_agent(struct agent *agent, json_object *result, struct api_e
 	ADD(result, "HeldPortCount", uint_json(flows_held_ports(agent->flows)));
 	ADD(result, "TrackedFlowCount", uint_json(flows_tracked(agent->flows)));
 	ADD(result, "HalfOpenFlowCount", uint_json(flows_half_open(agent->flows)));
+	ADD(result, "ConnectionNotifications", notifications_json(agent));
 	return 0;
 }
 

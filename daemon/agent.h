@@ -21,8 +21,9 @@ struct agent {
 	struct api *api;
 	struct health *health;
 	struct metrics *metrics;
-	struct aws_server *aws; /* the EC2 and ELBv2 APIs, or NULL */
-	struct dns_door *dns;	/* the VPCs' resolvers, or NULL */
+	struct aws_server *aws;	   /* the EC2 and ELBv2 APIs, or NULL */
+	struct dns_door *dns;	   /* the VPCs' resolvers, or NULL */
+	struct notifier *notifier; /* connection notifications' delivery */
 	/* What the timers last worked from (ticks.c): with the same store, the same answer. */
 	struct {
 		bool done;	     /* it ran once */

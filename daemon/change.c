@@ -9,6 +9,7 @@
 #include "flows.h"
 #include "log.h"
 #include "model.h"
+#include "notify.h"
 
 /* Programs the keys of `scope` from the store's current view (inside a transaction: its
  * view). */
@@ -51,6 +52,22 @@ static void restore_scope(struct agent *agent, const struct dataplane_scope *sco
 	closed_traffic_free(&ignored_closed);
 }
 
+/* The endpoints' events (Connect, Accept...) of the change just committed, to the receivers
+ * of their connection notifications. */
+static void send_notifications(struct agent *agent)
+{
+	struct model_notification *events;
+	struct api_error err;
+	size_t count = 0;
+
+	if (model_take_notifications(agent->model, &events, &count, &err)) {
+		log_warn("cannot read the connection notifications to send: %s", err.message);
+		return;
+	}
+	notify_send(agent->notifier, events, count);
+	free(events);
+}
+
 int change(struct agent *agent, const char *strict_iface, change_fn *run, void *ctx,
 	   struct api_error *err)
 {
@@ -68,6 +85,7 @@ int change(struct agent *agent, const char *strict_iface, change_fn *run, void *
 		restore_scope(agent, &scope);
 	} else {
 		remove_closed_flows(agent, &closed);
+		send_notifications(agent);
 		rc = 0;
 	}
 	closed_traffic_free(&closed);

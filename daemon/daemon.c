@@ -27,6 +27,7 @@
 #include "host_addresses.h"
 #include "kernel_support.h"
 #include "log.h"
+#include "notify.h"
 #include "source_ports.h"
 #include "loop.h"
 #include "metrics.h"
@@ -101,6 +102,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 		.max_tables = opts->datapath.max_tables,
 		.node_has_address = node_has_address,
 		.host_answers = host_answers,
+		.notification_target_allowed = notify_target_allowed,
 	};
 	static const struct dataplane_scope everything = { .all = true };
 	const struct xl_config *config = &opts->datapath.config;
@@ -121,6 +123,7 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 			 "(the host's ip_local_port_range overlaps them)",
 			 check_ports.first, check_ports.last, config->port_min,
 			 config->port_min + config->port_count - 1);
+	notify_configure(&opts->notify);
 	agent->model = model_open(&model_opts, &err);
 	if (!agent->model) {
 		log_error("%s", err.message);
@@ -143,6 +146,9 @@ static int start(struct agent *agent, const struct daemon_options *opts)
 	}
 	agent->loop = loop_new();
 	if (!agent->loop)
+		return -1;
+	agent->notifier = notify_start(&opts->notify);
+	if (!agent->notifier)
 		return -1;
 	agent->api = api_listen(agent->loop, opts->socket_path, handle_request, agent);
 	if (!agent->api || ticks_start(agent, &check_ports)) {
@@ -182,6 +188,7 @@ static void stop(struct agent *agent)
 	dns_stop(agent->dns);
 	metrics_stop(agent->metrics);
 	health_free(agent->health);
+	notify_stop(agent->notifier);
 	api_close(agent->api);
 	loop_free(agent->loop);
 	flows_free(agent->flows);

@@ -89,6 +89,14 @@ static const char usage[] =
     "  --dns-verify-interval SECONDS  how often a private DNS name not yet verified is\n"
     "                               looked up again (default 60)\n"
     "  --no-dns                     no resolver in the consumer VPCs\n"
+    "  --notify-allow ENTRY         what connection notifications may name (none by\n"
+    "                               default; up to 16 entries): a webhook prefix with its\n"
+    "                               host and a path, http://127.0.0.1:8080/hooks/ (a\n"
+    "                               tenant's URL must begin with it), or\n"
+    "                               exec:NAME=/absolute/program, the command that\n"
+    "                               ConnectionNotificationArn exec:NAME runs (the event\n"
+    "                               as its argument, the message on its input)\n"
+    "  --notify-timeout SECONDS     how long one delivery may take (default 5, 1-60)\n"
     "  --version                    print the version\n"
     "  --help                       print this\n";
 
@@ -124,6 +132,8 @@ enum option_id {
 	OPT_DNS_UPSTREAM,
 	OPT_DNS_VERIFY_INTERVAL,
 	OPT_NO_DNS,
+	OPT_NOTIFY_ALLOW,
+	OPT_NOTIFY_TIMEOUT,
 	OPT_VERSION,
 	OPT_HELP,
 };
@@ -160,6 +170,8 @@ static const struct option options[] = {
 	{ "dns-upstream", required_argument, NULL, OPT_DNS_UPSTREAM },
 	{ "dns-verify-interval", required_argument, NULL, OPT_DNS_VERIFY_INTERVAL },
 	{ "no-dns", no_argument, NULL, OPT_NO_DNS },
+	{ "notify-allow", required_argument, NULL, OPT_NOTIFY_ALLOW },
+	{ "notify-timeout", required_argument, NULL, OPT_NOTIFY_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
@@ -201,6 +213,9 @@ static void defaults(struct daemon_options *o)
 		},
 		.dns = {
 			.verify_interval_s = DNS_DEFAULT_VERIFY_INTERVAL_S,
+		},
+		.notify = {
+			.timeout_ms = 5 * MS_PER_S,
 		},
 	};
 }
@@ -278,6 +293,22 @@ static int check_aws_options(const struct aws_options *aws, bool credentials_giv
 		fputs("xdplinkd: --aws-tls-cert and --aws-tls-key go together\n", stderr);
 		return -1;
 	}
+	return 0;
+}
+
+static int notify_allow(const char *entry, struct notify_options *notify)
+{
+	char why[256];
+
+	if (notify_parse_allow(entry, why, sizeof(why))) {
+		fprintf(stderr, "xdplinkd: %s\n", why);
+		return -1;
+	}
+	if (notify->allow_count == NOTIFY_ALLOW_MAX) {
+		fprintf(stderr, "xdplinkd: at most %d --notify-allow entries\n", NOTIFY_ALLOW_MAX);
+		return -1;
+	}
+	notify->allow[notify->allow_count++] = entry;
 	return 0;
 }
 
@@ -442,6 +473,15 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			break;
 		case OPT_NO_DNS:
 			o->dns.off = true;
+			break;
+		case OPT_NOTIFY_ALLOW:
+			if (notify_allow(optarg, &o->notify))
+				return -1;
+			break;
+		case OPT_NOTIFY_TIMEOUT:
+			if (number(optarg, "notify-timeout", 1, 60, &n))
+				return -1;
+			o->notify.timeout_ms = (uint32_t)(n * MS_PER_S);
 			break;
 		case OPT_AWS_CREDENTIALS:
 			o->aws.credentials = optarg;

@@ -10,6 +10,7 @@
 #include "datapath.h"
 #include "dns.h"
 #include "flows.h"
+#include "notify.h"
 
 struct daemon_options {
 	const char *socket_path;
@@ -18,9 +19,10 @@ struct daemon_options {
 	struct datapath_options datapath;
 	struct flows_options flows;
 	uint32_t collect_interval_ms;
-	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
-	struct aws_options aws;	    /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
-	struct dns_options dns;	    /* the VPCs' resolvers */
+	const char *metrics_listen;   /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
+	struct aws_options aws;	      /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
+	struct dns_options dns;	      /* the VPCs' resolvers */
+	struct notify_options notify; /* connection notifications' receivers */
 };
 
 /* Reads the command line into *o, with the defaults for what it does not say. Returns

@@ -10,8 +10,8 @@
 #include "network.h"
 #include "operation.h"
 #include "resources.h"
+#include "tagging.h"
 
-#define NO_TAGS	    "xdplink keeps no tags yet"
 #define IPV4_ONLY   "endpoint services support IPv4 only"
 #define NO_GATEWAYS "xdplink has network load balancers only, no gateway load balancers"
 #define MAX_RESULTS 1000
@@ -387,7 +387,7 @@ static int create_service_configuration(struct aws_call *c, json_object **result
 	    aws_param_list(c, "NetworkLoadBalancerArn", AWS_OPTIONAL, holder, "Arns") ||
 	    aws_param_refused(c, "GatewayLoadBalancerArn", NO_GATEWAYS) ||
 	    list_only(c, "SupportedIpAddressType", "ipv4", IPV4_ONLY) ||
-	    aws_param_refused(c, "TagSpecification", NO_TAGS) || aws_params_done(c) ||
+	    ec2_read_tag_specifications(c, "vpc-endpoint-service", args) || aws_params_done(c) ||
 	    lb_names(c, holder, "Arns", args, "LoadBalancerNames"))
 		goto out;
 	rc = aws_model_call(c, "CreateVpcEndpointServiceConfiguration", json_object_get(args),
@@ -620,7 +620,7 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 	    aws_param_bool(c, "PrivateDnsEnabled", AWS_OPTIONAL, args, "PrivateDnsEnabled") ||
 	    aws_param_only(c, "IpAddressType", "ipv4", IPV4_ONLY) ||
 	    aws_param_only(c, "DnsOptions.DnsRecordIpType", "ipv4", IPV4_ONLY) ||
-	    aws_param_refused(c, "TagSpecification", NO_TAGS) || aws_params_done(c) ||
+	    ec2_read_tag_specifications(c, "vpc-endpoint", args) || aws_params_done(c) ||
 	    subnet_configurations(c, holder, args, "SubnetConfigurations"))
 		goto out;
 	rc = aws_model_call(c, "CreateVpcEndpoint", json_object_get(args), result);
@@ -713,9 +713,7 @@ static const struct aws_operation operations[] = {
 };
 
 static const struct aws_operation *const tables[] = {
-	operations,
-	ec2_vpc_operations,
-	NULL,
+	operations, ec2_vpc_operations, ec2_tag_operations, ec2_notification_operations, NULL,
 };
 
 const struct aws_service aws_ec2 = {

@@ -8,6 +8,12 @@
 	"VPCs and subnets are the host's networks: its operator makes them with xdplink vpc "      \
 	"create and xdplink subnet create"
 
+static const struct xml_field tag_item[] = {
+	XML_TEXT_FIELD("Key", "key"),
+	XML_TEXT_FIELD("Value", "value"),
+	XML_END,
+};
+
 static const struct xml_field vpc[] = {
 	XML_TEXT_FIELD("VpcId", "vpcId"),
 	XML_TEXT_FIELD("OwnerId", "ownerId"),
@@ -15,6 +21,7 @@ static const struct xml_field vpc[] = {
 	XML_TEXT_FIELD("CidrBlock", "cidrBlock"),
 	XML_TEXT_FIELD("InstanceTenancy", "instanceTenancy"),
 	XML_TEXT_FIELD("IsDefault", "isDefault"),
+	XML_OBJECTS_FIELD("Tags", "tagSet", tag_item),
 	XML_END,
 };
 
@@ -28,6 +35,7 @@ static const struct xml_field subnet[] = {
 	XML_TEXT_FIELD("AvailabilityZoneId", "availabilityZoneId"),
 	XML_TEXT_FIELD("AvailableIpAddressCount", "availableIpAddressCount"),
 	XML_TEXT_FIELD("DefaultForAz", "defaultForAz"),
+	XML_OBJECTS_FIELD("Tags", "tagSet", tag_item),
 	XML_END,
 };
 

@@ -4,6 +4,7 @@
  * its fields, and the model's answer ELBv2's XML (PascalCase elements, lists of <member>s,
  * inside <ActionResult>). The operations are in elbv2_lb.c and elbv2_tg.c. */
 #include "elbv2.h"
+#include "tagging.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,7 @@ int elbv2_find_each(struct aws_call *c, const char *name,
 static const struct aws_operation *const tables[] = {
 	elbv2_lb_operations,
 	elbv2_tg_operations,
+	elbv2_tag_operations,
 	NULL,
 };
 

@@ -10,7 +10,6 @@
 
 #include "operation.h"
 
-#define ELBV2_NO_TAGS	    "xdplink keeps no tags yet"
 #define ELBV2_IPV4_ONLY	    "endpoint services support IPv4 only"
 #define ELBV2_MAX_PAGE_SIZE 400
 #define ELBV2_COUNT(table)  (sizeof(table) / sizeof(table[0]))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "elbv2.h"
+#include "tagging.h"
 #include "filters.h"
 #include "network.h"
 #include "resources.h"
@@ -188,7 +189,7 @@ static int create_lb(struct aws_call *c, json_object **result)
 			      "xdplink's network load balancers have no security groups") < 0 ||
 	    aws_param_only(c, "IpAddressType", "ipv4", ELBV2_IPV4_ONLY) < 0 ||
 	    aws_param_refused(c, "CustomerOwnedIpv4Pool", "xdplink has no Outposts") < 0 ||
-	    aws_param_refused(c, "Tags", ELBV2_NO_TAGS) < 0 || aws_params_done(c) < 0)
+	    aws_read_tags(c, "Tags", args) < 0 || aws_params_done(c) < 0)
 		return aws_drop(args);
 	if (aws_model_call(c, "CreateLoadBalancer", args, result) < 0)
 		return -1;
@@ -358,7 +359,7 @@ static int create_listener(struct aws_call *c, json_object **result)
 	    aws_param_refused(c, "SslPolicy", "TLS listeners are not supported: TCP only") < 0 ||
 	    aws_param_refused(c, "Certificates", "TLS listeners are not supported: TCP only") < 0 ||
 	    aws_param_refused(c, "AlpnPolicy", "TLS listeners are not supported: TCP only") < 0 ||
-	    aws_param_refused(c, "Tags", ELBV2_NO_TAGS) < 0 || aws_params_done(c) < 0 ||
+	    aws_read_tags(c, "Tags", args) < 0 || aws_params_done(c) < 0 ||
 	    aws_lb_name(c, lb_arn, lb) < 0 || aws_tg_name(c, tg_arn, tg) < 0)
 		return aws_drop(args);
 	aws_put_string(args, "LoadBalancerName", lb);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "elbv2.h"
+#include "tagging.h"
 #include "filters.h"
 #include "ids.h"
 #include "network.h"
@@ -164,7 +165,7 @@ static int create_tg(struct aws_call *c, json_object **result)
 	if (aws_param_refused(c, "ProtocolVersion", "it applies to HTTP and HTTPS target groups") <
 		0 ||
 	    aws_param_only(c, "IpAddressType", "ipv4", ELBV2_IPV4_ONLY) < 0 ||
-	    aws_param_refused(c, "Tags", ELBV2_NO_TAGS) < 0 || aws_params_done(c) < 0 ||
+	    aws_read_tags(c, "Tags", args) < 0 || aws_params_done(c) < 0 ||
 	    (vpc_id && aws_vpc_check(c, vpc_id) < 0))
 		return aws_drop(args);
 	if (aws_model_call(c, "CreateTargetGroup", args, result) < 0)

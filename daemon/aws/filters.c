@@ -50,6 +50,7 @@ static int read_filter(struct aws_call *c, const struct aws_filter_spec *specs, 
 				"The filter '%s' needs 1 to %d values", name, MAX_VALUES);
 	}
 	filter->values = json_object_get(values);
+	filter->tag_key = strncmp(name, "tag:", 4) ? NULL : json_object_new_string(name + 4);
 	json_object_put(holder);
 	return 0;
 }
@@ -75,8 +76,10 @@ int aws_filters_read(struct aws_call *c, const struct aws_filter_spec *specs,
 
 void aws_filters_free(struct aws_filters *filters)
 {
-	for (size_t i = 0; i < filters->count; i++)
+	for (size_t i = 0; i < filters->count; i++) {
 		json_object_put(filters->filters[i].values);
+		json_object_put(filters->filters[i].tag_key);
+	}
 	filters->count = 0;
 }
 
@@ -121,12 +124,37 @@ static bool path_matches(json_object *node, const char *path, json_object *value
 	return false;
 }
 
+/* tag:KEY: a tag KEY whose value matches; tag-key: a tag whose key matches. */
+static bool tags_match(json_object *item, const struct aws_filter *f)
+{
+	json_object *tags = NULL;
+
+	if (!json_object_object_get_ex(item, "Tags", &tags) ||
+	    !json_object_is_type(tags, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(tags); i++) {
+		json_object *tag = json_object_array_get_idx(tags, i), *key = NULL, *value = NULL;
+
+		json_object_object_get_ex(tag, "Key", &key);
+		json_object_object_get_ex(tag, "Value", &value);
+		if (!key)
+			continue;
+		if (!f->tag_key && value_matches(f->values, json_object_get_string(key)))
+			return true;
+		if (f->tag_key &&
+		    !strcmp(json_object_get_string(f->tag_key), json_object_get_string(key)) &&
+		    value_matches(f->values, value ? json_object_get_string(value) : ""))
+			return true;
+	}
+	return false;
+}
+
 static bool item_passes(const struct aws_filters *filters, json_object *item)
 {
 	for (size_t i = 0; i < filters->count; i++) {
 		const struct aws_filter *f = &filters->filters[i];
 
-		if (!f->spec || !path_matches(item, f->spec->path, f->values))
+		if (f->spec ? !path_matches(item, f->spec->path, f->values) : !tags_match(item, f))
 			return false;
 	}
 	return true;

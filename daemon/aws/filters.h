@@ -24,11 +24,12 @@ struct aws_filters {
 	struct aws_filter {
 		const struct aws_filter_spec *spec; /* NULL: a tag filter */
 		json_object *values;		    /* strings */
+		json_object *tag_key; /* tag:KEY's key; NULL for tag-key (values are keys) */
 	} filters[AWS_MAX_FILTERS];
 };
 
 /* Reads the request's filters, each of `specs` (ended by an entry without name) or a tag
- * filter (tag:KEY, tag-key), which matches nothing: xdplink keeps no tags. */
+ * filter (tag:KEY, tag-key), which looks at the items' Tags ([{Key, Value}]). */
 int aws_filters_read(struct aws_call *c, const struct aws_filter_spec *specs,
 		     struct aws_filters *filters);
 /* Removes from the array result[list_key] the items some filter refuses. */

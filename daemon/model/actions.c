@@ -81,7 +81,14 @@ static int run_action(struct model *m, action_fn *body, bool mutates, const char
 	X(DescribeSubnets, false, subnets_describe)                                                \
 	X(DeleteSubnet, true, subnet_delete)                                                       \
 	X(AttachInterface, true, iface_attach)                                                     \
-	X(DetachInterface, true, iface_detach)
+	X(DetachInterface, true, iface_detach)                                                     \
+	X(CreateTags, true, tags_create)                                                           \
+	X(DeleteTags, true, tags_delete)                                                           \
+	X(DescribeTags, false, tags_describe)                                                      \
+	X(CreateVpcEndpointConnectionNotification, true, notification_create)                      \
+	X(DescribeVpcEndpointConnectionNotifications, false, notifications_describe)               \
+	X(ModifyVpcEndpointConnectionNotification, true, notification_modify)                      \
+	X(DeleteVpcEndpointConnectionNotifications, true, notifications_delete)
 
 #define DEFINE_RUN(name, mutates, body)                                                            \
 	static int run_##name(struct model *m, const char *principal, json_object *args,           \

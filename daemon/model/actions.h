@@ -35,5 +35,9 @@ action_fn vpc_create, vpcs_describe, vpc_delete, subnet_create, subnets_describe
 action_fn iface_attach, iface_detach;
 /* private_dns.c */
 action_fn private_dns_verify;
+/* tags.c */
+action_fn tags_create, tags_delete, tags_describe;
+/* notifications.c */
+action_fn notification_create, notifications_describe, notification_modify, notifications_delete;
 
 #endif

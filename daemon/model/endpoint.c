@@ -15,6 +15,7 @@
 #include "result.h"
 #include "service.h"
 #include "slots.h"
+#include "tags.h"
 #include "vpc.h"
 
 #include <stdio.h>
@@ -85,6 +86,8 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 		rc = add_network_interfaces(out, m, endpoint, err);
 		if (rc == 0)
 			rc = endpoint_dns_entries(m, endpoint, put_array(out, "DnsEntries"), err);
+		if (rc == 0)
+			rc = put_tags(m, out, store_column_text(stmt, 0), err);
 	}
 	sqlite3_finalize(stmt);
 	return rc < 0 ? -1 : 0;
@@ -201,7 +204,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 		    json_object **result, struct api_error *err)
 {
 	const char *name = NULL, *type = "Interface", *vpc_id = NULL;
-	json_object *subnets = NULL, *one;
+	json_object *subnets = NULL, *tags = NULL, *one;
 	char endpoint_id[ID_MAX];
 	int64_t service, endpoint = 0, vpc = 0;
 	bool private_dns = false;
@@ -215,6 +218,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	args_string(&a, "VpcId", ARG_OPTIONAL, &vpc_id);
 	args_list(&a, "SubnetConfigurations", ARG_REQUIRED, json_type_object, &subnets);
 	args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
+	args_list(&a, "Tags", ARG_OPTIONAL, json_type_object, &tags);
 	if (args_close(&a) < 0)
 		return -1;
 	if (strcmp(type, "Interface") != 0)
@@ -236,7 +240,8 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	if ((private_dns && endpoint_set_private_dns(m, endpoint, true, err) < 0) ||
 	    slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET slot = ?, vpc = ? WHERE id = ?",
-		       SQL_ARGS(SQL_INT(slot), SQL_INT(vpc), SQL_INT(endpoint)), err) < 0)
+		       SQL_ARGS(SQL_INT(slot), SQL_INT(vpc), SQL_INT(endpoint)), err) < 0 ||
+	    tags_put(m, caller, endpoint_id, tags, err) < 0)
 		return -1;
 	one = json_object_new_array();
 	rc = endpoint_json(m, endpoint, one, err);

@@ -74,6 +74,11 @@ int id_new_endpoint(char out[ID_MAX])
 	return long_id(out, "vpce-");
 }
 
+int id_new_notification(char out[ID_MAX])
+{
+	return long_id(out, "vpce-nfn-");
+}
+
 int id_new_vpc(char out[ID_MAX])
 {
 	return long_id(out, "vpc-");

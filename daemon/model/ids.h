@@ -19,11 +19,12 @@
 
 /* ---- Random identifiers (getrandom). Each returns 0, or -1 if the kernel gave no
  * randomness. AWS's long ids are "0" and 16 hex digits, 17 in all. */
-int id_new_service(char out[ID_MAX]);	 /* vpce-svc-0123456789abcdef0 */
-int id_new_endpoint(char out[ID_MAX]);	 /* vpce-0123456789abcdef0 */
-int id_new_permission(char out[ID_MAX]); /* vpce-svc-perm-0123456789abcdef0 */
-int id_new_vpc(char out[ID_MAX]);	 /* vpc-0123456789abcdef0 */
-int id_new_subnet(char out[ID_MAX]);	 /* subnet-0123456789abcdef0 */
+int id_new_service(char out[ID_MAX]);	   /* vpce-svc-0123456789abcdef0 */
+int id_new_endpoint(char out[ID_MAX]);	   /* vpce-0123456789abcdef0 */
+int id_new_permission(char out[ID_MAX]);   /* vpce-svc-perm-0123456789abcdef0 */
+int id_new_vpc(char out[ID_MAX]);	   /* vpc-0123456789abcdef0 */
+int id_new_subnet(char out[ID_MAX]);	   /* subnet-0123456789abcdef0 */
+int id_new_notification(char out[ID_MAX]); /* vpce-nfn-0123456789abcdef0 */
 int id_new_arn_suffix(char out[ARN_SUFFIX_LEN + 1]);
 int id_new_dns_suffix(char out[9]); /* 8 lowercase letters and digits */
 /* `length` random characters of [a-z0-9] (and [A-Z] when mixed_case) into out. */

@@ -9,6 +9,7 @@
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
+#include "tags.h"
 
 /* AWS: a load balancer behind an endpoint service has at most 50 listeners. */
 #define MAX_LISTENERS 50
@@ -62,6 +63,8 @@ static int lb_json(struct model *m, int64_t id, json_object *list, struct api_er
 		rc = add_zones(lb, m, id, err);
 		put_bool(lb, "CrossZoneEnabled", sqlite3_column_int(stmt, 3));
 		put_string(lb, "CreatedTime", store_column_text(stmt, 4));
+		if (rc >= 0)
+			rc = put_tags(m, lb, store_column_text(stmt, 1), err);
 	}
 	sqlite3_finalize(stmt);
 	return rc < 0 ? -1 : 0;
@@ -128,7 +131,7 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 	      json_object **result, struct api_error *err)
 {
 	const char *name = NULL;
-	json_object *zones = NULL;
+	json_object *zones = NULL, *tags = NULL;
 	bool cross_zone = false;
 	struct args a;
 	int64_t id;
@@ -137,6 +140,7 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 	args_string(&a, "Name", ARG_REQUIRED, &name);
 	args_list(&a, "Zones", ARG_REQUIRED, json_type_object, &zones);
 	args_bool(&a, "CrossZone", ARG_OPTIONAL, &cross_zone);
+	args_list(&a, "Tags", ARG_OPTIONAL, json_type_object, &tags);
 	if (args_close(&a) < 0 || check_resource_name(name, "load balancer", err) < 0)
 		return -1;
 	if (json_object_array_length(zones) == 0)
@@ -157,6 +161,9 @@ int lb_create(struct model *m, const struct principal *caller, json_object *args
 		if (add_zone(m, id, zones, i, err) < 0)
 			return -1;
 	}
+	if (tags_put_row(m, caller, "SELECT arn FROM load_balancer WHERE id = ?", id, tags, err) <
+	    0)
+		return -1;
 	return lb_result(m, id, result, err);
 }
 
@@ -292,7 +299,7 @@ int listener_create(struct model *m, const struct principal *caller, json_object
 	const char *lb_name = NULL, *tg_name = NULL, *protocol = "TCP";
 	int64_t port = 0, lb, tg;
 	struct args a;
-	json_object *list;
+	json_object *list, *tags = NULL;
 	int rc;
 
 	args_open(&a, args, err);
@@ -300,11 +307,14 @@ int listener_create(struct model *m, const struct principal *caller, json_object
 	args_int(&a, "Port", ARG_REQUIRED, 1, 65535, &port);
 	args_string(&a, "TargetGroupName", ARG_REQUIRED, &tg_name);
 	args_string(&a, "Protocol", ARG_OPTIONAL, &protocol);
+	args_list(&a, "Tags", ARG_OPTIONAL, json_type_object, &tags);
 	if (args_close(&a) < 0 || check_tcp(protocol, err) < 0 ||
 	    find_owned(m, &LOAD_BALANCER, caller->account, lb_name, &lb, err) < 0 ||
 	    find_owned(m, &TARGET_GROUP, caller->account, tg_name, &tg, err) < 0 ||
 	    check_listener_fits(m, lb, port, tg, lb_name, tg_name, err) < 0 ||
-	    insert_listener(m, lb, port, tg, err) < 0)
+	    insert_listener(m, lb, port, tg, err) < 0 ||
+	    tags_put_row(m, caller, "SELECT arn FROM listener WHERE id = ?",
+			 store_last_id(m->store), tags, err) < 0)
 		return -1;
 	list = json_object_new_array();
 	*result = json_object_new_object();

@@ -9,6 +9,7 @@
 
 #include "changes.h"
 #include "model_dns.h"
+#include "notifications.h"
 #include "slots.h"
 
 /* principal_allows(allowed, caller_arn) in SQL, so queries apply the one rule of ids.c. */
@@ -73,6 +74,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 	m->max_tables = opts->max_tables;
 	m->node_has_address = opts->node_has_address;
 	m->host_answers = opts->host_answers;
+	m->notification_target_allowed = opts->notification_target_allowed;
 	m->store = store_open(opts->path, err);
 	if (!m->store)
 		goto refused;
@@ -83,7 +85,7 @@ struct model *model_open(const struct model_options *opts, struct api_error *err
 		goto refused;
 	}
 	if (check_region(m, opts->path, err) < 0 || slots_check_limits(m, err) < 0 ||
-	    slots_open(m, err) < 0 || changes_open(m, err) < 0)
+	    slots_open(m, err) < 0 || changes_open(m, err) < 0 || notifications_open(m, err) < 0)
 		goto refused;
 	return m;
 refused:

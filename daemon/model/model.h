@@ -30,6 +30,10 @@ struct model_options {
 	/* Whether a host on the interface answers for the address (NULL: never): an ENI
 	 * address may not be one in use. */
 	bool (*host_answers)(const char *iface, const char *address);
+	/* Whether a connection notification may name `target`, a webhook URL or "exec:NAME"
+	 * (NULL: none may): the node's operator's choice, as a tenant's webhook is a request
+	 * the node makes for it. */
+	bool (*notification_target_allowed)(const char *target);
 };
 
 /* Opens (or creates) the store. A file that is not an xdplink state database, is
@@ -136,6 +140,25 @@ int model_next_drain_deadline(struct model *m, int64_t *deadline, struct api_err
 
 /* Health of one registered target, from the health checker. Returns 1 if the state
  * changed (the data path must be synced), 0 if not, -1 on error. */
+/* An endpoint's event for a connection notification, taken once the change that made it is
+ * committed. */
+#define NOTIFICATION_TARGET_MAX 1024
+struct model_notification {
+	char id[40];			      /* vpce-nfn-... */
+	char target[NOTIFICATION_TARGET_MAX]; /* the webhook URL or exec:NAME */
+	char event[8];			      /* Connect, Accept, Reject, Delete */
+	char service_id[40];
+	char endpoint_id[40];
+	char endpoint_owner[16]; /* account */
+	char endpoint_state[24];
+	char time[32];
+};
+
+/* The events of the changes committed since the last call (*out is freed by the caller;
+ * never NULL on success). */
+int model_take_notifications(struct model *m, struct model_notification **out, size_t *count,
+			     struct api_error *err);
+
 int model_set_target_health(struct model *m, const char *tg_arn, uint32_t addr, uint16_t port,
 			    const char *state, const char *reason, struct api_error *err);
 

@@ -22,6 +22,7 @@ struct model {
 	uint32_t max_tables;
 	bool (*node_has_address)(const char *address);
 	bool (*host_answers)(const char *iface, const char *address);
+	bool (*notification_target_allowed)(const char *target);
 	bool changed;	     /* the open transaction changed what the data path holds */
 	uint64_t generation; /* commits that changed it, since the model was opened */
 	uint64_t commits;    /* every commit since then (model_dns.h) */

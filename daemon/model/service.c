@@ -12,6 +12,7 @@
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
+#include "tags.h"
 
 #include <string.h>
 
@@ -132,6 +133,11 @@ static int service_json(struct model *m, int64_t service, enum service_view view
 		append_string(put_array(out, "SupportedIpAddressTypes"), "ipv4");
 		append_string(put_array(out, "BaseEndpointDnsNames"), base);
 		put_private_dns(out, stmt, view);
+		/* A consumer never sees the provider's tags. */
+		if (rc == 0 && view == PROVIDER_VIEW)
+			rc = put_tags(m, out, service_id, err);
+		else if (rc == 0)
+			put_array(out, "Tags");
 	}
 	sqlite3_finalize(stmt);
 	return rc < 0 ? -1 : 0;
@@ -205,7 +211,7 @@ static int set_private_dns(struct model *m, int64_t service, const char *name,
 int service_create(struct model *m, const struct principal *caller, json_object *args,
 		   json_object **result, struct api_error *err)
 {
-	json_object *names = NULL, *one;
+	json_object *names = NULL, *tags = NULL, *one;
 	const char *private_dns = NULL;
 	bool acceptance = true;
 	char service_id[ID_MAX];
@@ -217,6 +223,7 @@ int service_create(struct model *m, const struct principal *caller, json_object 
 	args_list(&a, "LoadBalancerNames", ARG_OPTIONAL, json_type_string, &names);
 	args_bool(&a, "AcceptanceRequired", ARG_OPTIONAL, &acceptance);
 	args_string(&a, "PrivateDnsName", ARG_OPTIONAL, &private_dns);
+	args_list(&a, "Tags", ARG_OPTIONAL, json_type_object, &tags);
 	if (args_close(&a) < 0)
 		return -1;
 	if (!names || json_object_array_length(names) == 0)
@@ -234,7 +241,8 @@ int service_create(struct model *m, const struct principal *caller, json_object 
 		return -1;
 	service = store_last_id(m->store);
 	if (add_lbs(m, caller, service, names, err) < 0 ||
-	    (private_dns && set_private_dns(m, service, private_dns, err) < 0))
+	    (private_dns && set_private_dns(m, service, private_dns, err) < 0) ||
+	    tags_put(m, caller, service_id, tags, err) < 0)
 		return -1;
 	one = json_object_new_array();
 	rc = service_json(m, service, PROVIDER_VIEW, one, err);

@@ -176,7 +176,38 @@ static const char schema[] =
     "    CASE WHEN t.health = 'draining' THEN NULL ELSE z.address END AS check_source"
     "  FROM target t JOIN backend b ON b.slot = t.backend"
     "  LEFT JOIN (SELECT DISTINCT tg, lb FROM listener) u ON u.tg = t.tg"
-    "  LEFT JOIN lb_zone z ON z.lb = u.lb AND z.zone = t.zone;";
+    "  LEFT JOIN lb_zone z ON z.lb = u.lb AND z.zone = t.zone;"
+
+    /* Tags and connection notifications (issue 19). A tag belongs to its resource's
+	 * account; `resource` is the resource's id (an ARN for ELBv2's), `type` EC2's or
+	 * ELBv2's resource type. Tags go with their resource's row. */
+    "CREATE TABLE tag ("
+    "  resource TEXT NOT NULL, type TEXT NOT NULL, account TEXT NOT NULL,"
+    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (resource, key)) STRICT;"
+    "CREATE INDEX tag_account ON tag(account);"
+    "CREATE TRIGGER tag_of_lb AFTER DELETE ON load_balancer BEGIN"
+    "  DELETE FROM tag WHERE resource = OLD.arn; END;"
+    "CREATE TRIGGER tag_of_tg AFTER DELETE ON target_group BEGIN"
+    "  DELETE FROM tag WHERE resource = OLD.arn; END;"
+    "CREATE TRIGGER tag_of_listener AFTER DELETE ON listener BEGIN"
+    "  DELETE FROM tag WHERE resource = OLD.arn; END;"
+    "CREATE TRIGGER tag_of_service AFTER DELETE ON service BEGIN"
+    "  DELETE FROM tag WHERE resource = OLD.service_id; END;"
+    "CREATE TRIGGER tag_of_vpc AFTER DELETE ON vpc BEGIN"
+    "  DELETE FROM tag WHERE resource = OLD.vpc_id; END;"
+    "CREATE TRIGGER tag_of_subnet AFTER DELETE ON subnet BEGIN"
+    "  DELETE FROM tag WHERE resource = OLD.subnet_id; END;"
+    /* where an endpoint's events (Connect, Accept, Reject, Delete) are sent: for every
+	 * endpoint of a service, or for one endpoint; `events` is ",Accept,Reject," */
+    "CREATE TABLE connection_notification ("
+    "  id INTEGER PRIMARY KEY, notification_id TEXT NOT NULL UNIQUE,"
+    "  account TEXT NOT NULL,"
+    "  service INTEGER REFERENCES service(id) ON DELETE CASCADE,"
+    "  endpoint INTEGER REFERENCES endpoint(id) ON DELETE CASCADE,"
+    "  target TEXT NOT NULL, events TEXT NOT NULL, enabled INTEGER NOT NULL,"
+    "  CHECK ((service IS NULL) <> (endpoint IS NULL))) STRICT;"
+    "CREATE INDEX notification_service ON connection_notification(service);"
+    "CREATE INDEX notification_endpoint ON connection_notification(endpoint);";
 
 /* Indexes that only make queries fast, created at every opening (also in files made before
  * them): a change asks which zones of a load balancer have ENIs, in proportion to the

@@ -12,6 +12,7 @@
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
+#include "tags.h"
 #include "slots.h"
 
 /* Everything of a target group but its name and port. */
@@ -251,6 +252,8 @@ static int tg_json(struct model *m, int64_t id, json_object *list, struct api_er
 		fill_settings(stmt, 5, &settings);
 		put_settings(tg, &settings, sqlite3_column_int64(stmt, 4));
 		rc = add_lb_arns(tg, m, id, err);
+		if (rc >= 0)
+			rc = put_tags(m, tg, store_column_text(stmt, 1), err);
 	}
 	sqlite3_finalize(stmt);
 	return rc < 0 ? -1 : 0;
@@ -269,12 +272,14 @@ int tg_create(struct model *m, const struct principal *caller, json_object *args
 	struct tg_settings settings = aws_defaults;
 	char suffix[ARN_SUFFIX_LEN + 1], arn[ARN_MAX];
 	const char *name = NULL;
+	json_object *tags = NULL;
 	int64_t port = 0, id;
 	struct args a;
 
 	args_open(&a, args, err);
 	args_string(&a, "Name", ARG_REQUIRED, &name);
 	args_int(&a, "Port", ARG_REQUIRED, 1, 65535, &port);
+	args_list(&a, "Tags", ARG_OPTIONAL, json_type_object, &tags);
 	if (read_settings(&a, &settings, err) < 0 ||
 	    check_resource_name(name, "target group", err) < 0)
 		return -1;
@@ -298,7 +303,8 @@ int tg_create(struct model *m, const struct principal *caller, json_object *args
 		       err) < 0)
 		return -1;
 	id = store_last_id(m->store);
-	if (check_timeout(m, id, err) < 0)
+	if (check_timeout(m, id, err) < 0 ||
+	    tags_put_row(m, caller, "SELECT arn FROM target_group WHERE id = ?", id, tags, err) < 0)
 		return -1;
 	return tg_result(m, id, result, err);
 }

@@ -14,6 +14,7 @@
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
+#include "tags.h"
 #include "vpc.h"
 
 /* AWS's limits on a VPC's and a subnet's block: /16 to /28. */
@@ -73,6 +74,7 @@ static int vpc_json(struct model *m, int64_t vpc, json_object *list, struct api_
 		put_bool(out, "IsDefault", false);
 		put_string(out, "Interface", store_column_text(stmt, 3));
 		put_string(out, "CreationTimestamp", store_column_text(stmt, 4));
+		rc = put_tags(m, out, store_column_text(stmt, 0), err) < 0 ? -1 : 1;
 	}
 	sqlite3_finalize(stmt);
 	return rc < 0 ? -1 : 0;
@@ -202,6 +204,8 @@ static int subnet_json(struct model *m, int64_t subnet, json_object *list, struc
 		put_string(out, "State", "available");
 		rc = subnet_free_count(m, subnet, &b, &available, err);
 		put_int(out, "AvailableIpAddressCount", available);
+		if (rc >= 0)
+			rc = put_tags(m, out, store_column_text(stmt, 0), err);
 	}
 	sqlite3_finalize(stmt);
 	return rc < 0 ? -1 : 0;

@@ -4,8 +4,9 @@
 # access keys file, the seed lab's resources made with `aws elbv2` and `aws ec2`, the usual
 # mistakes answered with AWS's errors, one account unable to see or touch another's,
 # signatures that are wrong, stale or missing, malformed requests that change nothing, and
-# HTTPS. The agent runs in a namespace of its own; no traffic flows (tests/e2e/aws.sh
-# walks the lab with traffic).
+# HTTPS; tags, and connection notifications delivered to a webhook (python3's http.server)
+# and to a command. The agent runs in a namespace of its own; no traffic flows
+# (tests/e2e/aws.sh walks the lab with traffic).
 set -Eeuo pipefail
 
 build=$(realpath "${1:-build}")
@@ -20,7 +21,10 @@ pins="$work/bpf"
 netns=xl-aws-$$
 port=18777
 endpoint=http://127.0.0.1:$port
+hooks_port=18779
+hooks=http://127.0.0.1:$hooks_port/hooks
 agent_pid=""
+receiver_pid=""
 passed=0
 failed=0
 finished=false
@@ -35,6 +39,7 @@ cleanup() {
 		printf '%d passed, %d failed\n' "$passed" "$failed"
 	fi
 	stop_agent
+	[ -z "$receiver_pid" ] || kill "$receiver_pid" 2>/dev/null || true
 	if mountpoint -q "$pins"; then
 		umount "$pins"
 	fi
@@ -62,7 +67,8 @@ fail() {
 
 start_agent() {
 	ip netns exec "$netns" "$build/xdplinkd" --socket "$sock" --state "$work/state.db" \
-		--pin-dir "$pins/xdplink" --aws-listen "$port" --aws-credentials "$keys" "$@" \
+		--pin-dir "$pins/xdplink" --aws-listen "$port" --aws-credentials "$keys" \
+		--notify-allow "$hooks/" --notify-allow "exec:record=$work/record" --notify-timeout 2 "$@" \
 		>>"$work/agent.log" 2>&1 &
 	agent_pid=$!
 	for _ in $(seq 100); do
@@ -198,6 +204,25 @@ if [ "$(stat -c %a "$keys")" = 600 ] && [ "$("$xl" account list --credentials "$
 else
 	fail "xdplink account add: three keys in a file of mode 600" "$(stat -c %a "$keys")"
 fi
+# The connection notifications' receivers: a webhook that writes "PATH BODY" a line (and
+# answers 500 on /hooks/broken), and a command that writes "EVENT BODY" a line.
+ip netns exec "$netns" python3 -c 'import http.server, sys
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(sys.argv[1], "ab") as out:
+            out.write(self.path.encode() + b" " + body + b"\n")
+        self.send_response(500 if self.path.endswith("/broken") else 200)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), Hook).serve_forever()' "$work/hooks" "$hooks_port" &
+receiver_pid=$!
+printf '#!/bin/sh\n{ printf "%%s " "$1"; cat; echo; } >>%s\n' "$work/commands" >"$work/record"
+chmod 755 "$work/record"
+: >"$work/hooks"
+: >"$work/commands"
+
 start_agent || {
 	early_end="the agent did not start: $(cat "$work/agent.log")"
 	exit 1
@@ -223,8 +248,9 @@ make_vpc stranger 2 1
 
 # ---- The provider's side, with aws elbv2 and aws ec2 ----------------------------------------
 
-acheck "elbv2 create-load-balancer" - provider elbv2 create-load-balancer --name web --type network \
-	--scheme internal --subnets use1-az1=10.0.1.10 us-east-1b=10.0.2.10
+acheck "elbv2 create-load-balancer (with --tags)" - provider elbv2 create-load-balancer --name web \
+	--type network --scheme internal --subnets use1-az1=10.0.1.10 us-east-1b=10.0.2.10 \
+	--tags Key=env,Value=prod
 jcheck "the load balancer in ELBv2's shape" 'len(r["LoadBalancers"]) == 1
 	and (lb := r["LoadBalancers"][0])["LoadBalancerName"] == "web"
 	and re.fullmatch(r"arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/web/[0-9a-f]{16}", lb["LoadBalancerArn"])
@@ -282,13 +308,15 @@ acheck "an attribute xdplink does not have: refused" InvalidConfigurationRequest
 	modify-load-balancer-attributes --load-balancer-arn "$lb" \
 	--attributes Key=deletion_protection.enabled,Value=true
 
-acheck "ec2 create-vpc-endpoint-service-configuration" - provider ec2 \
-	create-vpc-endpoint-service-configuration --network-load-balancer-arns "$lb" --acceptance-required
+acheck "ec2 create-vpc-endpoint-service-configuration (with --tag-specifications)" - provider ec2 \
+	create-vpc-endpoint-service-configuration --network-load-balancer-arns "$lb" --acceptance-required \
+	--tag-specifications 'ResourceType=vpc-endpoint-service,Tags=[{Key=team,Value=web}]'
 jcheck "the configuration in EC2's shape" '(s := r["ServiceConfiguration"])["ServiceState"] == "Available"
 	and re.fullmatch(r"vpce-svc-[0-9a-f]{17}", s["ServiceId"])
 	and s["ServiceName"] == "com.amazonaws.vpce.us-east-1." + s["ServiceId"]
 	and s["AvailabilityZones"] == ["us-east-1a", "us-east-1b"] and s["AcceptanceRequired"] is True
-	and s["NetworkLoadBalancerArns"] == ["'"$lb"'"] and s["ServiceType"] == [{"ServiceType": "Interface"}]'
+	and s["NetworkLoadBalancerArns"] == ["'"$lb"'"] and s["ServiceType"] == [{"ServiceType": "Interface"}]
+	and s["Tags"] == [{"Key": "team", "Value": "web"}]'
 svc=$(jget 'r["ServiceConfiguration"]["ServiceId"]')
 svc_name=com.amazonaws.vpce.us-east-1.$svc
 acheck "ec2 modify-vpc-endpoint-service-permissions" - provider ec2 \
@@ -300,15 +328,17 @@ jcheck "the principal was added" 'r["ReturnValue"] is True and
 # ---- The consumer's side -----------------------------------------------------------------------
 
 acheck "ec2 describe-vpc-endpoint-services as the consumer" - consumer ec2 describe-vpc-endpoint-services
-jcheck "the consumer sees the service" 'r["ServiceNames"] == ["'"$svc_name"'"]
-	and r["ServiceDetails"][0]["Owner"] == "111111111111"'
+jcheck "the consumer sees the service, not its owner's tags" 'r["ServiceNames"] == ["'"$svc_name"'"]
+	and r["ServiceDetails"][0]["Owner"] == "111111111111" and r["ServiceDetails"][0]["Tags"] == []'
 acheck "ec2 describe-vpcs: the consumer's own" - consumer ec2 describe-vpcs
 jcheck "... one VPC, in EC2's shape" '[(v["VpcId"], v["CidrBlock"], v["OwnerId"], v["State"], v["IsDefault"])
 	for v in r["Vpcs"]] == [("'"${vpc[consumer]}"'", "10.1.0.0/16", "222222222222", "available", False)]'
-acheck "ec2 describe-subnets --filters availability-zone-id" - consumer ec2 describe-subnets \
-	--filters Name=availability-zone-id,Values=use1-az2
-jcheck "... the one in use1-az2" '[(n["SubnetId"], n["VpcId"], n["CidrBlock"], n["AvailabilityZone"], n["AvailableIpAddressCount"])
-	for n in r["Subnets"]] == [("'"${subnet[consumer2]}"'", "'"${vpc[consumer]}"'", "10.1.2.0/24", "us-east-1b", 251)]'
+"$xl" --principal "arn:aws:iam::${account[consumer]}:root" tag add "${subnet[consumer2]}" tier=app >/dev/null
+"$xl" --principal "arn:aws:iam::${account[consumer]}:root" tag add "${subnet[consumer3]}" tier=db >/dev/null
+acheck "ec2 describe-subnets --filters availability-zone-id tag:tier" - consumer ec2 describe-subnets \
+	--filters Name=availability-zone-id,Values=use1-az2,use1-az3 Name=tag:tier,Values=ap?
+jcheck "... the one in use1-az2, tagged by xdplink tag add" '[(n["SubnetId"], n["VpcId"], n["CidrBlock"], n["AvailabilityZone"], n["AvailableIpAddressCount"], n["Tags"])
+	for n in r["Subnets"]] == [("'"${subnet[consumer2]}"'", "'"${vpc[consumer]}"'", "10.1.2.0/24", "us-east-1b", 251, [{"Key": "tier", "Value": "app"}])]'
 acheck "another account's subnet: InvalidSubnetID.NotFound" InvalidSubnetID.NotFound stranger ec2 \
 	describe-subnets --subnet-ids "${subnet[consumer1]}"
 acheck "ec2 create-vpc: the host's operator makes VPCs" UnsupportedOperation consumer ec2 create-vpc \
@@ -328,13 +358,16 @@ acheck "security groups: refused until the data path enforces them" UnsupportedO
 acheck "--dry-run of a good endpoint: DryRunOperation" DryRunOperation consumer ec2 \
 	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 --dry-run
-acheck "ec2 create-vpc-endpoint" - consumer ec2 create-vpc-endpoint --vpc-endpoint-type Interface \
-	--vpc-id "${vpc[consumer]}" --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 use1-az2=10.1.2.50
+acheck "ec2 create-vpc-endpoint (with --tag-specifications)" - consumer ec2 create-vpc-endpoint \
+	--vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" --service-name "$svc_name" \
+	--subnet-ids use1-az1=10.1.1.50 use1-az2=10.1.2.50 \
+	--tag-specifications 'ResourceType=vpc-endpoint,Tags=[{Key=Name,Value=my ep}]'
 jcheck "the endpoint in EC2's shape, only one (the dry run made none)" '(e := r["VpcEndpoint"])["State"] == "pendingAcceptance"
 	and re.fullmatch(r"vpce-[0-9a-f]{17}", e["VpcEndpointId"]) and e["VpcEndpointType"] == "Interface"
 	and e["VpcId"] == "'"${vpc[consumer]}"'" and e["OwnerId"] == "222222222222"
 	and e["SubnetIds"] == ["'"${subnet[consumer1]}"'", "'"${subnet[consumer2]}"'"] and e["ServiceName"] == "'"$svc_name"'"
-	and len(e["DnsEntries"]) == 3 and e["DnsEntries"][0]["DnsName"].startswith(e["VpcEndpointId"] + "-")'
+	and len(e["DnsEntries"]) == 3 and e["DnsEntries"][0]["DnsName"].startswith(e["VpcEndpointId"] + "-")
+	and e["Tags"] == [{"Key": "Name", "Value": "my ep"}]'
 ep=$(jget 'r["VpcEndpoint"]["VpcEndpointId"]')
 if [ "$(XDPLINK_PRINCIPAL="arn:aws:iam::${account[consumer]}:root" "$xl" --json endpoint list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["VpcEndpoints"]))')" = 1 ]; then
 	ok "the socket API sees the one endpoint the aws CLI made"
@@ -407,6 +440,143 @@ jcheck "... Unsuccessful: InvalidVpcEndpointId.NotFound" '[(u["ResourceId"], u["
 acheck "a service with a live endpoint is not deleted" - provider ec2 \
 	delete-vpc-endpoint-service-configurations --service-ids "$svc"
 jcheck "... Unsuccessful: ExistingVpcEndpointConnections" '[u["Error"]["Code"] for u in r["Unsuccessful"]] == ["ExistingVpcEndpointConnections"]'
+
+# ---- Tags --------------------------------------------------------------------------------------
+
+# tags_of WHO RESOURCE: "KEY=VALUE ..." of the resource, through the socket CLI.
+tags_of() {
+	"$xl" --principal "arn:aws:iam::${account[$1]}:root" --json tag list ${2:+"$2"} |
+		jq -r '[.Tags[] | "\(.Key)=\(.Value)"] | join(" ")'
+}
+
+acheck "ec2 create-tags on the service" - provider ec2 create-tags --resources "$svc" \
+	--tags Key=stage,Value=blue Key=owner,Value=
+acheck "ec2 describe-vpc-endpoint-service-configurations --filters tag:stage tag-key" - provider \
+	ec2 describe-vpc-endpoint-service-configurations --filters Name=tag:stage,Values=blu* \
+	Name=tag-key,Values=owner
+jcheck "... the tagged service alone, with its tags in tagSet" '[(s["ServiceId"], s["Tags"]) for s in r["ServiceConfigurations"]]
+	== [("'"$svc"'", [{"Key": "owner", "Value": ""}, {"Key": "stage", "Value": "blue"}, {"Key": "team", "Value": "web"}])]'
+acheck "ec2 describe-tags --filters resource-type key" - provider ec2 describe-tags \
+	--filters Name=resource-type,Values=vpc-endpoint-service Name=key,Values=stage,team
+jcheck "... the two tags, each with its resource" '[(t["ResourceId"], t["ResourceType"], t["Key"], t["Value"]) for t in r["Tags"]]
+	== [("'"$svc"'", "vpc-endpoint-service", "stage", "blue"), ("'"$svc"'", "vpc-endpoint-service", "team", "web")]'
+before=$(tags_of provider "$svc")
+acheck "a key starting with aws:: InvalidParameterValue" InvalidParameterValue provider ec2 create-tags \
+	--resources "$svc" --tags Key=fine,Value=1 Key=aws:cloudformation,Value=1
+mapfile -t many < <(printf 'Key=k%d,Value=v\n' $(seq 48))
+acheck "a 51st tag: TagLimitExceeded" TagLimitExceeded provider ec2 create-tags --resources "$svc" \
+	--tags "${many[@]}"
+acheck "another account's service: InvalidVpcEndpointServiceId.NotFound" \
+	InvalidVpcEndpointServiceId.NotFound consumer ec2 create-tags --resources "$svc" --tags Key=x,Value=y
+status=0
+"$xl" tag add "$svc" "$(printf 'k%.0s' $(seq 129))=v" 2>"$work/err" || status=$?
+[ "$status" = 1 ] && grep -q '^InvalidTagKey.Malformed' "$work/err" &&
+	ok "xdplink tag add: a key of 129 characters, InvalidTagKey.Malformed" ||
+	fail "xdplink tag add: a key of 129 characters, InvalidTagKey.Malformed" "exit status $status"
+status=0
+"$xl" tag add i-0123456789abcdef0 k=v 2>"$work/err" || status=$?
+[ "$status" = 1 ] && grep -q '^InvalidID' "$work/err" && ok "xdplink tag add: an id of nothing xdplink has, InvalidID" ||
+	fail "xdplink tag add: an id of nothing xdplink has, InvalidID" "exit status $status"
+[ "$(tags_of provider "$svc")" = "$before" ] && ok "... and the refusals changed no tag" ||
+	fail "... and the refusals changed no tag" "$(tags_of provider "$svc")"
+acheck "ec2 delete-tags: a key, and a key only with its value" - provider ec2 delete-tags \
+	--resources "$svc" --tags Key=stage Key=team,Value=other
+[ "$(tags_of provider "$svc")" = "owner= team=web" ] && ok "... stage went, team (another value) stayed" ||
+	fail "... stage went, team (another value) stayed" "$(tags_of provider "$svc")"
+consumer_tags=$("$xl" --principal "arn:aws:iam::${account[consumer]}:root" --json tag list |
+	jq -r '[.Tags[] | "\(.Key)=\(.Value)"] | sort | join(",")')
+[ "$consumer_tags" = "Name=my ep,tier=app,tier=db" ] && ok "xdplink tag list: the consumer sees its own tags only" ||
+	fail "xdplink tag list: the consumer sees its own tags only" "$consumer_tags"
+
+acheck "elbv2 add-tags with a key twice: DuplicateTagKeys" DuplicateTagKeys provider elbv2 add-tags \
+	--resource-arns "$lb" "$tg" --tags Key=a,Value=1 Key=a,Value=2
+acheck "elbv2 add-tags" - provider elbv2 add-tags --resource-arns "$tg" --tags Key=tier,Value=web
+acheck "elbv2 remove-tags" - provider elbv2 remove-tags --resource-arns "$lb" --tag-keys nothing
+acheck "elbv2 describe-tags" - provider elbv2 describe-tags --resource-arns "$lb" "$tg"
+jcheck "... each ARN asked with its tags" '[(d["ResourceArn"], d["Tags"]) for d in r["TagDescriptions"]]
+	== [("'"$lb"'", [{"Key": "env", "Value": "prod"}]), ("'"$tg"'", [{"Key": "tier", "Value": "web"}])]'
+acheck "another account's load balancer: LoadBalancerNotFound" LoadBalancerNotFound consumer elbv2 \
+	describe-tags --resource-arns "$lb"
+
+# ---- Connection notifications ------------------------------------------------------------------
+
+acheck "a webhook outside the operator's prefixes: refused (no SSRF)" InvalidParameterValue provider \
+	ec2 create-vpc-endpoint-connection-notification --service-id "$svc" \
+	--connection-notification-arn http://169.254.169.254/latest/meta-data/ --connection-events Connect
+acheck "ec2 create-vpc-endpoint-connection-notification: a webhook for the service" - provider ec2 \
+	create-vpc-endpoint-connection-notification --service-id "$svc" \
+	--connection-notification-arn "$hooks/provider" --connection-events Connect Accept Reject Delete
+jcheck "... in EC2's shape" '(n := r["ConnectionNotification"])["ServiceId"] == "'"$svc"'"
+	and re.fullmatch(r"vpce-nfn-[0-9a-f]{17}", n["ConnectionNotificationId"])
+	and n["ConnectionNotificationType"] == "Topic" and n["ConnectionNotificationArn"] == "'"$hooks/provider"'"
+	and n["ConnectionEvents"] == ["Accept", "Connect", "Delete", "Reject"]
+	and n["ConnectionNotificationState"] == "Enabled" and "VpcEndpointId" not in n'
+nfn=$(jget 'r["ConnectionNotification"]["ConnectionNotificationId"]')
+acheck "a second endpoint: Connect" - consumer ec2 create-vpc-endpoint --vpc-endpoint-type Interface \
+	--vpc-id "${vpc[consumer]}" --service-name "$svc_name" --subnet-ids use1-az1=10.1.1.60
+ep2=$(jget 'r["VpcEndpoint"]["VpcEndpointId"]')
+acheck "the consumer's own notification: a command the operator named" - consumer ec2 \
+	create-vpc-endpoint-connection-notification --vpc-endpoint-id "$ep2" \
+	--connection-notification-arn exec:record --connection-events Accept Reject Delete
+acheck "accepted: Accept" - provider ec2 accept-vpc-endpoint-connections --service-id "$svc" \
+	--vpc-endpoint-ids "$ep2"
+acheck "rejected: Reject" - provider ec2 reject-vpc-endpoint-connections --service-id "$svc" \
+	--vpc-endpoint-ids "$ep2"
+acheck "deleted: Delete" - consumer ec2 delete-vpc-endpoints --vpc-endpoint-ids "$ep2"
+for _ in $(seq 100); do
+	[ "$(wc -l <"$work/hooks")" -ge 4 ] && [ "$(wc -l <"$work/commands")" -ge 3 ] && break
+	sleep 0.1
+done
+if python3 - "$work/hooks" "$work/commands" "$svc" "$ep2" "$nfn" "$hooks/provider" <<'PY'; then
+import json, re, sys
+hooks, commands, svc, ep, nfn, url = sys.argv[1:]
+def events(path, first):
+    out = []
+    for line in open(path):
+        head, body = line.rstrip("\n").split(" ", 1)
+        m = json.loads(body)
+        assert m["Type"] == "Notification" and re.fullmatch(r"[0-9a-f-]{36}", m["MessageId"]), m
+        e = json.loads(m["Message"])
+        assert e["ServiceId"] == svc and e["VpcEndpointId"] == ep and e["VpcEndpointOwner"] == "222222222222"
+        assert e["EventTime"] == m["Timestamp"] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["EventTime"])
+        out.append((head, m["TopicArn"], e["ConnectionNotificationId"] == nfn, e["ConnectionEvent"], e["VpcEndpointState"]))
+    return out
+got = events(hooks, True)
+want = [("/hooks/provider", url, True, "Connect", "pendingAcceptance"), ("/hooks/provider", url, True, "Accept", "available"),
+        ("/hooks/provider", url, True, "Reject", "rejected"), ("/hooks/provider", url, True, "Delete", "deleted")]
+assert got == want, got
+got = [(h, arn, ev, st) for h, arn, _, ev, st in events(commands, False)]
+assert got == [("Accept", "exec:record", "Accept", "available"), ("Reject", "exec:record", "Reject", "rejected"),
+               ("Delete", "exec:record", "Delete", "deleted")], got
+PY
+	ok "the webhook got Connect, Accept, Reject, Delete and the command Accept, Reject, Delete, each once"
+else
+	fail "the webhook got Connect, Accept, Reject, Delete and the command Accept, Reject, Delete, each once" \
+		"$(cat "$work/hooks" "$work/commands")"
+fi
+acheck "ec2 modify-vpc-endpoint-connection-notification: Accept only, to a broken receiver" - \
+	provider ec2 modify-vpc-endpoint-connection-notification --connection-notification-id "$nfn" \
+	--connection-notification-arn "$hooks/broken" --connection-events Accept
+acheck "ec2 describe-vpc-endpoint-connection-notifications" - provider ec2 \
+	describe-vpc-endpoint-connection-notifications
+jcheck "... the provider's one, modified" '[(n["ConnectionNotificationId"], n["ConnectionNotificationArn"], n["ConnectionEvents"])
+	for n in r["ConnectionNotificationSet"]] == [("'"$nfn"'", "'"$hooks/broken"'", ["Accept"])]'
+ep3=$("$xl" --principal "arn:aws:iam::${account[consumer]}:root" --json endpoint create \
+	--service "$svc_name" --subnet use1-az1=10.1.1.61 | jq -r .VpcEndpoint.VpcEndpointId)
+"$xl" endpoint accept "$svc" "$ep3" >/dev/null
+for _ in $(seq 100); do
+	grep -q "to $hooks/broken failed: HTTP status 500" "$work/agent.log" && break
+	sleep 0.1
+done
+grep -q "notification $nfn (Accept) to $hooks/broken failed: HTTP status 500 (1 failed so far; not retried)" \
+	"$work/agent.log" && [ "$(grep -c "^/hooks/broken " "$work/hooks")" = 1 ] &&
+	[ "$("$xl" --json agent status | jq -c .ConnectionNotifications)" = '{"Delivered":7,"Failed":1,"Dropped":0}' ] &&
+	ok "a receiver that answers 500: tried once, logged and counted" ||
+	fail "a receiver that answers 500: tried once, logged and counted" "$(tail -n 3 "$work/agent.log")"
+acheck "ec2 delete-vpc-endpoint-connection-notifications" - provider ec2 \
+	delete-vpc-endpoint-connection-notifications --connection-notification-ids "$nfn" vpce-nfn-0123456789abcdef0
+jcheck "... an unknown one Unsuccessful" '[(u["ResourceId"], u["Error"]["Code"]) for u in r["Unsuccessful"]]
+	== [("vpce-nfn-0123456789abcdef0", "InvalidConnectionNotification")]'
 
 # ---- ClientToken, paging -------------------------------------------------------------------
 
@@ -503,6 +673,10 @@ daemon_refused() {
 }
 daemon_refused "--aws-credentials without --aws-listen: a usage error" 2 "need --aws-listen" \
 	--aws-credentials "$keys"
+daemon_refused "--notify-allow of a prefix that does not end its host: a usage error" 2 \
+	"takes a webhook prefix with its host and a path" --notify-allow http://127.0.0.1
+daemon_refused "--notify-allow exec: of a relative program: a usage error" 2 \
+	"exec:NAME=/absolute/program" --notify-allow exec:x=bin/sh
 daemon_refused "--aws-tls-cert without its key: a usage error" 2 "go together" \
 	--aws-listen 18778 --aws-tls-cert "$work/cert.pem"
 chmod 644 "$keys"

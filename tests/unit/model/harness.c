@@ -370,10 +370,15 @@ static void dump_result(FILE *out, const char *principal, const char *action, co
 static void dump_account(FILE *out, const char *principal)
 {
 	static const char *const describes[] = {
-		"DescribeLoadBalancers",       "DescribeTargetGroups",
-		"DescribeListeners",	       "DescribeVpcEndpointServiceConfigurations",
-		"DescribeVpcEndpointServices", "DescribeVpcEndpointConnections",
+		"DescribeLoadBalancers",
+		"DescribeTargetGroups",
+		"DescribeListeners",
+		"DescribeVpcEndpointServiceConfigurations",
+		"DescribeVpcEndpointServices",
+		"DescribeVpcEndpointConnections",
 		"DescribeVpcEndpoints",
+		"DescribeTags",
+		"DescribeVpcEndpointConnectionNotifications",
 	};
 	json_object *groups = act(principal, "DescribeTargetGroups", "{}");
 	json_object *services = act(principal, "DescribeVpcEndpointServiceConfigurations", "{}");

@@ -128,5 +128,7 @@ void unknown_actions_are_not_the_model_s(void);
 /* private_dns.c */
 void private_dns_names_are_verified_before_use(void),
     the_resolver_reads_available_endpoints_and_zone_health(void);
+/* tags.c */
+void tags_follow_aws_limits_and_their_resource(void), notifications_are_sent_once_committed(void);
 
 #endif

@@ -42,6 +42,8 @@ int main(int argc, char **argv)
 		TEST_CASE(unknown_actions_are_not_the_model_s),
 		TEST_CASE(private_dns_names_are_verified_before_use),
 		TEST_CASE(the_resolver_reads_available_endpoints_and_zone_health),
+		TEST_CASE(tags_follow_aws_limits_and_their_resource),
+		TEST_CASE(notifications_are_sent_once_committed),
 	};
 
 	return RUN_TESTS("model", cases, argc, argv);

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* EC2's connection notifications of a service's or an endpoint's events. There is no SNS
+ * here: ConnectionNotificationArn names a webhook or a command the node's operator allows
+ * (the model refuses others), and the answer calls it what AWS calls an SNS topic. */
+#include "ec2.h"
+#include "filters.h"
+#include "tagging.h"
+
+static const struct xml_field notification[] = {
+	XML_TEXT_FIELD("ConnectionNotificationId", "connectionNotificationId"),
+	XML_TEXT_FIELD("ServiceId", "serviceId"),
+	XML_TEXT_FIELD("VpcEndpointId", "vpcEndpointId"),
+	XML_TEXT_FIELD("ConnectionNotificationType", "connectionNotificationType"),
+	XML_TEXT_FIELD("ConnectionNotificationArn", "connectionNotificationArn"),
+	XML_LIST_FIELD("ConnectionEvents", "connectionEvents"),
+	XML_TEXT_FIELD("ConnectionNotificationState", "connectionNotificationState"),
+	XML_END,
+};
+
+static const struct xml_field created_output[] = {
+	XML_OBJECT_FIELD("ConnectionNotification", "connectionNotification", notification),
+	XML_TEXT_FIELD("ClientToken", "clientToken"),
+	XML_END,
+};
+
+static const struct xml_field described_output[] = {
+	XML_OBJECTS_FIELD("ConnectionNotificationSet", "connectionNotificationSet", notification),
+	XML_TEXT_FIELD("NextToken", "nextToken"),
+	XML_END,
+};
+
+static const struct xml_field return_value_output[] = {
+	XML_TEXT_FIELD("ReturnValue", "return"),
+	XML_END,
+};
+
+static const struct xml_field error_item[] = {
+	XML_TEXT_FIELD("Code", "code"),
+	XML_TEXT_FIELD("Message", "message"),
+	XML_END,
+};
+
+static const struct xml_field unsuccessful_item[] = {
+	XML_OBJECT_FIELD("Error", "error", error_item),
+	XML_TEXT_FIELD("ResourceId", "resourceId"),
+	XML_END,
+};
+
+static const struct xml_field unsuccessful_output[] = {
+	XML_OBJECTS_FIELD("Unsuccessful", "unsuccessful", unsuccessful_item),
+	XML_END,
+};
+
+static const struct aws_filter_spec notification_filters[] = {
+	{ "connection-notification-arn", "ConnectionNotificationArn" },
+	{ "connection-notification-id", "ConnectionNotificationId" },
+	{ "connection-notification-state", "ConnectionNotificationState" },
+	{ "connection-notification-type", "ConnectionNotificationType" },
+	{ "service-id", "ServiceId" },
+	{ "vpc-endpoint-id", "VpcEndpointId" },
+	{ NULL, NULL },
+};
+
+static int create_notification(struct aws_call *c, json_object **result)
+{
+	json_object *args = json_object_new_object();
+
+	if (aws_param_string(c, "ServiceId", AWS_OPTIONAL, args, "ServiceId") < 0 ||
+	    aws_param_string(c, "VpcEndpointId", AWS_OPTIONAL, args, "VpcEndpointId") < 0 ||
+	    aws_param_string(c, "ConnectionNotificationArn", AWS_REQUIRED, args,
+			     "ConnectionNotificationArn") < 0 ||
+	    aws_param_list(c, "ConnectionEvents", AWS_REQUIRED, args, "ConnectionEvents") < 0 ||
+	    aws_params_done(c) < 0)
+		return aws_drop(args);
+	return aws_model_call(c, "CreateVpcEndpointConnectionNotification", args, result);
+}
+
+static int describe_notifications(struct aws_call *c, json_object **result)
+{
+	json_object *args = json_object_new_object();
+	struct aws_filters filters;
+	struct aws_page page;
+	int rc;
+
+	if (aws_param_string(c, "ConnectionNotificationId", AWS_OPTIONAL, args,
+			     "ConnectionNotificationId") < 0 ||
+	    ec2_read_listing(c, notification_filters, &filters, &page) < 0)
+		return aws_drop(args);
+	rc = ec2_describe(c, "DescribeVpcEndpointConnectionNotifications", args, &filters, &page,
+			  "ConnectionNotificationSet", NULL, result);
+	aws_filters_free(&filters);
+	return rc;
+}
+
+static int modify_notification(struct aws_call *c, json_object **result)
+{
+	json_object *args = json_object_new_object();
+
+	if (aws_param_string(c, "ConnectionNotificationId", AWS_REQUIRED, args,
+			     "ConnectionNotificationId") < 0 ||
+	    aws_param_string(c, "ConnectionNotificationArn", AWS_OPTIONAL, args,
+			     "ConnectionNotificationArn") < 0 ||
+	    aws_param_list(c, "ConnectionEvents", AWS_OPTIONAL, args, "ConnectionEvents") < 0 ||
+	    aws_params_done(c) < 0)
+		return aws_drop(args);
+	return aws_model_call(c, "ModifyVpcEndpointConnectionNotification", args, result);
+}
+
+static int delete_notifications(struct aws_call *c, json_object **result)
+{
+	json_object *args = json_object_new_object();
+
+	if (aws_param_list(c, "ConnectionNotificationId", AWS_REQUIRED, args,
+			   "ConnectionNotificationIds") < 0 ||
+	    aws_params_done(c) < 0)
+		return aws_drop(args);
+	return aws_model_call(c, "DeleteVpcEndpointConnectionNotifications", args, result);
+}
+
+const struct aws_operation ec2_notification_operations[] = {
+	{ "CreateVpcEndpointConnectionNotification", create_notification, created_output, true },
+	{ "DescribeVpcEndpointConnectionNotifications", describe_notifications, described_output,
+	  false },
+	{ "ModifyVpcEndpointConnectionNotification", modify_notification, return_value_output,
+	  false },
+	{ "DeleteVpcEndpointConnectionNotifications", delete_notifications, unsuccessful_output,
+	  false },
+	{ NULL, NULL, NULL, false },
+};
