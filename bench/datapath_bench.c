@@ -583,7 +583,7 @@ int main(int argc, char **argv)
 	struct results res = { 0 };
 	uint8_t frame[FRAME_MAX];
 
-	if (argc != 2 && !(argc == 4 && !strcmp(argv[2], "--flows"))) {
+	if ((argc != 2 && !(argc == 4 && !strcmp(argv[2], "--flows"))) || argv[1][0] == '-') {
 		fprintf(stderr, "usage: datapath_bench OUTPUT.json [--flows N]\n");
 		return 2;
 	}
