@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "proxy_v2.h"
 #include "reset.h"
+#include "security_group.h"
 #include "select.h"
 #include "seq.h"
 #include "stats.h"
@@ -559,6 +560,8 @@ static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
 	if (!endpoint_available(fe->endpoint))
 		return drop_for_endpoint_state(fe->endpoint);
+	if (!security_groups_allow(fe, pkt))
+		return verdict(XDP_DROP, XL_DROP_SECURITY_GROUP);
 	if (!is_connection_request(pkt->tcp)) {
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);
