@@ -392,7 +392,24 @@ static void fill_guard_row(sqlite3_stmt *row, void *element)
 	};
 }
 
-/* Hands each guarded endpoint its rows (both arrays sorted by slot). */
+static int compare(uint32_t x, uint32_t y)
+{
+	return (x > y) - (x < y);
+}
+
+static int by_rule(const void *a, const void *b)
+{
+	const struct dp_guard_rule *x = a, *y = b;
+	int c = compare(ntohl(x->addr), ntohl(y->addr));
+
+	if (!c)
+		c = compare(x->prefix, y->prefix);
+	if (!c)
+		c = compare(x->from, y->from);
+	return c ? c : compare(x->to, y->to);
+}
+
+/* Hands each guarded endpoint its rows (both arrays sorted by slot), in one order. */
 static int fill_guards(struct dataplane *dp, const struct guard_row *rows, size_t count,
 		       struct api_error *err)
 {
@@ -409,6 +426,7 @@ static int fill_guards(struct dataplane *dp, const struct guard_row *rows, size_
 		for (; next < count && rows[next].slot == g->slot; next++)
 			if (rows[next].rule.prefix <= 32)
 				g->rules[g->count++] = rows[next].rule;
+		qsort(g->rules, g->count, sizeof(*g->rules), by_rule);
 	}
 	return 0;
 }
