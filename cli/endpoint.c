@@ -67,7 +67,8 @@ static void print_show(const struct request *req, json_object *result)
 		field(i ? "" : "DNS names", "%s", jstr(jitem(ep, "DnsEntries", i), "DnsName"));
 	field("Private DNS", "%s", jbool(ep, "PrivateDnsEnabled") ? "on" : "off");
 	for (size_t i = 0; i < jlen(ep, "Groups"); i++)
-		field(i ? "" : "Security groups", "%s (%s)", jstr(jitem(ep, "Groups", i), "GroupId"),
+		field(i ? "" : "Security groups", "%s (%s)",
+		      jstr(jitem(ep, "Groups", i), "GroupId"),
 		      jstr(jitem(ep, "Groups", i), "GroupName"));
 	if (!jlen(ep, "Groups"))
 		field("Security groups", "none: every consumer host of the VPC may connect");
@@ -222,7 +223,8 @@ static const struct verb verbs[] = {
 	{ "create", do_create, NULL, create_options, 0, 0,
 	  "Create an interface endpoint to a service that allows you." },
 	{ "modify", do_modify, "ID", modify_options, 1, 1,
-	  "Add or remove ENIs or security groups of your endpoint, or turn private DNS on or off." },
+	  "Add or remove ENIs or security groups of your endpoint, or turn private DNS on or "
+	  "off." },
 	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoints (deleted ones too)." },
 	{ "show", do_show, "ID", NULL, 1, 1, "Show one endpoint with its ENIs and DNS names." },
 	{ "delete", do_delete, "ID...", NULL, 1, WORDS_ANY,

@@ -105,7 +105,8 @@ struct xl_frontend_key {
 
 enum xl_frontend_flags {
 	XL_FE_PROXY_V2 = 1 << 0, /* the target group wants a proxy protocol v2 header */
-	XL_FE_SECURITY_GROUPS = 1 << 1, /* the endpoint has security groups: check new flows */
+	/* the endpoint has security groups: its new connections are checked */
+	XL_FE_SECURITY_GROUPS = 1 << 1,
 };
 
 struct xl_frontend {
@@ -151,10 +152,10 @@ struct xl_endpoint {
  * connection's first packet: established flows keep going, as AWS's connection tracking
  * keeps them when a group changes. */
 
-#define XL_SG_MAX_RANGES	 300	/* AWS's most: 5 groups of 60 inbound rules */
-#define XL_SG_SEARCH_STEPS	 9	/* 2^9 > XL_SG_MAX_RANGES: a binary search's steps */
+#define XL_SG_MAX_RANGES	   300	 /* AWS's most: 5 groups of 60 inbound rules */
+#define XL_SG_SEARCH_STEPS	   9	 /* 2^9 > XL_SG_MAX_RANGES: a binary search's steps */
 #define XL_DEFAULT_MAX_SG_PREFIXES 65536 /* entries of the trie, made as rules need them */
-#define XL_SG_KEY_ENDPOINT_BITS	 32	/* the endpoint slot, matched whole */
+#define XL_SG_KEY_ENDPOINT_BITS	   32	 /* the endpoint slot, matched whole */
 
 struct xl_sg_key {
 	__u32 prefixlen; /* XL_SG_KEY_ENDPOINT_BITS + the source prefix's length */
@@ -353,7 +354,8 @@ struct xl_traffic {
 	X(DROP_ENDPOINT_STATE, "drop_endpoint_state", "endpoint not available")                    \
 	X(DROP_NO_LISTENER, "drop_no_listener", "TCP to an ENI port without listener")             \
 	X(DROP_SECURITY_GROUP, "drop_security_group",                                              \
-	  "connection request no inbound rule of the endpoint's security groups allows")          \
+	  "new connection's packet from a client no inbound rule of the endpoint's security "      \
+	  "groups allows on that port: dropped")                                                   \
 	X(DROP_OTHER_VPC, "drop_other_vpc", "traffic for an ENI from another interface (VPC)")     \
 	X(DROP_NODE_ADDRESS, "drop_node_address", "consumer traffic to an NLB node address")       \
 	X(DROP_NOT_TCP, "drop_not_tcp", "non-TCP to an ENI: endpoints carry IPv4/TCP only")        \

@@ -17,7 +17,8 @@
 	"endpoints' security groups filter inbound connections only: the outbound traffic of "     \
 	"consumers is not the load balancer's to filter"
 #define SOURCE_BY_ID                                                                               \
-	"name the source group by its id: IpPermissions.N.Groups.M.GroupId (--source-group sg-...)"
+	"name the source group by its id: IpPermissions.N.Groups.M.GroupId (--source-group "       \
+	"sg-...)"
 
 /* ---- Shapes ------------------------------------------------------------------------------- */
 
@@ -180,7 +181,8 @@ static int read_permissions(struct aws_call *c, json_object *args)
 		one = json_object_new_object();
 		json_object_array_add(list, one);
 		query_list_item("IpPermissions", false, i, item, sizeof(item));
-		if (copy_text(c, item, "IpProtocol", one) < 0 || copy_port(c, item, "FromPort", one) < 0 ||
+		if (copy_text(c, item, "IpProtocol", one) < 0 ||
+		    copy_port(c, item, "FromPort", one) < 0 ||
 		    copy_port(c, item, "ToPort", one) < 0 ||
 		    copy_items(c, item, "IpRanges", "IpRanges", range_fields, one) < 0 ||
 		    copy_items(c, item, "Groups", "UserIdGroupPairs", pair_fields, one) < 0)
@@ -272,8 +274,8 @@ static int describe_groups(struct aws_call *c, json_object **result)
 	    aws_param_list(c, "GroupId", AWS_OPTIONAL, args, "GroupIds") < 0 ||
 	    ec2_read_listing(c, group_filters, &filters, &page) < 0)
 		return aws_drop(args);
-	rc = ec2_describe(c, "DescribeSecurityGroups", args, &filters, &page, "SecurityGroups", NULL,
-			  result);
+	rc = ec2_describe(c, "DescribeSecurityGroups", args, &filters, &page, "SecurityGroups",
+			  NULL, result);
 	aws_filters_free(&filters);
 	return rc;
 }

@@ -14,14 +14,14 @@
 #include <stdint.h>
 
 struct dp_frontend {
-	uint32_t eni_addr;  /* network order */
-	uint16_t port;	    /* network order; 0 for the ENI's own entry */
-	uint32_t endpoint;  /* endpoint slot */
-	uint32_t table;	    /* Maglev table slot (target group x scope) */
-	uint32_t snat_addr; /* network order: the NLB node IP of the ENI's zone */
-	bool proxy_v2;	    /* the target group sends a proxy protocol v2 header */
+	uint32_t eni_addr;    /* network order */
+	uint16_t port;	      /* network order; 0 for the ENI's own entry */
+	uint32_t endpoint;    /* endpoint slot */
+	uint32_t table;	      /* Maglev table slot (target group x scope) */
+	uint32_t snat_addr;   /* network order: the NLB node IP of the ENI's zone */
+	bool proxy_v2;	      /* the target group sends a proxy protocol v2 header */
 	bool security_groups; /* the endpoint has security groups: new flows are checked */
-	char iface[16];	    /* the consumer interface of the ENI's VPC, the one it serves */
+	char iface[16];	      /* the consumer interface of the ENI's VPC, the one it serves */
 };
 
 struct dp_endpoint {

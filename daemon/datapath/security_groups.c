@@ -116,8 +116,9 @@ static int write_wanted(struct datapath *dp, uint32_t slot, const struct dp_guar
 			free(ports);
 			return -1;
 		}
-		next->entries[next->count++] =
-		    (struct guard_entry){ .source = r->addr, .prefix = r->prefix, .digest = digest };
+		next->entries[next->count++] = (struct guard_entry){ .source = r->addr,
+								     .prefix = r->prefix,
+								     .digest = digest };
 	}
 	free(ports);
 	return 0;
@@ -174,8 +175,7 @@ int guards_read(struct datapath *dp)
 		return -1;
 	while (!rc && !bpf_map_get_next_key(fd, previous, &key)) {
 		previous = &key;
-		if (key.endpoint >= dp->max_endpoints ||
-		    key.prefixlen < XL_SG_KEY_ENDPOINT_BITS ||
+		if (key.endpoint >= dp->max_endpoints || key.prefixlen < XL_SG_KEY_ENDPOINT_BITS ||
 		    key.prefixlen > XL_SG_KEY_ENDPOINT_BITS + 32 ||
 		    bpf_map_lookup_elem(fd, &key, ports))
 			continue;

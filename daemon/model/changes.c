@@ -29,9 +29,8 @@ static const struct {
 	{ "endpoint",
 	  "('endpoint_slot', coalesce(ROW.slot, 0), ''), ('endpoint_enis', ROW.id, '')" },
 	/* an ENI's entries, and the tables and pools its load balancer needs */
-	{ "eni",
-	  "('address', 0, ROW.address), ('lb_needs', coalesce(ROW.lb, 0), ''),"
-	  " ('eni_of', ROW.endpoint, '')" },
+	{ "eni", "('address', 0, ROW.address), ('lb_needs', coalesce(ROW.lb, 0), ''),"
+		 " ('eni_of', ROW.endpoint, '')" },
 	/* what every ENI of a load balancer sees: its zones, listeners, cross-zone */
 	{ "load_balancer", "('lb', ROW.id, '')" },
 	{ "lb_zone", "('lb', ROW.lb, ''), ('address', 0, ROW.address)" },

@@ -337,8 +337,7 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	if (private_dns_given && endpoint_set_private_dns(m, endpoint, private_dns, err) < 0)
 		return -1;
 	had_groups = endpoint_has_groups(m, endpoint, err);
-	if (had_groups < 0 ||
-	    endpoint_groups_remove(m, caller, endpoint, remove_groups, err) < 0 ||
+	if (had_groups < 0 || endpoint_groups_remove(m, caller, endpoint, remove_groups, err) < 0 ||
 	    endpoint_groups_add(m, caller, endpoint, vpc, add_groups, err) < 0 ||
 	    endpoint_groups_check(m, endpoint, had_groups, err) < 0)
 		return -1;

@@ -24,17 +24,19 @@ int id_new_endpoint(char out[ID_MAX]);	 /* vpce-0123456789abcdef0 */
 int id_new_permission(char out[ID_MAX]); /* vpce-svc-perm-0123456789abcdef0 */
 int id_new_vpc(char out[ID_MAX]);	 /* vpc-0123456789abcdef0 */
 int id_new_subnet(char out[ID_MAX]);	 /* subnet-0123456789abcdef0 */
-int id_new_security_group(char out[ID_MAX]);	  /* sg-0123456789abcdef0 */
-int id_new_security_group_rule(char out[ID_MAX]); /* sgr-0123456789abcdef0 */
 int id_new_arn_suffix(char out[ARN_SUFFIX_LEN + 1]);
 int id_new_dns_suffix(char out[9]); /* 8 lowercase letters and digits */
 /* `length` random characters of [a-z0-9] (and [A-Z] when mixed_case) into out. */
 int id_new_token(char *out, size_t length, bool mixed_case);
 
+/* Security groups: sg-0123456789abcdef0, and their rules: sgr-0123456789abcdef0. */
+int id_new_security_group(char out[ID_MAX]);
+int id_new_security_group_rule(char out[ID_MAX]);
+bool id_is_security_group(const char *text);
+
 bool id_is_service(const char *text);  /* vpce-svc- and 17 hex digits */
 bool id_is_endpoint(const char *text); /* vpce- and 17 hex digits */
 bool id_is_subnet(const char *text);   /* subnet- and 17 hex digits */
-bool id_is_security_group(const char *text); /* sg- and 17 hex digits */
 
 /* ---- ARNs and names (the partition is always "aws"). False if `out` is too small. */
 bool arn_load_balancer(char *out, size_t size, const char *region, const char *account,

@@ -359,7 +359,8 @@ static void fill_iface(sqlite3_stmt *row, void *element)
 	" UNION ALL SELECT p.slot, r.protocol, r.from_port, r.to_port, n.address || '/32' FROM p"  \
 	" JOIN endpoint_security_group l ON l.endpoint = p.id"                                     \
 	" JOIN security_group_rule r ON r.sg = l.sg"                                               \
-	" JOIN endpoint_security_group s ON s.sg = r.source_sg JOIN eni n ON n.endpoint = s.endpoint" \
+	" JOIN endpoint_security_group s ON s.sg = r.source_sg JOIN eni n ON n.endpoint = "        \
+	"s.endpoint"                                                                               \
 	" ORDER BY 1"
 #define IN_SCOPE " AND slot IN (SELECT value FROM json_each(?1))"
 
@@ -438,9 +439,9 @@ static int load_guards(struct model *m, struct dataplane *dp, struct api_error *
 	struct guard_row *rows;
 	int rc;
 
-	dp->guards = load_scoped(m, scope, &scope->endpoints, false, GUARDED_SQL(""),
-				 GUARDED_SQL(IN_SCOPE), sizeof(*dp->guards), fill_guard,
-				 &dp->guard_count, err);
+	dp->guards =
+	    load_scoped(m, scope, &scope->endpoints, false, GUARDED_SQL(""), GUARDED_SQL(IN_SCOPE),
+			sizeof(*dp->guards), fill_guard, &dp->guard_count, err);
 	if (!dp->guards)
 		return -1;
 	rows = load_scoped(m, scope, &scope->endpoints, false, GUARD_RULES_SQL(""),

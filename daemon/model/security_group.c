@@ -17,12 +17,12 @@
 
 /* AWS's limits: inbound rules per group (each source of a permission is one rule) and the
  * length of names and descriptions. */
-#define RULES_PER_GROUP	 60
-#define GROUP_NAME_MAX	 255
-#define DESCRIPTION_MAX	 255
-#define ALL_PROTOCOLS	 "-1"
-#define PORT_MAX	 65535
-#define NO_PORT		 (-1)
+#define RULES_PER_GROUP 60
+#define GROUP_NAME_MAX	255
+#define DESCRIPTION_MAX 255
+#define ALL_PROTOCOLS	"-1"
+#define PORT_MAX	65535
+#define NO_PORT		(-1)
 /* The characters AWS allows in a VPC security group's name and description. */
 #define NAME_CHARACTERS                                                                            \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._-:/()#,@[]+=&;{}!$*"
@@ -36,7 +36,8 @@ static json_object *permission_for(json_object *list, const char *protocol, int6
 	json_object *item;
 
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
-		json_object *p = json_object_array_get_idx(list, i), *f = NULL, *t = NULL, *pr = NULL;
+		json_object *p = json_object_array_get_idx(list, i), *f = NULL, *t = NULL,
+			    *pr = NULL;
 
 		json_object_object_get_ex(p, "IpProtocol", &pr);
 		json_object_object_get_ex(p, "FromPort", &f);
@@ -185,8 +186,8 @@ int sg_create(struct model *m, const struct principal *caller, json_object *args
 	return 0;
 }
 
-int sg_find(struct model *m, const struct principal *caller, const char *group_id,
-	    int64_t *group, struct api_error *err)
+int sg_find(struct model *m, const struct principal *caller, const char *group_id, int64_t *group,
+	    struct api_error *err)
 {
 	if (!id_is_security_group(group_id))
 		return api_fail(err, API_InvalidGroupId_Malformed,
@@ -287,8 +288,9 @@ static void describe_rule(struct rule *r, const char *peer)
 	if (r->from == NO_PORT)
 		snprintf(r->text, sizeof(r->text), "peer: %s, ALL, ALLOW", peer);
 	else
-		snprintf(r->text, sizeof(r->text), "peer: %s, TCP, from port: %lld, to port: %lld, ALLOW",
-			 peer, (long long)r->from, (long long)r->to);
+		snprintf(r->text, sizeof(r->text),
+			 "peer: %s, TCP, from port: %lld, to port: %lld, ALLOW", peer,
+			 (long long)r->from, (long long)r->to);
 }
 
 /* Source `index` of a permission's list: a CIDR block, or a group of the same VPC. */
@@ -359,7 +361,7 @@ static int find_rule(struct model *m, int64_t group, const struct rule *r, int64
 static void rule_json(json_object *list, const char *rule_id, const char *group_id,
 		      const char *account, const struct rule *r, const char *source_id)
 {
-	json_object *out = append_object(list), *ref;
+	json_object *out = append_object(list);
 
 	put_string(out, "SecurityGroupRuleId", rule_id);
 	put_string(out, "GroupId", group_id);
@@ -371,7 +373,8 @@ static void rule_json(json_object *list, const char *rule_id, const char *group_
 	if (r->cidr) {
 		put_string(out, "CidrIpv4", r->cidr);
 	} else {
-		ref = put_object(out, "ReferencedGroupInfo");
+		json_object *ref = put_object(out, "ReferencedGroupInfo");
+
 		put_string(ref, "GroupId", source_id);
 		put_string(ref, "UserId", account);
 	}
@@ -393,9 +396,9 @@ static int add_rule(struct model *m, const struct principal *caller, int64_t gro
 					    "the specified rule \"%s\" already exists", r->text);
 	if (id_new_security_group_rule(rule_id) < 0)
 		return api_fail(err, API_InternalError, "no randomness for a new rule id");
-	if ((r->source && store_text(m->store, "SELECT group_id FROM security_group WHERE id = ?",
-				     SQL_ARGS(SQL_INT(r->source)), source_id, sizeof(source_id),
-				     err) < 0) ||
+	if ((r->source &&
+	     store_text(m->store, "SELECT group_id FROM security_group WHERE id = ?",
+			SQL_ARGS(SQL_INT(r->source)), source_id, sizeof(source_id), err) < 0) ||
 	    store_exec(m->store,
 		       "INSERT INTO security_group_rule (rule_id, sg, protocol, from_port, to_port,"
 		       " cidr, source_sg, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -415,9 +418,10 @@ static int remove_rule(struct model *m, int64_t group, const struct rule *r, str
 	int found = find_rule(m, group, r, &id, err);
 
 	if (found <= 0)
-		return found < 0 ? -1
-				 : api_fail(err, API_InvalidPermission_NotFound,
-					    "The specified rule does not exist in this security group.");
+		return found < 0
+			   ? -1
+			   : api_fail(err, API_InvalidPermission_NotFound,
+				      "The specified rule does not exist in this security group.");
 	return store_exec(m->store, "DELETE FROM security_group_rule WHERE id = ?",
 			  SQL_ARGS(SQL_INT(id)), err);
 }
@@ -429,7 +433,7 @@ static int change_rules(struct model *m, const struct principal *caller, json_ob
 {
 	const char *group_id = NULL;
 	json_object *permissions = NULL;
-	int64_t group, vpc = 0, count = 0;
+	int64_t group = 0, vpc = 0, count = 0;
 	struct args a;
 
 	args_open(&a, args, err);

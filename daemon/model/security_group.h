@@ -16,8 +16,8 @@ struct model;
 #define GROUPS_PER_ENDPOINT 5
 
 /* The row of the caller's group `group_id`: InvalidGroupId.Malformed, InvalidGroup.NotFound. */
-int sg_find(struct model *m, const struct principal *caller, const char *group_id,
-	    int64_t *group, struct api_error *err);
+int sg_find(struct model *m, const struct principal *caller, const char *group_id, int64_t *group,
+	    struct api_error *err);
 
 /* Gives the endpoint (in VPC `vpc`) each group of `ids`, the caller's and of that VPC;
  * one it has already is kept once. */

@@ -50,9 +50,10 @@ int endpoint_groups_remove(struct model *m, const struct principal *caller, int6
 			       SQL_ARGS(SQL_INT(endpoint), SQL_INT(group)), err) < 0)
 			return -1;
 		if (store_changes(m->store) == 0)
-			return api_fail(err, API_InvalidGroup_NotFound,
-					"The security group '%s' is not associated with the endpoint",
-					group_id);
+			return api_fail(
+			    err, API_InvalidGroup_NotFound,
+			    "The security group '%s' is not associated with the endpoint",
+			    group_id);
 	}
 	return 0;
 }
@@ -67,8 +68,7 @@ int endpoint_has_groups(struct model *m, int64_t endpoint, struct api_error *err
 	return count > 0;
 }
 
-int endpoint_groups_check(struct model *m, int64_t endpoint, bool had_groups,
-			  struct api_error *err)
+int endpoint_groups_check(struct model *m, int64_t endpoint, bool had_groups, struct api_error *err)
 {
 	int64_t count = 0;
 
@@ -87,8 +87,7 @@ int endpoint_groups_check(struct model *m, int64_t endpoint, bool had_groups,
 	return 0;
 }
 
-int endpoint_groups_json(struct model *m, int64_t endpoint, json_object *out,
-			 struct api_error *err)
+int endpoint_groups_json(struct model *m, int64_t endpoint, json_object *out, struct api_error *err)
 {
 	json_object *list = put_array(out, "Groups");
 	sqlite3_stmt *stmt = store_query(m->store,

@@ -263,8 +263,8 @@ void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, u
 	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
 }
 
-void fx_set_security_rule(struct fixture *fx, uint32_t endpoint, const char *source,
-			  uint8_t prefix, const struct xl_port_range *ranges, uint32_t count)
+void fx_set_security_rule(struct fixture *fx, uint32_t endpoint, const char *source, uint8_t prefix,
+			  const struct xl_port_range *ranges, uint32_t count)
 {
 	struct xl_sg_key key = { .prefixlen = XL_SG_KEY_ENDPOINT_BITS + prefix,
 				 .endpoint = endpoint,

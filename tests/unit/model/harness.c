@@ -89,10 +89,10 @@ static void add_lines(const struct dataplane *dp)
 		size_t used = 0;
 
 		for (size_t j = 0; j < dp->guards[i].count && used < sizeof(rules); j++)
-			used += (size_t)snprintf(rules + used, sizeof(rules) - used, " %08x/%u:%u-%u",
-						 dp->guards[i].rules[j].addr,
-						 dp->guards[i].rules[j].prefix,
-						 dp->guards[i].rules[j].from, dp->guards[i].rules[j].to);
+			used += (size_t)snprintf(
+			    rules + used, sizeof(rules) - used, " %08x/%u:%u-%u",
+			    dp->guards[i].rules[j].addr, dp->guards[i].rules[j].prefix,
+			    dp->guards[i].rules[j].from, dp->guards[i].rules[j].to);
 		snprintf(key, sizeof(key), "guard %u", dp->guards[i].slot);
 		add_line(key, "%s", rules);
 	}

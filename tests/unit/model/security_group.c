@@ -40,9 +40,10 @@ static const char *guard_of(uint32_t slot)
 		for (size_t j = 0; j < dp.guards[i].count && used < sizeof(text); j++) {
 			struct in_addr addr = { .s_addr = dp.guards[i].rules[j].addr };
 
-			used += (size_t)snprintf(text + used, sizeof(text) - used, " %s/%u:%u-%u",
-						 inet_ntoa(addr), dp.guards[i].rules[j].prefix,
-						 dp.guards[i].rules[j].from, dp.guards[i].rules[j].to);
+			used +=
+			    (size_t)snprintf(text + used, sizeof(text) - used, " %s/%u:%u-%u",
+					     inet_ntoa(addr), dp.guards[i].rules[j].prefix,
+					     dp.guards[i].rules[j].from, dp.guards[i].rules[j].to);
 		}
 	}
 	dataplane_free(&dp);
@@ -99,8 +100,8 @@ void security_groups_follow_aws_rules(void)
 				" 'FromPort': 443, 'ToPort': 443, 'IpRanges': [",
 				web);
 	for (int i = 0; i < 59; i++)
-		used += (size_t)snprintf(rule + used, sizeof(rule) - used, "%s{'CidrIp': '10.9.%d.0/24'}",
-					 i ? ", " : "", i);
+		used += (size_t)snprintf(rule + used, sizeof(rule) - used,
+					 "%s{'CidrIp': '10.9.%d.0/24'}", i ? ", " : "", i);
 	snprintf(rule + used, sizeof(rule) - used, "]}]}");
 	DO(CONSUMER, "AuthorizeSecurityGroupIngress", "%s", rule);
 	REFUSE("RulesPerSecurityGroupLimitExceeded", CONSUMER, "AuthorizeSecurityGroupIngress",
