@@ -20,13 +20,17 @@ static __always_inline int port_in_ranges(const struct xl_sg_ports *ports, __u16
 		if (low >= high)
 			break;
 		middle = (low + high) / 2;
-		if (middle >= XL_SG_MAX_RANGES) /* for the verifier: low < high <= the most */
+		/* low < high <= the most, but 6.1's verifier cannot know: check the very
+		 * register that indexes, which clang would otherwise drop as proven. */
+		barrier_var(middle);
+		if (middle >= XL_SG_MAX_RANGES)
 			return 0;
 		if (ports->ranges[middle].to < port)
 			low = middle + 1;
 		else
 			high = middle;
 	}
+	barrier_var(low);
 	if (low >= XL_SG_MAX_RANGES || low >= ports->count)
 		return 0;
 	return ports->ranges[low].from <= port;

@@ -319,6 +319,8 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 
 	if (!cfg || !fe)
 		return verdict(XDP_DROP, XL_DROP_NO_LISTENER);
+	if (!security_groups_allow(fe, pkt)) /* a new connection: as conntrack, asked again */
+		return verdict(XDP_DROP, XL_DROP_SECURITY_GROUP);
 	if (!tcp_checksum_ok(ctx, pkt))
 		return verdict(XDP_DROP, XL_DROP_BAD_CHECKSUM);
 	if (pick_member(cfg, fe, hash) != flow->member || (be->flags & XL_BE_RESET_FLOWS))

@@ -453,6 +453,7 @@ static void security_groups_decide_new_connections_only(void)
 	static const struct xl_port_range several[] = { { 22, 22 }, { 70, 90 }, { 8000, 9000 } };
 	struct tcp_frame stranger = client_frame(40100, TCP_SYN);
 	struct tcp_frame data = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
 	struct flow_view flow;
 	struct result r;
 
@@ -481,11 +482,18 @@ static void security_groups_decide_new_connections_only(void)
 	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 2);
 	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_TARGET), 1);
 	CHECK_EQ(fx_flow_count(&fx), 2);
+	/* Once it closes, its 4-tuple opens no new connection either. */
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	send_client(&fin);
+	send_target(&flow, TCP_FIN | TCP_ACK, NULL);
+	CHECK_EQ(syn(40000).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 3);
 
 	/* Without the flag (an endpoint without groups) the rules are not asked. */
 	fx_set_listener_flags(&fx, ENI_IP, 80, 0);
 	CHECK_EQ(syn(40002).action, XDP_REDIRECT);
-	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 2);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 3);
 	fx_close(&fx);
 }
 
