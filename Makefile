@@ -92,6 +92,7 @@ $(call obj,$(UNIT)/test_ids.c):    INCLUDES := $(INC_MODEL) -Itests/lib
 $(call obj,$(UNIT)/test_health.c): INCLUDES := $(INC_DAEMON) -Itests/lib
 $(call obj,$(UNIT)/test_dns.c):    INCLUDES := $(INC_DAEMON) -Itests/lib
 $(call obj,$(UNIT)/test_maglev.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
+$(call obj,$(UNIT)/test_guard_ports.c): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib
 $(call obj,$(UNIT)/test_aws.c):    INCLUDES := $(INC_AWS) -Itests/lib
 $(call obj,tests/lib/check.c):     INCLUDES := -Itests/lib
 $(call obj,$(wildcard tests/packet/*.c)): INCLUDES := $(INC_COMMON) -Idaemon/datapath -Itests/lib \
@@ -127,7 +128,7 @@ PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c common/fa
 
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \
 	      $(BUILD)/tests/test_health $(BUILD)/tests/test_maglev $(BUILD)/tests/test_aws \
-	      $(BUILD)/tests/test_dns
+	      $(BUILD)/tests/test_dns $(BUILD)/tests/test_guard_ports
 PROGRAMS := $(BUILD)/xdplinkd $(BUILD)/xdplink $(BUILD)/tests/test_datapath $(UNIT_TESTS) \
 	    $(BUILD)/tools/xl-storm $(BUILD)/bench/datapath_bench $(BUILD)/bench/maglev_bench \
 	    $(BUILD)/bench/control_bench
@@ -161,6 +162,10 @@ $(BUILD)/tests/test_dns: $(call obj,$(UNIT)/test_dns.c daemon/dns/records.c daem
 	$(Q)$(call link,-lldns)
 
 $(BUILD)/tests/test_maglev: $(call obj,$(UNIT)/test_maglev.c) $(MAGLEV_OBJ) $(CHECK_OBJ)
+	$(Q)$(call link,)
+
+$(BUILD)/tests/test_guard_ports: $(call obj,$(UNIT)/test_guard_ports.c \
+					    daemon/datapath/guard_ports.c) $(CHECK_OBJ)
 	$(Q)$(call link,)
 
 # SigV4, the query decoder, XML and the access keys file, without an agent.

@@ -69,6 +69,15 @@ struct {
 	__type(value, struct xl_endpoint);
 } xdplink_endpoints_v2 SEC(".maps");
 
+/* The inbound rules of endpoints' security groups (security_group.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XL_DEFAULT_MAX_SG_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* a trie takes memory entry by entry */
+	__type(key, struct xl_sg_key);
+	__type(value, struct xl_sg_ports);
+} xdplink_security_groups_v1 SEC(".maps");
+
 /* One Maglev table per (target group, scope); the agent builds a new inner map
  * and swaps it in with one update, so a lookup never sees a half-built table.
  * _v2: its entries are member slots (they were backend slots). */

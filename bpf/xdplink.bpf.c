@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "proxy_v2.h"
 #include "reset.h"
+#include "security_group.h"
 #include "select.h"
 #include "seq.h"
 #include "stats.h"
@@ -318,6 +319,8 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 
 	if (!cfg || !fe)
 		return verdict(XDP_DROP, XL_DROP_NO_LISTENER);
+	if (!security_groups_allow(fe, pkt)) /* a new connection: as conntrack, asked again */
+		return verdict(XDP_DROP, XL_DROP_SECURITY_GROUP);
 	if (!tcp_checksum_ok(ctx, pkt))
 		return verdict(XDP_DROP, XL_DROP_BAD_CHECKSUM);
 	if (pick_member(cfg, fe, hash) != flow->member || (be->flags & XL_BE_RESET_FLOWS))
@@ -559,6 +562,8 @@ static __always_inline int to_listener(struct xdp_md *ctx, struct packet *pkt,
 		return verdict(XDP_DROP, XL_DROP_OTHER_VPC);
 	if (!endpoint_available(fe->endpoint))
 		return drop_for_endpoint_state(fe->endpoint);
+	if (!security_groups_allow(fe, pkt))
+		return verdict(XDP_DROP, XL_DROP_SECURITY_GROUP);
 	if (!is_connection_request(pkt->tcp)) {
 		if (pkt->tcp->rst)
 			return verdict(XDP_DROP, XL_DROP_STRAY_RST);

@@ -87,7 +87,7 @@ struct noun {
 };
 
 extern const struct noun cli_noun_lb, cli_noun_tg, cli_noun_listener, cli_noun_service,
-    cli_noun_endpoint, cli_noun_vpc, cli_noun_subnet, cli_noun_iface, cli_noun_agent,
+    cli_noun_endpoint, cli_noun_vpc, cli_noun_subnet, cli_noun_sg, cli_noun_iface, cli_noun_agent,
     cli_noun_stats, cli_noun_account, cli_noun_flow, cli_noun_tag;
 
 /* ---- Parsing and usage (cli_args.c, cli_usage.c) ------------------------------- */

@@ -66,6 +66,12 @@ static void print_show(const struct request *req, json_object *result)
 	for (size_t i = 0; i < jlen(ep, "DnsEntries"); i++)
 		field(i ? "" : "DNS names", "%s", jstr(jitem(ep, "DnsEntries", i), "DnsName"));
 	field("Private DNS", "%s", jbool(ep, "PrivateDnsEnabled") ? "on" : "off");
+	for (size_t i = 0; i < jlen(ep, "Groups"); i++)
+		field(i ? "" : "Security groups", "%s (%s)",
+		      jstr(jitem(ep, "Groups", i), "GroupId"),
+		      jstr(jitem(ep, "Groups", i), "GroupName"));
+	if (!jlen(ep, "Groups"))
+		field("Security groups", "none: every consumer host of the VPC may connect");
 }
 
 /* "deleted vpce-..." for each id of the request that the batch did not refuse. */
@@ -171,6 +177,13 @@ static const struct opt_spec create_options[] = {
 	  .kind = OPT_FLAG,
 	  .flag_value = true,
 	  .help = "the VPC resolves the service's private DNS name (it must be verified)" },
+	{ .name = "security-group",
+	  .key = "SecurityGroupIds",
+	  .kind = OPT_TEXT,
+	  .flags = OPT_REPEAT,
+	  .metavar = "SG",
+	  .help = "a security group of the VPC whose inbound rules decide who may connect (up "
+		  "to 5; none: every consumer host of the VPC)" },
 	{ 0 },
 };
 
@@ -191,6 +204,18 @@ static const struct opt_spec modify_options[] = {
 	  .key = "PrivateDnsEnabled",
 	  .kind = OPT_SWITCH,
 	  .help = "whether the VPC resolves the service's (verified) private DNS name" },
+	{ .name = "add-security-group",
+	  .key = "AddSecurityGroupIds",
+	  .kind = OPT_TEXT,
+	  .flags = OPT_REPEAT,
+	  .metavar = "SG",
+	  .help = "one more security group of the VPC (up to 5), for new connections" },
+	{ .name = "remove-security-group",
+	  .key = "RemoveSecurityGroupIds",
+	  .kind = OPT_TEXT,
+	  .flags = OPT_REPEAT,
+	  .metavar = "SG",
+	  .help = "a security group that goes (one stays): established connections keep going" },
 	{ 0 },
 };
 
@@ -198,7 +223,8 @@ static const struct verb verbs[] = {
 	{ "create", do_create, NULL, create_options, 0, 0,
 	  "Create an interface endpoint to a service that allows you." },
 	{ "modify", do_modify, "ID", modify_options, 1, 1,
-	  "Add or remove ENIs of your endpoint, or turn private DNS on or off." },
+	  "Add or remove ENIs or security groups of your endpoint, or turn private DNS on or "
+	  "off." },
 	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoints (deleted ones too)." },
 	{ "show", do_show, "ID", NULL, 1, 1, "Show one endpoint with its ENIs and DNS names." },
 	{ "delete", do_delete, "ID...", NULL, 1, WORDS_ANY,

@@ -59,6 +59,16 @@
 	X(TooManyTags, "TooManyTags")                                                              \
 	X(DuplicateTagKeys, "DuplicateTagKeys")                                                    \
 	X(InvalidConnectionNotification, "InvalidConnectionNotification")                          \
+	/* security groups (EC2) */                                                                \
+	X(InvalidGroup_NotFound, "InvalidGroup.NotFound")                                          \
+	X(InvalidGroup_Duplicate, "InvalidGroup.Duplicate")                                        \
+	X(InvalidGroup_Reserved, "InvalidGroup.Reserved")                                          \
+	X(InvalidGroupId_Malformed, "InvalidGroupId.Malformed")                                    \
+	X(InvalidPermission_Duplicate, "InvalidPermission.Duplicate")                              \
+	X(InvalidPermission_NotFound, "InvalidPermission.NotFound")                                \
+	X(InvalidPermission_Malformed, "InvalidPermission.Malformed")                              \
+	X(RulesPerSecurityGroupLimitExceeded, "RulesPerSecurityGroupLimitExceeded")                \
+	X(SecurityGroupsPerInterfaceLimitExceeded, "SecurityGroupsPerInterfaceLimitExceeded")      \
 	/* xdplink's own: interfaces and the state file */                                         \
 	X(InterfaceNotFound, "InterfaceNotFound")                                                  \
 	X(AttachFailed, "AttachFailed")                                                            \

@@ -105,6 +105,8 @@ struct xl_frontend_key {
 
 enum xl_frontend_flags {
 	XL_FE_PROXY_V2 = 1 << 0, /* the target group wants a proxy protocol v2 header */
+	/* the endpoint has security groups: its new connections are checked */
+	XL_FE_SECURITY_GROUPS = 1 << 1,
 };
 
 struct xl_frontend {
@@ -140,6 +142,35 @@ struct xl_endpoint {
 	__u32 state;		     /* enum xl_endpoint_state */
 	char id[XL_ENDPOINT_ID_LEN]; /* for the proxy protocol header, not NUL-terminated */
 	__u16 pad;
+};
+
+/* ---- Security groups: xdplink_security_groups_v1, an LPM trie ----------------
+ * The inbound rules of an endpoint's security groups, by (endpoint slot, source prefix):
+ * the TCP ports a client in the prefix may open connections to. An entry holds the ports of
+ * every rule whose source contains its prefix, so the longest match alone decides; no
+ * match refuses. Only frontends flagged XL_FE_SECURITY_GROUPS look here, and only for a
+ * connection's first packet: established flows keep going, as AWS's connection tracking
+ * keeps them when a group changes. */
+
+#define XL_SG_MAX_RANGES	   300	 /* AWS's most: 5 groups of 60 inbound rules */
+#define XL_SG_SEARCH_STEPS	   9	 /* 2^9 > XL_SG_MAX_RANGES: a binary search's steps */
+#define XL_DEFAULT_MAX_SG_PREFIXES 65536 /* entries of the trie, made as rules need them */
+#define XL_SG_KEY_ENDPOINT_BITS	   32	 /* the endpoint slot, matched whole */
+
+struct xl_sg_key {
+	__u32 prefixlen; /* XL_SG_KEY_ENDPOINT_BITS + the source prefix's length */
+	__u32 endpoint;	 /* endpoint slot */
+	__be32 source;	 /* the source prefix's address */
+};
+
+struct xl_port_range {
+	__u16 from; /* host order, inclusive */
+	__u16 to;
+};
+
+struct xl_sg_ports {
+	__u32 count; /* ranges used, sorted and apart from each other */
+	struct xl_port_range ranges[XL_SG_MAX_RANGES];
 };
 
 /* ---- Backends (unique target IP:port): xdplink_backends_v2[slot] -------- */
@@ -322,6 +353,9 @@ struct xl_traffic {
 	X(FWD_TO_CLIENT, "fwd_to_client", "reply forwarded back to the client")                    \
 	X(DROP_ENDPOINT_STATE, "drop_endpoint_state", "endpoint not available")                    \
 	X(DROP_NO_LISTENER, "drop_no_listener", "TCP to an ENI port without listener")             \
+	X(DROP_SECURITY_GROUP, "drop_security_group",                                              \
+	  "new connection's packet from a client no inbound rule of the endpoint's security "      \
+	  "groups allows on that port: dropped")                                                   \
 	X(DROP_OTHER_VPC, "drop_other_vpc", "traffic for an ENI from another interface (VPC)")     \
 	X(DROP_NODE_ADDRESS, "drop_node_address", "consumer traffic to an NLB node address")       \
 	X(DROP_NOT_TCP, "drop_not_tcp", "non-TCP to an ENI: endpoints carry IPv4/TCP only")        \

@@ -15,9 +15,6 @@
 #define IPV4_ONLY   "endpoint services support IPv4 only"
 #define NO_GATEWAYS "xdplink has network load balancers only, no gateway load balancers"
 #define MAX_RESULTS 1000
-#define NO_SECURITY_GROUPS                                                                         \
-	"security groups on endpoints are not enforced by xdplink's data path yet, so none can "   \
-	"be given"
 #define NO_ROUTE_TABLES                                                                            \
 	"route tables belong to gateway endpoints; xdplink has interface endpoints only"
 #define NO_POLICIES                                                                                \
@@ -273,14 +270,13 @@ static void add_strings(json_object *object, const char *key, const char *value)
 	json_object_object_add(object, key, list);
 }
 
-/* What xdplink has of an endpoint beyond the model's answer (which has its VPC and
- * subnets). */
+/* What xdplink has of an endpoint beyond the model's answer (which has its VPC, subnets
+ * and security groups). */
 static void complete_endpoint(json_object *endpoint)
 {
 	json_object *options = json_object_new_object();
 
 	add_strings(endpoint, "RouteTableIds", NULL);
-	json_object_object_add(endpoint, "Groups", json_object_new_array());
 	aws_put_string(endpoint, "IpAddressType", "ipv4");
 	aws_put_string(options, "DnsRecordIpType", "ipv4");
 	json_object_object_add(endpoint, "DnsOptions", options);
@@ -614,7 +610,7 @@ static int create_endpoint(struct aws_call *c, json_object **result)
 		aws_put_string(args, "VpcId", vpc_id);
 	if (!vpc_id ||
 	    aws_param_list(c, "SubnetId", AWS_OPTIONAL, holder, "SubnetConfigurations") ||
-	    aws_param_refused(c, "SecurityGroupId", NO_SECURITY_GROUPS) ||
+	    aws_param_list(c, "SecurityGroupId", AWS_OPTIONAL, args, "SecurityGroupIds") ||
 	    aws_param_refused(c, "RouteTableId", NO_ROUTE_TABLES) ||
 	    aws_param_refused(c, "PolicyDocument", NO_POLICIES) ||
 	    aws_param_bool(c, "PrivateDnsEnabled", AWS_OPTIONAL, args, "PrivateDnsEnabled") ||
@@ -641,8 +637,9 @@ static int modify_endpoint(struct aws_call *c, json_object **result)
 	    aws_param_list(c, "AddSubnetId", AWS_OPTIONAL, holder, "AddSubnetConfigurations") ||
 	    aws_param_list(c, "RemoveSubnetId", AWS_OPTIONAL, holder,
 			   "RemoveSubnetConfigurations") ||
-	    aws_param_refused(c, "AddSecurityGroupId", NO_SECURITY_GROUPS) ||
-	    aws_param_refused(c, "RemoveSecurityGroupId", NO_SECURITY_GROUPS) ||
+	    aws_param_list(c, "AddSecurityGroupId", AWS_OPTIONAL, args, "AddSecurityGroupIds") ||
+	    aws_param_list(c, "RemoveSecurityGroupId", AWS_OPTIONAL, args,
+			   "RemoveSecurityGroupIds") ||
 	    aws_param_refused(c, "AddRouteTableId", NO_ROUTE_TABLES) ||
 	    aws_param_refused(c, "RemoveRouteTableId", NO_ROUTE_TABLES) ||
 	    aws_param_refused(c, "PolicyDocument", NO_POLICIES) ||
@@ -713,7 +710,12 @@ static const struct aws_operation operations[] = {
 };
 
 static const struct aws_operation *const tables[] = {
-	operations, ec2_vpc_operations, ec2_tag_operations, ec2_notification_operations, NULL,
+	operations,
+	ec2_vpc_operations,
+	ec2_sg_operations,
+	ec2_tag_operations,
+	ec2_notification_operations,
+	NULL,
 };
 
 const struct aws_service aws_ec2 = {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What EC2's files share (ec2.c, ec2_vpc.c): a Describe call's listing and its answer. */
+/* What EC2's files share (ec2.c, ec2_vpc.c, ec2_sg.c): a Describe call's listing and its answer. */
 #ifndef XL_AWS_EC2_H
 #define XL_AWS_EC2_H
 
@@ -16,5 +16,7 @@ int ec2_describe(struct aws_call *c, const char *action, json_object *args,
 
 /* DescribeVpcs and DescribeSubnets; VPCs themselves are the host operator's. */
 extern const struct aws_operation ec2_vpc_operations[];
+/* Security groups and their inbound rules (ec2_sg.c). */
+extern const struct aws_operation ec2_sg_operations[];
 
 #endif

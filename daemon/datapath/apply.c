@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Makes the data path what the model's projection says: the interfaces attached with
- * their roles, then backends, members, pools, Maglev tables, endpoints and listeners, for
- * every key at start and for the keys of a change's scope after it, each written only
- * where it differs from what the agent knows the maps hold. */
+ * their roles, then backends, members, pools, Maglev tables, endpoints, their security
+ * groups and listeners, for every key at start and for the keys of a change's scope after
+ * it, each written only where it differs from what the agent knows the maps hold. */
 #include "datapath_internal.h"
 
 #include <bpf/bpf.h>
@@ -299,6 +299,11 @@ int datapath_apply(struct datapath *dp, const struct dataplane *want, const char
 				strerror(errno));
 	for_each_slot(dp, want, &scope->endpoints, dp->max_endpoints, want->endpoints,
 		      want->endpoint_count, sizeof(*want->endpoints), visit_endpoint, closed);
+	/* An endpoint's rules before the listener entries that send new flows to them. */
+	if (for_each_slot(dp, want, &scope->endpoints, dp->max_endpoints, want->guards,
+			  want->guard_count, sizeof(*want->guards), guard_apply, NULL))
+		return api_fail(err, API_InternalError, "cannot program the security groups: %s",
+				strerror(errno));
 	if (frontends_apply(dp, want, closed))
 		return api_fail(err, API_InternalError, "cannot program the listeners: %s",
 				strerror(errno));

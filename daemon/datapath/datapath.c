@@ -198,7 +198,7 @@ static int read_maps(struct datapath *dp)
 	    !read_array(dp->skel->maps.xdplink_endpoints_v2, dp->max_endpoints, endpoints) &&
 	    !read_array(dp->skel->maps.xdplink_backends_v2, dp->max_backends, dp->backends) &&
 	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members) &&
-	    !read_pool_index(dp) && !frontends_read(dp)) {
+	    !read_pool_index(dp) && !frontends_read(dp) && !guards_read(dp)) {
 		for (uint32_t slot = 0; slot < dp->max_endpoints; slot++)
 			dp->endpoint_state[slot] = endpoints[slot].state;
 		for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
@@ -243,10 +243,11 @@ static int allocate_caches(struct datapath *dp)
 	dp->backends = calloc(dp->max_backends, sizeof(*dp->backends));
 	dp->members = calloc(dp->max_members, sizeof(*dp->members));
 	dp->pool_keys = calloc(dp->max_pools, sizeof(*dp->pool_keys));
+	dp->guards = calloc(dp->max_endpoints, sizeof(*dp->guards));
 	dp->filter_counts =
 	    calloc((size_t)XL_ADDRESS_FILTER_WORDS * 64, sizeof(*dp->filter_counts));
 	return dp->table_digest && dp->endpoint_state && dp->endpoint_id && dp->backends &&
-		       dp->members && dp->pool_keys && dp->filter_counts
+		       dp->members && dp->pool_keys && dp->guards && dp->filter_counts
 		   ? 0
 		   : -1;
 }
@@ -354,6 +355,7 @@ void datapath_close(struct datapath *dp)
 	free(dp->pool_keys);
 	free(dp->filter_counts);
 	mirror_free(&dp->frontends);
+	guards_free(dp);
 	free(dp->ifaces);
 	free(dp);
 }

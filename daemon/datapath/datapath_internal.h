@@ -10,6 +10,16 @@
 #include "mirror.h"
 #include "xdplink.skel.h"
 
+/* An endpoint's entries in the security groups trie, as the agent wrote them. */
+struct guard_held {
+	size_t count;
+	struct guard_entry {
+		uint32_t source; /* network order */
+		uint8_t prefix;
+		uint64_t digest; /* of the entry's ports */
+	} * entries;
+};
+
 struct datapath {
 	struct xdplink *skel;
 	char pin_dir[256];
@@ -40,6 +50,7 @@ struct datapath {
 	char (*endpoint_id)[32];       /* per endpoint slot: a new id there gets fresh counters */
 	struct xl_pool_key *pool_keys; /* per pool slot: its key in the pool index, or zeros */
 	struct mirror frontends;       /* the frontends map, by address */
+	struct guard_held *guards;     /* per endpoint slot: its security groups' entries */
 	uint32_t *filter_counts;       /* per bit of the address filter: addresses on it */
 	struct attached_iface *ifaces;
 	size_t iface_count;
@@ -60,6 +71,13 @@ int frontends_apply(struct datapath *dp, const struct dataplane *want,
 		    struct closed_traffic *closed);
 /* At start: the mirror and the filter's counts, from the pinned map. */
 int frontends_read(struct datapath *dp);
+
+/* The security groups trie (security_groups.c): the entries of endpoint `slot` made what
+ * `wanted` (a struct dp_guard, or NULL: none) says; and, at start, what the pinned trie
+ * holds. */
+int guard_apply(struct datapath *dp, uint32_t slot, const void *wanted, void *ctx);
+int guards_read(struct datapath *dp);
+void guards_free(struct datapath *dp);
 
 /* Whether the flow table holds a flow, pinned by an earlier agent (flows.c: the one file
  * that reads the flow table's layout). */

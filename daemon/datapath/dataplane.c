@@ -50,6 +50,9 @@ void dataplane_free(struct dataplane *dp)
 {
 	for (size_t i = 0; dp->tables && i < dp->table_count; i++)
 		free(dp->tables[i].members);
+	for (size_t i = 0; dp->guards && i < dp->guard_count; i++)
+		free(dp->guards[i].rules);
+	free(dp->guards);
 	free(dp->frontends);
 	free(dp->endpoints);
 	free(dp->backends);

@@ -14,13 +14,14 @@
 #include <stdint.h>
 
 struct dp_frontend {
-	uint32_t eni_addr;  /* network order */
-	uint16_t port;	    /* network order; 0 for the ENI's own entry */
-	uint32_t endpoint;  /* endpoint slot */
-	uint32_t table;	    /* Maglev table slot (target group x scope) */
-	uint32_t snat_addr; /* network order: the NLB node IP of the ENI's zone */
-	bool proxy_v2;	    /* the target group sends a proxy protocol v2 header */
-	char iface[16];	    /* the consumer interface of the ENI's VPC, the one it serves */
+	uint32_t eni_addr;    /* network order */
+	uint16_t port;	      /* network order; 0 for the ENI's own entry */
+	uint32_t endpoint;    /* endpoint slot */
+	uint32_t table;	      /* Maglev table slot (target group x scope) */
+	uint32_t snat_addr;   /* network order: the NLB node IP of the ENI's zone */
+	bool proxy_v2;	      /* the target group sends a proxy protocol v2 header */
+	bool security_groups; /* the endpoint has security groups: new flows are checked */
+	char iface[16];	      /* the consumer interface of the ENI's VPC, the one it serves */
 };
 
 struct dp_endpoint {
@@ -28,6 +29,20 @@ struct dp_endpoint {
 	uint32_t state; /* enum xl_endpoint_state */
 	char id[32];	/* vpce-... */
 	char service_id[32];
+};
+
+/* The inbound rules of an endpoint's security groups, each with one source prefix (a rule
+ * naming a group has one per ENI of the group's members). An endpoint with groups has one,
+ * even without rules (then nothing gets in); one without has none. */
+struct dp_guard {
+	uint32_t slot; /* endpoint slot */
+	size_t count;
+	struct dp_guard_rule {
+		uint32_t addr;	/* network order: the source prefix */
+		uint8_t prefix; /* its length, 0..32 */
+		uint16_t from;	/* the TCP ports, host order, inclusive */
+		uint16_t to;
+	} * rules;
 };
 
 struct dp_backend {
@@ -99,6 +114,8 @@ struct dataplane {
 	size_t frontend_count;
 	struct dp_endpoint *endpoints;
 	size_t endpoint_count;
+	struct dp_guard *guards; /* of the scope's endpoints that have security groups */
+	size_t guard_count;
 	struct dp_backend *backends;
 	size_t backend_count;
 	struct dp_member *members;

@@ -132,7 +132,8 @@ static int reconcile(struct datapath *dp, uint32_t addr, const struct dp_fronten
 			.table = want[i].table,
 			.snat_addr = want[i].snat_addr,
 			.ifindex = want[i].endpoint ? interface_index(dp, want[i].iface) : 0,
-			.flags = want[i].proxy_v2 ? XL_FE_PROXY_V2 : 0,
+			.flags = (want[i].proxy_v2 ? XL_FE_PROXY_V2 : 0) |
+				 (want[i].security_groups ? XL_FE_SECURITY_GROUPS : 0),
 		};
 		const struct mirror_entry *now = NULL;
 

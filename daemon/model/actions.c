@@ -80,6 +80,11 @@ static int run_action(struct model *m, action_fn *body, bool mutates, const char
 	X(CreateSubnet, true, subnet_create)                                                       \
 	X(DescribeSubnets, false, subnets_describe)                                                \
 	X(DeleteSubnet, true, subnet_delete)                                                       \
+	X(CreateSecurityGroup, true, sg_create)                                                    \
+	X(DescribeSecurityGroups, false, sgs_describe)                                             \
+	X(DeleteSecurityGroup, true, sg_delete)                                                    \
+	X(AuthorizeSecurityGroupIngress, true, sg_authorize)                                       \
+	X(RevokeSecurityGroupIngress, true, sg_revoke)                                             \
 	X(AttachInterface, true, iface_attach)                                                     \
 	X(DetachInterface, true, iface_detach)                                                     \
 	X(CreateTags, true, tags_create)                                                           \

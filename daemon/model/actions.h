@@ -31,6 +31,8 @@ action_fn connections_accept, connections_reject, connections_describe;
 action_fn endpoint_create, endpoint_modify, endpoints_describe, endpoints_delete;
 /* vpc.c */
 action_fn vpc_create, vpcs_describe, vpc_delete, subnet_create, subnets_describe, subnet_delete;
+/* security_group.c */
+action_fn sg_create, sgs_describe, sg_delete, sg_authorize, sg_revoke;
 /* iface.c */
 action_fn iface_attach, iface_detach;
 /* private_dns.c */

@@ -29,7 +29,8 @@ static const struct {
 	{ "endpoint",
 	  "('endpoint_slot', coalesce(ROW.slot, 0), ''), ('endpoint_enis', ROW.id, '')" },
 	/* an ENI's entries, and the tables and pools its load balancer needs */
-	{ "eni", "('address', 0, ROW.address), ('lb_needs', coalesce(ROW.lb, 0), '')" },
+	{ "eni", "('address', 0, ROW.address), ('lb_needs', coalesce(ROW.lb, 0), ''),"
+		 " ('eni_of', ROW.endpoint, '')" },
 	/* what every ENI of a load balancer sees: its zones, listeners, cross-zone */
 	{ "load_balancer", "('lb', ROW.id, '')" },
 	{ "lb_zone", "('lb', ROW.lb, ''), ('address', 0, ROW.address)" },
@@ -43,6 +44,11 @@ static const struct {
 	{ "pool", "('pool', ROW.slot, ''), ('address', 0, ROW.snat_address)" },
 	{ "maglev_table", "('table', ROW.slot, ''), ('table_use', ROW.tg, ROW.scope)" },
 	{ "interface", "('ifaces', 0, '')" },
+	/* security groups: the rules of an endpoint's groups, whose sources may be the ENIs
+	 * of a group's members; its ENIs' entries say whether it has groups */
+	{ "security_group_rule", "('sg', ROW.sg, '')" },
+	{ "endpoint_security_group",
+	  "('endpoint_enis', ROW.endpoint, ''), ('sg_members', ROW.sg, '')" },
 };
 
 /* One trigger per table and event: NEW rows of inserts, OLD and NEW of updates, OLD of
@@ -93,8 +99,20 @@ int changes_open(struct model *m, struct api_error *err)
 	"b(slot) AS (SELECT id FROM dirt WHERE kind = 'backend'"                                   \
 	" UNION SELECT t.backend FROM dirt d JOIN target t ON t.tg = d.id WHERE d.kind = 'tg')"
 
+/* Endpoint slots: noted ones, and those whose security groups' rules may now say otherwise:
+ * endpoints whose groups changed, or have a group whose rules changed or name as source a
+ * group whose members (endpoints, and their ENIs) changed. */
 static const char endpoints_sql[] =
-    "SELECT DISTINCT id FROM dirt WHERE kind = 'endpoint_slot' AND id > 0";
+    "WITH members(sg) AS (SELECT id FROM dirt WHERE kind = 'sg_members'"
+    "  UNION SELECT l.sg FROM dirt d JOIN endpoint_security_group l ON l.endpoint = d.id"
+    "  WHERE d.kind = 'eni_of'),"
+    " groups(sg) AS (SELECT id FROM dirt WHERE kind = 'sg'"
+    "  UNION SELECT r.sg FROM security_group_rule r JOIN members ON r.source_sg = members.sg)"
+    " SELECT id FROM dirt WHERE kind = 'endpoint_slot' AND id > 0"
+    " UNION SELECT p.slot FROM dirt d JOIN endpoint p ON p.id = d.id"
+    "  WHERE d.kind = 'endpoint_enis' AND p.slot > 0"
+    " UNION SELECT p.slot FROM endpoint_security_group l JOIN groups ON groups.sg = l.sg"
+    "  JOIN endpoint p ON p.id = l.endpoint WHERE p.slot > 0";
 static const char backends_sql[] = "WITH " BACKENDS_CTE " SELECT slot FROM b";
 static const char members_sql[] = "SELECT DISTINCT id FROM dirt WHERE kind = 'member'";
 static const char pools_sql[] = "SELECT DISTINCT id FROM dirt WHERE kind = 'pool'";

@@ -13,6 +13,7 @@
 #include "owned.h"
 #include "private_dns.h"
 #include "result.h"
+#include "security_group.h"
 #include "service.h"
 #include "slots.h"
 #include "tags.h"
@@ -84,6 +85,8 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 		put_string(out, "CreationTimestamp", store_column_text(stmt, 4));
 		put_bool(out, "PrivateDnsEnabled", sqlite3_column_int(stmt, 6));
 		rc = add_network_interfaces(out, m, endpoint, err);
+		if (rc == 0)
+			rc = endpoint_groups_json(m, endpoint, out, err);
 		if (rc == 0)
 			rc = endpoint_dns_entries(m, endpoint, put_array(out, "DnsEntries"), err);
 		if (rc == 0)
@@ -204,7 +207,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 		    json_object **result, struct api_error *err)
 {
 	const char *name = NULL, *type = "Interface", *vpc_id = NULL;
-	json_object *subnets = NULL, *tags = NULL, *one;
+	json_object *subnets = NULL, *groups = NULL, *tags = NULL, *one;
 	char endpoint_id[ID_MAX];
 	int64_t service, endpoint = 0, vpc = 0;
 	bool private_dns = false;
@@ -218,6 +221,7 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 	args_string(&a, "VpcId", ARG_OPTIONAL, &vpc_id);
 	args_list(&a, "SubnetConfigurations", ARG_REQUIRED, json_type_object, &subnets);
 	args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
+	args_list(&a, "SecurityGroupIds", ARG_OPTIONAL, json_type_string, &groups);
 	args_list(&a, "Tags", ARG_OPTIONAL, json_type_object, &tags);
 	if (args_close(&a) < 0)
 		return -1;
@@ -237,7 +241,9 @@ int endpoint_create(struct model *m, const struct principal *caller, json_object
 			    "SubnetConfigurations", i, &vpc, err) < 0)
 			return -1;
 	}
-	if ((private_dns && endpoint_set_private_dns(m, endpoint, true, err) < 0) ||
+	if (endpoint_groups_add(m, caller, endpoint, vpc, groups, err) < 0 ||
+	    endpoint_groups_check(m, endpoint, false, err) < 0 ||
+	    (private_dns && endpoint_set_private_dns(m, endpoint, true, err) < 0) ||
 	    slot_allocate(m, SLOT_ENDPOINT, &slot, err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET slot = ?, vpc = ? WHERE id = ?",
 		       SQL_ARGS(SQL_INT(slot), SQL_INT(vpc), SQL_INT(endpoint)), err) < 0 ||
@@ -285,15 +291,17 @@ static int remove_eni(struct model *m, int64_t endpoint, const char *endpoint_id
 }
 
 /* Removes, then adds, ENIs: an endpoint keeps its id, its state and its DNS names (the
- * zonal ones follow its zones). The flows through a removed ENI go with it. */
+ * zonal ones follow its zones). The flows through a removed ENI go with it. Security groups
+ * change the same way; the flows they no longer allow keep going (connection tracking). */
 int endpoint_modify(struct model *m, const struct principal *caller, json_object *args,
 		    json_object **result, struct api_error *err)
 {
-	json_object *add = NULL, *remove = NULL;
+	json_object *add = NULL, *remove = NULL, *add_groups = NULL, *remove_groups = NULL;
 	const char *endpoint_id = NULL;
 	char state[24] = "";
 	int64_t endpoint, service = 0, left = 0, vpc = 0;
 	bool private_dns = false, private_dns_given;
+	int had_groups;
 	struct args a;
 
 	args_open(&a, args, err);
@@ -301,6 +309,8 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 	args_list(&a, "AddSubnetConfigurations", ARG_OPTIONAL, json_type_object, &add);
 	args_list(&a, "RemoveSubnetConfigurations", ARG_OPTIONAL, json_type_object, &remove);
 	private_dns_given = args_bool(&a, "PrivateDnsEnabled", ARG_OPTIONAL, &private_dns);
+	args_list(&a, "AddSecurityGroupIds", ARG_OPTIONAL, json_type_string, &add_groups);
+	args_list(&a, "RemoveSecurityGroupIds", ARG_OPTIONAL, json_type_string, &remove_groups);
 	if (args_close(&a) < 0 || check_endpoint_id(endpoint_id, err) < 0 ||
 	    find_owned(m, &ENDPOINT, caller->account, endpoint_id, &endpoint, err) < 0 ||
 	    store_text(m->store, "SELECT state FROM endpoint WHERE id = ?",
@@ -330,6 +340,11 @@ int endpoint_modify(struct model *m, const struct principal *caller, json_object
 		return api_fail(err, API_InvalidParameter,
 				"an interface endpoint keeps at least one subnet");
 	if (private_dns_given && endpoint_set_private_dns(m, endpoint, private_dns, err) < 0)
+		return -1;
+	had_groups = endpoint_has_groups(m, endpoint, err);
+	if (had_groups < 0 || endpoint_groups_remove(m, caller, endpoint, remove_groups, err) < 0 ||
+	    endpoint_groups_add(m, caller, endpoint, vpc, add_groups, err) < 0 ||
+	    endpoint_groups_check(m, endpoint, had_groups, err) < 0)
 		return -1;
 	*result = json_object_new_object();
 	put_bool(*result, "Return", true);

@@ -65,6 +65,8 @@ int endpoint_mark_deleted(struct model *m, int64_t endpoint, struct api_error *e
 {
 	if (store_exec(m->store, "DELETE FROM eni WHERE endpoint = ?", SQL_ARGS(SQL_INT(endpoint)),
 		       err) < 0 ||
+	    store_exec(m->store, "DELETE FROM endpoint_security_group WHERE endpoint = ?",
+		       SQL_ARGS(SQL_INT(endpoint)), err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET state = 'deleted', slot = NULL WHERE id = ?",
 		       SQL_ARGS(SQL_INT(endpoint)), err) < 0)
 		return -1;

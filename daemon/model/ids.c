@@ -89,6 +89,16 @@ int id_new_subnet(char out[ID_MAX])
 	return long_id(out, "subnet-");
 }
 
+int id_new_security_group(char out[ID_MAX])
+{
+	return long_id(out, "sg-");
+}
+
+int id_new_security_group_rule(char out[ID_MAX])
+{
+	return long_id(out, "sgr-");
+}
+
 int id_new_permission(char out[ID_MAX])
 {
 	return long_id(out, "vpce-svc-perm-");
@@ -134,6 +144,11 @@ bool id_is_service(const char *text)
 bool id_is_endpoint(const char *text)
 {
 	return long_id_valid(text, "vpce-");
+}
+
+bool id_is_security_group(const char *text)
+{
+	return long_id_valid(text, "sg-");
 }
 
 bool id_is_subnet(const char *text)

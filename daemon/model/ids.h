@@ -30,6 +30,11 @@ int id_new_dns_suffix(char out[9]); /* 8 lowercase letters and digits */
 /* `length` random characters of [a-z0-9] (and [A-Z] when mixed_case) into out. */
 int id_new_token(char *out, size_t length, bool mixed_case);
 
+/* Security groups: sg-0123456789abcdef0, and their rules: sgr-0123456789abcdef0. */
+int id_new_security_group(char out[ID_MAX]);
+int id_new_security_group_rule(char out[ID_MAX]);
+bool id_is_security_group(const char *text);
+
 bool id_is_service(const char *text);  /* vpce-svc- and 17 hex digits */
 bool id_is_endpoint(const char *text); /* vpce- and 17 hex digits */
 bool id_is_subnet(const char *text);   /* subnet- and 17 hex digits */

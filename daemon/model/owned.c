@@ -34,6 +34,10 @@ const struct resource_kind SUBNET = {
 	"The subnet ID '", "' does not exist", "SubnetIds"
 };
 
+const struct resource_kind SECURITY_GROUP = { "security_group",		 "group_id",
+					      API_InvalidGroup_NotFound, "The security group '",
+					      "' does not exist",	 "GroupIds" };
+
 int lookup_owned(struct model *m, const struct resource_kind *kind, const char *account,
 		 const char *key, int64_t *id, struct api_error *err)
 {

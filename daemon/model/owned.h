@@ -25,7 +25,7 @@ struct resource_kind {
 };
 
 extern const struct resource_kind LOAD_BALANCER, TARGET_GROUP, ENDPOINT_SERVICE, ENDPOINT, VPC,
-    SUBNET;
+    SUBNET, SECURITY_GROUP;
 
 /* The row id of the caller's resource `key`: 1 found, 0 not found, -1 on error. */
 int lookup_owned(struct model *m, const struct resource_kind *kind, const char *account,

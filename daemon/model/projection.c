@@ -24,9 +24,13 @@ static void fill_frontend(sqlite3_stmt *row, void *element)
 		.table = column_u32(row, 3),
 		.snat_addr = column_addr(row, 4),
 		.proxy_v2 = sqlite3_column_int(row, 5) != 0,
+		.security_groups = sqlite3_column_int(row, 7) != 0,
 	};
 	snprintf(fe->iface, sizeof(fe->iface), "%s", store_column_text(row, 6));
 }
+
+/* Whether the endpoint p has security groups. */
+#define GUARDED "EXISTS (SELECT 1 FROM endpoint_security_group WHERE endpoint = p.id)"
 
 /* Per ENI its own entry (port 0), and one per listener of the load balancer it uses,
  * reaching the listener's group in the ENI's zone, or in every zone with cross-zone;
@@ -35,14 +39,14 @@ static void fill_frontend(sqlite3_stmt *row, void *element)
  * adds them.) */
 /* clang-format off */
 #define FRONTENDS_SQL(ONLY)                                                                        \
-	"SELECT e.address, 0, p.slot, 0, z.address, 0, v.interface FROM eni e"                     \
+	"SELECT e.address, 0, p.slot, 0, z.address, 0, v.interface, " GUARDED " FROM eni e"        \
 	" JOIN endpoint p ON p.id = e.endpoint"                                                    \
 	" JOIN subnet s ON s.id = e.subnet JOIN vpc v ON v.id = s.vpc"                             \
 	" LEFT JOIN lb_zone z ON z.lb = e.lb AND z.zone = e.zone"                                  \
 	ONLY("e.address")                                                                          \
 	" UNION ALL"                                                                               \
-	" SELECT e.address, l.port, p.slot, t.slot, z.address, g.proxy_protocol_v2, v.interface"   \
-	" FROM eni e"                                                                              \
+	" SELECT e.address, l.port, p.slot, t.slot, z.address, g.proxy_protocol_v2, v.interface,"  \
+	" " GUARDED " FROM eni e"                                                                  \
 	" JOIN endpoint p ON p.id = e.endpoint"                                                    \
 	" JOIN subnet s ON s.id = e.subnet JOIN vpc v ON v.id = s.vpc"                             \
 	" JOIN load_balancer lb ON lb.id = e.lb"                                                   \
@@ -340,6 +344,115 @@ static void fill_iface(sqlite3_stmt *row, void *element)
 	"SELECT slot, state, endpoint_id, service_id FROM endpoint WHERE slot IS NOT NULL"
 #define IFACES_SQL "SELECT name, role, mode FROM interface ORDER BY name"
 
+/* ---- Security groups ------------------------------------------------------------------- */
+
+/* The endpoints (of the scope, as json_each(?1), or all) that have security groups, and
+ * their rules with one source each: a CIDR block, or an ENI of a source group's members. */
+#define GUARDED_SQL(ONLY)                                                                          \
+	"SELECT p.slot FROM endpoint p WHERE p.slot IS NOT NULL AND " GUARDED ONLY                 \
+	" ORDER BY p.slot"
+#define GUARD_RULES_SQL(ONLY)                                                                      \
+	"WITH p(id, slot) AS (SELECT id, slot FROM endpoint p WHERE slot IS NOT NULL" ONLY ")"     \
+	" SELECT p.slot, r.protocol, r.from_port, r.to_port, r.cidr FROM p"                        \
+	" JOIN endpoint_security_group l ON l.endpoint = p.id"                                     \
+	" JOIN security_group_rule r ON r.sg = l.sg WHERE r.cidr IS NOT NULL"                      \
+	" UNION ALL SELECT p.slot, r.protocol, r.from_port, r.to_port, n.address || '/32' FROM p"  \
+	" JOIN endpoint_security_group l ON l.endpoint = p.id"                                     \
+	" JOIN security_group_rule r ON r.sg = l.sg"                                               \
+	" JOIN endpoint_security_group s ON s.sg = r.source_sg JOIN eni n ON n.endpoint = "        \
+	"s.endpoint"                                                                               \
+	" ORDER BY 1"
+#define IN_SCOPE " AND slot IN (SELECT value FROM json_each(?1))"
+
+struct guard_row {
+	uint32_t slot;
+	struct dp_guard_rule rule;
+};
+
+static void fill_guard(sqlite3_stmt *row, void *element)
+{
+	*(struct dp_guard *)element = (struct dp_guard){ .slot = column_u32(row, 0) };
+}
+
+/* Every protocol ('-1') is every TCP port. */
+static void fill_guard_row(sqlite3_stmt *row, void *element)
+{
+	struct guard_row *g = element;
+	bool every = strcmp(store_column_text(row, 1), "-1") == 0;
+	unsigned int prefix = 0;
+	uint32_t first = 0;
+
+	g->slot = column_u32(row, 0);
+	if (!cidr_parse(store_column_text(row, 4), &first, &prefix))
+		prefix = 33; /* cannot be: the model checked it; fill_guards skips it */
+	g->rule = (struct dp_guard_rule){
+		.addr = htonl(first),
+		.prefix = (uint8_t)prefix,
+		.from = every ? 0 : (uint16_t)sqlite3_column_int(row, 2),
+		.to = every ? UINT16_MAX : (uint16_t)sqlite3_column_int(row, 3),
+	};
+}
+
+static int compare(uint32_t x, uint32_t y)
+{
+	return (x > y) - (x < y);
+}
+
+static int by_rule(const void *a, const void *b)
+{
+	const struct dp_guard_rule *x = a, *y = b;
+	int c = compare(ntohl(x->addr), ntohl(y->addr));
+
+	if (!c)
+		c = compare(x->prefix, y->prefix);
+	if (!c)
+		c = compare(x->from, y->from);
+	return c ? c : compare(x->to, y->to);
+}
+
+/* Hands each guarded endpoint its rows (both arrays sorted by slot), in one order. */
+static int fill_guards(struct dataplane *dp, const struct guard_row *rows, size_t count,
+		       struct api_error *err)
+{
+	size_t next = 0;
+
+	for (size_t i = 0; i < dp->guard_count; i++) {
+		struct dp_guard *g = &dp->guards[i];
+
+		while (next < count && rows[next].slot < g->slot)
+			next++;
+		g->rules = calloc(count - next + 1, sizeof(*g->rules));
+		if (!g->rules)
+			return api_fail(err, API_InternalError, "out of memory");
+		for (; next < count && rows[next].slot == g->slot; next++)
+			if (rows[next].rule.prefix <= 32)
+				g->rules[g->count++] = rows[next].rule;
+		qsort(g->rules, g->count, sizeof(*g->rules), by_rule);
+	}
+	return 0;
+}
+
+static int load_guards(struct model *m, struct dataplane *dp, struct api_error *err)
+{
+	const struct dataplane_scope *scope = dp->scope;
+	size_t count = 0;
+	struct guard_row *rows;
+	int rc;
+
+	dp->guards =
+	    load_scoped(m, scope, &scope->endpoints, false, GUARDED_SQL(""), GUARDED_SQL(IN_SCOPE),
+			sizeof(*dp->guards), fill_guard, &dp->guard_count, err);
+	if (!dp->guards)
+		return -1;
+	rows = load_scoped(m, scope, &scope->endpoints, false, GUARD_RULES_SQL(""),
+			   GUARD_RULES_SQL(IN_SCOPE), sizeof(*rows), fill_guard_row, &count, err);
+	if (!rows)
+		return -1;
+	rc = fill_guards(dp, rows, count, err);
+	free(rows);
+	return rc;
+}
+
 static int load_dataplane(struct model *m, struct dataplane *dp, struct api_error *err)
 {
 	const struct dataplane_scope *scope = dp->scope;
@@ -350,7 +463,7 @@ static int load_dataplane(struct model *m, struct dataplane *dp, struct api_erro
 			ENDPOINTS_SQL " AND slot IN (SELECT value FROM json_each(?1))"
 				      " ORDER BY slot",
 			sizeof(*dp->endpoints), fill_endpoint, &dp->endpoint_count, err);
-	if (!dp->endpoints)
+	if (!dp->endpoints || load_guards(m, dp, err) < 0)
 		return -1;
 	dp->frontends = every_frontend ? load_rows(m, FRONTENDS_SQL(EVERY), sizeof(*dp->frontends),
 						   fill_frontend, &dp->frontend_count, err)

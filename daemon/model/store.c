@@ -207,7 +207,31 @@ static const char schema[] =
     "  target TEXT NOT NULL, events TEXT NOT NULL, enabled INTEGER NOT NULL,"
     "  CHECK ((service IS NULL) <> (endpoint IS NULL))) STRICT;"
     "CREATE INDEX notification_service ON connection_notification(service);"
-    "CREATE INDEX notification_endpoint ON connection_notification(endpoint);";
+    "CREATE INDEX notification_endpoint ON connection_notification(endpoint);"
+    /* ---- Security groups on endpoints (issue 19): new tables only, for the 4->5 migration.
+	 * A group belongs to a consumer VPC and its account; each inbound rule allows TCP
+	 * (protocol 'tcp', or '-1': every protocol) on ports from_port..to_port from a CIDR
+	 * block or from the members of a group of the same VPC (source_sg). */
+    "CREATE TABLE security_group ("
+    "  id INTEGER PRIMARY KEY, group_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
+    "  vpc INTEGER NOT NULL REFERENCES vpc(id), name TEXT NOT NULL,"
+    "  description TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (vpc, name)) STRICT;"
+    "CREATE TABLE security_group_rule ("
+    "  id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL UNIQUE,"
+    "  sg INTEGER NOT NULL REFERENCES security_group(id) ON DELETE CASCADE,"
+    "  protocol TEXT NOT NULL CHECK (protocol IN ('tcp', '-1')),"
+    "  from_port INTEGER NOT NULL, to_port INTEGER NOT NULL,"
+    "  cidr TEXT, source_sg INTEGER REFERENCES security_group(id),"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  CHECK ((cidr IS NULL) <> (source_sg IS NULL))) STRICT;"
+    "CREATE UNIQUE INDEX security_group_rule_unique ON security_group_rule"
+    "  (sg, protocol, from_port, to_port, coalesce(cidr, ''), coalesce(source_sg, 0));"
+    "CREATE INDEX security_group_rule_source ON security_group_rule(source_sg);"
+    "CREATE TABLE endpoint_security_group ("
+    "  endpoint INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,"
+    "  sg INTEGER NOT NULL REFERENCES security_group(id),"
+    "  PRIMARY KEY (endpoint, sg)) STRICT;"
+    "CREATE INDEX endpoint_security_group_sg ON endpoint_security_group(sg);";
 
 /* Indexes that only make queries fast, created at every opening (also in files made before
  * them): a change asks which zones of a load balancer have ENIs, in proportion to the

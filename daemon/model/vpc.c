@@ -152,7 +152,8 @@ int vpc_delete(struct model *m, const struct principal *caller, json_object *arg
 	if (args_close(&a) < 0 || find_owned(m, &VPC, caller->account, vpc_id, &vpc, err) < 0 ||
 	    refuse_if_found(m,
 			    "SELECT 1 FROM subnet WHERE vpc = ?1 UNION ALL"
-			    " SELECT 1 FROM endpoint WHERE vpc = ?1 AND slot IS NOT NULL",
+			    " SELECT 1 FROM endpoint WHERE vpc = ?1 AND slot IS NOT NULL UNION ALL"
+			    " SELECT 1 FROM security_group WHERE vpc = ?1",
 			    SQL_ARGS(SQL_INT(vpc)), err, API_DependencyViolation,
 			    "The vpc '%s' has dependencies and cannot be deleted.", vpc_id) < 0)
 		return -1;

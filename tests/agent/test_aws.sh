@@ -352,22 +352,37 @@ acheck "no --vpc-endpoint-type: AWS would make a Gateway endpoint, refused" Inva
 acheck "another account's VPC: InvalidVpcID.NotFound" InvalidVpcID.NotFound consumer ec2 \
 	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[stranger]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50
-acheck "security groups: refused until the data path enforces them" UnsupportedOperation consumer ec2 \
+acheck "ec2 create-security-group" - consumer ec2 create-security-group --group-name web-clients \
+	--description "hosts that may call the service" --vpc-id "${vpc[consumer]}"
+sg=$(jget 'r["GroupId"]')
+acheck "ec2 authorize-security-group-ingress --protocol tcp --port 80 --cidr" - consumer ec2 \
+	authorize-security-group-ingress --group-id "$sg" --protocol tcp --port 80 --cidr 10.1.1.0/24
+jcheck "... the rule, in EC2's shape" '[(g["GroupId"], g["IpProtocol"], g["FromPort"], g["ToPort"], g["CidrIpv4"], g["IsEgress"])
+	for g in r["SecurityGroupRules"]] == [("'"$sg"'", "tcp", 80, 80, "10.1.1.0/24", False)]'
+acheck "the same rule again: InvalidPermission.Duplicate" InvalidPermission.Duplicate consumer ec2 \
+	authorize-security-group-ingress --group-id "$sg" --protocol tcp --port 80 --cidr 10.1.1.0/24
+acheck "a UDP rule: InvalidParameterValue (endpoints carry TCP only)" InvalidParameterValue consumer \
+	ec2 authorize-security-group-ingress --group-id "$sg" --protocol udp --port 53 --cidr 10.1.0.0/16
+acheck "another account's group: InvalidGroup.NotFound" InvalidGroup.NotFound stranger ec2 \
+	describe-security-groups --group-ids "$sg"
+acheck "an endpoint with an unknown group: InvalidGroup.NotFound" InvalidGroup.NotFound consumer ec2 \
 	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
-	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 --security-group-ids sg-1
+	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 --security-group-ids sg-0123456789abcdef0
 acheck "--dry-run of a good endpoint: DryRunOperation" DryRunOperation consumer ec2 \
 	create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
 	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 --dry-run
-acheck "ec2 create-vpc-endpoint (with --tag-specifications)" - consumer ec2 create-vpc-endpoint \
-	--vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" --service-name "$svc_name" \
-	--subnet-ids use1-az1=10.1.1.50 use1-az2=10.1.2.50 \
+acheck "ec2 create-vpc-endpoint (with --security-group-ids and --tag-specifications)" - consumer \
+	ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id "${vpc[consumer]}" \
+	--service-name "$svc_name" --subnet-ids use1-az1=10.1.1.50 use1-az2=10.1.2.50 \
+	--security-group-ids "$sg" \
 	--tag-specifications 'ResourceType=vpc-endpoint,Tags=[{Key=Name,Value=my ep}]'
 jcheck "the endpoint in EC2's shape, only one (the dry run made none)" '(e := r["VpcEndpoint"])["State"] == "pendingAcceptance"
 	and re.fullmatch(r"vpce-[0-9a-f]{17}", e["VpcEndpointId"]) and e["VpcEndpointType"] == "Interface"
 	and e["VpcId"] == "'"${vpc[consumer]}"'" and e["OwnerId"] == "222222222222"
 	and e["SubnetIds"] == ["'"${subnet[consumer1]}"'", "'"${subnet[consumer2]}"'"] and e["ServiceName"] == "'"$svc_name"'"
 	and len(e["DnsEntries"]) == 3 and e["DnsEntries"][0]["DnsName"].startswith(e["VpcEndpointId"] + "-")
-	and e["Tags"] == [{"Key": "Name", "Value": "my ep"}]'
+	and e["Tags"] == [{"Key": "Name", "Value": "my ep"}]
+	and e["Groups"] == [{"GroupId": "'"$sg"'", "GroupName": "web-clients"}]'
 ep=$(jget 'r["VpcEndpoint"]["VpcEndpointId"]')
 if [ "$(XDPLINK_PRINCIPAL="arn:aws:iam::${account[consumer]}:root" "$xl" --json endpoint list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["VpcEndpoints"]))')" = 1 ]; then
 	ok "the socket API sees the one endpoint the aws CLI made"
@@ -412,8 +427,16 @@ jcheck "the endpoint is available" 'r["VpcEndpoints"][0]["State"] == "available"
 acheck "ec2 modify-vpc-endpoint: an ENI in use1-az3 refused (not a zone of the service)" \
 	InvalidParameter consumer ec2 modify-vpc-endpoint --vpc-endpoint-id "$ep" \
 	--add-subnet-ids use1-az3=10.1.3.50
-acheck "ec2 modify-vpc-endpoint: security groups refused, not ignored" UnsupportedOperation consumer \
-	ec2 modify-vpc-endpoint --vpc-endpoint-id "$ep" --add-security-group-ids sg-1
+acheck "a group in use: DependencyViolation" DependencyViolation consumer ec2 delete-security-group \
+	--group-id "$sg"
+acheck "the endpoint's last group stays: InvalidParameter" InvalidParameter consumer ec2 \
+	modify-vpc-endpoint --vpc-endpoint-id "$ep" --remove-security-group-ids "$sg"
+acheck "ec2 revoke-security-group-ingress" - consumer ec2 revoke-security-group-ingress \
+	--group-id "$sg" --protocol tcp --port 80 --cidr 10.1.1.0/24
+acheck "ec2 describe-security-groups --filters vpc-id" - consumer ec2 describe-security-groups \
+	--filters "Name=vpc-id,Values=${vpc[consumer]}"
+jcheck "... the group, its rule gone" '[(g["GroupId"], g["GroupName"], g["Description"], g["IpPermissions"])
+	for g in r["SecurityGroups"]] == [("'"$sg"'", "web-clients", "hosts that may call the service", [])]'
 acheck "an unknown filter: InvalidParameterValue" InvalidParameterValue consumer ec2 \
 	describe-vpc-endpoints --filters Name=colour,Values=blue
 

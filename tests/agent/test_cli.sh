@@ -385,6 +385,24 @@ check "... and back" 0 '' -- endpoint modify "$ep" --remove-subnet use1-az1=10.1
 	--add-subnet use1-az1=10.1.1.50
 check "endpoint modify of no ENI: InvalidParameter" 1 '' '^InvalidParameter: endpoint .* has no ENI' -- \
 	endpoint modify "$ep" --remove-subnet use1-az3=10.1.3.50
+check "sg create" 0 '^created security group sg-[0-9a-f]{17}$' -- sg create web-clients --vpc "$vpc" \
+	--description "hosts that may call the service"
+sg=$(awk '{ print $4 }' "$work/out")
+check "sg authorize" 0 "^authorized inbound rules of $sg\$" -- sg authorize "$sg" --port 80 \
+	--cidr 10.1.1.0/24 --cidr 10.1.2.0/24
+check "sg authorize without --port: bad usage" 2 '' 'a TCP rule needs --port' -- \
+	sg authorize "$sg" --cidr 10.1.0.0/16
+check "sg show" 0 '^Inbound: +tcp 80 from 10\.1\.1\.0/24$' -- sg show "$sg"
+check "sg list" 0 "^$sg +web-clients +$vpc +2 +222222222222\$" -- sg list
+check "endpoint modify --add-security-group" 0 "^modified endpoint $ep\$" -- \
+	endpoint modify "$ep" --add-security-group "$sg"
+check "endpoint show names the group" 0 "^Security groups: +$sg \(web-clients\)\$" -- \
+	endpoint show "$ep"
+unchanged "sg delete of a group in use" sg list -- sg delete "$sg"
+grep_check "... DependencyViolation" '^DependencyViolation: ' "$work/err"
+check "sg revoke" 0 "^revoked inbound rules of $sg\$" -- sg revoke "$sg" --port 80 --cidr 10.1.2.0/24
+check "sg revoke of a rule not there: InvalidPermission.NotFound" 1 '' \
+	'^InvalidPermission\.NotFound: ' -- sg revoke "$sg" --port 80 --cidr 10.1.2.0/24
 # The node's views name every tenant's endpoints and clients: they are the node's account's.
 check "a tenant reads no flows: UnauthorizedOperation" 1 '' '^UnauthorizedOperation: ' -- flow list
 check "... no node counters" 1 '' '^UnauthorizedOperation: ' -- stats

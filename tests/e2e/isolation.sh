@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # tests/e2e/isolation.sh: a consumer reaches only the listener ports of its own ENIs, never a
-# target, an NLB node IP or another port; a target can never open a connection to a consumer.
+# target, an NLB node IP or another port; a target can never open a connection to a consumer;
+# a security group on the endpoint lets in only the clients its rules name.
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -74,10 +75,29 @@ check_other_vpc_to_eni() {
 	check "no target logged a request from it" logged_count_is 0 /from-d1
 }
 
+# A security group on the endpoint: only the clients of its inbound rules open connections
+# (last: the group stays on the endpoint).
+check_security_groups() {
+	local vpc sg refused
+	note "a security group on the endpoint lets in only the clients its rules name"
+	vpc=$(xl_as "$CONSUMER" --json vpc list | jq -er '.Vpcs[0].VpcId')
+	sg=$(xl_as "$CONSUMER" --json sg create web-clients --vpc "$vpc" --description "c1 only" |
+		jq -er .GroupId)
+	xl_quiet "$CONSUMER" sg authorize "$sg" --port 80 --cidr "${TB_IP[c1]}/32"
+	xl_quiet "$CONSUMER" endpoint modify "$E2E_EP" --add-security-group "$sg"
+	refused=$(reason_count drop_security_group)
+	check "c1 (its rule) -> $ENI_AZ1:80 answers" curl_answers c1 "http://$ENI_AZ1/" 't[12]'
+	check "c2 (same VPC, no rule) -> $ENI_AZ1:80 gets nothing" curl_gets_nothing c2 "http://$ENI_AZ1/"
+	check "... dropped as drop_security_group" reason_grew drop_security_group "$refused"
+	xl_quiet "$CONSUMER" sg authorize "$sg" --port 80 --cidr "${TB_IP[c2]}/32"
+	check "with a rule of its own, c2 answers" curl_answers c2 "http://$ENI_AZ1/" 't[12]'
+}
+
 e2e_up
 setup_service
 check_consumer_to_provider
 check_ports_without_listener
 check_target_to_consumer
 check_other_vpc_to_eni
+check_security_groups
 finish

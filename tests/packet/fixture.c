@@ -361,6 +361,18 @@ void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, u
 	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
 }
 
+void fx_set_security_rule(struct fixture *fx, uint32_t endpoint, const char *source, uint8_t prefix,
+			  const struct xl_port_range *ranges, uint32_t count)
+{
+	struct xl_sg_key key = { .prefixlen = XL_SG_KEY_ENDPOINT_BITS + prefix,
+				 .endpoint = endpoint,
+				 .source = ipv4(source) };
+	struct xl_sg_ports ports = { .count = count };
+
+	memcpy(ports.ranges, ranges, count * sizeof(*ranges));
+	update(fx->skel->maps.xdplink_security_groups_v1, &key, &ports);
+}
+
 void fx_set_mtu(struct fixture *fx, int ifindex, uint32_t mtu)
 {
 	uint32_t key = (uint32_t)ifindex;

@@ -104,6 +104,11 @@ void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, u
 /* Another listener of an ENI of the scene: its port to Maglev table `table`. */
 void fx_add_listener(struct fixture *fx, const char *eni, uint16_t port, uint32_t table,
 		     uint32_t flags);
+/* The ports clients in source/prefix may open connections to on endpoint's ENIs (sorted,
+ * apart), as the agent writes them for its security groups; the listeners that check them
+ * carry XL_FE_SECURITY_GROUPS. */
+void fx_set_security_rule(struct fixture *fx, uint32_t endpoint, const char *source, uint8_t prefix,
+			  const struct xl_port_range *ranges, uint32_t count);
 void fx_set_half_open(struct fixture *fx, uint32_t backend, uint32_t count);
 void fx_set_mtu(struct fixture *fx, int ifindex, uint32_t mtu); /* the scene's: 1500 */
 /* The id of endpoint slot n in the scene: "vpce-0123456789abcde" and n in 2 hex digits. */

@@ -443,6 +443,60 @@ static void endpoint_not_available_gets_nothing_through(void)
 	fx_close(&fx);
 }
 
+/* ---- Security groups --------------------------------------------------------- */
+
+/* A connection's first packet is checked against the endpoint's rules; a refusal is a
+ * silent drop under its own reason; established flows outlive a change of the rules. */
+static void security_groups_decide_new_connections_only(void)
+{
+	static const struct xl_port_range web = { 80, 80 }, other = { 443, 443 };
+	static const struct xl_port_range several[] = { { 22, 22 }, { 70, 90 }, { 8000, 9000 } };
+	struct tcp_frame stranger = client_frame(40100, TCP_SYN);
+	struct tcp_frame data = client_frame(40000, TCP_ACK | TCP_PSH);
+	struct tcp_frame fin = client_frame(40000, TCP_FIN | TCP_ACK);
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	fx_set_security_rule(&fx, 1, CLIENT_IP, 32, &web, 1);
+	fx_set_security_rule(&fx, 1, "10.1.2.0", 24, several, 3);
+	fx_set_listener_flags(&fx, ENI_IP, 80, XL_FE_SECURITY_GROUPS);
+	CHECK_EQ(syn(40000).action, XDP_REDIRECT);
+
+	stranger.saddr = "10.1.1.12"; /* no rule's source holds it */
+	r = send_client(&stranger);
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_BYTES(r.out, r.out_len, r.in, r.in_len);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 1);
+	CHECK(!fx_flow(&fx, "10.1.1.12", 40100, ENI_IP, 80, &flow));
+	stranger.saddr = "10.1.2.77"; /* in 10.1.2.0/24, whose second range holds port 80 */
+	CHECK_EQ(send_client(&stranger).action, XDP_REDIRECT);
+
+	/* The client's rule now names another port: its flow goes on, its next SYN does not. */
+	fx_set_security_rule(&fx, 1, CLIENT_IP, 32, &other, 1);
+	data.payload = "GET /";
+	data.payload_len = 5;
+	CHECK_EQ(send_client(&data).action, XDP_REDIRECT);
+	r = syn(40001);
+	CHECK_EQ(r.action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 2);
+	CHECK_EQ(fx_reason(&fx, XL_FWD_TO_TARGET), 1);
+	CHECK_EQ(fx_flow_count(&fx), 2);
+	/* Once it closes, its 4-tuple opens no new connection either. */
+	CHECK(fx_flow(&fx, CLIENT_IP, 40000, ENI_IP, 80, &flow));
+	send_target(&flow, TCP_SYN | TCP_ACK, NULL);
+	send_client(&fin);
+	send_target(&flow, TCP_FIN | TCP_ACK, NULL);
+	CHECK_EQ(syn(40000).action, XDP_DROP);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 3);
+
+	/* Without the flag (an endpoint without groups) the rules are not asked. */
+	fx_set_listener_flags(&fx, ENI_IP, 80, 0);
+	CHECK_EQ(syn(40002).action, XDP_REDIRECT);
+	CHECK_EQ(fx_reason(&fx, XL_DROP_SECURITY_GROUP), 3);
+	fx_close(&fx);
+}
+
 /* ---- New flows ----------------------------------------------------------- */
 
 static void syn_opens_a_flow_to_the_maglev_choice(void)
@@ -2427,6 +2481,7 @@ int main(int argc, char **argv)
 		TEST_CASE(node_addresses_are_not_for_consumers),
 		TEST_CASE(arp_for_an_eni_is_answered),
 		TEST_CASE(endpoint_not_available_gets_nothing_through),
+		TEST_CASE(security_groups_decide_new_connections_only),
 		TEST_CASE(syn_opens_a_flow_to_the_maglev_choice),
 		TEST_CASE(following_packets_keep_target_and_port),
 		TEST_CASE(reply_is_rewritten_back_to_the_client),

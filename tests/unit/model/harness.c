@@ -81,7 +81,20 @@ static void add_lines(const struct dataplane *dp)
 		const struct dp_frontend *f = &dp->frontends[i];
 
 		snprintf(key, sizeof(key), "fe %08x %u", f->eni_addr, ntohs(f->port));
-		add_line(key, "ep %u table %u snat %08x", f->endpoint, f->table, f->snat_addr);
+		add_line(key, "ep %u table %u snat %08x%s", f->endpoint, f->table, f->snat_addr,
+			 f->security_groups ? " guarded" : "");
+	}
+	for (size_t i = 0; i < dp->guard_count; i++) {
+		char rules[400] = "";
+		size_t used = 0;
+
+		for (size_t j = 0; j < dp->guards[i].count && used < sizeof(rules); j++)
+			used += (size_t)snprintf(
+			    rules + used, sizeof(rules) - used, " %08x/%u:%u-%u",
+			    dp->guards[i].rules[j].addr, dp->guards[i].rules[j].prefix,
+			    dp->guards[i].rules[j].from, dp->guards[i].rules[j].to);
+		snprintf(key, sizeof(key), "guard %u", dp->guards[i].slot);
+		add_line(key, "%s", rules);
 	}
 	for (size_t i = 0; i < dp->endpoint_count; i++) {
 		snprintf(key, sizeof(key), "ep %u", dp->endpoints[i].slot);
@@ -137,7 +150,7 @@ static bool covered(const struct dataplane_scope *scope, const char *key)
 		return scope->all_frontends || has_key(&scope->addresses, addr);
 	if (!strncmp(key, "iface ", 6))
 		return scope->ifaces;
-	if (sscanf(key, "ep %u", &slot) == 1)
+	if (sscanf(key, "ep %u", &slot) == 1 || sscanf(key, "guard %u", &slot) == 1)
 		return has_key(&scope->endpoints, slot);
 	if (sscanf(key, "be %u", &slot) == 1)
 		return has_key(&scope->backends, slot);
@@ -377,6 +390,7 @@ static void dump_account(FILE *out, const char *principal)
 		"DescribeVpcEndpointServices",
 		"DescribeVpcEndpointConnections",
 		"DescribeVpcEndpoints",
+		"DescribeSecurityGroups",
 		"DescribeTags",
 		"DescribeVpcEndpointConnectionNotifications",
 	};

@@ -123,6 +123,8 @@ void unused_slots_wait_for_the_data_path(void), registrations_have_member_slots_
     opening_checks_region_and_limits(void);
 /* iface.c */
 void interfaces_are_validated_and_kept(void);
+/* security_group.c */
+void security_groups_follow_aws_rules(void), endpoints_are_guarded_by_their_groups(void);
 /* actions.c */
 void unknown_actions_are_not_the_model_s(void);
 /* private_dns.c */

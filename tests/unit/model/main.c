@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 		TEST_CASE(state_and_slots_survive_a_restart),
 		TEST_CASE(opening_checks_region_and_limits),
 		TEST_CASE(interfaces_are_validated_and_kept),
+		TEST_CASE(security_groups_follow_aws_rules),
+		TEST_CASE(endpoints_are_guarded_by_their_groups),
 		TEST_CASE(unknown_actions_are_not_the_model_s),
 		TEST_CASE(private_dns_names_are_verified_before_use),
 		TEST_CASE(the_resolver_reads_available_endpoints_and_zone_health),

@@ -64,10 +64,10 @@ void seed_lab_end_to_end(void)
 	CHECK_EQ(dp.frontend_count, 4);
 	{
 		static const struct dp_frontend expected[] = {
-			{ 0, 0, 1, 0, 0, false, "lo" },
-			{ 0, 80, 1, 1, 0, false, "lo" },
-			{ 0, 0, 1, 0, 0, false, "lo" },
-			{ 0, 80, 1, 2, 0, false, "lo" },
+			{ 0, 0, 1, 0, 0, false, false, "lo" },
+			{ 0, 80, 1, 1, 0, false, false, "lo" },
+			{ 0, 0, 1, 0, 0, false, false, "lo" },
+			{ 0, 80, 1, 2, 0, false, false, "lo" },
 		};
 		static const char *const enis[] = { "10.1.1.50", "10.1.1.50", "10.1.2.50",
 						    "10.1.2.50" };
