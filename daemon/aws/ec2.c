@@ -710,12 +710,8 @@ static const struct aws_operation operations[] = {
 };
 
 static const struct aws_operation *const tables[] = {
-	operations,
-	ec2_vpc_operations,
-	ec2_sg_operations,
-	ec2_tag_operations,
-	ec2_notification_operations,
-	NULL,
+	operations,	    ec2_vpc_operations,		 ec2_sg_operations,
+	ec2_tag_operations, ec2_notification_operations, NULL,
 };
 
 const struct aws_service aws_ec2 = {
