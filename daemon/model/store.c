@@ -176,7 +176,14 @@ static const char schema[] =
     "    CASE WHEN t.health = 'draining' THEN NULL ELSE z.address END AS check_source"
     "  FROM target t JOIN backend b ON b.slot = t.backend"
     "  LEFT JOIN (SELECT DISTINCT tg, lb FROM listener) u ON u.tg = t.tg"
-    "  LEFT JOIN lb_zone z ON z.lb = u.lb AND z.zone = t.zone;";
+    "  LEFT JOIN lb_zone z ON z.lb = u.lb AND z.zone = t.zone;"
+
+    /* Deleted endpoints purged after a retention (issue 18, helper "waits"): when each
+	 * endpoint was deleted (UNIX time). An endpoint deleted before this table existed has
+	 * no row and is purged at the next tick. */
+    "CREATE TABLE endpoint_deleted ("
+    "  endpoint INTEGER PRIMARY KEY REFERENCES endpoint(id) ON DELETE CASCADE,"
+    "  deleted_at INTEGER NOT NULL) STRICT;";
 
 /* Indexes that only make queries fast, created at every opening (also in files made before
  * them): a change asks which zones of a load balancer have ENIs, in proportion to the

@@ -627,6 +627,8 @@ check "the agent still serves after garbage" 0 '^Region:' -- agent status
 # ---- Tear down through the CLI ---------------------------------------------------------
 
 check "endpoint delete by its owner" 0 "^deleted endpoint $ep\$" -- --principal "$consumer" endpoint delete "$ep"
+check "a deleted endpoint is still listed, as deleted (for --deleted-retention)" 0 "^$ep +$svc +deleted " -- \
+	--principal "$consumer" endpoint list
 check "service delete" 0 "^deleted endpoint service $svc\$" -- service delete "$svc"
 check "listener remove" 0 '^removed listener web:80$' -- listener remove web --port 80
 check "tg deregister" 0 '^deregistered 2 targets from web-tg' -- tg deregister web-tg 10.0.1.21:80 10.0.2.21
@@ -688,7 +690,7 @@ wait_for_line() {
 
 kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
 agent_pid=""
-printf '# as /etc/xdplink/xdplinkd.conf\nidle-timeout 120\n\nsyn-timeout = 7  # a comment\nsnat-ports 2000-3000\n' \
+printf '# as /etc/xdplink/xdplinkd.conf\nidle-timeout 120\n\nsyn-timeout = 7  # a comment\nsnat-ports 2000-3000\ndeleted-retention 2\n' \
 	>"$work/xdplinkd.conf"
 notify_listener "$work/notify" >"$work/notify.log" 2>&1 &
 listener_pid=$!
@@ -705,8 +707,23 @@ else
 fi
 run --json agent status
 jcheck "settings from --config; the command line wins (syn-timeout 9 over 7)" \
-	'[r["Config"][k] for k in ("IdleTimeoutSeconds", "SynTimeoutSeconds", "SnatPortRange")]
-	== [120, 9, "2000-3000"]'
+	'[r["Config"][k] for k in ("IdleTimeoutSeconds", "SynTimeoutSeconds", "SnatPortRange",
+	   "DeletedRetentionSeconds")] == [120, 9, "2000-3000", 2]'
+# The endpoints deleted at the tear-down were listed, as deleted, for the default hour; with
+# a retention of 2 s the agent purges them on its own, and says so.
+purged() {
+	[ "$("$xl" --principal "$consumer" --json endpoint list)" = '{"VpcEndpoints":[]}' ] &&
+		grep -Eq "notice audit action=PurgeDeletedVpcEndpoints principal=xdplinkd ids=([^ ]*,)?$1(,[^ ]*)? result=ok message=\"[0-9]+ deleted endpoints? purged after 2 s\"" \
+			"$work/agent.log"
+}
+deadline=$((SECONDS + 10))
+until purged "$ep" || ((SECONDS >= deadline)); do sleep 0.2; done
+if purged "$ep"; then
+	ok "deleted endpoints are purged after --deleted-retention, with an audit line"
+else
+	fail "deleted endpoints are purged after --deleted-retention, with an audit line" \
+		"$("$xl" --principal "$consumer" endpoint list)" "$(grep Purge "$work/agent.log")"
+fi
 kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
 agent_pid=""
 wait "$listener_pid" || true
