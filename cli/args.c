@@ -351,6 +351,8 @@ int cli_parse(struct cli *cli, struct request *req, int argc, char **argv)
 		if ((o->flags & OPT_REQUIRED) && !seen[o - req->verb->options])
 			return cli_usage_error(req->noun, req->verb, "missing --%s %s", o->name,
 					       opt_metavar(o));
+	if (jget(req->local, "WaitTimeout") && !jget(req->local, "Wait"))
+		return cli_usage_error(req->noun, req->verb, "--timeout goes with --wait");
 	if (req->verb->max_words != WORDS_ANY && req->word_count > req->verb->max_words)
 		return cli_usage_error(req->noun, req->verb, "unexpected argument '%s'",
 				       req->words[req->verb->max_words]);

@@ -251,7 +251,7 @@ check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .
 
 # ---- The seed lab: provider side --------------------------------------------------
 
-run --json lb create web --az use1-az1=10.0.1.10 --az use1-az2=10.0.2.10
+run --json lb create web --az use1-az1=10.0.1.10 --az use1-az2=10.0.2.10 --wait available
 jcheck "lb create --json" 'r["LoadBalancer"]["LoadBalancerName"] == "web"
 	and r["LoadBalancer"]["Type"] == "network" and r["LoadBalancer"]["CrossZoneEnabled"] is False
 	and [(z["ZoneId"], z["ZoneName"], z["LoadBalancerAddresses"][0]["PrivateIPv4Address"])
@@ -281,6 +281,9 @@ jcheck "tg health --json" 'sorted((d["Target"]["Id"], d["Target"]["Port"], d["Ta
 	for d in r["TargetHealthDescriptions"])
 	== [("10.0.1.21", 80, "use1-az1"), ("10.0.2.21", 80, "use1-az2")]'
 check "tg health table" 0 '^TARGET +PORT +ZONE +STATE +REASON +ACTIVE$' -- tg health web-tg
+check "tg health --wait healthy with no target answering: exit 3 after --timeout" 3 '' \
+	'^WaiterTimeout: target 10\.0\.1\.21 is still (initial|unused) after 1 s, not healthy$' -- \
+	tg health web-tg --wait healthy --timeout 1
 
 check "listener add" 0 '^added listener web:80 -> web-tg' -- listener add web --port 80 --tg web-tg
 run --json listener list web
@@ -376,6 +379,37 @@ ep2=$(awk 'NR == 1 { print $3 }' "$work/out")
 grep_check "endpoint create prints its DNS names" \
 	"^  $ep2-[a-z0-9]{8}-us-east-1a\\.$svc\\.us-east-1\\.vpce\\.amazonaws\\.com\$" "$work/out"
 check "endpoint delete" 0 "^deleted endpoint $ep2\$" -- endpoint delete "$ep2"
+
+# --wait: a consumer's endpoint waits for the provider, who rejects it.
+"$xl" endpoint create --service "$svc_name" --subnet "$subnet1" --wait available --timeout 30 \
+	>"$work/wait.out" 2>"$work/wait.err" &
+waiter=$!
+deadline=$((SECONDS + 10))
+until grep -q '^created endpoint' "$work/wait.out" || ((SECONDS >= deadline)); do sleep 0.1; done
+ep3=$(awk '/^created endpoint/ { print $3 }' "$work/wait.out")
+check "a provider rejects an endpoint its consumer waits on" 0 "^rejected endpoint $ep3\$" -- \
+	--principal arn:aws:iam::111111111111:root endpoint reject "$svc" "$ep3"
+status=0
+wait "$waiter" || status=$?
+if [ "$status" -eq 4 ] &&
+	grep -qx "WaiterFailed: endpoint $ep3 is rejected: it can never be available" "$work/wait.err"; then
+	ok "endpoint create --wait available: rejected, exit 4 at once with why"
+else
+	fail "endpoint create --wait available: rejected, exit 4 at once with why" "exit status $status" \
+		"$(cat "$work/wait.err")"
+fi
+check "endpoint delete --wait deleted" 0 "^endpoint $ep3 is deleted\$" -- endpoint delete "$ep3" --wait deleted
+before=$("$xl" --json endpoint list)
+check "an unknown --wait state is refused before anything is done" 2 '' \
+	"^xdplink: endpoint create: --wait takes available\|pendingAcceptance, not 'ready'\$" -- \
+	endpoint create --service "$svc_name" --subnet "$subnet1" --wait ready
+if [ "$before" = "$("$xl" --json endpoint list)" ]; then
+	ok "... no endpoint made"
+else
+	fail "... no endpoint made"
+fi
+check "--timeout without --wait is bad usage" 2 '' '--timeout goes with --wait' -- \
+	endpoint delete "$ep3" --timeout 5
 check "endpoint modify moves an ENI" 0 "^modified endpoint $ep\$" -- endpoint modify "$ep" \
 	--remove-subnet use1-az1=10.1.1.50 --add-subnet use1-az1=10.1.1.51
 run --json endpoint show "$ep"
@@ -392,7 +426,26 @@ check "... no agent status" 1 '' '^UnauthorizedOperation: ' -- agent status
 unset XDPLINK_PRINCIPAL
 
 check "service connections" 0 "^$ep +$svc +222222222222 +pendingAcceptance " -- service connections "$svc"
+"$xl" --principal "$consumer" endpoint show "$ep" --wait available --timeout 30 \
+	>"$work/wait.out" 2>"$work/wait.err" &
+waiter=$!
 check "endpoint accept" 0 "^accepted endpoint $ep\$" -- endpoint accept "$svc_name" "$ep"
+status=0
+wait "$waiter" || status=$?
+if [ "$status" -eq 0 ] && [ "$(head -n 1 "$work/wait.out")" = "endpoint $ep is available" ] &&
+	grep -Eq '^State: +available$' "$work/wait.out"; then
+	ok "endpoint show --wait available: the consumer waits for the acceptance, then sees it"
+else
+	fail "endpoint show --wait available: the consumer waits for the acceptance, then sees it" \
+		"exit status $status" "$(cat "$work/wait.out" "$work/wait.err")"
+fi
+check "--wait for a state it can never be in again: exit 4" 4 '' \
+	"^WaiterFailed: endpoint $ep is available: it can never be pendingAcceptance\$" -- \
+	--principal "$consumer" endpoint show "$ep" --wait pendingAcceptance
+check "--wait past its --timeout: exit 3" 3 '' \
+	"^WaiterTimeout: endpoint $ep is still available after 1 s, not rejected\$" -- \
+	--principal "$consumer" -j endpoint show "$ep" --wait rejected --timeout 1
+jcheck "... and under -j the error on stdout" 'r["Error"]["Code"] == "WaiterTimeout"'
 run --principal "$consumer" --json endpoint show "$ep"
 jcheck "accepted endpoint is available" 'r["VpcEndpoints"][0]["State"] == "available"'
 check "accepting it twice is not an error of the CLI" 0 '' -- endpoint accept "$svc" "$ep"
@@ -633,7 +686,7 @@ check "service delete" 0 "^deleted endpoint service $svc\$" -- service delete "$
 check "listener remove" 0 '^removed listener web:80$' -- listener remove web --port 80
 check "tg deregister" 0 '^deregistered 2 targets from web-tg' -- tg deregister web-tg 10.0.1.21:80 10.0.2.21
 check "tg delete" 0 '^deleted target group web-tg$' -- tg delete web-tg
-check "lb delete" 0 '^deleted load balancer web$' -- lb delete web
+check "lb delete --wait deleted" 0 '^load balancer web is deleted$' -- lb delete web --wait deleted
 run --json lb list
 jcheck "nothing left" 'r["LoadBalancers"] == []'
 

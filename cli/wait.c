@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/* --wait STATE: what AWS's waiters do (aws ec2 wait, aws elbv2 wait target-in-service), for
+ * the verbs that change a resource's state: ask the agent again and again until every
+ * resource named is in the state, one of them is in a state it can never come from, or the
+ * timeout passes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define FIRST_POLL_MS 100
+#define LAST_POLL_MS  1000 /* the agent is local: a poll a second at most is cheap */
+
+enum wait_outcome {
+	WAIT_PENDING,
+	WAIT_REACHED,
+	WAIT_HOPELESS,
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec t = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
+
+	if (ms > 0)
+		while (nanosleep(&t, &t) != 0 && errno == EINTR)
+			;
+}
+
+static const struct wait_goal *find_goal(const struct waiter *w, const char *name)
+{
+	for (const struct wait_goal *g = w->goals; g->name; g++)
+		if (!strcmp(g->name, name))
+			return g;
+	return NULL;
+}
+
+/* Whether `item` is the resource `subject` names: its id, or for a target IP or IP:PORT. */
+static bool is_subject(const struct waiter *w, json_object *item, const char *subject)
+{
+	char id_port[128];
+
+	if (!strcmp(jstr(item, w->id_path), subject))
+		return true;
+	if (!w->port_path)
+		return false;
+	snprintf(id_port, sizeof(id_port), "%s:%s", jstr(item, w->id_path), jstr(item, w->port_path));
+	return !strcmp(id_port, subject);
+}
+
+static bool state_in(const char *state, const char *list)
+{
+	size_t length = strlen(state);
+
+	for (const char *p = list; (p = strstr(p, state)) != NULL; p += length)
+		if ((p == list || p[-1] == '|') && (p[length] == '|' || !p[length]))
+			return true;
+	return false;
+}
+
+/* Where one resource stands; *state says in which state ("" when it is gone). */
+static enum wait_outcome judge(const struct wait_goal *goal, const char *state)
+{
+	if (!*state)
+		return goal->gone_reaches ? WAIT_REACHED : WAIT_HOPELESS;
+	if (goal->state && !strcmp(state, goal->state))
+		return WAIT_REACHED;
+	return goal->never && state_in(state, goal->never) ? WAIT_HOPELESS : WAIT_PENDING;
+}
+
+/* The least advanced of the resources (the first hopeless one, else the first pending one)
+ * into `who` and `state`; `list` is NULL when the agent says they are all gone. */
+static enum wait_outcome judge_all(const struct waiter *w, const struct wait_goal *goal,
+				   json_object *list, json_object *subjects, char *who, size_t who_size,
+				   char *state, size_t state_size)
+{
+	size_t items = list ? json_object_array_length(list) : 0;
+	size_t count = json_object_array_length(subjects);
+	enum wait_outcome worst = count || items ? WAIT_REACHED : WAIT_PENDING;
+
+	/* No resource named: every item of the list (none yet: waiting, as AWS's waiters do). */
+	for (size_t i = 0; i < (count ? count : items) && worst != WAIT_HOPELESS; i++) {
+		const char *subject = count ? json_object_get_string(
+						  json_object_array_get_idx(subjects, i))
+					    : jstr(json_object_array_get_idx(list, i), w->id_path);
+		const char *found = "";
+		enum wait_outcome outcome;
+
+		for (size_t n = 0; n < items && !*found; n++) {
+			json_object *item = json_object_array_get_idx(list, n);
+
+			if (is_subject(w, item, subject))
+				found = jstr(item, w->state_path);
+		}
+		outcome = judge(goal, found);
+		if (outcome == WAIT_REACHED || (outcome == WAIT_PENDING && worst == WAIT_PENDING))
+			continue;
+		worst = outcome;
+		snprintf(who, who_size, "%s", subject);
+		snprintf(state, state_size, "%s", *found ? found : "gone");
+	}
+	return worst;
+}
+
+/* One look: the agent's list, judged. CLI_EXIT_OK with *outcome, or CLI_EXIT_FAILED having
+ * said why (the agent refused to describe them). */
+static int look(const struct cli *cli, const struct waiter *w, const struct wait_goal *goal,
+		json_object *describe_args, json_object *subjects, enum wait_outcome *outcome,
+		char *who, size_t who_size, char *state, size_t state_size)
+{
+	struct cli_refusal refusal;
+	json_object *result;
+
+	if (cli_ask(cli, w->action, describe_args, &result, &refusal) != CLI_EXIT_OK) {
+		if (!w->gone_code || strcmp(refusal.code, w->gone_code)) {
+			cli_print_error(cli, refusal.code, refusal.message);
+			return CLI_EXIT_FAILED;
+		}
+		result = NULL; /* the holder of the resources is gone, and they with it */
+	}
+	*outcome = judge_all(w, goal, result ? jget(result, w->list_key) : NULL, subjects, who,
+			     who_size, state, state_size);
+	json_object_put(result);
+	return CLI_EXIT_OK;
+}
+
+/* "endpoint vpce-... is available" for each, or "every target is healthy". */
+static void print_reached(const struct cli *cli, const struct waiter *w, const struct wait_goal *goal,
+			  json_object *subjects)
+{
+	size_t count = json_object_array_length(subjects);
+
+	if (cli->json)
+		return;
+	if (!count)
+		printf("every %s is %s\n", w->what, goal->name);
+	for (size_t i = 0; i < count; i++)
+		printf("%s %s is %s\n", w->what,
+		       json_object_get_string(json_object_array_get_idx(subjects, i)), goal->name);
+}
+
+static int wait_for_goal(const struct cli *cli, const struct request *req, const struct waiter *w,
+			 json_object *describe_args, json_object *subjects)
+{
+	const struct wait_goal *goal;
+	int64_t timeout_s = jget(req->local, "WaitTimeout") ? jint(req->local, "WaitTimeout")
+							    : WAIT_DEFAULT_TIMEOUT_S;
+	int64_t deadline = now_ms() + timeout_s * 1000, pause = FIRST_POLL_MS, left;
+	char who[128] = "", state[64] = "", message[512];
+	enum wait_outcome outcome;
+
+	goal = find_goal(w, jstr(req->local, "Wait"));
+	if (!goal)
+		abort(); /* the verb offers a state its waiter does not know */
+	for (;;) {
+		if (look(cli, w, goal, describe_args, subjects, &outcome, who, sizeof(who), state,
+			 sizeof(state)))
+			return CLI_EXIT_FAILED;
+		left = deadline - now_ms();
+		if (outcome != WAIT_PENDING || left <= 0)
+			break;
+		sleep_ms(pause < left ? pause : left);
+		pause = pause * 2 < LAST_POLL_MS ? pause * 2 : LAST_POLL_MS;
+	}
+	if (outcome == WAIT_REACHED) {
+		print_reached(cli, w, goal, subjects);
+		return CLI_EXIT_OK;
+	}
+	if (outcome == WAIT_HOPELESS) {
+		snprintf(message, sizeof(message), "%s %s is %s: it can never be %s", w->what, who,
+			 state, goal->name);
+		cli_print_error(cli, "WaiterFailed", message);
+		return CLI_EXIT_WAIT_FAILED;
+	}
+	if (*who)
+		snprintf(message, sizeof(message), "%s %s is still %s after %lld s, not %s",
+			 w->what, who, state, (long long)timeout_s, goal->name);
+	else
+		snprintf(message, sizeof(message), "no %s to be %s after %lld s", w->what,
+			 goal->name, (long long)timeout_s);
+	cli_print_error(cli, "WaiterTimeout", message);
+	return CLI_EXIT_WAIT_TIMEOUT;
+}
+
+int cli_wait(const struct cli *cli, const struct request *req, const struct wait_for *wait,
+	     json_object *result)
+{
+	json_object *describe_args, *subjects;
+	int rc;
+
+	if (!jget(req->local, "Wait"))
+		return CLI_EXIT_OK;
+	fflush(stdout); /* what the change printed (its id) is the script's before the wait */
+	describe_args = json_object_new_object();
+	subjects = json_object_new_array();
+	wait->subjects(req, result, describe_args, subjects);
+	rc = wait_for_goal(cli, req, wait->waiter, describe_args, subjects);
+	json_object_put(describe_args);
+	json_object_put(subjects);
+	return rc;
+}
