@@ -34,6 +34,7 @@ enum opt_kind {
 	OPT_CHOICE, /* one of `choices` ("TCP|HTTP"), any case, sent as written there */
 	OPT_PAIR,   /* ZONE=ADDRESS, sent as {pair_keys[0]: ZONE, pair_keys[1]: ADDRESS} */
 	OPT_ENI,    /* subnet-ID[=ADDRESS] or ZONE=ADDRESS: {SubnetId|AvailabilityZoneId, Ipv4} */
+	OPT_FILTER, /* Name=NAME,Values=V[,V...], as the aws CLI writes it: {Name, Values} */
 };
 
 enum opt_flags {
@@ -54,7 +55,19 @@ struct opt_spec {
 	const char *choices; /* OPT_CHOICE */
 	const char *pair_keys[2];
 	int64_t default_number; /* OPT_OPTIONAL_VALUE */
+	const char *filters_of; /* OPT_FILTER: the action whose filter names help lists */
 };
+
+/* --filter for the list of `action` (list_filters.h names its filters). */
+#define FILTER_OPTION(action)                                                                      \
+	{ .name = "filter",                                                                        \
+	  .key = "Filters",                                                                        \
+	  .kind = OPT_FILTER,                                                                      \
+	  .flags = OPT_REPEAT,                                                                     \
+	  .metavar = "Name=NAME,Values=V[,V...]",                                                  \
+	  .help = "only the items whose NAME is one of the values (* and ? match any text); "      \
+		  "several --filter must all hold",                                                \
+	  .filters_of = action }
 
 /* ---- Nouns and verbs ---------------------------------------------------------- */
 
@@ -125,6 +138,8 @@ bool starts_with(const char *name, const char *word);
 
 /* What an option's value looks like in usage text ("N", "on|off"). */
 const char *opt_metavar(const struct opt_spec *o);
+/* "Names: a, b, c." of an OPT_FILTER option into `out` ("" for any other). */
+void opt_filter_names(const struct opt_spec *o, char *out, size_t size);
 void cli_print_verb_synopsis(FILE *out, const struct noun *noun, const struct verb *verb,
 			     const char *lead);
 void cli_print_noun_usage(FILE *out, const struct noun *noun); /* the synopses */

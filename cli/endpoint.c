@@ -226,6 +226,11 @@ static const struct opt_spec create_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeVpcEndpoints"),
+	{ 0 },
+};
+
 static const struct opt_spec show_options[] = {
 	WAIT_OPTIONS("available|pendingAcceptance|rejected|deleted"),
 	{ 0 },
@@ -261,7 +266,7 @@ static const struct verb verbs[] = {
 	  "Create an interface endpoint to a service that allows you." },
 	{ "modify", do_modify, "ID", modify_options, 1, 1,
 	  "Add or remove ENIs of your endpoint, or turn private DNS on or off." },
-	{ "list", do_list, NULL, NULL, 0, 0,
+	{ "list", do_list, NULL, list_options, 0, 0,
 	  "List your endpoints (deleted ones too, until xdplinkd's --deleted-retention)." },
 	{ "show", do_show, "ID", show_options, 1, 1,
 	  "Show one endpoint with its ENIs and DNS names (with --wait, once in that state)." },

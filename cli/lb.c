@@ -162,6 +162,11 @@ static const struct opt_spec create_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeLoadBalancers"),
+	{ 0 },
+};
+
 static const struct opt_spec delete_options[] = {
 	WAIT_OPTIONS("deleted"),
 	{ 0 },
@@ -179,7 +184,7 @@ static const struct opt_spec set_options[] = {
 static const struct verb verbs[] = {
 	{ "create", do_create, "NAME", create_options, 1, 1,
 	  "Create a network load balancer with one node IP in each of its zones." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your load balancers." },
+	{ "list", do_list, NULL, list_options, 0, 0, "List your load balancers." },
 	{ "show", do_show, "NAME", NULL, 1, 1, "Show one load balancer." },
 	{ "set", do_set, "NAME", set_options, 1, 1, "Change a load balancer's attributes." },
 	{ "delete", do_delete, "NAME", delete_options, 1, 1,

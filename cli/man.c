@@ -28,7 +28,7 @@ static void roff(FILE *out, const char *text)
 
 static void put_verb(FILE *out, const struct noun *noun, const struct verb *verb)
 {
-	char *synopsis = NULL;
+	char *synopsis = NULL, names[512];
 	size_t size = 0;
 	FILE *text = open_memstream(&synopsis, &size);
 
@@ -57,6 +57,11 @@ static void put_verb(FILE *out, const struct noun *noun, const struct verb *verb
 		}
 		fputc('\n', out);
 		roff(out, o->help);
+		opt_filter_names(o, names, sizeof(names));
+		if (names[0]) {
+			fputs(". ", out);
+			roff(out, names);
+		}
 		fputs("\n.RE\n", out);
 	}
 }

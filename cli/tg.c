@@ -352,12 +352,18 @@ static const struct opt_spec register_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeTargetGroups"),
+	{ 0 },
+};
+
 static const struct opt_spec deregister_options[] = {
 	WAIT_OPTIONS("unused|deregistered"),
 	{ 0 },
 };
 
 static const struct opt_spec health_options[] = {
+	FILTER_OPTION("DescribeTargetHealth"),
 	WAIT_OPTIONS("healthy|in-service"),
 	{ 0 },
 };
@@ -367,7 +373,7 @@ static const struct verb verbs[] = {
 	  "Create a target group (TCP); health checks and draining follow AWS's defaults." },
 	{ "set", do_set, "NAME", create_options + 2, 1, 1,
 	  "Change a target group's health check, deregistration or proxy protocol settings." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your target groups." },
+	{ "list", do_list, NULL, list_options, 0, 0, "List your target groups." },
 	{ "show", do_show, "NAME", NULL, 1, 1, "Show one target group's settings." },
 	{ "delete", do_delete, "NAME", NULL, 1, 1,
 	  "Delete a target group (not while a listener forwards to it)." },

@@ -281,6 +281,11 @@ jcheck "tg health --json" 'sorted((d["Target"]["Id"], d["Target"]["Port"], d["Ta
 	for d in r["TargetHealthDescriptions"])
 	== [("10.0.1.21", 80, "use1-az1"), ("10.0.2.21", 80, "use1-az2")]'
 check "tg health table" 0 '^TARGET +PORT +ZONE +STATE +REASON +ACTIVE$' -- tg health web-tg
+run --json tg health web-tg --filter Name=availability-zone,Values=use1-az2
+jcheck "tg health --filter availability-zone" '[d["Target"]["Id"] for d in r["TargetHealthDescriptions"]] == ["10.0.2.21"]'
+check "lb list --filter of no match: an empty table" 0 '^NAME +STATE ' -- \
+	lb list --filter Name=load-balancer-name,Values=nope
+[ "$(wc -l <"$work/out")" -eq 1 ] && ok "... only its heading" || fail "... only its heading"
 check "tg health --wait healthy with no target answering: exit 3 after --timeout" 3 '' \
 	'^WaiterTimeout: target 10\.0\.1\.21 is still (initial|unused) after 1 s, not healthy$' -- \
 	tg health web-tg --wait healthy --timeout 1
@@ -410,6 +415,18 @@ else
 fi
 check "--timeout without --wait is bad usage" 2 '' '--timeout goes with --wait' -- \
 	endpoint delete "$ep3" --timeout 5
+
+# --filter, as AWS's: names of the Describe call, values ORed, filters ANDed, * as a wildcard.
+run --json endpoint list --filter "Name=vpc-endpoint-state,Values=available,pendingAcceptance"
+jcheck "endpoint list --filter vpc-endpoint-state: the live one only" \
+	'[e["VpcEndpointId"] for e in r["VpcEndpoints"]] == ["'"$ep"'"]'
+run --json endpoint list --filter "Name=vpc-endpoint-state,Values=deleted" \
+	--filter "Name=vpc-endpoint-id,Values=${ep3:0:8}*"
+jcheck "two filters are ANDed; * matches" '[e["VpcEndpointId"] for e in r["VpcEndpoints"]] == ["'"$ep3"'"]'
+check "an unknown filter name: AWS's InvalidParameterValue" 1 '' \
+	"^InvalidParameterValue: The filter 'state' is invalid\$" -- endpoint list --filter Name=state,Values=available
+check "a filter without values: bad usage" 2 '' "--filter takes Name=NAME,Values=V" -- \
+	endpoint list --filter Name=vpc-id
 check "endpoint modify moves an ENI" 0 "^modified endpoint $ep\$" -- endpoint modify "$ep" \
 	--remove-subnet use1-az1=10.1.1.50 --add-subnet use1-az1=10.1.1.51
 run --json endpoint show "$ep"
