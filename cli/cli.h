@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLI_EXIT_OK	0
-#define CLI_EXIT_FAILED 1 /* the agent refused, a batch item failed, or no agent answered */
-#define CLI_EXIT_USAGE	2
+#define CLI_EXIT_OK	      0
+#define CLI_EXIT_FAILED	      1 /* the agent refused, a batch item failed, or no agent answered */
+#define CLI_EXIT_USAGE	      2
 #define CLI_EXIT_WAIT_TIMEOUT 3 /* --wait: the timeout passed before the state was reached */
 #define CLI_EXIT_WAIT_FAILED  4 /* --wait: a state was reached from which it never comes */
 
@@ -60,14 +60,14 @@ struct opt_spec {
 
 /* --filter for the list of `action` (list_filters.h names its filters). */
 #define FILTER_OPTION(action)                                                                      \
-	{ .name = "filter",                                                                        \
-	  .key = "Filters",                                                                        \
-	  .kind = OPT_FILTER,                                                                      \
-	  .flags = OPT_REPEAT,                                                                     \
-	  .metavar = "Name=NAME,Values=V[,V...]",                                                  \
-	  .help = "only the items whose NAME is one of the values (* and ? match any text); "      \
-		  "several --filter must all hold",                                                \
-	  .filters_of = action }
+	{                                                                                          \
+		.name = "filter", .key = "Filters", .kind = OPT_FILTER, .flags = OPT_REPEAT,       \
+		.metavar = "Name=NAME,Values=V[,V...]",                                            \
+		.help =                                                                            \
+		    "only the items whose NAME is one of the values (* and ? match any text); "    \
+		    "several --filter must all hold",                                              \
+		.filters_of = action                                                               \
+	}
 
 /* ---- Nouns and verbs ---------------------------------------------------------- */
 
@@ -233,7 +233,7 @@ struct waiter {
 	  .flags = OPT_LOCAL,                                                                      \
 	  .metavar = states,                                                                       \
 	  .choices = states,                                                                       \
-	  .help = "then wait until it is in that state (exit 3 on timeout, 4 if it can never "   \
+	  .help = "then wait until it is in that state (exit 3 on timeout, 4 if it can never "     \
 		  "be)" },                                                                         \
 	{                                                                                          \
 		.name = "timeout", .key = "WaitTimeout", .kind = OPT_NUMBER, .flags = OPT_LOCAL,   \

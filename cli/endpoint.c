@@ -125,7 +125,8 @@ static void created_endpoint(const struct request *req, json_object *result,
 {
 	(void)req;
 	(void)describe_args;
-	json_object_array_add(ids, json_object_new_string(jstr(result, "VpcEndpoint.VpcEndpointId")));
+	json_object_array_add(ids,
+			      json_object_new_string(jstr(result, "VpcEndpoint.VpcEndpointId")));
 }
 
 static void named_endpoints(const struct request *req, json_object *result,

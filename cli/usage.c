@@ -23,8 +23,9 @@ void opt_filter_names(const struct opt_spec *o, char *out, size_t size)
 	out[0] = '\0';
 	for (const struct list_filter_spec *f = of ? of->specs : NULL; f && f->name && used < size;
 	     f++)
-		used += (size_t)snprintf(out + used, size - used, "%s%s%s", f == of->specs ? "Names: " : ", ",
-					 f->name, f[1].name ? "" : ".");
+		used += (size_t)snprintf(out + used, size - used, "%s%s%s",
+					 f == of->specs ? "Names: " : ", ", f->name,
+					 f[1].name ? "" : ".");
 }
 
 /* "--name META", or "--name" for a flag, or "--name [META]" for an optional value. */

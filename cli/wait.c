@@ -54,7 +54,8 @@ static bool is_subject(const struct waiter *w, json_object *item, const char *su
 		return true;
 	if (!w->port_path)
 		return false;
-	snprintf(id_port, sizeof(id_port), "%s:%s", jstr(item, w->id_path), jstr(item, w->port_path));
+	snprintf(id_port, sizeof(id_port), "%s:%s", jstr(item, w->id_path),
+		 jstr(item, w->port_path));
 	return !strcmp(id_port, subject);
 }
 
@@ -81,8 +82,8 @@ static enum wait_outcome judge(const struct wait_goal *goal, const char *state)
 /* The least advanced of the resources (the first hopeless one, else the first pending one)
  * into `who` and `state`; `list` is NULL when the agent says they are all gone. */
 static enum wait_outcome judge_all(const struct waiter *w, const struct wait_goal *goal,
-				   json_object *list, json_object *subjects, char *who, size_t who_size,
-				   char *state, size_t state_size)
+				   json_object *list, json_object *subjects, char *who,
+				   size_t who_size, char *state, size_t state_size)
 {
 	size_t items = list ? json_object_array_length(list) : 0;
 	size_t count = json_object_array_length(subjects);
@@ -90,9 +91,9 @@ static enum wait_outcome judge_all(const struct waiter *w, const struct wait_goa
 
 	/* No resource named: every item of the list (none yet: waiting, as AWS's waiters do). */
 	for (size_t i = 0; i < (count ? count : items) && worst != WAIT_HOPELESS; i++) {
-		const char *subject = count ? json_object_get_string(
-						  json_object_array_get_idx(subjects, i))
-					    : jstr(json_object_array_get_idx(list, i), w->id_path);
+		const char *subject =
+		    count ? json_object_get_string(json_object_array_get_idx(subjects, i))
+			  : jstr(json_object_array_get_idx(list, i), w->id_path);
 		const char *found = "";
 		enum wait_outcome outcome;
 
@@ -135,8 +136,8 @@ static int look(const struct cli *cli, const struct waiter *w, const struct wait
 }
 
 /* "endpoint vpce-... is available" for each, or "every target is healthy". */
-static void print_reached(const struct cli *cli, const struct waiter *w, const struct wait_goal *goal,
-			  json_object *subjects)
+static void print_reached(const struct cli *cli, const struct waiter *w,
+			  const struct wait_goal *goal, json_object *subjects)
 {
 	size_t count = json_object_array_length(subjects);
 

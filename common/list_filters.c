@@ -233,8 +233,8 @@ void list_filters_free(struct list_filters *filters)
 static bool value_matches(json_object *values, const char *text)
 {
 	for (size_t i = 0; i < json_object_array_length(values); i++)
-		if (fnmatch(json_object_get_string(json_object_array_get_idx(values, i)), text, 0) ==
-		    0)
+		if (fnmatch(json_object_get_string(json_object_array_get_idx(values, i)), text,
+			    0) == 0)
 			return true;
 	return false;
 }

@@ -24,8 +24,8 @@ struct list_filter_spec {
 /* The filters an action's list takes: EC2's own names where EC2 has the action, names in
  * its style for the ELBv2 lists (which AWS does not filter). */
 struct list_filters_of {
-	const char *action;   /* "DescribeVpcEndpoints" */
-	const char *list_key; /* "VpcEndpoints" */
+	const char *action;		      /* "DescribeVpcEndpoints" */
+	const char *list_key;		      /* "VpcEndpoints" */
 	const struct list_filter_spec *specs; /* ended by an entry without name */
 };
 

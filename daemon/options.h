@@ -19,9 +19,9 @@ struct daemon_options {
 	struct flows_options flows;
 	uint32_t collect_interval_ms;
 	uint32_t deleted_retention_s; /* a deleted endpoint is listed this long, then purged */
-	const char *metrics_listen; /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
-	struct aws_options aws;	    /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
-	struct dns_options dns;	    /* the VPCs' resolvers */
+	const char *metrics_listen;   /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
+	struct aws_options aws;	      /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
+	struct dns_options dns;	      /* the VPCs' resolvers */
 };
 
 /* Reads the command line into *o, with the defaults for what it does not say. Returns

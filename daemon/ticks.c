@@ -87,8 +87,9 @@ static void audit_purge(const struct agent *agent, json_object *purged)
 	if (!count)
 		return;
 	for (size_t i = 0; i < count && used < sizeof(ids); i++)
-		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s", i ? "," : "",
-					 json_object_get_string(json_object_array_get_idx(purged, i)));
+		used +=
+		    (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s", i ? "," : "",
+				     json_object_get_string(json_object_array_get_idx(purged, i)));
 	snprintf(message, sizeof(message), "%zu deleted endpoint%s purged after %u s", count,
 		 count == 1 ? "" : "s", agent->opts->deleted_retention_s);
 	audit_event(AUDIT_AGENT, "PurgeDeletedVpcEndpoints", ids, "ok", message);

@@ -70,8 +70,7 @@ static int describe_network(struct aws_call *c, const char *action, const char *
 
 static int describe_vpcs(struct aws_call *c, json_object **result)
 {
-	return describe_network(c, "DescribeVpcs", "VpcId", "VpcIds", "Vpcs", complete_vpc,
-				result);
+	return describe_network(c, "DescribeVpcs", "VpcId", "VpcIds", "Vpcs", complete_vpc, result);
 }
 
 static int describe_subnets(struct aws_call *c, json_object **result)

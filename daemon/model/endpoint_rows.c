@@ -68,9 +68,10 @@ int endpoint_mark_deleted(struct model *m, int64_t endpoint, struct api_error *e
 		       err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET state = 'deleted', slot = NULL WHERE id = ?",
 		       SQL_ARGS(SQL_INT(endpoint)), err) < 0 ||
-	    store_exec(m->store,
-		       "INSERT OR REPLACE INTO endpoint_deleted (endpoint, deleted_at) VALUES (?, ?)",
-		       SQL_ARGS(SQL_INT(endpoint), SQL_INT((int64_t)time(NULL))), err) < 0)
+	    store_exec(
+		m->store,
+		"INSERT OR REPLACE INTO endpoint_deleted (endpoint, deleted_at) VALUES (?, ?)",
+		SQL_ARGS(SQL_INT(endpoint), SQL_INT((int64_t)time(NULL))), err) < 0)
 		return -1;
 	return 0;
 }
@@ -98,16 +99,16 @@ int model_purge_deleted_endpoints(struct model *m, int64_t now_unix, int64_t ret
 		count++;
 	}
 	sqlite3_finalize(stmt);
-	if (rc < 0 || (count && store_exec(m->store,
-					   "DELETE FROM endpoint WHERE id IN (SELECT p.id" DELETED_ENDPOINTS
-					   " AND coalesce(d.deleted_at, 0) <= ?)",
-					   SQL_ARGS(SQL_INT(before)), err) < 0))
+	if (rc < 0 ||
+	    (count && store_exec(m->store,
+				 "DELETE FROM endpoint WHERE id IN (SELECT p.id" DELETED_ENDPOINTS
+				 " AND coalesce(d.deleted_at, 0) <= ?)",
+				 SQL_ARGS(SQL_INT(before)), err) < 0))
 		return -1;
 	return count;
 }
 
-int model_next_purge(struct model *m, int64_t retention_s, int64_t *deadline,
-		     struct api_error *err)
+int model_next_purge(struct model *m, int64_t retention_s, int64_t *deadline, struct api_error *err)
 {
 	return store_int(m->store,
 			 "SELECT min(coalesce(d.deleted_at, 0)) + ?" DELETED_ENDPOINTS

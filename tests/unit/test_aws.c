@@ -520,10 +520,11 @@ static void list_filters_and_names_or_values(void)
 			   " {\"Name\": \"vpc-id\", \"Values\": [\"vpc-2\"]}]}",
 			   endpoints),
 		  "c");
-	CHECK_STR(filtered("DescribeVpcEndpoints",
-			   "{\"Filters\": [{\"Name\": \"vpc-endpoint-state\", \"Values\": [\"pend*\"]}]}",
-			   endpoints),
-		  "b");
+	CHECK_STR(
+	    filtered("DescribeVpcEndpoints",
+		     "{\"Filters\": [{\"Name\": \"vpc-endpoint-state\", \"Values\": [\"pend*\"]}]}",
+		     endpoints),
+	    "b");
 	CHECK_STR(filtered("DescribeVpcEndpoints",
 			   "{\"Filters\": [{\"Name\": \"tag:team\", \"Values\": [\"x\"]}]}",
 			   endpoints),
@@ -532,16 +533,16 @@ static void list_filters_and_names_or_values(void)
 			   "{\"Filters\": [{\"Name\": \"state\", \"Values\": [\"available\"]}]}",
 			   endpoints),
 		  "InvalidParameterValue");
-	CHECK_STR(filtered("DescribeVpcEndpoints", "{\"Filters\": [{\"Name\": \"vpc-id\"}]}",
-			   endpoints),
-		  "InvalidParameterValue");
+	CHECK_STR(
+	    filtered("DescribeVpcEndpoints", "{\"Filters\": [{\"Name\": \"vpc-id\"}]}", endpoints),
+	    "InvalidParameterValue");
 	CHECK_STR(filtered("DescribeVpcEndpoints",
 			   "{\"Filters\": [{\"Name\": \"vpc-id\", \"Value\": [\"vpc-1\"]}]}",
 			   endpoints),
 		  "ValidationError");
-	CHECK_STR(filtered("DescribeVpcEndpoints", "{\"Filters\": {\"Name\": \"vpc-id\"}}",
-			   endpoints),
-		  "ValidationError");
+	CHECK_STR(
+	    filtered("DescribeVpcEndpoints", "{\"Filters\": {\"Name\": \"vpc-id\"}}", endpoints),
+	    "ValidationError");
 	/* an action whose list has no filters leaves them to its arguments' reader */
 	CHECK_EQ(list_filters_take("CreateVpcEndpoint", args, &f, &err), 0);
 	CHECK(json_object_object_get_ex(args, "Filters", NULL));
