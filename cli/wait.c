@@ -156,7 +156,7 @@ static int wait_for_goal(const struct cli *cli, const struct request *req, const
 	const struct wait_goal *goal;
 	int64_t timeout_s = jget(req->local, "WaitTimeout") ? jint(req->local, "WaitTimeout")
 							    : WAIT_DEFAULT_TIMEOUT_S;
-	int64_t deadline = now_ms() + timeout_s * 1000, pause = FIRST_POLL_MS, left;
+	int64_t deadline = now_ms() + timeout_s * 1000, pause = FIRST_POLL_MS;
 	char who[128] = "", state[64] = "", message[512];
 	enum wait_outcome outcome;
 
@@ -164,6 +164,8 @@ static int wait_for_goal(const struct cli *cli, const struct request *req, const
 	if (!goal)
 		abort(); /* the verb offers a state its waiter does not know */
 	for (;;) {
+		int64_t left;
+
 		if (look(cli, w, goal, describe_args, subjects, &outcome, who, sizeof(who), state,
 			 sizeof(state)))
 			return CLI_EXIT_FAILED;

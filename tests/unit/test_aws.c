@@ -472,15 +472,17 @@ static void credentials_are_added_and_removed(void)
 static const char *filtered(const char *action, const char *filters, const char *list)
 {
 	static char out[256];
-	json_object *args = json_tokener_parse(filters), *result = json_tokener_parse(list), *items;
+	json_object *args = json_tokener_parse(filters), *result = json_tokener_parse(list);
 	struct list_filters f;
 	struct api_error err;
-	size_t used = 0;
 
 	out[0] = '\0';
 	if (list_filters_take(action, args, &f, &err)) {
 		snprintf(out, sizeof(out), "%s", api_code_name(err.code));
 	} else {
+		json_object *items;
+		size_t used = 0;
+
 		CHECK(!json_object_object_get_ex(args, "Filters", NULL)); /* taken out */
 		list_filters_apply(&f, result);
 		items = json_object_object_get(result, "VpcEndpoints");
