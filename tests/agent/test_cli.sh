@@ -229,6 +229,8 @@ daemon_option_refused "xdplinkd --snat-ports backwards" \
 	'--snat-ports takes FIRST-LAST' --snat-ports 2000-1000
 daemon_option_refused "xdplinkd --maglev-size not a prime" \
 	'--maglev-size must be a prime, not 100' --maglev-size 100
+daemon_option_refused "xdplinkd --deleted-retention 0" \
+	'--deleted-retention takes a whole number from 1 to 604800, not "0"' --deleted-retention 0
 
 # A metrics port that is taken: the agent says so, in libmicrohttpd's words, and stops.
 python3 -c 'import socket, sys, time
