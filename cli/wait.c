@@ -79,45 +79,65 @@ static enum wait_outcome judge(const struct wait_goal *goal, const char *state)
 	return goal->never && state_in(state, goal->never) ? WAIT_HOPELESS : WAIT_PENDING;
 }
 
-/* The least advanced of the resources (the first hopeless one, else the first pending one)
- * into `who` and `state`; `list` is NULL when the agent says they are all gone. */
-static enum wait_outcome judge_all(const struct waiter *w, const struct wait_goal *goal,
-				   json_object *list, json_object *subjects, char *who,
-				   size_t who_size, char *state, size_t state_size)
+/* Where the resources stand together: the least advanced outcome (a hopeless one, else a
+ * pending one), with the first resource that has it and its state. */
+struct verdict {
+	enum wait_outcome outcome;
+	char who[128];
+	char state[64];
+};
+
+static void weigh(struct verdict *v, enum wait_outcome outcome, const char *who, const char *state)
+{
+	if (outcome == WAIT_REACHED || v->outcome == WAIT_HOPELESS ||
+	    (outcome == WAIT_PENDING && v->outcome == WAIT_PENDING))
+		return;
+	v->outcome = outcome;
+	snprintf(v->who, sizeof(v->who), "%s", who);
+	snprintf(v->state, sizeof(v->state), "%s", *state ? state : "gone");
+}
+
+/* The resources of `subjects` in `list` (NULL: the agent says they are all gone). With no
+ * subject, every item of the list; none yet is waiting, as AWS's waiters do. */
+static void judge_all(const struct waiter *w, const struct wait_goal *goal, json_object *list,
+		      json_object *subjects, struct verdict *v)
 {
 	size_t items = list ? json_object_array_length(list) : 0;
 	size_t count = json_object_array_length(subjects);
-	enum wait_outcome worst = count || items ? WAIT_REACHED : WAIT_PENDING;
 
-	/* No resource named: every item of the list (none yet: waiting, as AWS's waiters do). */
-	for (size_t i = 0; i < (count ? count : items) && worst != WAIT_HOPELESS; i++) {
+	*v = (struct verdict){ .outcome = count || items ? WAIT_REACHED : WAIT_PENDING };
+	for (size_t n = 0; !count && n < items; n++) {
+		json_object *item = json_object_array_get_idx(list, n);
+		const char *state = jstr(item, w->state_path);
+		char who[128];
+
+		snprintf(who, sizeof(who), "%s%s%s", jstr(item, w->id_path),
+			 w->port_path ? ":" : "", w->port_path ? jstr(item, w->port_path) : "");
+		weigh(v, judge(goal, state), who, state);
+	}
+	for (size_t i = 0; i < count; i++) {
 		const char *subject =
-		    count ? json_object_get_string(json_object_array_get_idx(subjects, i))
-			  : jstr(json_object_array_get_idx(list, i), w->id_path);
-		const char *found = "";
-		enum wait_outcome outcome;
+		    json_object_get_string(json_object_array_get_idx(subjects, i));
+		bool found = false;
 
-		for (size_t n = 0; n < items && !*found; n++) {
+		for (size_t n = 0; n < items; n++) {
 			json_object *item = json_object_array_get_idx(list, n);
 
-			if (is_subject(w, item, subject))
-				found = jstr(item, w->state_path);
+			if (!is_subject(w, item, subject))
+				continue;
+			found = true;
+			weigh(v, judge(goal, jstr(item, w->state_path)), subject,
+			      jstr(item, w->state_path));
 		}
-		outcome = judge(goal, found);
-		if (outcome == WAIT_REACHED || (outcome == WAIT_PENDING && worst == WAIT_PENDING))
-			continue;
-		worst = outcome;
-		snprintf(who, who_size, "%s", subject);
-		snprintf(state, state_size, "%s", *found ? found : "gone");
+		if (!found)
+			weigh(v, judge(goal, ""), subject, "");
 	}
-	return worst;
 }
 
-/* One look: the agent's list, judged. CLI_EXIT_OK with *outcome, or CLI_EXIT_FAILED having
- * said why (the agent refused to describe them). */
+/* One look: the agent's list, judged into *v. CLI_EXIT_OK, or CLI_EXIT_FAILED having said
+ * why (the agent refused to describe them). */
 static int look(const struct cli *cli, const struct waiter *w, const struct wait_goal *goal,
-		json_object *describe_args, json_object *subjects, enum wait_outcome *outcome,
-		char *who, size_t who_size, char *state, size_t state_size)
+		json_object *describe_args, json_object *subjects, struct verdict *v)
 {
 	struct cli_refusal refusal;
 	json_object *result;
@@ -129,8 +149,7 @@ static int look(const struct cli *cli, const struct waiter *w, const struct wait
 		}
 		result = NULL; /* the holder of the resources is gone, and they with it */
 	}
-	*outcome = judge_all(w, goal, result ? jget(result, w->list_key) : NULL, subjects, who,
-			     who_size, state, state_size);
+	judge_all(w, goal, result ? jget(result, w->list_key) : NULL, subjects, v);
 	json_object_put(result);
 	return CLI_EXIT_OK;
 }
@@ -153,41 +172,39 @@ static void print_reached(const struct cli *cli, const struct waiter *w,
 static int wait_for_goal(const struct cli *cli, const struct request *req, const struct waiter *w,
 			 json_object *describe_args, json_object *subjects)
 {
-	const struct wait_goal *goal;
+	const struct wait_goal *goal = find_goal(w, jstr(req->local, "Wait"));
 	int64_t timeout_s = jget(req->local, "WaitTimeout") ? jint(req->local, "WaitTimeout")
 							    : WAIT_DEFAULT_TIMEOUT_S;
 	int64_t deadline = now_ms() + timeout_s * 1000, pause = FIRST_POLL_MS;
-	char who[128] = "", state[64] = "", message[512];
-	enum wait_outcome outcome;
+	struct verdict v;
+	char message[512];
 
-	goal = find_goal(w, jstr(req->local, "Wait"));
 	if (!goal)
 		abort(); /* the verb offers a state its waiter does not know */
 	for (;;) {
 		int64_t left;
 
-		if (look(cli, w, goal, describe_args, subjects, &outcome, who, sizeof(who), state,
-			 sizeof(state)))
+		if (look(cli, w, goal, describe_args, subjects, &v))
 			return CLI_EXIT_FAILED;
 		left = deadline - now_ms();
-		if (outcome != WAIT_PENDING || left <= 0)
+		if (v.outcome != WAIT_PENDING || left <= 0)
 			break;
 		sleep_ms(pause < left ? pause : left);
 		pause = pause * 2 < LAST_POLL_MS ? pause * 2 : LAST_POLL_MS;
 	}
-	if (outcome == WAIT_REACHED) {
+	if (v.outcome == WAIT_REACHED) {
 		print_reached(cli, w, goal, subjects);
 		return CLI_EXIT_OK;
 	}
-	if (outcome == WAIT_HOPELESS) {
-		snprintf(message, sizeof(message), "%s %s is %s: it can never be %s", w->what, who,
-			 state, goal->name);
+	if (v.outcome == WAIT_HOPELESS) {
+		snprintf(message, sizeof(message), "%s %s is %s: it can never be %s", w->what,
+			 v.who, v.state, goal->name);
 		cli_print_error(cli, "WaiterFailed", message);
 		return CLI_EXIT_WAIT_FAILED;
 	}
-	if (*who)
+	if (*v.who)
 		snprintf(message, sizeof(message), "%s %s is still %s after %lld s, not %s",
-			 w->what, who, state, (long long)timeout_s, goal->name);
+			 w->what, v.who, v.state, (long long)timeout_s, goal->name);
 	else
 		snprintf(message, sizeof(message), "no %s to be %s after %lld s", w->what,
 			 goal->name, (long long)timeout_s);

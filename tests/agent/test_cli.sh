@@ -289,7 +289,7 @@ check "lb list --filter of no match: an empty table" 0 '^NAME +STATE ' -- \
 	lb list --filter Name=load-balancer-name,Values=nope
 [ "$(wc -l <"$work/out")" -eq 1 ] && ok "... only its heading" || fail "... only its heading"
 check "tg health --wait healthy with no target answering: exit 3 after --timeout" 3 '' \
-	'^WaiterTimeout: target 10\.0\.1\.21 is still (initial|unused) after 1 s, not healthy$' -- \
+	'^WaiterTimeout: target 10\.0\.1\.21:80 is still (initial|unused) after 1 s, not healthy$' -- \
 	tg health web-tg --wait healthy --timeout 1
 
 check "listener add" 0 '^added listener web:80 -> web-tg' -- listener add web --port 80 --tg web-tg
