@@ -168,9 +168,10 @@ $(BUILD)/tests/test_guard_ports: $(call obj,$(UNIT)/test_guard_ports.c \
 					    daemon/datapath/guard_ports.c) $(CHECK_OBJ)
 	$(Q)$(call link,)
 
-# SigV4, the query decoder, XML and the access keys file, without an agent.
+# SigV4, the query decoder, XML, the access keys file and the lists' filters, without an agent.
 $(BUILD)/tests/test_aws: $(call obj,$(UNIT)/test_aws.c daemon/aws/sigv4.c daemon/aws/query.c \
-				     daemon/aws/xml.c common/aws_credentials.c) $(CHECK_OBJ)
+				     daemon/aws/xml.c common/aws_credentials.c \
+				     common/list_filters.c common/error.c) $(CHECK_OBJ)
 	$(Q)$(call link,-ljson-c -lxml2 -lcrypto)
 
 $(BUILD)/tests/test_datapath: $(call obj,tests/packet/test_datapath.c) $(PACKET_OBJS) \

@@ -124,6 +124,32 @@ static bool parse_number(const char *text, int64_t min, int64_t max, int64_t *va
 	return true;
 }
 
+/* {"Name": NAME, "Values": [V...]} from "Name=NAME,Values=V[,V...]", or NULL having said
+ * why. Whether the list knows NAME is the agent's to say. */
+static json_object *filter_of(const struct request *req, const struct opt_spec *spec,
+			      const char *text)
+{
+	const char *values = strstr(text, ",Values=");
+	json_object *filter, *list;
+
+	if (strncmp(text, "Name=", 5) || !values || values == text + 5 || !values[8]) {
+		cli_usage_error(req->noun, req->verb, "--%s takes %s, not '%s'", spec->name,
+				spec->metavar, text);
+		return NULL;
+	}
+	filter = json_object_new_object();
+	list = json_object_new_array();
+	json_object_object_add(filter, "Name",
+			       json_object_new_string_len(text + 5, (int)(values - text - 5)));
+	json_object_object_add(filter, "Values", list);
+	for (const char *v = values + 8;; v += strcspn(v, ",") + 1) {
+		json_object_array_add(list, json_object_new_string_len(v, (int)strcspn(v, ",")));
+		if (!v[strcspn(v, ",")])
+			break;
+	}
+	return filter;
+}
+
 /* The value of `spec` as the API wants it, or NULL having said why. */
 static json_object *convert(const struct request *req, const struct opt_spec *spec,
 			    const char *text)
@@ -199,6 +225,8 @@ static json_object *convert(const struct request *req, const struct opt_spec *sp
 		cli_usage_error(req->noun, req->verb, "--%s takes %s, not '%s'", spec->name,
 				spec->metavar, text);
 		return NULL;
+	case OPT_FILTER:
+		return filter_of(req, spec, text);
 	case OPT_FLAG:
 		return json_object_new_boolean(spec->flag_value);
 	case OPT_TEXT:
@@ -351,6 +379,8 @@ int cli_parse(struct cli *cli, struct request *req, int argc, char **argv)
 		if ((o->flags & OPT_REQUIRED) && !seen[o - req->verb->options])
 			return cli_usage_error(req->noun, req->verb, "missing --%s %s", o->name,
 					       opt_metavar(o));
+	if (jget(req->local, "WaitTimeout") && !jget(req->local, "Wait"))
+		return cli_usage_error(req->noun, req->verb, "--timeout goes with --wait");
 	if (req->verb->max_words != WORDS_ANY && req->word_count > req->verb->max_words)
 		return cli_usage_error(req->noun, req->verb, "unexpected argument '%s'",
 				       req->words[req->verb->max_words]);

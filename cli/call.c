@@ -27,11 +27,15 @@ static char *request_text(const struct cli *cli, const char *action, json_object
 	return text;
 }
 
-/* A refusal under -j: {"Error": {"Code", "Message"}} on stdout too, for the script. */
-static void print_json_refusal(const struct cli *cli, const char *code, const char *message)
+/* {"Error": {"Code", "Message"}} on stdout, for the script under -j. */
+static void print_json_error(const struct cli *cli, const char *code, const char *message)
 {
-	json_object *answer = json_object_new_object(), *error = json_object_new_object();
+	json_object *answer, *error;
 
+	if (!cli->json)
+		return;
+	answer = json_object_new_object();
+	error = json_object_new_object();
 	json_object_object_add(error, "Code", json_object_new_string(code));
 	json_object_object_add(error, "Message", json_object_new_string(message));
 	json_object_object_add(answer, "Error", error);
@@ -39,7 +43,13 @@ static void print_json_refusal(const struct cli *cli, const char *code, const ch
 	json_object_put(answer);
 }
 
-static int read_response(const struct cli *cli, const char *text, json_object **result)
+void cli_print_error(const struct cli *cli, const char *code, const char *message)
+{
+	fprintf(stderr, "%s: %s\n", code, message);
+	print_json_error(cli, code, message);
+}
+
+static int read_response(const char *text, json_object **result, struct cli_refusal *refusal)
 {
 	json_object *answer = json_tokener_parse(text), *value = NULL;
 	const char *code, *message;
@@ -51,37 +61,53 @@ static int read_response(const struct cli *cli, const char *text, json_object **
 		rc = CLI_EXIT_OK;
 		break;
 	case 0:
-		fprintf(stderr, "%s: %s\n", code, message);
-		if (cli->json)
-			print_json_refusal(cli, code, message);
+		snprintf(refusal->code, sizeof(refusal->code), "%s", code);
+		snprintf(refusal->message, sizeof(refusal->message), "%s", message);
+		refusal->from_agent = true;
 		break;
 	default:
-		fprintf(stderr, "xdplink: the agent sent something that is not an answer: %.200s\n",
-			text);
-		if (cli->json)
-			print_json_refusal(cli, "InternalError", "the agent's answer is not one");
+		snprintf(refusal->code, sizeof(refusal->code), "InternalError");
+		snprintf(refusal->message, sizeof(refusal->message),
+			 "the agent sent something that is not an answer: %.200s", text);
 	}
 	json_object_put(answer);
 	return rc;
 }
 
-int cli_call(const struct cli *cli, const char *action, json_object *args, json_object **result)
+int cli_ask(const struct cli *cli, const char *action, json_object *args, json_object **result,
+	    struct cli_refusal *refusal)
 {
 	char *request = request_text(cli, action, args), *response = NULL;
-	char why[512];
 	int rc;
 
 	*result = NULL;
-	if (client_exchange(cli->socket_path, request, &response, why, sizeof(why))) {
-		fprintf(stderr, "xdplink: %s\n", why);
-		if (cli->json)
-			print_json_refusal(cli, "AgentUnreachable", why);
+	*refusal = (struct cli_refusal){ .from_agent = false };
+	if (client_exchange(cli->socket_path, request, &response, refusal->message,
+			    sizeof(refusal->message))) {
+		snprintf(refusal->code, sizeof(refusal->code), "AgentUnreachable");
 		rc = CLI_EXIT_FAILED;
 	} else {
-		rc = read_response(cli, response, result);
+		rc = read_response(response, result, refusal);
 	}
 	free(request);
 	free(response);
+	return rc;
+}
+
+int cli_call(const struct cli *cli, const char *action, json_object *args, json_object **result)
+{
+	struct cli_refusal refusal;
+	int rc = cli_ask(cli, action, args, result, &refusal);
+
+	if (rc == CLI_EXIT_OK)
+		return rc;
+	/* The agent's refusals are its own words; the CLI's own trouble says it is the CLI's. */
+	if (!refusal.from_agent) {
+		fprintf(stderr, "xdplink: %s\n", refusal.message);
+		print_json_error(cli, refusal.code, refusal.message);
+	} else {
+		cli_print_error(cli, refusal.code, refusal.message);
+	}
 	return rc;
 }
 
@@ -107,7 +133,8 @@ static bool report_unsuccessful(json_object *result)
 	return count > 0;
 }
 
-int cli_run(const struct cli *cli, const struct request *req, const char *action, print_fn print)
+int cli_run_and_wait(const struct cli *cli, const struct request *req, const char *action,
+		     print_fn print, const struct wait_for *wait)
 {
 	json_object *result;
 	int rc = cli_call(cli, action, req->args, &result);
@@ -120,6 +147,13 @@ int cli_run(const struct cli *cli, const struct request *req, const char *action
 		print(req, result);
 	if (report_unsuccessful(result))
 		rc = CLI_EXIT_FAILED;
+	else if (wait)
+		rc = cli_wait(cli, req, wait, result);
 	json_object_put(result);
 	return rc;
+}
+
+int cli_run(const struct cli *cli, const struct request *req, const char *action, print_fn print)
+{
+	return cli_run_and_wait(cli, req, action, print, NULL);
 }

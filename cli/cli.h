@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLI_EXIT_OK	0
-#define CLI_EXIT_FAILED 1 /* the agent refused, a batch item failed, or no agent answered */
-#define CLI_EXIT_USAGE	2
+#define CLI_EXIT_OK	      0
+#define CLI_EXIT_FAILED	      1 /* the agent refused, a batch item failed, or no agent answered */
+#define CLI_EXIT_USAGE	      2
+#define CLI_EXIT_WAIT_TIMEOUT 3 /* --wait: the timeout passed before the state was reached */
+#define CLI_EXIT_WAIT_FAILED  4 /* --wait: a state was reached from which it never comes */
 
 /* Set up by main from the global options and the environment. */
 struct cli {
@@ -32,6 +34,7 @@ enum opt_kind {
 	OPT_CHOICE, /* one of `choices` ("TCP|HTTP"), any case, sent as written there */
 	OPT_PAIR,   /* ZONE=ADDRESS, sent as {pair_keys[0]: ZONE, pair_keys[1]: ADDRESS} */
 	OPT_ENI,    /* subnet-ID[=ADDRESS] or ZONE=ADDRESS: {SubnetId|AvailabilityZoneId, Ipv4} */
+	OPT_FILTER, /* Name=NAME,Values=V[,V...], as the aws CLI writes it: {Name, Values} */
 };
 
 enum opt_flags {
@@ -52,7 +55,19 @@ struct opt_spec {
 	const char *choices; /* OPT_CHOICE */
 	const char *pair_keys[2];
 	int64_t default_number; /* OPT_OPTIONAL_VALUE */
+	const char *filters_of; /* OPT_FILTER: the action whose filter names help lists */
 };
+
+/* --filter for the list of `action` (list_filters.h names its filters). */
+#define FILTER_OPTION(action)                                                                      \
+	{                                                                                          \
+		.name = "filter", .key = "Filters", .kind = OPT_FILTER, .flags = OPT_REPEAT,       \
+		.metavar = "Name=NAME,Values=V[,V...]",                                            \
+		.help =                                                                            \
+		    "only the items whose NAME is one of the values (* and ? match any text); "    \
+		    "several --filter must all hold",                                              \
+		.filters_of = action                                                               \
+	}
 
 /* ---- Nouns and verbs ---------------------------------------------------------- */
 
@@ -123,6 +138,8 @@ bool starts_with(const char *name, const char *word);
 
 /* What an option's value looks like in usage text ("N", "on|off"). */
 const char *opt_metavar(const struct opt_spec *o);
+/* "Names: a, b, c." of an OPT_FILTER option into `out` ("" for any other). */
+void opt_filter_names(const struct opt_spec *o, char *out, size_t size);
 void cli_print_verb_synopsis(FILE *out, const struct noun *noun, const struct verb *verb,
 			     const char *lead);
 void cli_print_noun_usage(FILE *out, const struct noun *noun); /* the synopses */
@@ -149,21 +166,95 @@ void cli_print_man(FILE *out, const struct noun *const *nouns, size_t count,
 int client_exchange(const char *path, const char *request, char **response, char *why,
 		    size_t why_size);
 
-/* Calls `action` with `args` (not consumed). Returns CLI_EXIT_OK and the Result (the
- * caller puts it), or CLI_EXIT_FAILED having printed why on stderr. */
+/* Why a call failed: the agent's refusal, or the CLI's own trouble (AgentUnreachable, or
+ * InternalError for an answer that is not one). */
+struct cli_refusal {
+	char code[64];
+	char message[1024];
+	bool from_agent;
+};
+
+/* Calls `action` with `args` (not consumed), saying nothing. Returns CLI_EXIT_OK and the
+ * Result (the caller puts it), or CLI_EXIT_FAILED and why in *refusal. */
+int cli_ask(const struct cli *cli, const char *action, json_object *args, json_object **result,
+	    struct cli_refusal *refusal);
+
+/* cli_ask, having printed why on stderr (and under -j on stdout) when it fails. */
 int cli_call(const struct cli *cli, const char *action, json_object *args, json_object **result);
 
+/* "Code: message" on stderr and, under -j, {"Error": {"Code", "Message"}} on stdout. */
+void cli_print_error(const struct cli *cli, const char *code, const char *message);
+
 typedef void (*print_fn)(const struct request *req, json_object *result);
+struct wait_for;
 
 /* The one path of every verb: call `action` with req->args, then print the Result as
  * JSON (--json) or through `print`, and report each Unsuccessful item of a batch. */
 int cli_run(const struct cli *cli, const struct request *req, const char *action, print_fn print);
+/* cli_run, then, once it is done, the --wait of the verb (struct wait_for, wait.c). */
+int cli_run_and_wait(const struct cli *cli, const struct request *req, const char *action,
+		     print_fn print, const struct wait_for *wait);
 
 /* The value as JSON on stdout: one line, or indented with -p. */
 void cli_print_json(const struct cli *cli, json_object *value);
 
 /* Whether a batch result lists `id` as Unsuccessful. */
 bool cli_failed(json_object *result, const char *id);
+
+/* ---- Waiting for a state (wait.c) --------------------------------------------- */
+
+#define WAIT_DEFAULT_TIMEOUT_S 600 /* AWS's waiters: 40 attempts 15 s apart */
+
+/* A state --wait takes, as the waiter of its resource judges it. */
+struct wait_goal {
+	const char *name;  /* as --wait takes it: "available", "in-service" */
+	const char *state; /* the state that reaches it, or NULL: only being gone does */
+	bool gone_reaches; /* a resource no longer there has reached it (deleted) */
+	const char *never; /* "rejected|failed|...": the states it can never come from */
+};
+
+/* How to see the state of a kind of resource: the Describe action that lists them. */
+struct waiter {
+	const char *what;	/* "endpoint" */
+	const char *action;	/* "DescribeVpcEndpoints" */
+	const char *list_key;	/* "VpcEndpoints" */
+	const char *id_path;	/* "VpcEndpointId" */
+	const char *port_path;	/* a target's "Target.Port" (IP or IP:PORT names it), or NULL */
+	const char *state_path; /* "State" */
+	const char *gone_code;	/* the refusal that says they are all gone, or NULL */
+	const struct wait_goal *goals; /* ended by an entry without name */
+};
+
+/* --wait STATES and --timeout S, for a verb whose waiter knows each of STATES ("a|b"). */
+#define WAIT_OPTIONS(states)                                                                       \
+	{ .name = "wait",                                                                          \
+	  .key = "Wait",                                                                           \
+	  .kind = OPT_CHOICE,                                                                      \
+	  .flags = OPT_LOCAL,                                                                      \
+	  .metavar = states,                                                                       \
+	  .choices = states,                                                                       \
+	  .help = "then wait until it is in that state (exit 3 on timeout, 4 if it can never "     \
+		  "be)" },                                                                         \
+	{                                                                                          \
+		.name = "timeout", .key = "WaitTimeout", .kind = OPT_NUMBER, .flags = OPT_LOCAL,   \
+		.metavar = "S",                                                                    \
+		.help = "give up waiting after S seconds (default 600, as AWS's waiters: 40 "      \
+			"polls 15 s apart)"                                                        \
+	}
+
+/* What a verb waits for: its waiter, and from its request (and its change's result, NULL
+ * for a read) the Describe arguments and the ids (none: every item of the list). */
+struct wait_for {
+	const struct waiter *waiter;
+	void (*subjects)(const struct request *req, json_object *result, json_object *describe_args,
+			 json_object *ids);
+};
+
+/* With --wait: asks the waiter again and again until the state is reached. CLI_EXIT_OK at
+ * once without --wait; CLI_EXIT_WAIT_TIMEOUT, CLI_EXIT_WAIT_FAILED or CLI_EXIT_FAILED having
+ * said why. */
+int cli_wait(const struct cli *cli, const struct request *req, const struct wait_for *wait,
+	     json_object *result);
 
 /* ---- Building arguments ------------------------------------------------------- */
 

@@ -100,9 +100,56 @@ static void print_rejected(const struct request *req, json_object *result)
 	print_batch(req, result, "rejected");
 }
 
+/* EC2 has no waiter for endpoints; these are its others' (vpc-available...) for their
+ * states: the ones each can still come from are those after it in the life of an endpoint
+ * (pendingAcceptance -> pending -> available -> rejected -> deleting -> deleted). */
+static const struct wait_goal endpoint_goals[] = {
+	{ .name = "available",
+	  .state = "available",
+	  .never = "rejected|failed|deleting|deleted|expired" },
+	{ .name = "pendingAcceptance",
+	  .state = "pendingAcceptance",
+	  .never = "pending|available|rejected|failed|deleting|deleted|expired" },
+	{ .name = "rejected", .state = "rejected", .never = "failed|deleting|deleted|expired" },
+	/* then purged (xdplinkd --deleted-retention): not found is deleted too */
+	{ .name = "deleted", .state = "deleted", .gone_reaches = true },
+	{ 0 },
+};
+
+static const struct waiter endpoint_waiter = {
+	.what = "endpoint",
+	.action = "DescribeVpcEndpoints",
+	.list_key = "VpcEndpoints",
+	.id_path = "VpcEndpointId",
+	.state_path = "State",
+	.goals = endpoint_goals,
+};
+
+/* All the caller's endpoints are listed: one that is gone is not an error then. */
+static void created_endpoint(const struct request *req, json_object *result,
+			     json_object *describe_args, json_object *ids)
+{
+	(void)req;
+	(void)describe_args;
+	json_object_array_add(ids,
+			      json_object_new_string(jstr(result, "VpcEndpoint.VpcEndpointId")));
+}
+
+static void named_endpoints(const struct request *req, json_object *result,
+			    json_object *describe_args, json_object *ids)
+{
+	(void)result;
+	(void)describe_args;
+	for (int i = 0; i < req->word_count; i++)
+		json_object_array_add(ids, json_object_new_string(req->words[i]));
+}
+
+static const struct wait_for wait_for_created = { &endpoint_waiter, created_endpoint };
+static const struct wait_for wait_for_named = { &endpoint_waiter, named_endpoints };
+
 static int do_create(const struct cli *cli, const struct request *req)
 {
-	return cli_run(cli, req, "CreateVpcEndpoint", print_created);
+	return cli_run_and_wait(cli, req, "CreateVpcEndpoint", print_created, &wait_for_created);
 }
 
 static int do_list(const struct cli *cli, const struct request *req)
@@ -110,8 +157,13 @@ static int do_list(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "DescribeVpcEndpoints", print_list);
 }
 
+/* With --wait, shows the endpoint once it is in the state. */
 static int do_show(const struct cli *cli, const struct request *req)
 {
+	int rc = cli_wait(cli, req, &wait_for_named, NULL);
+
+	if (rc)
+		return rc;
 	args_set_words(req->args, "VpcEndpointIds", req->words, 1);
 	return cli_run(cli, req, "DescribeVpcEndpoints", print_show);
 }
@@ -119,7 +171,7 @@ static int do_show(const struct cli *cli, const struct request *req)
 static int do_delete(const struct cli *cli, const struct request *req)
 {
 	args_set_words(req->args, "VpcEndpointIds", req->words, req->word_count);
-	return cli_run(cli, req, "DeleteVpcEndpoints", print_deleted);
+	return cli_run_and_wait(cli, req, "DeleteVpcEndpoints", print_deleted, &wait_for_named);
 }
 
 /* SERVICE ENDPOINT_ID... of accept and reject. */
@@ -184,6 +236,22 @@ static const struct opt_spec create_options[] = {
 	  .metavar = "SG",
 	  .help = "a security group of the VPC whose inbound rules decide who may connect (up "
 		  "to 5; none: every consumer host of the VPC)" },
+	WAIT_OPTIONS("available|pendingAcceptance"),
+	{ 0 },
+};
+
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeVpcEndpoints"),
+	{ 0 },
+};
+
+static const struct opt_spec show_options[] = {
+	WAIT_OPTIONS("available|pendingAcceptance|rejected|deleted"),
+	{ 0 },
+};
+
+static const struct opt_spec delete_options[] = {
+	WAIT_OPTIONS("deleted"),
 	{ 0 },
 };
 
@@ -225,9 +293,11 @@ static const struct verb verbs[] = {
 	{ "modify", do_modify, "ID", modify_options, 1, 1,
 	  "Add or remove ENIs or security groups of your endpoint, or turn private DNS on or "
 	  "off." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoints (deleted ones too)." },
-	{ "show", do_show, "ID", NULL, 1, 1, "Show one endpoint with its ENIs and DNS names." },
-	{ "delete", do_delete, "ID...", NULL, 1, WORDS_ANY,
+	{ "list", do_list, NULL, list_options, 0, 0,
+	  "List your endpoints (deleted ones too, until xdplinkd's --deleted-retention)." },
+	{ "show", do_show, "ID", show_options, 1, 1,
+	  "Show one endpoint with its ENIs and DNS names (with --wait, once in that state)." },
+	{ "delete", do_delete, "ID...", delete_options, 1, WORDS_ANY,
 	  "Delete your endpoints: their flows end and their addresses are freed." },
 	{ "accept", do_accept, "SERVICE ENDPOINT_ID...", NULL, 2, WORDS_ANY,
 	  "Accept endpoints waiting on your service (pendingAcceptance -> available)." },

@@ -90,10 +90,36 @@ static void print_deleted(const struct request *req, json_object *result)
 	printf("deleted load balancer %s\n", req->words[0]);
 }
 
+/* aws elbv2 wait load-balancer-available and load-balancers-deleted. */
+static const struct wait_goal lb_goals[] = {
+	{ .name = "available", .state = "active", .never = "failed" },
+	{ .name = "deleted", .gone_reaches = true },
+	{ 0 },
+};
+
+static const struct waiter lb_waiter = {
+	.what = "load balancer",
+	.action = "DescribeLoadBalancers",
+	.list_key = "LoadBalancers",
+	.id_path = "LoadBalancerName",
+	.state_path = "State.Code",
+	.goals = lb_goals,
+};
+
+static void named_lb(const struct request *req, json_object *result, json_object *describe_args,
+		     json_object *ids)
+{
+	(void)result;
+	(void)describe_args; /* all the caller's: one that is gone is not an error */
+	json_object_array_add(ids, json_object_new_string(req->words[0]));
+}
+
+static const struct wait_for wait_for_lb = { &lb_waiter, named_lb };
+
 static int do_create(const struct cli *cli, const struct request *req)
 {
 	args_set_string(req->args, "Name", req->words[0]);
-	return cli_run(cli, req, "CreateLoadBalancer", print_created);
+	return cli_run_and_wait(cli, req, "CreateLoadBalancer", print_created, &wait_for_lb);
 }
 
 static int do_list(const struct cli *cli, const struct request *req)
@@ -116,7 +142,7 @@ static int do_set(const struct cli *cli, const struct request *req)
 static int do_delete(const struct cli *cli, const struct request *req)
 {
 	args_set_string(req->args, "Name", req->words[0]);
-	return cli_run(cli, req, "DeleteLoadBalancer", print_deleted);
+	return cli_run_and_wait(cli, req, "DeleteLoadBalancer", print_deleted, &wait_for_lb);
 }
 
 static const struct opt_spec create_options[] = {
@@ -132,6 +158,17 @@ static const struct opt_spec create_options[] = {
 	  .kind = OPT_FLAG,
 	  .flag_value = true,
 	  .help = "let new flows reach targets in every zone (default: their own zone)" },
+	WAIT_OPTIONS("available"),
+	{ 0 },
+};
+
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeLoadBalancers"),
+	{ 0 },
+};
+
+static const struct opt_spec delete_options[] = {
+	WAIT_OPTIONS("deleted"),
 	{ 0 },
 };
 
@@ -147,10 +184,10 @@ static const struct opt_spec set_options[] = {
 static const struct verb verbs[] = {
 	{ "create", do_create, "NAME", create_options, 1, 1,
 	  "Create a network load balancer with one node IP in each of its zones." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your load balancers." },
+	{ "list", do_list, NULL, list_options, 0, 0, "List your load balancers." },
 	{ "show", do_show, "NAME", NULL, 1, 1, "Show one load balancer." },
 	{ "set", do_set, "NAME", set_options, 1, 1, "Change a load balancer's attributes." },
-	{ "delete", do_delete, "NAME", NULL, 1, 1,
+	{ "delete", do_delete, "NAME", delete_options, 1, 1,
 	  "Delete a load balancer and its listeners (not while an endpoint service uses it)." },
 	{ 0 },
 };

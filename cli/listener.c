@@ -88,6 +88,11 @@ static const struct opt_spec add_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeListeners"),
+	{ 0 },
+};
+
 static const struct opt_spec remove_options[] = {
 	{ .name = "port",
 	  .key = "Port",
@@ -101,7 +106,8 @@ static const struct opt_spec remove_options[] = {
 static const struct verb verbs[] = {
 	{ "add", do_add, "LB", add_options, 1, 1,
 	  "Add a TCP listener to a load balancer, forwarding to a target group." },
-	{ "list", do_list, "[LB]", NULL, 0, 1, "List listeners, of all or of one load balancer." },
+	{ "list", do_list, "[LB]", list_options, 0, 1,
+	  "List listeners, of all or of one load balancer." },
 	{ "remove", do_remove, "LB", remove_options, 1, 1, "Remove a listener." },
 	{ 0 },
 };

@@ -28,7 +28,7 @@ static void roff(FILE *out, const char *text)
 
 static void put_verb(FILE *out, const struct noun *noun, const struct verb *verb)
 {
-	char *synopsis = NULL;
+	char *synopsis = NULL, names[512];
 	size_t size = 0;
 	FILE *text = open_memstream(&synopsis, &size);
 
@@ -57,6 +57,11 @@ static void put_verb(FILE *out, const struct noun *noun, const struct verb *verb
 		}
 		fputc('\n', out);
 		roff(out, o->help);
+		opt_filter_names(o, names, sizeof(names));
+		if (names[0]) {
+			fputs(". ", out);
+			roff(out, names);
+		}
 		fputs("\n.RE\n", out);
 	}
 }
@@ -105,7 +110,9 @@ void cli_print_man(FILE *out, const struct noun *const *nouns, size_t count,
 	      "wins; default " XL_DEFAULT_SOCKET ")\n"
 	      ".SH EXIT STATUS\n0 done; 1 refused by the agent (\\fICode\\fR: \\fImessage\\fR on "
 	      "stderr), a batch item\nrefused (\\fIID\\fR: \\fICode\\fR: \\fImessage\\fR), or no "
-	      "agent; 2 bad usage.\n"
+	      "agent; 2 bad usage; with \\-\\-wait, 3 when its timeout passed first\n"
+	      "(\\fBWaiterTimeout\\fR) and 4 when the resource reached a state from which the "
+	      "one waited\nfor can never come (\\fBWaiterFailed\\fR).\n"
 	      ".SH SEE ALSO\nxdplinkd(8), systemctl(1), journalctl(1)\n",
 	      out);
 }

@@ -293,6 +293,26 @@ static const struct opt_spec create_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeVpcEndpointServiceConfigurations"),
+	{ 0 },
+};
+
+static const struct opt_spec principals_options[] = {
+	FILTER_OPTION("DescribeVpcEndpointServicePermissions"),
+	{ 0 },
+};
+
+static const struct opt_spec connections_options[] = {
+	FILTER_OPTION("DescribeVpcEndpointConnections"),
+	{ 0 },
+};
+
+static const struct opt_spec available_options[] = {
+	FILTER_OPTION("DescribeVpcEndpointServices"),
+	{ 0 },
+};
+
 static const struct opt_spec set_options[] = {
 	{ .name = "acceptance-required",
 	  .key = "AcceptanceRequired",
@@ -326,7 +346,7 @@ static const struct opt_spec set_options[] = {
 static const struct verb verbs[] = {
 	{ "create", do_create, NULL, create_options, 0, 0,
 	  "Create an endpoint service in front of one or more load balancers." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your endpoint services." },
+	{ "list", do_list, NULL, list_options, 0, 0, "List your endpoint services." },
 	{ "show", do_show, "SERVICE", NULL, 1, 1,
 	  "Show one of your endpoint services (SERVICE: its id or its service name)." },
 	{ "set", do_set, "SERVICE", set_options, 1, 1,
@@ -339,11 +359,11 @@ static const struct verb verbs[] = {
 	  "Allow principals (arn:aws:iam::ACCOUNT:root, :user/NAME, :role/NAME, or '*')." },
 	{ "disallow", do_disallow, "SERVICE PRINCIPAL...", NULL, 2, WORDS_ANY,
 	  "Remove allowed principals; their accepted endpoints keep working." },
-	{ "principals", do_principals, "SERVICE", NULL, 1, 1,
+	{ "principals", do_principals, "SERVICE", principals_options, 1, 1,
 	  "List the principals allowed to create endpoints to a service." },
-	{ "connections", do_connections, "[SERVICE]", NULL, 0, 1,
+	{ "connections", do_connections, "[SERVICE]", connections_options, 0, 1,
 	  "List the endpoints connected to your services, with their state." },
-	{ "available", do_available, "[SERVICE_NAME...]", NULL, 0, WORDS_ANY,
+	{ "available", do_available, "[SERVICE_NAME...]", available_options, 0, WORDS_ANY,
 	  "The consumer's view: the services you may create endpoints to." },
 	{ 0 },
 };

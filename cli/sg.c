@@ -252,10 +252,15 @@ static const struct opt_spec rule_options[] = {
 	{ 0 },
 };
 
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeSecurityGroups"),
+	{ 0 },
+};
+
 static const struct verb verbs[] = {
 	{ "create", do_create, "NAME", create_options, 1, 1,
 	  "Create a security group in your VPC; it has no inbound rule yet." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your security groups." },
+	{ "list", do_list, NULL, list_options, 0, 0, "List your security groups." },
 	{ "show", do_show, "ID", NULL, 1, 1, "Show one security group with its inbound rules." },
 	{ "delete", do_delete, "ID", NULL, 1, 1,
 	  "Delete your security group once no endpoint and no other group's rule uses it." },

@@ -208,8 +208,46 @@ static int do_delete(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "DeleteTargetGroup", print_deleted);
 }
 
+/* aws elbv2 wait target-in-service and target-deregistered: a deregistered target drains,
+ * then leaves its group. */
+static const struct wait_goal target_goals[] = {
+	{ .name = "healthy", .state = "healthy", .never = "draining" },
+	{ .name = "in-service", .state = "healthy", .never = "draining" },
+	{ .name = "unused", .state = "unused", .gone_reaches = true },
+	{ .name = "deregistered", .state = "unused", .gone_reaches = true },
+	{ 0 },
+};
+
+static const struct waiter target_waiter = {
+	.what = "target",
+	.action = "DescribeTargetHealth",
+	.list_key = "TargetHealthDescriptions",
+	.id_path = "Target.Id",
+	.port_path = "Target.Port",
+	.state_path = "TargetHealth.State",
+	.gone_code = "TargetGroupNotFound",
+	.goals = target_goals,
+};
+
+/* The group NAME, and the targets of NAME IP[:PORT]... as written (none: every target). */
+static void named_targets(const struct request *req, json_object *result,
+			  json_object *describe_args, json_object *ids)
+{
+	(void)result;
+	args_set_string(describe_args, "Name", req->words[0]);
+	for (int i = 1; i < req->word_count; i++)
+		json_object_array_add(ids, json_object_new_string(req->words[i]));
+}
+
+static const struct wait_for wait_for_targets = { &target_waiter, named_targets };
+
+/* With --wait, shows the health once every target is in the state. */
 static int do_health(const struct cli *cli, const struct request *req)
 {
+	int rc = cli_wait(cli, req, &wait_for_targets, NULL);
+
+	if (rc)
+		return rc;
 	args_set_string(req->args, "Name", req->words[0]);
 	return cli_run(cli, req, "DescribeTargetHealth", print_health);
 }
@@ -218,14 +256,15 @@ static int do_register(const struct cli *cli, const struct request *req)
 {
 	if (set_targets(req, jstr(req->local, "Zone")))
 		return CLI_EXIT_USAGE;
-	return cli_run(cli, req, "RegisterTargets", print_registered);
+	return cli_run_and_wait(cli, req, "RegisterTargets", print_registered, &wait_for_targets);
 }
 
 static int do_deregister(const struct cli *cli, const struct request *req)
 {
 	if (set_targets(req, NULL))
 		return CLI_EXIT_USAGE;
-	return cli_run(cli, req, "DeregisterTargets", print_deregistered);
+	return cli_run_and_wait(cli, req, "DeregisterTargets", print_deregistered,
+				&wait_for_targets);
 }
 
 /* `tg set` takes every option of `tg create` but the first two, --port and --protocol. */
@@ -309,6 +348,23 @@ static const struct opt_spec register_options[] = {
 	  .flags = OPT_REQUIRED | OPT_LOCAL,
 	  .metavar = "ZONE",
 	  .help = "the zone id (use1-az1) of every target listed" },
+	WAIT_OPTIONS("healthy|in-service"),
+	{ 0 },
+};
+
+static const struct opt_spec list_options[] = {
+	FILTER_OPTION("DescribeTargetGroups"),
+	{ 0 },
+};
+
+static const struct opt_spec deregister_options[] = {
+	WAIT_OPTIONS("unused|deregistered"),
+	{ 0 },
+};
+
+static const struct opt_spec health_options[] = {
+	FILTER_OPTION("DescribeTargetHealth"),
+	WAIT_OPTIONS("healthy|in-service"),
 	{ 0 },
 };
 
@@ -317,15 +373,16 @@ static const struct verb verbs[] = {
 	  "Create a target group (TCP); health checks and draining follow AWS's defaults." },
 	{ "set", do_set, "NAME", create_options + 2, 1, 1,
 	  "Change a target group's health check, deregistration or proxy protocol settings." },
-	{ "list", do_list, NULL, NULL, 0, 0, "List your target groups." },
+	{ "list", do_list, NULL, list_options, 0, 0, "List your target groups." },
 	{ "show", do_show, "NAME", NULL, 1, 1, "Show one target group's settings." },
 	{ "delete", do_delete, "NAME", NULL, 1, 1,
 	  "Delete a target group (not while a listener forwards to it)." },
-	{ "health", do_health, "NAME", NULL, 1, 1,
-	  "Show each target's health, its reason, and its active flows." },
+	{ "health", do_health, "NAME", health_options, 1, 1,
+	  "Show each target's health, its reason, and its active flows (with --wait, once "
+	  "every target is healthy)." },
 	{ "register", do_register, "NAME IP[:PORT]...", register_options, 2, WORDS_ANY,
 	  "Register targets in one zone; PORT defaults to the group's port." },
-	{ "deregister", do_deregister, "NAME IP[:PORT]...", NULL, 2, WORDS_ANY,
+	{ "deregister", do_deregister, "NAME IP[:PORT]...", deregister_options, 2, WORDS_ANY,
 	  "Deregister targets: no new flows at once, draining for the deregistration delay." },
 	{ 0 },
 };

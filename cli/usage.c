@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "list_filters.h"
 
 #define WRAP_COLUMN  80
 #define OPTION_WIDTH 30 /* longer options put their help on the next line */
@@ -12,6 +13,19 @@
 const char *opt_metavar(const struct opt_spec *o)
 {
 	return o->kind == OPT_SWITCH && !o->metavar ? "on|off" : o->metavar;
+}
+
+void opt_filter_names(const struct opt_spec *o, char *out, size_t size)
+{
+	const struct list_filters_of *of = o->filters_of ? list_filters_for(o->filters_of) : NULL;
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const struct list_filter_spec *f = of ? of->specs : NULL; f && f->name && used < size;
+	     f++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s%s",
+					 f == of->specs ? "Names: " : ", ", f->name,
+					 f[1].name ? "" : ".");
 }
 
 /* "--name META", or "--name" for a flag, or "--name [META]" for an optional value. */
@@ -101,7 +115,7 @@ void cli_print_noun_help(FILE *out, const struct noun *noun)
 
 void cli_print_verb_help(FILE *out, const struct noun *noun, const struct verb *verb)
 {
-	char option[96];
+	char option[96], names[512];
 
 	cli_print_verb_synopsis(out, noun, verb, "Usage: ");
 	fprintf(out, "\n%s\n", verb->summary);
@@ -116,6 +130,9 @@ void cli_print_verb_help(FILE *out, const struct noun *noun, const struct verb *
 		else
 			fprintf(out, "  %-*s  ", OPTION_WIDTH, option);
 		fprintf(out, "%s\n", o->help);
+		opt_filter_names(o, names, sizeof(names));
+		if (names[0])
+			fprintf(out, "%*s%s\n", OPTION_WIDTH + 4, "", names);
 	}
 	fputs("\nGlobal options (-j/--json, -p/--pretty, --principal ARN, --socket PATH): xdplink "
 	      "help.\n",

@@ -52,6 +52,11 @@ static int do_vpc_delete(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "DeleteVpc", print_vpc_deleted);
 }
 
+static const struct opt_spec vpc_list_options[] = {
+	FILTER_OPTION("DescribeVpcs"),
+	{ 0 },
+};
+
 static const struct opt_spec vpc_create_options[] = {
 	{ .name = "interface",
 	  .key = "Interface",
@@ -71,7 +76,7 @@ static const struct opt_spec vpc_create_options[] = {
 static const struct verb vpc_verbs[] = {
 	{ "create", do_vpc_create, NULL, vpc_create_options, 0, 0,
 	  "Create a VPC of yours on a consumer interface (the host's operator does this)." },
-	{ "list", do_vpc_list, NULL, NULL, 0, 0, "List your VPCs." },
+	{ "list", do_vpc_list, NULL, vpc_list_options, 0, 0, "List your VPCs." },
 	{ "delete", do_vpc_delete, "VPC", NULL, 1, 1, "Delete your VPC once it has no subnet." },
 	{ 0 },
 };
@@ -133,6 +138,11 @@ static int do_subnet_delete(const struct cli *cli, const struct request *req)
 	return cli_run(cli, req, "DeleteSubnet", print_subnet_deleted);
 }
 
+static const struct opt_spec subnet_list_options[] = {
+	FILTER_OPTION("DescribeSubnets"),
+	{ 0 },
+};
+
 static const struct opt_spec subnet_create_options[] = {
 	{ .name = "vpc",
 	  .key = "VpcId",
@@ -158,7 +168,7 @@ static const struct opt_spec subnet_create_options[] = {
 static const struct verb subnet_verbs[] = {
 	{ "create", do_subnet_create, NULL, subnet_create_options, 0, 0,
 	  "Create a subnet of your VPC in one zone." },
-	{ "list", do_subnet_list, NULL, NULL, 0, 0,
+	{ "list", do_subnet_list, NULL, subnet_list_options, 0, 0,
 	  "List your subnets, with their free addresses." },
 	{ "delete", do_subnet_delete, "SUBNET", NULL, 1, 1,
 	  "Delete your subnet once no ENI is in it." },

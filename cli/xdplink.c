@@ -57,7 +57,8 @@ static void print_main_help(FILE *out)
 	fputs("\nNouns and verbs match by unique prefix ('xdplink ep sh' is 'xdplink endpoint\n"
 	      "show'); 'xdplink help NOUN' lists a noun's verbs.\n"
 	      "Exit status: 0 done; 1 refused by the agent (\"Code: message\" on stderr), a batch\n"
-	      "item refused (\"ID: Code: message\"), or no agent; 2 bad usage.\n",
+	      "item refused (\"ID: Code: message\"), or no agent; 2 bad usage; --wait: 3 timed\n"
+	      "out (WaiterTimeout), 4 the state can never come (WaiterFailed).\n",
 	      out);
 }
 

@@ -68,6 +68,7 @@ static json_object *config_json(const struct agent *agent)
 	ADD(config, "SynTimeoutSeconds", uint_json(o->flows.syn_timeout_ms / 1000));
 	ADD(config, "HalfOpenPerTarget", uint_json(c->half_open_per_target));
 	ADD(config, "HalfOpenPerNode", uint_json(c->half_open_per_node));
+	ADD(config, "DeletedRetentionSeconds", uint_json(o->deleted_retention_s));
 	return config;
 }
 

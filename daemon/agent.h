@@ -29,6 +29,7 @@ struct agent {
 		bool done;	     /* it ran once */
 		uint64_t generation; /* the model's when it last ran */
 		int64_t next_drain;  /* UNIX time the next draining target's delay ends */
+		int64_t next_purge;  /* ... and the next deleted endpoint is to be purged */
 		/* unused slots the data path still used, asked again on every tick */
 		struct dp_keys busy_backends, busy_pools;
 	} release;

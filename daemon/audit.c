@@ -154,27 +154,71 @@ static void put_outcome(FILE *out, json_object *args, json_object *result,
 	}
 }
 
-void audit_change(const char *principal, const char *action, json_object *args, json_object *result,
-		  const struct api_error *err, bool dry_run)
+/* The line itself: "audit action=... principal=... ids=..." and what `outcome` adds. */
+static void put_line(const char *action, const char *principal, const char *ids,
+		     void (*outcome)(FILE *out, const void *ctx), const void *ctx)
 {
-	struct ids ids = { .count = 0 };
-	char line[LINE_BYTES], joined[LINE_BYTES / 2] = "";
+	char line[LINE_BYTES];
 	FILE *out = fmemopen(line, sizeof(line), "w");
-	size_t used = 0;
 
 	if (!out)
 		return;
+	fputs("audit", out);
+	put_pair(out, "action", action);
+	put_pair(out, "principal", principal);
+	put_pair(out, "ids", ids);
+	outcome(out, ctx);
+	fclose(out);
+	line[sizeof(line) - 1] = '\0';
+	log_notice("%s", line);
+}
+
+struct change_outcome {
+	json_object *args, *result;
+	const struct api_error *err;
+	bool dry_run;
+};
+
+static void put_change_outcome(FILE *out, const void *ctx)
+{
+	const struct change_outcome *c = ctx;
+
+	put_outcome(out, c->args, c->result, c->err, c->dry_run);
+}
+
+void audit_change(const char *principal, const char *action, json_object *args, json_object *result,
+		  const struct api_error *err, bool dry_run)
+{
+	struct change_outcome outcome = { args, result, err, dry_run };
+	struct ids ids = { .count = 0 };
+	char joined[LINE_BYTES / 2] = "";
+	size_t used = 0;
+
 	collect(&ids, args, false, false, 0);
 	collect(&ids, result, false, true, 0);
 	for (size_t i = 0; i < ids.count && used < sizeof(joined); i++)
 		used += (size_t)snprintf(joined + used, sizeof(joined) - used, "%s%s", i ? "," : "",
 					 ids.value[i]);
-	fputs("audit", out);
-	put_pair(out, "action", action);
-	put_pair(out, "principal", principal);
-	put_pair(out, "ids", joined);
-	put_outcome(out, args, result, err, dry_run);
-	fclose(out);
-	line[sizeof(line) - 1] = '\0';
-	log_notice("%s", line);
+	put_line(action, principal, joined, put_change_outcome, &outcome);
+}
+
+struct event_outcome {
+	const char *result, *message;
+};
+
+static void put_event_outcome(FILE *out, const void *ctx)
+{
+	const struct event_outcome *e = ctx;
+
+	put_pair(out, "result", e->result);
+	if (e->message)
+		put_pair(out, "message", e->message);
+}
+
+void audit_event(const char *principal, const char *action, const char *ids, const char *result,
+		 const char *message)
+{
+	struct event_outcome outcome = { result, message };
+
+	put_line(action, principal, ids, put_event_outcome, &outcome);
 }

@@ -17,6 +17,7 @@
 #include "agent.h"
 #include "api.h"
 #include "aws.h"
+#include "audit.h"
 #include "change.h"
 #include "clock.h"
 #include "datapath.h"
@@ -63,11 +64,17 @@ static int record_private_dns(void *ctx, const struct model_private_dns_check *c
 {
 	struct private_dns_outcome outcome = { check, found };
 	struct api_error err;
+	char ids[sizeof(check->service_id) + sizeof(check->name) + 1], message[600];
 
+	snprintf(ids, sizeof(ids), "%s,%s", check->service_id, check->name);
 	if (change(ctx, NULL, write_private_dns_outcome, &outcome, &err)) {
 		log_warn("cannot record the verification of %s: %s", check->name, err.message);
+		audit_event(AUDIT_AGENT, "VerifyPrivateDnsName", ids, "failed", err.message);
 		return -1;
 	}
+	snprintf(message, sizeof(message), "TXT record %s %s: %s", check->txt_name,
+		 found ? "found" : "not found", found ? "verified" : "failed");
+	audit_event(AUDIT_AGENT, "VerifyPrivateDnsName", ids, found ? "ok" : "failed", message);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "change.h"
 #include "dns.h"
 #include "envelope.h"
+#include "list_filters.h"
 #include "model.h"
 
 struct action_call {
@@ -40,18 +41,32 @@ static int rehearse(struct agent *agent, struct action_call *call, struct api_er
 	return rc;
 }
 
-/* A mutating action is a change; a reading one runs alone, and the daemon may add what
- * only it knows to the answer. */
+/* A reading action runs alone; the daemon may add what only it knows to the answer, and
+ * its list is filtered (Args "Filters", from either front door) once it is complete. */
+static int run_read(struct agent *agent, const char *name, struct action_call *call,
+		    struct api_error *err)
+{
+	struct list_filters filters;
+	int rc;
+
+	if (list_filters_take(name, call->args, &filters, err))
+		return -1;
+	rc = run_action(agent, call, err) ||
+	     decorate_result(agent, name, call->principal, call->args, call->result, err);
+	if (!rc)
+		list_filters_apply(&filters, call->result);
+	list_filters_free(&filters);
+	return rc ? -1 : 0;
+}
+
+/* A mutating action is a change; a reading one is read. */
 static int run_model_action(struct agent *agent, const char *name, bool dry_run,
 			    struct action_call *call, struct api_error *err)
 {
 	const char *strict = NULL;
 
-	if (!call->action->mutates) {
-		if (run_action(agent, call, err))
-			return -1;
-		return decorate_result(agent, name, call->principal, call->args, call->result, err);
-	}
+	if (!call->action->mutates)
+		return run_read(agent, name, call, err);
 	if (dry_run)
 		return rehearse(agent, call, err);
 	if (!strcmp(name, "AttachInterface"))

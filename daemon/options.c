@@ -72,6 +72,9 @@ static const char usage[] =
     "  --close-grace-ms MS          how long a closed flow lingers for its last ACK\n"
     "                               (default 1000)\n"
     "  --collect-interval-ms MS     flow collector period (default 1000)\n"
+    "  --deleted-retention SECONDS  how long a deleted endpoint is still listed, as\n"
+    "                               deleted, before it is purged (default 3600, as AWS's\n"
+    "                               hour; 1-604800)\n"
     "  --metrics [ADDR:]PORT        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
     "                               (off by default; ADDR defaults to 127.0.0.1)\n"
     "  --aws-listen [ADDR:]PORT     serve the EC2 and ELBv2 APIs for the aws CLI on\n"
@@ -124,6 +127,7 @@ enum option_id {
 	OPT_PORT_REUSE_DELAY,
 	OPT_CLOSE_GRACE,
 	OPT_COLLECT_INTERVAL,
+	OPT_DELETED_RETENTION,
 	OPT_METRICS,
 	OPT_AWS_LISTEN,
 	OPT_AWS_CREDENTIALS,
@@ -162,6 +166,7 @@ static const struct option options[] = {
 	{ "port-reuse-delay", required_argument, NULL, OPT_PORT_REUSE_DELAY },
 	{ "close-grace-ms", required_argument, NULL, OPT_CLOSE_GRACE },
 	{ "collect-interval-ms", required_argument, NULL, OPT_COLLECT_INTERVAL },
+	{ "deleted-retention", required_argument, NULL, OPT_DELETED_RETENTION },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "aws-listen", required_argument, NULL, OPT_AWS_LISTEN },
 	{ "aws-credentials", required_argument, NULL, OPT_AWS_CREDENTIALS },
@@ -208,6 +213,7 @@ static void defaults(struct daemon_options *o)
 			.port_reuse_delay_ms = 60 * MS_PER_S,
 		},
 		.collect_interval_ms = 1000,
+		.deleted_retention_s = 3600,
 		.aws = {
 			.credentials = AWS_CREDENTIALS_DEFAULT,
 		},
@@ -446,6 +452,11 @@ static int parse(int argc, char **argv, struct daemon_options *o)
 			if (number(optarg, "collect-interval-ms", 10, 60000, &n))
 				return -1;
 			o->collect_interval_ms = (uint32_t)n;
+			break;
+		case OPT_DELETED_RETENTION:
+			if (number(optarg, "deleted-retention", 1, 7 * 24 * 3600, &n))
+				return -1;
+			o->deleted_retention_s = (uint32_t)n;
 			break;
 		case OPT_METRICS:
 			if (listen_option(optarg, "metrics", metrics_kept, &o->metrics_listen))

@@ -19,6 +19,7 @@ struct daemon_options {
 	struct datapath_options datapath;
 	struct flows_options flows;
 	uint32_t collect_interval_ms;
+	uint32_t deleted_retention_s; /* a deleted endpoint is listed this long, then purged */
 	const char *metrics_listen;   /* "ADDR:PORT" of the Prometheus endpoint, or NULL: off */
 	struct aws_options aws;	      /* the EC2 and ELBv2 APIs; aws.listen NULL: off */
 	struct dns_options dns;	      /* the VPCs' resolvers */

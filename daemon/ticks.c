@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "change.h"
 #include "clock.h"
 #include "datapath.h"
@@ -52,23 +54,45 @@ static bool pool_empty(void *ctx, uint32_t pool)
 	return empty;
 }
 
+/* Releases unused slots, ends drains and purges deleted endpoints that are due; the ids
+ * purged go to the array `ctx`. */
 static int release_and_expire(struct agent *agent, void *ctx, struct api_error *err)
 {
 	struct model_release release = { backend_idle, pool_empty, agent };
-	int64_t deadline;
-	int rc;
+	int64_t now = (int64_t)time(NULL), retention = agent->opts->deleted_retention_s;
+	int64_t drain, purge;
+	int drain_rc, purge_rc;
 
-	(void)ctx;
 	agent->release.busy_backends.count = 0;
 	agent->release.busy_pools.count = 0;
 	if (model_release_unused(agent->model, &release, err) ||
-	    model_expire_draining(agent->model, (int64_t)time(NULL), err) < 0)
+	    model_expire_draining(agent->model, now, err) < 0 ||
+	    model_purge_deleted_endpoints(agent->model, now, retention, ctx, err) < 0)
 		return -1;
-	rc = model_next_drain_deadline(agent->model, &deadline, err);
-	if (rc < 0)
+	drain_rc = model_next_drain_deadline(agent->model, &drain, err);
+	purge_rc = drain_rc < 0 ? -1 : model_next_purge(agent->model, retention, &purge, err);
+	if (purge_rc < 0)
 		return -1;
-	agent->release.next_drain = rc ? deadline : INT64_MAX;
+	agent->release.next_drain = drain_rc ? drain : INT64_MAX;
+	agent->release.next_purge = purge_rc ? purge : INT64_MAX;
 	return 0;
+}
+
+/* The endpoints purged, in the audit trail: the agent's own change. */
+static void audit_purge(const struct agent *agent, json_object *purged)
+{
+	size_t count = json_object_array_length(purged), used = 0;
+	char ids[1024] = "", message[96];
+
+	if (!count)
+		return;
+	for (size_t i = 0; i < count && used < sizeof(ids); i++)
+		used +=
+		    (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s", i ? "," : "",
+				     json_object_get_string(json_object_array_get_idx(purged, i)));
+	snprintf(message, sizeof(message), "%zu deleted endpoint%s purged after %u s", count,
+		 count == 1 ? "" : "s", agent->opts->deleted_retention_s);
+	audit_event(AUDIT_AGENT, "PurgeDeletedVpcEndpoints", ids, "ok", message);
 }
 
 /* The release runs when the store changed since it last ran, when a slot it found busy is
@@ -79,7 +103,8 @@ static bool release_due(const struct agent *agent)
 	const struct dp_keys *pools = &agent->release.busy_pools;
 
 	if (!agent->release.done || agent->release.generation != model_generation(agent->model) ||
-	    (int64_t)time(NULL) >= agent->release.next_drain)
+	    (int64_t)time(NULL) >= agent->release.next_drain ||
+	    (int64_t)time(NULL) >= agent->release.next_purge)
 		return true;
 	for (size_t i = 0; i < backends->count; i++)
 		if (datapath_active_flows(agent->dp, backends->keys[i]) == 0)
@@ -106,6 +131,7 @@ static void collect(struct loop *loop, void *ctx)
 	struct agent *agent = ctx;
 	struct flows_pass pass;
 	struct api_error err;
+	json_object *purged;
 
 	(void)loop;
 	if (flows_collect(agent->flows, monotonic_ms(), &pass))
@@ -116,10 +142,14 @@ static void collect(struct loop *loop, void *ctx)
 	follow_the_host(agent);
 	if (!release_due(agent))
 		return;
-	if (change(agent, NULL, release_and_expire, NULL, &err)) {
+	purged = json_object_new_array();
+	if (change(agent, NULL, release_and_expire, purged, &err)) {
 		log_warn("cannot release unused slots: %s", err.message);
+		json_object_put(purged);
 		return;
 	}
+	audit_purge(agent, purged);
+	json_object_put(purged);
 	agent->release.done = true;
 	agent->release.generation = model_generation(agent->model);
 }
@@ -183,6 +213,7 @@ static void check_health(struct loop *loop, void *ctx)
 int ticks_start(struct agent *agent, const struct port_range *check_ports)
 {
 	agent->release.next_drain = INT64_MAX;
+	agent->release.next_purge = INT64_MAX;
 	agent->health = health_new(agent->loop, check_ports, report_health, agent);
 	if (!agent->health || loop_every(agent->loop, XL_CLOCK_TICK_MS, tick_clock, agent) ||
 	    loop_every(agent->loop, agent->opts->collect_interval_ms, collect, agent) ||

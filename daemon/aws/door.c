@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "aws_credentials.h"
 #include "log.h"
 #include "operation.h"
@@ -67,10 +68,34 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/* An audit line for each key of `from` that `to` lacks: "created" when `from` is the new
+ * file, "deleted" when it is the old one. */
+static void audit_keys_missing_from(const struct aws_keys *from, const struct aws_keys *to,
+				    const char *action)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		char ids[AWS_KEY_ID_MAX + AWS_ACCOUNT_LEN + 2];
+
+		if (aws_keys_find(to, from->keys[i].id))
+			continue;
+		snprintf(ids, sizeof(ids), "%s,%s", from->keys[i].id, from->keys[i].account);
+		audit_event(AUDIT_KEYS_FILE, action, ids, "ok", NULL);
+	}
+}
+
+/* The keys file changed under the agent: `xdplink account add` or `remove`, or an editor.
+ * Only root can have written it (aws_keys_load trusts no other file). */
+static void audit_key_changes(const struct aws_keys *before, const struct aws_keys *after)
+{
+	audit_keys_missing_from(after, before, "CreateAccessKey");
+	audit_keys_missing_from(before, after, "DeleteAccessKey");
+}
+
 int aws_door_load_keys(struct aws_door *door, char *why, size_t why_size)
 {
 	struct stat now = { 0 };
-	bool missing;
+	struct aws_keys before;
+	bool missing, had_keys;
 
 	why[0] = '\0';
 	if (stat(door->credentials_path, &now) < 0 && errno != ENOENT) {
@@ -81,11 +106,16 @@ int aws_door_load_keys(struct aws_door *door, char *why, size_t why_size)
 	}
 	if (door->seen_once && same_file(&now, &door->seen))
 		return door->keys_trusted ? 0 : -1;
+	had_keys = door->seen_once && door->keys_trusted;
 	door->seen_once = true;
 	door->seen = now;
-	aws_keys_free(&door->keys);
+	before = door->keys;
+	door->keys = (struct aws_keys){ 0 };
 	door->keys_trusted =
 	    aws_keys_load(door->credentials_path, &door->keys, &missing, why, why_size) == 0;
+	if (had_keys && door->keys_trusted)
+		audit_key_changes(&before, &door->keys);
+	aws_keys_free(&before);
 	if (!door->keys_trusted) {
 		log_error("aws: refusing every access key until %s is mended: %s",
 			  door->credentials_path, why);

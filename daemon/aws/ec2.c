@@ -219,46 +219,6 @@ static const struct xml_field endpoints_output[] = {
 	XML_END,
 };
 
-/* ---- Filters, by operation ------------------------------------------------------------------ */
-
-static const struct aws_filter_spec configuration_filters[] = {
-	{ "service-name", "ServiceName" },
-	{ "service-id", "ServiceId" },
-	{ "service-state", "ServiceState" },
-	{ "supported-ip-address-types", "SupportedIpAddressTypes" },
-	{ NULL, NULL },
-};
-
-static const struct aws_filter_spec permission_filters[] = {
-	{ "principal", "Principal" },
-	{ "principal-type", "PrincipalType" },
-	{ NULL, NULL },
-};
-
-static const struct aws_filter_spec service_filters[] = {
-	{ "service-name", "ServiceName" },
-	{ "service-type", "ServiceType.ServiceType" },
-	{ "owner", "Owner" },
-	{ "supported-ip-address-types", "SupportedIpAddressTypes" },
-	{ NULL, NULL },
-};
-
-static const struct aws_filter_spec connection_filters[] = {
-	{ "service-id", "ServiceId" },		{ "vpc-endpoint-owner", "VpcEndpointOwner" },
-	{ "vpc-endpoint-id", "VpcEndpointId" }, { "vpc-endpoint-state", "VpcEndpointState" },
-	{ "ip-address-type", "IpAddressType" }, { NULL, NULL },
-};
-
-static const struct aws_filter_spec endpoint_filters[] = {
-	{ "vpc-endpoint-id", "VpcEndpointId" },
-	{ "vpc-endpoint-state", "State" },
-	{ "vpc-endpoint-type", "VpcEndpointType" },
-	{ "service-name", "ServiceName" },
-	{ "vpc-id", "VpcId" },
-	{ "ip-address-type", "IpAddressType" },
-	{ NULL, NULL },
-};
-
 /* ---- What the model's JSON lacks of EC2's ---------------------------------------------------- */
 
 static void add_strings(json_object *object, const char *key, const char *value)
@@ -278,6 +238,7 @@ static void complete_endpoint(json_object *endpoint)
 
 	add_strings(endpoint, "RouteTableIds", NULL);
 	aws_put_string(endpoint, "IpAddressType", "ipv4");
+	json_object_object_add(endpoint, "Groups", json_object_new_array());
 	aws_put_string(options, "DnsRecordIpType", "ipv4");
 	json_object_object_add(endpoint, "DnsOptions", options);
 }
@@ -296,11 +257,6 @@ static void complete_service_detail(json_object *detail)
 	json_object_object_add(detail, "PrivateDnsNames", names);
 	json_object_object_add(detail, "VpcEndpointPolicySupported",
 			       json_object_new_boolean(false));
-}
-
-static void complete_connection(json_object *item)
-{
-	aws_put_string(item, "IpAddressType", "ipv4");
 }
 
 /* ---- Helpers ----------------------------------------------------------------------------------- */
@@ -344,30 +300,25 @@ static int list_only(struct aws_call *c, const char *name, const char *value, co
 	return rc;
 }
 
-/* A Describe call: the model's list, each item completed (when `complete` is given), then
- * filtered (the filters see the completed items) and paged. */
+/* A Describe call: the model's list, filtered by the agent (args "Filters"), each item
+ * completed (when `complete` is given), then paged. */
 int ec2_describe(struct aws_call *c, const char *action, json_object *args,
-		 const struct aws_filters *filters, const struct aws_page *page,
-		 const char *list_key, void (*complete)(json_object *item), json_object **result)
+		 const struct aws_page *page, const char *list_key,
+		 void (*complete)(json_object *item), json_object **result)
 {
 	if (aws_model_call(c, action, args, result) < 0)
 		return -1;
 	if (complete)
 		aws_complete_each(*result, list_key, complete);
-	aws_filters_apply(filters, *result, list_key);
 	aws_page_apply(c, page, *result, list_key);
 	return 0;
 }
 
-int ec2_read_listing(struct aws_call *c, const struct aws_filter_spec *specs,
-		     struct aws_filters *filters, struct aws_page *page)
+int ec2_read_listing(struct aws_call *c, json_object *args, struct aws_page *page)
 {
-	if (aws_filters_read(c, specs, filters) < 0)
+	if (aws_filters_read(c, args) < 0 || aws_page_read(c, MAX_RESULTS, page) < 0 ||
+	    aws_params_done(c) < 0)
 		return -1;
-	if (aws_page_read(c, MAX_RESULTS, page) < 0 || aws_params_done(c) < 0) {
-		aws_filters_free(filters);
-		return -1;
-	}
 	return 0;
 }
 
@@ -397,19 +348,15 @@ out:
 static int describe_service_configurations(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
 	if (aws_param_list(c, "ServiceId", AWS_OPTIONAL, args, "ServiceIds") < 0 ||
-	    ec2_read_listing(c, configuration_filters, &filters, &page) < 0) {
+	    ec2_read_listing(c, args, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = ec2_describe(c, "DescribeVpcEndpointServiceConfigurations", args, &filters, &page,
-			  "ServiceConfigurations", NULL, result);
-	aws_filters_free(&filters);
-	return rc;
+	return ec2_describe(c, "DescribeVpcEndpointServiceConfigurations", args, &page,
+			    "ServiceConfigurations", NULL, result);
 }
 
 static int modify_service_configuration(struct aws_call *c, json_object **result)
@@ -492,38 +439,30 @@ static int describe_permissions(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
 	const char *service_id = aws_param(c, "ServiceId", AWS_REQUIRED);
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
-	if (!service_id || ec2_read_listing(c, permission_filters, &filters, &page) < 0) {
+	if (!service_id || ec2_read_listing(c, args, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
 	json_object_object_add(args, "ServiceId", json_object_new_string(service_id));
-	rc = ec2_describe(c, "DescribeVpcEndpointServicePermissions", args, &filters, &page,
-			  "AllowedPrincipals", NULL, result);
-	aws_filters_free(&filters);
-	return rc;
+	return ec2_describe(c, "DescribeVpcEndpointServicePermissions", args, &page,
+			    "AllowedPrincipals", NULL, result);
 }
 
 /* The consumer's view; ServiceNames follows ServiceDetails through the filters and pages. */
 static int describe_services(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object(), *names;
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
 	if (aws_param_list(c, "ServiceName", AWS_OPTIONAL, args, "ServiceNames") < 0 ||
-	    ec2_read_listing(c, service_filters, &filters, &page) < 0) {
+	    ec2_read_listing(c, args, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = ec2_describe(c, "DescribeVpcEndpointServices", args, &filters, &page, "ServiceDetails",
-			  complete_service_detail, result);
-	aws_filters_free(&filters);
-	if (rc < 0)
+	if (ec2_describe(c, "DescribeVpcEndpointServices", args, &page, "ServiceDetails",
+			 complete_service_detail, result) < 0)
 		return -1;
 	names = json_object_new_array();
 	for (size_t i = 0; i < aws_json_length(*result, "ServiceDetails"); i++) {
@@ -553,16 +492,15 @@ static int reject_connections(struct aws_call *c, json_object **result)
 
 static int describe_connections(struct aws_call *c, json_object **result)
 {
-	struct aws_filters filters;
+	json_object *args = json_object_new_object();
 	struct aws_page page;
-	int rc;
 
-	if (ec2_read_listing(c, connection_filters, &filters, &page) < 0)
+	if (ec2_read_listing(c, args, &page) < 0) {
+		json_object_put(args);
 		return -1;
-	rc = ec2_describe(c, "DescribeVpcEndpointConnections", json_object_new_object(), &filters,
-			  &page, "VpcEndpointConnections", complete_connection, result);
-	aws_filters_free(&filters);
-	return rc;
+	}
+	return ec2_describe(c, "DescribeVpcEndpointConnections", args, &page,
+			    "VpcEndpointConnections", NULL, result);
 }
 
 /* ---- Interface endpoints ----------------------------------------------------------------------- */
@@ -661,19 +599,15 @@ out:
 static int describe_endpoints(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
 	if (aws_param_list(c, "VpcEndpointId", AWS_OPTIONAL, args, "VpcEndpointIds") < 0 ||
-	    ec2_read_listing(c, endpoint_filters, &filters, &page) < 0) {
+	    ec2_read_listing(c, args, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = ec2_describe(c, "DescribeVpcEndpoints", args, &filters, &page, "VpcEndpoints",
-			  complete_endpoint, result);
-	aws_filters_free(&filters);
-	return rc;
+	return ec2_describe(c, "DescribeVpcEndpoints", args, &page, "VpcEndpoints",
+			    complete_endpoint, result);
 }
 
 static int delete_endpoints(struct aws_call *c, json_object **result)

@@ -6,13 +6,13 @@
 #include "filters.h"
 #include "operation.h"
 
-/* Reads Filter.N and the page of a Describe call, then ends reading. */
-int ec2_read_listing(struct aws_call *c, const struct aws_filter_spec *specs,
-		     struct aws_filters *filters, struct aws_page *page);
-/* Runs the model's `action`, completes each item of its list, filters and pages it. */
+/* Reads Filter.N into args "Filters" and the page of a Describe call, then ends reading. */
+int ec2_read_listing(struct aws_call *c, json_object *args, struct aws_page *page);
+/* Runs the model's `action` (which filters its list), completes each item of the list and
+ * pages it. */
 int ec2_describe(struct aws_call *c, const char *action, json_object *args,
-		 const struct aws_filters *filters, const struct aws_page *page,
-		 const char *list_key, void (*complete)(json_object *item), json_object **result);
+		 const struct aws_page *page, const char *list_key,
+		 void (*complete)(json_object *item), json_object **result);
 
 /* DescribeVpcs and DescribeSubnets; VPCs themselves are the host operator's. */
 extern const struct aws_operation ec2_vpc_operations[];

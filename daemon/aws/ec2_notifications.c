@@ -51,16 +51,6 @@ static const struct xml_field unsuccessful_output[] = {
 	XML_END,
 };
 
-static const struct aws_filter_spec notification_filters[] = {
-	{ "connection-notification-arn", "ConnectionNotificationArn" },
-	{ "connection-notification-id", "ConnectionNotificationId" },
-	{ "connection-notification-state", "ConnectionNotificationState" },
-	{ "connection-notification-type", "ConnectionNotificationType" },
-	{ "service-id", "ServiceId" },
-	{ "vpc-endpoint-id", "VpcEndpointId" },
-	{ NULL, NULL },
-};
-
 static int create_notification(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
@@ -78,18 +68,14 @@ static int create_notification(struct aws_call *c, json_object **result)
 static int describe_notifications(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
 	if (aws_param_string(c, "ConnectionNotificationId", AWS_OPTIONAL, args,
 			     "ConnectionNotificationId") < 0 ||
-	    ec2_read_listing(c, notification_filters, &filters, &page) < 0)
+	    ec2_read_listing(c, args, &page) < 0)
 		return aws_drop(args);
-	rc = ec2_describe(c, "DescribeVpcEndpointConnectionNotifications", args, &filters, &page,
-			  "ConnectionNotificationSet", NULL, result);
-	aws_filters_free(&filters);
-	return rc;
+	return ec2_describe(c, "DescribeVpcEndpointConnectionNotifications", args, &page,
+			    "ConnectionNotificationSet", NULL, result);
 }
 
 static int modify_notification(struct aws_call *c, json_object **result)

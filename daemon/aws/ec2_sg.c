@@ -103,21 +103,6 @@ static const struct xml_field groups_output[] = {
 	XML_END,
 };
 
-static const struct aws_filter_spec group_filters[] = {
-	{ "group-id", "GroupId" },
-	{ "group-name", "GroupName" },
-	{ "description", "Description" },
-	{ "owner-id", "OwnerId" },
-	{ "vpc-id", "VpcId" },
-	{ "ip-permission.protocol", "IpPermissions.IpProtocol" },
-	{ "ip-permission.from-port", "IpPermissions.FromPort" },
-	{ "ip-permission.to-port", "IpPermissions.ToPort" },
-	{ "ip-permission.cidr", "IpPermissions.IpRanges.CidrIp" },
-	{ "ip-permission.group-id", "IpPermissions.UserIdGroupPairs.GroupId" },
-	{ "ip-permission.user-id", "IpPermissions.UserIdGroupPairs.UserId" },
-	{ NULL, NULL },
-};
-
 /* ---- Reading rules ---------------------------------------------------------------------- */
 
 /* A parameter `prefix.field` copied to object[field] as text, or as a number. */
@@ -266,18 +251,14 @@ static int revoke_ingress(struct aws_call *c, json_object **result)
 static int describe_groups(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
 	if (aws_param_refused(c, "GroupName", BY_ID " (or filter by group-name)") < 0 ||
 	    aws_param_list(c, "GroupId", AWS_OPTIONAL, args, "GroupIds") < 0 ||
-	    ec2_read_listing(c, group_filters, &filters, &page) < 0)
+	    ec2_read_listing(c, args, &page) < 0)
 		return aws_drop(args);
-	rc = ec2_describe(c, "DescribeSecurityGroups", args, &filters, &page, "SecurityGroups",
-			  NULL, result);
-	aws_filters_free(&filters);
-	return rc;
+	return ec2_describe(c, "DescribeSecurityGroups", args, &page, "SecurityGroups", NULL,
+			    result);
 }
 
 static int egress_refused(struct aws_call *c, json_object **result)

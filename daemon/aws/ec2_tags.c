@@ -26,14 +26,6 @@ static const struct xml_field return_output[] = {
 	XML_END,
 };
 
-static const struct aws_filter_spec tag_filters[] = {
-	{ "resource-id", "ResourceId" },
-	{ "resource-type", "ResourceType" },
-	{ "key", "Key" },
-	{ "value", "Value" },
-	{ NULL, NULL },
-};
-
 /* ResourceId.N, EC2's ids only: an ELBv2 ARN is ELBv2's to tag. */
 static int read_resources(struct aws_call *c, json_object *args)
 {
@@ -94,19 +86,15 @@ static void keep_ec2_tags(json_object *result)
 
 static int describe_tags(struct aws_call *c, json_object **result)
 {
-	struct aws_filters filters;
+	json_object *args = json_object_new_object();
 	struct aws_page page;
 
-	if (ec2_read_listing(c, tag_filters, &filters, &page) < 0)
+	if (ec2_read_listing(c, args, &page) < 0)
+		return aws_drop(args);
+	if (aws_model_call(c, "DescribeTags", args, result) < 0)
 		return -1;
-	if (aws_model_call(c, "DescribeTags", json_object_new_object(), result) < 0) {
-		aws_filters_free(&filters);
-		return -1;
-	}
 	keep_ec2_tags(*result);
-	aws_filters_apply(&filters, *result, "Tags");
 	aws_page_apply(c, &page, *result, "Tags");
-	aws_filters_free(&filters);
 	return 0;
 }
 

@@ -51,27 +51,6 @@ static const struct xml_field subnets_output[] = {
 	XML_END,
 };
 
-static const struct aws_filter_spec vpc_filters[] = {
-	{ "vpc-id", "VpcId" },
-	{ "cidr", "CidrBlock" },
-	{ "cidr-block-association.cidr-block", "CidrBlock" },
-	{ "owner-id", "OwnerId" },
-	{ "state", "State" },
-	{ "is-default", "IsDefault" },
-	{ NULL, NULL },
-};
-
-static const struct aws_filter_spec subnet_filters[] = {
-	{ "subnet-id", "SubnetId" },
-	{ "vpc-id", "VpcId" },
-	{ "cidr-block", "CidrBlock" },
-	{ "availability-zone", "AvailabilityZone" },
-	{ "availability-zone-id", "AvailabilityZoneId" },
-	{ "owner-id", "OwnerId" },
-	{ "state", "State" },
-	{ NULL, NULL },
-};
-
 static void complete_vpc(json_object *item)
 {
 	aws_put_string(item, "InstanceTenancy", "default");
@@ -83,35 +62,29 @@ static void complete_subnet(json_object *item)
 }
 
 static int describe_network(struct aws_call *c, const char *action, const char *id_param,
-			    const char *ids_key, const struct aws_filter_spec *specs,
-			    const char *list_key, void (*complete)(json_object *item),
-			    json_object **result)
+			    const char *ids_key, const char *list_key,
+			    void (*complete)(json_object *item), json_object **result)
 {
 	json_object *args = json_object_new_object();
-	struct aws_filters filters;
 	struct aws_page page;
-	int rc;
 
 	if (aws_param_list(c, id_param, AWS_OPTIONAL, args, ids_key) < 0 ||
-	    ec2_read_listing(c, specs, &filters, &page) < 0) {
+	    ec2_read_listing(c, args, &page) < 0) {
 		json_object_put(args);
 		return -1;
 	}
-	rc = ec2_describe(c, action, args, &filters, &page, list_key, complete, result);
-	aws_filters_free(&filters);
-	return rc;
+	return ec2_describe(c, action, args, &page, list_key, complete, result);
 }
 
 static int describe_vpcs(struct aws_call *c, json_object **result)
 {
-	return describe_network(c, "DescribeVpcs", "VpcId", "VpcIds", vpc_filters, "Vpcs",
-				complete_vpc, result);
+	return describe_network(c, "DescribeVpcs", "VpcId", "VpcIds", "Vpcs", complete_vpc, result);
 }
 
 static int describe_subnets(struct aws_call *c, json_object **result)
 {
-	return describe_network(c, "DescribeSubnets", "SubnetId", "SubnetIds", subnet_filters,
-				"Subnets", complete_subnet, result);
+	return describe_network(c, "DescribeSubnets", "SubnetId", "SubnetIds", "Subnets",
+				complete_subnet, result);
 }
 
 static int made_by_the_operator(struct aws_call *c, json_object **result)

@@ -192,9 +192,15 @@ static void on_ready(struct loop *loop, uint32_t events, void *ctx)
 	}
 }
 
+/* Once a second: the HTTP server's timeouts, and the access keys file, so that a key added
+ * or removed is audited when it happens rather than at the next request. */
 static void on_tick(struct loop *loop, void *ctx)
 {
+	struct aws_server *server = ctx;
+	char why[512];
+
 	on_ready(loop, 0, ctx);
+	aws_door_load_keys(server->door, why, sizeof(why));
 }
 
 static void keep_message(void *cls, const char *fmt, va_list ap)

@@ -97,6 +97,7 @@ static int connection_json(struct model *m, sqlite3_stmt *row, json_object *list
 	put_string(connection, "VpcEndpointOwner", store_column_text(row, 3));
 	put_string(connection, "VpcEndpointState", store_column_text(row, 4));
 	put_string(connection, "CreationTimestamp", store_column_text(row, 5));
+	put_string(connection, "IpAddressType", "ipv4"); /* IPv4 only */
 	if (endpoint_dns_entries(m, endpoint, put_array(connection, "DnsEntries"), err) < 0)
 		return -1;
 	return put_column(m, connection, "NetworkLoadBalancerArns",

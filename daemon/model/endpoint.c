@@ -78,6 +78,7 @@ static int endpoint_json(struct model *m, int64_t endpoint, json_object *list,
 		put_string(out, "VpcEndpointType", "Interface");
 		put_string(out, "ServiceName", name);
 		put_string(out, "State", store_column_text(stmt, 2));
+		put_string(out, "IpAddressType", "ipv4"); /* IPv4 only */
 		put_string(out, "OwnerId", store_column_text(stmt, 3));
 		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
 			put_string(out, "VpcId", store_column_text(stmt, 5));

@@ -4,6 +4,7 @@
 #include "endpoint_rows.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #include "model_internal.h"
 #include "private_dns.h"
@@ -68,7 +69,51 @@ int endpoint_mark_deleted(struct model *m, int64_t endpoint, struct api_error *e
 	    store_exec(m->store, "DELETE FROM endpoint_security_group WHERE endpoint = ?",
 		       SQL_ARGS(SQL_INT(endpoint)), err) < 0 ||
 	    store_exec(m->store, "UPDATE endpoint SET state = 'deleted', slot = NULL WHERE id = ?",
-		       SQL_ARGS(SQL_INT(endpoint)), err) < 0)
+		       SQL_ARGS(SQL_INT(endpoint)), err) < 0 ||
+	    store_exec(
+		m->store,
+		"INSERT OR REPLACE INTO endpoint_deleted (endpoint, deleted_at) VALUES (?, ?)",
+		SQL_ARGS(SQL_INT(endpoint), SQL_INT((int64_t)time(NULL))), err) < 0)
 		return -1;
 	return 0;
+}
+
+/* Deleted endpoints, each with when it was deleted (0: before that was recorded). */
+#define DELETED_ENDPOINTS                                                                          \
+	" FROM endpoint p LEFT JOIN endpoint_deleted d ON d.endpoint = p.id"                       \
+	" WHERE p.state = 'deleted'"
+
+int model_purge_deleted_endpoints(struct model *m, int64_t now_unix, int64_t retention_s,
+				  json_object *purged, struct api_error *err)
+{
+	int64_t before = now_unix - retention_s;
+	sqlite3_stmt *stmt;
+	int rc, count = 0;
+
+	stmt = store_query(m->store,
+			   "SELECT p.endpoint_id" DELETED_ENDPOINTS
+			   " AND coalesce(d.deleted_at, 0) <= ? ORDER BY p.endpoint_id",
+			   SQL_ARGS(SQL_INT(before)), err);
+	if (!stmt)
+		return -1;
+	while ((rc = store_next(m->store, stmt, err)) > 0) {
+		json_object_array_add(purged, json_object_new_string(store_column_text(stmt, 0)));
+		count++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc < 0 ||
+	    (count && store_exec(m->store,
+				 "DELETE FROM endpoint WHERE id IN (SELECT p.id" DELETED_ENDPOINTS
+				 " AND coalesce(d.deleted_at, 0) <= ?)",
+				 SQL_ARGS(SQL_INT(before)), err) < 0))
+		return -1;
+	return count;
+}
+
+int model_next_purge(struct model *m, int64_t retention_s, int64_t *deadline, struct api_error *err)
+{
+	return store_int(m->store,
+			 "SELECT min(coalesce(d.deleted_at, 0)) + ?" DELETED_ENDPOINTS
+			 " HAVING count(*) > 0",
+			 SQL_ARGS(SQL_INT(retention_s)), deadline, err);
 }

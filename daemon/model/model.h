@@ -138,6 +138,17 @@ int model_expire_draining(struct model *m, int64_t now_unix, struct api_error *e
 /* When the next draining target's delay ends (UNIX time): 1, or 0 when none drains. */
 int model_next_drain_deadline(struct model *m, int64_t *deadline, struct api_error *err);
 
+/* AWS lists a deleted endpoint for about an hour, then it is gone: removes the endpoints
+ * deleted at least `retention_s` seconds before `now_unix`, adding their ids to the array
+ * `purged`. Returns how many, or -1. */
+int model_purge_deleted_endpoints(struct model *m, int64_t now_unix, int64_t retention_s,
+				  json_object *purged, struct api_error *err);
+
+/* When the next deleted endpoint is due to be purged (UNIX time): 1, or 0 when none is
+ * deleted. */
+int model_next_purge(struct model *m, int64_t retention_s, int64_t *deadline,
+		     struct api_error *err);
+
 /* Health of one registered target, from the health checker. Returns 1 if the state
  * changed (the data path must be synced), 0 if not, -1 on error. */
 /* An endpoint's event for a connection notification, taken once the change that made it is

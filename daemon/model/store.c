@@ -231,7 +231,13 @@ static const char schema[] =
     "  endpoint INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,"
     "  sg INTEGER NOT NULL REFERENCES security_group(id),"
     "  PRIMARY KEY (endpoint, sg)) STRICT;"
-    "CREATE INDEX endpoint_security_group_sg ON endpoint_security_group(sg);";
+    "CREATE INDEX endpoint_security_group_sg ON endpoint_security_group(sg);"
+    /* Deleted endpoints purged after a retention (issue 18, helper "waits"): when each
+	 * endpoint was deleted (UNIX time). An endpoint deleted before this table existed has
+	 * no row and is purged at the next tick. */
+    "CREATE TABLE endpoint_deleted ("
+    "  endpoint INTEGER PRIMARY KEY REFERENCES endpoint(id) ON DELETE CASCADE,"
+    "  deleted_at INTEGER NOT NULL) STRICT;";
 
 /* Indexes that only make queries fast, created at every opening (also in files made before
  * them): a change asks which zones of a load balancer have ENIs, in proportion to the

@@ -680,6 +680,28 @@ acheck "mended: the keys work again" - provider ec2 describe-vpc-endpoints
 "$xl" account remove "${key_id[stranger]}" --credentials "$keys" >/dev/null
 acheck "a removed key is refused at once" AuthFailure stranger ec2 describe-vpc-endpoints
 
+# logged NAME REGEX: a line of the agent's log matches within 5 s (it looks at the keys file
+# once a second).
+logged() {
+	local deadline=$((SECONDS + 5))
+	until grep -Eq -- "$2" "$work/agent.log"; do
+		if ((SECONDS >= deadline)); then
+			fail "$1" "no line of the agent's log matches /$2/"
+			return
+		fi
+		sleep 0.1
+	done
+	ok "$1"
+}
+logged "audit: a key removed from the file, with its account" \
+	"notice audit action=DeleteAccessKey principal=root ids=${key_id[stranger]},${account[stranger]} result=ok\$"
+"$xl" --json account add 444444444444 --credentials "$keys" >"$work/out" 2>"$work/err"
+logged "audit: a key added to the file, once" \
+	"notice audit action=CreateAccessKey principal=root ids=$(jget 'r["AccessKey"]["AccessKeyId"]'),444444444444 result=ok\$"
+[ "$(grep -c 'audit action=CreateAccessKey' "$work/agent.log")" -eq 1 ] &&
+	ok "... and the keys the agent started with, or read again after a repair, are not" ||
+	fail "... and the keys the agent started with, or read again after a repair, are not"
+
 # ---- xdplinkd's options, and HTTPS -------------------------------------------------------------
 
 # daemon_refused NAME STATUS MESSAGE OPTIONS...: xdplinkd stops at once, as it should.

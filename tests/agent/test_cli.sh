@@ -229,6 +229,8 @@ daemon_option_refused "xdplinkd --snat-ports backwards" \
 	'--snat-ports takes FIRST-LAST' --snat-ports 2000-1000
 daemon_option_refused "xdplinkd --maglev-size not a prime" \
 	'--maglev-size must be a prime, not 100' --maglev-size 100
+daemon_option_refused "xdplinkd --deleted-retention 0" \
+	'--deleted-retention takes a whole number from 1 to 604800, not "0"' --deleted-retention 0
 
 # A metrics port that is taken: the agent says so, in libmicrohttpd's words, and stops.
 python3 -c 'import socket, sys, time
@@ -251,7 +253,7 @@ check "unreachable agent" 1 '' 'cannot reach the agent at /nonexistent/x.sock: .
 
 # ---- The seed lab: provider side --------------------------------------------------
 
-run --json lb create web --az use1-az1=10.0.1.10 --az use1-az2=10.0.2.10
+run --json lb create web --az use1-az1=10.0.1.10 --az use1-az2=10.0.2.10 --wait available
 jcheck "lb create --json" 'r["LoadBalancer"]["LoadBalancerName"] == "web"
 	and r["LoadBalancer"]["Type"] == "network" and r["LoadBalancer"]["CrossZoneEnabled"] is False
 	and [(z["ZoneId"], z["ZoneName"], z["LoadBalancerAddresses"][0]["PrivateIPv4Address"])
@@ -281,6 +283,14 @@ jcheck "tg health --json" 'sorted((d["Target"]["Id"], d["Target"]["Port"], d["Ta
 	for d in r["TargetHealthDescriptions"])
 	== [("10.0.1.21", 80, "use1-az1"), ("10.0.2.21", 80, "use1-az2")]'
 check "tg health table" 0 '^TARGET +PORT +ZONE +STATE +REASON +ACTIVE$' -- tg health web-tg
+run --json tg health web-tg --filter Name=availability-zone,Values=use1-az2
+jcheck "tg health --filter availability-zone" '[d["Target"]["Id"] for d in r["TargetHealthDescriptions"]] == ["10.0.2.21"]'
+check "lb list --filter of no match: an empty table" 0 '^NAME +STATE ' -- \
+	lb list --filter Name=load-balancer-name,Values=nope
+[ "$(wc -l <"$work/out")" -eq 1 ] && ok "... only its heading" || fail "... only its heading"
+check "tg health --wait healthy with no target answering: exit 3 after --timeout" 3 '' \
+	'^WaiterTimeout: target 10\.0\.1\.21:80 is still (initial|unused) after 1 s, not healthy$' -- \
+	tg health web-tg --wait healthy --timeout 1
 
 check "listener add" 0 '^added listener web:80 -> web-tg' -- listener add web --port 80 --tg web-tg
 run --json listener list web
@@ -376,6 +386,49 @@ ep2=$(awk 'NR == 1 { print $3 }' "$work/out")
 grep_check "endpoint create prints its DNS names" \
 	"^  $ep2-[a-z0-9]{8}-us-east-1a\\.$svc\\.us-east-1\\.vpce\\.amazonaws\\.com\$" "$work/out"
 check "endpoint delete" 0 "^deleted endpoint $ep2\$" -- endpoint delete "$ep2"
+
+# --wait: a consumer's endpoint waits for the provider, who rejects it.
+"$xl" endpoint create --service "$svc_name" --subnet "$subnet1" --wait available --timeout 30 \
+	>"$work/wait.out" 2>"$work/wait.err" &
+waiter=$!
+deadline=$((SECONDS + 10))
+until grep -q '^created endpoint' "$work/wait.out" || ((SECONDS >= deadline)); do sleep 0.1; done
+ep3=$(awk '/^created endpoint/ { print $3 }' "$work/wait.out")
+check "a provider rejects an endpoint its consumer waits on" 0 "^rejected endpoint $ep3\$" -- \
+	--principal arn:aws:iam::111111111111:root endpoint reject "$svc" "$ep3"
+status=0
+wait "$waiter" || status=$?
+if [ "$status" -eq 4 ] &&
+	grep -qx "WaiterFailed: endpoint $ep3 is rejected: it can never be available" "$work/wait.err"; then
+	ok "endpoint create --wait available: rejected, exit 4 at once with why"
+else
+	fail "endpoint create --wait available: rejected, exit 4 at once with why" "exit status $status" \
+		"$(cat "$work/wait.err")"
+fi
+check "endpoint delete --wait deleted" 0 "^endpoint $ep3 is deleted\$" -- endpoint delete "$ep3" --wait deleted
+before=$("$xl" --json endpoint list)
+check "an unknown --wait state is refused before anything is done" 2 '' \
+	"^xdplink: endpoint create: --wait takes available\|pendingAcceptance, not 'ready'\$" -- \
+	endpoint create --service "$svc_name" --subnet "$subnet1" --wait ready
+if [ "$before" = "$("$xl" --json endpoint list)" ]; then
+	ok "... no endpoint made"
+else
+	fail "... no endpoint made"
+fi
+check "--timeout without --wait is bad usage" 2 '' '--timeout goes with --wait' -- \
+	endpoint delete "$ep3" --timeout 5
+
+# --filter, as AWS's: names of the Describe call, values ORed, filters ANDed, * as a wildcard.
+run --json endpoint list --filter "Name=vpc-endpoint-state,Values=available,pendingAcceptance"
+jcheck "endpoint list --filter vpc-endpoint-state: the live one only" \
+	'[e["VpcEndpointId"] for e in r["VpcEndpoints"]] == ["'"$ep"'"]'
+run --json endpoint list --filter "Name=vpc-endpoint-state,Values=deleted" \
+	--filter "Name=vpc-endpoint-id,Values=${ep3:0:8}*"
+jcheck "two filters are ANDed; * matches" '[e["VpcEndpointId"] for e in r["VpcEndpoints"]] == ["'"$ep3"'"]'
+check "an unknown filter name: AWS's InvalidParameterValue" 1 '' \
+	"^InvalidParameterValue: The filter 'state' is invalid\$" -- endpoint list --filter Name=state,Values=available
+check "a filter without values: bad usage" 2 '' "--filter takes Name=NAME,Values=V" -- \
+	endpoint list --filter Name=vpc-id
 check "endpoint modify moves an ENI" 0 "^modified endpoint $ep\$" -- endpoint modify "$ep" \
 	--remove-subnet use1-az1=10.1.1.50 --add-subnet use1-az1=10.1.1.51
 run --json endpoint show "$ep"
@@ -410,7 +463,26 @@ check "... no agent status" 1 '' '^UnauthorizedOperation: ' -- agent status
 unset XDPLINK_PRINCIPAL
 
 check "service connections" 0 "^$ep +$svc +222222222222 +pendingAcceptance " -- service connections "$svc"
+"$xl" --principal "$consumer" endpoint show "$ep" --wait available --timeout 30 \
+	>"$work/wait.out" 2>"$work/wait.err" &
+waiter=$!
 check "endpoint accept" 0 "^accepted endpoint $ep\$" -- endpoint accept "$svc_name" "$ep"
+status=0
+wait "$waiter" || status=$?
+if [ "$status" -eq 0 ] && [ "$(head -n 1 "$work/wait.out")" = "endpoint $ep is available" ] &&
+	grep -Eq '^State: +available$' "$work/wait.out"; then
+	ok "endpoint show --wait available: the consumer waits for the acceptance, then sees it"
+else
+	fail "endpoint show --wait available: the consumer waits for the acceptance, then sees it" \
+		"exit status $status" "$(cat "$work/wait.out" "$work/wait.err")"
+fi
+check "--wait for a state it can never be in again: exit 4" 4 '' \
+	"^WaiterFailed: endpoint $ep is available: it can never be pendingAcceptance\$" -- \
+	--principal "$consumer" endpoint show "$ep" --wait pendingAcceptance
+check "--wait past its --timeout: exit 3" 3 '' \
+	"^WaiterTimeout: endpoint $ep is still available after 1 s, not rejected\$" -- \
+	--principal "$consumer" -j endpoint show "$ep" --wait rejected --timeout 1
+jcheck "... and under -j the error on stdout" 'r["Error"]["Code"] == "WaiterTimeout"'
 run --principal "$consumer" --json endpoint show "$ep"
 jcheck "accepted endpoint is available" 'r["VpcEndpoints"][0]["State"] == "available"'
 check "accepting it twice is not an error of the CLI" 0 '' -- endpoint accept "$svc" "$ep"
@@ -645,11 +717,13 @@ check "the agent still serves after garbage" 0 '^Region:' -- agent status
 # ---- Tear down through the CLI ---------------------------------------------------------
 
 check "endpoint delete by its owner" 0 "^deleted endpoint $ep\$" -- --principal "$consumer" endpoint delete "$ep"
+check "a deleted endpoint is still listed, as deleted (for --deleted-retention)" 0 "^$ep +$svc +deleted " -- \
+	--principal "$consumer" endpoint list
 check "service delete" 0 "^deleted endpoint service $svc\$" -- service delete "$svc"
 check "listener remove" 0 '^removed listener web:80$' -- listener remove web --port 80
 check "tg deregister" 0 '^deregistered 2 targets from web-tg' -- tg deregister web-tg 10.0.1.21:80 10.0.2.21
 check "tg delete" 0 '^deleted target group web-tg$' -- tg delete web-tg
-check "lb delete" 0 '^deleted load balancer web$' -- lb delete web
+check "lb delete --wait deleted" 0 '^load balancer web is deleted$' -- lb delete web --wait deleted
 run --json lb list
 jcheck "nothing left" 'r["LoadBalancers"] == []'
 
@@ -706,7 +780,7 @@ wait_for_line() {
 
 kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
 agent_pid=""
-printf '# as /etc/xdplink/xdplinkd.conf\nidle-timeout 120\n\nsyn-timeout = 7  # a comment\nsnat-ports 2000-3000\n' \
+printf '# as /etc/xdplink/xdplinkd.conf\nidle-timeout 120\n\nsyn-timeout = 7  # a comment\nsnat-ports 2000-3000\ndeleted-retention 2\n' \
 	>"$work/xdplinkd.conf"
 notify_listener "$work/notify" >"$work/notify.log" 2>&1 &
 listener_pid=$!
@@ -723,8 +797,23 @@ else
 fi
 run --json agent status
 jcheck "settings from --config; the command line wins (syn-timeout 9 over 7)" \
-	'[r["Config"][k] for k in ("IdleTimeoutSeconds", "SynTimeoutSeconds", "SnatPortRange")]
-	== [120, 9, "2000-3000"]'
+	'[r["Config"][k] for k in ("IdleTimeoutSeconds", "SynTimeoutSeconds", "SnatPortRange",
+	   "DeletedRetentionSeconds")] == [120, 9, "2000-3000", 2]'
+# The endpoints deleted at the tear-down were listed, as deleted, for the default hour; with
+# a retention of 2 s the agent purges them on its own, and says so.
+purged() {
+	[ "$("$xl" --principal "$consumer" --json endpoint list)" = '{"VpcEndpoints":[]}' ] &&
+		grep -Eq "notice audit action=PurgeDeletedVpcEndpoints principal=xdplinkd ids=([^ ]*,)?$1(,[^ ]*)? result=ok message=\"[0-9]+ deleted endpoints? purged after 2 s\"" \
+			"$work/agent.log"
+}
+deadline=$((SECONDS + 10))
+until purged "$ep" || ((SECONDS >= deadline)); do sleep 0.2; done
+if purged "$ep"; then
+	ok "deleted endpoints are purged after --deleted-retention, with an audit line"
+else
+	fail "deleted endpoints are purged after --deleted-retention, with an audit line" \
+		"$("$xl" --principal "$consumer" endpoint list)" "$(grep Purge "$work/agent.log")"
+fi
 kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
 agent_pid=""
 wait "$listener_pid" || true

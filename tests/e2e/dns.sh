@@ -227,6 +227,12 @@ check "... the TXT record is not there: failed" wait_until 5 private_dns_is fail
 check "before verification the name is not the endpoint's" getent_fails c1 myservice.example.com
 tb_dns_publish "$TXT_LABEL.myservice.example.com" TXT "\"$TXT_VALUE\""
 check "once published, the agent finds it on its own (no verify): verified" wait_until 10 private_dns_is verified
+check "audit: the failed look-up, by the agent itself" grep -Eq \
+	"audit action=VerifyPrivateDnsName principal=xdplinkd ids=$E2E_SVC,myservice.example.com result=failed message=\"TXT record $TXT_LABEL.myservice.example.com not found: failed\"" \
+	"$TB_AGENT_LOG"
+check "... and the one that verified it" grep -Eq \
+	"audit action=VerifyPrivateDnsName principal=xdplinkd ids=$E2E_SVC,myservice.example.com result=ok message=\"TXT record $TXT_LABEL.myservice.example.com found: verified\"" \
+	"$TB_AGENT_LOG"
 check "private DNS on for the consumer's endpoint" xl_quiet "$CONSUMER" endpoint modify "$E2E_EP" --private-dns on
 check "c1 resolves myservice.example.com to the endpoint (getent)" \
 	wait_until 3 getent_is c1 myservice.example.com "$ENI_AZ1|$ENI_AZ2"

@@ -118,7 +118,9 @@ host_counts_are() {
 
 e2e_up --agent-args "--metrics $E2E_METRICS_PORT"
 setup
-check "every target turns healthy" wait_until $((2 * TRANSITION)) all_healthy t1 t2 t3 t4
+check "every target turns healthy: tg health --wait healthy returns then" \
+	xl_quiet "$PROVIDER" tg health web-tg --wait healthy --timeout $((2 * TRANSITION))
+check "... and they are" all_healthy t1 t2 t3 t4
 check "use1-az1 counts 2 healthy hosts (stats --json, its table, the metrics)" \
 	host_counts_are use1-az1 2 0
 check "use1-az2 counts 2 healthy hosts" host_counts_are use1-az2 2 0
@@ -180,11 +182,14 @@ check "... and its remaining flows are reset" held_on_answer t1 reset
 
 note "deregistration with connection termination off"
 xl_quiet "$PROVIDER" tg set web-tg --deregistration-termination off
-xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" --az use1-az1
-check "t1 is back and healthy" wait_until "$TRANSITION" state_is t1 healthy
+check "t1 registered again with --wait in-service: back when healthy" \
+	xl_quiet "$PROVIDER" tg register web-tg "${TB_IP[t1]}" --az use1-az1 --wait in-service \
+	--timeout "$TRANSITION"
+check "... and it is" state_is t1 healthy
 hold
-xl_quiet "$PROVIDER" tg deregister web-tg "${TB_IP[t1]}"
-check "after the delay it is gone" wait_until $((DELAY + 5)) state_is t1 gone
+check "deregistered with --wait deregistered: back when it drained and left" \
+	xl_quiet "$PROVIDER" tg deregister web-tg "${TB_IP[t1]}" --wait deregistered --timeout $((DELAY + 5))
+check "... gone after the delay" state_is t1 gone
 holder_request /termination-off-after-delay
 check "its flows are left to finish" held_on_answer t1 same
 holder_stop

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the AWS endpoint's parts that need no agent: Signature Version 4 against
  * AWS's published test vector and requests signed by the aws CLI's own botocore, the strict
- * form decoder and list reading, XML rendering, and the access keys file. */
+ * form decoder and list reading, XML rendering, the access keys file, and the lists'
+ * filters. */
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "../lib/check.h"
 #include "aws_credentials.h"
+#include "list_filters.h"
 #include "query.h"
 #include "sigv4.h"
 #include "xml.h"
@@ -463,6 +465,93 @@ static void credentials_are_added_and_removed(void)
 	rmdir(dir);
 }
 
+/* ---- The lists' filters, which both front doors hand to the agent ------------------------- */
+
+/* The ids left of `list` (JSON) under `filters` (JSON) for `action`: "a,b", or the refusal's
+ * code. */
+static const char *filtered(const char *action, const char *filters, const char *list)
+{
+	static char out[256];
+	json_object *args = json_tokener_parse(filters), *result = json_tokener_parse(list);
+	struct list_filters f;
+	struct api_error err;
+
+	out[0] = '\0';
+	if (list_filters_take(action, args, &f, &err)) {
+		snprintf(out, sizeof(out), "%s", api_code_name(err.code));
+	} else {
+		json_object *items;
+		size_t used = 0;
+
+		CHECK(!json_object_object_get_ex(args, "Filters", NULL)); /* taken out */
+		list_filters_apply(&f, result);
+		items = json_object_object_get(result, "VpcEndpoints");
+		for (size_t i = 0; i < json_object_array_length(items); i++)
+			used += (size_t)snprintf(
+			    out + used, sizeof(out) - used, "%s%s", i ? "," : "",
+			    json_object_get_string(json_object_object_get(
+				json_object_array_get_idx(items, i), "VpcEndpointId")));
+		list_filters_free(&f);
+	}
+	json_object_put(args);
+	json_object_put(result);
+	return out;
+}
+
+static void list_filters_and_names_or_values(void)
+{
+	static const char endpoints[] =
+	    "{\"VpcEndpoints\": ["
+	    "{\"VpcEndpointId\": \"a\", \"State\": \"available\", \"VpcId\": \"vpc-1\","
+	    " \"DnsEntries\": [{\"DnsName\": \"x.example\"}]},"
+	    "{\"VpcEndpointId\": \"b\", \"State\": \"pendingAcceptance\", \"VpcId\": \"vpc-1\"},"
+	    "{\"VpcEndpointId\": \"c\", \"State\": \"deleted\", \"VpcId\": \"vpc-2\"}]}";
+	json_object *args = json_tokener_parse("{\"Filters\": []}");
+	struct list_filters f;
+	struct api_error err;
+
+	CHECK_STR(filtered("DescribeVpcEndpoints", "{}", endpoints), "a,b,c");
+	CHECK_STR(filtered("DescribeVpcEndpoints",
+			   "{\"Filters\": [{\"Name\": \"vpc-endpoint-state\","
+			   " \"Values\": [\"available\", \"pendingAcceptance\"]}]}",
+			   endpoints),
+		  "a,b");
+	CHECK_STR(filtered("DescribeVpcEndpoints",
+			   "{\"Filters\": [{\"Name\": \"vpc-endpoint-state\","
+			   " \"Values\": [\"available\", \"deleted\"]},"
+			   " {\"Name\": \"vpc-id\", \"Values\": [\"vpc-2\"]}]}",
+			   endpoints),
+		  "c");
+	CHECK_STR(
+	    filtered("DescribeVpcEndpoints",
+		     "{\"Filters\": [{\"Name\": \"vpc-endpoint-state\", \"Values\": [\"pend*\"]}]}",
+		     endpoints),
+	    "b");
+	CHECK_STR(filtered("DescribeVpcEndpoints",
+			   "{\"Filters\": [{\"Name\": \"tag:team\", \"Values\": [\"x\"]}]}",
+			   endpoints),
+		  "");
+	CHECK_STR(filtered("DescribeVpcEndpoints",
+			   "{\"Filters\": [{\"Name\": \"state\", \"Values\": [\"available\"]}]}",
+			   endpoints),
+		  "InvalidParameterValue");
+	CHECK_STR(
+	    filtered("DescribeVpcEndpoints", "{\"Filters\": [{\"Name\": \"vpc-id\"}]}", endpoints),
+	    "InvalidParameterValue");
+	CHECK_STR(filtered("DescribeVpcEndpoints",
+			   "{\"Filters\": [{\"Name\": \"vpc-id\", \"Value\": [\"vpc-1\"]}]}",
+			   endpoints),
+		  "ValidationError");
+	CHECK_STR(
+	    filtered("DescribeVpcEndpoints", "{\"Filters\": {\"Name\": \"vpc-id\"}}", endpoints),
+	    "ValidationError");
+	/* an action whose list has no filters leaves them to its arguments' reader */
+	CHECK_EQ(list_filters_take("CreateVpcEndpoint", args, &f, &err), 0);
+	CHECK(json_object_object_get_ex(args, "Filters", NULL));
+	json_object_put(args);
+	CHECK_STR(list_filters_for("DescribeTargetHealth")->list_key, "TargetHealthDescriptions");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct test_case cases[] = {
@@ -479,6 +568,7 @@ int main(int argc, char **argv)
 		TEST_CASE(xml_lists_members_for_elbv2),
 		TEST_CASE(credentials_file_is_read_strictly),
 		TEST_CASE(credentials_are_added_and_removed),
+		TEST_CASE(list_filters_and_names_or_values),
 	};
 
 	return RUN_TESTS("aws", cases, argc, argv);

@@ -263,6 +263,46 @@ void endpoints_without_acceptance_are_available_at_once(void)
 	remove_model();
 }
 
+/* AWS lists a deleted endpoint for about an hour; then it is not found. */
+void deleted_endpoints_are_purged_after_their_retention(void)
+{
+	char first[ID_MAX], second[ID_MAX];
+	json_object *purged = json_object_new_array(), *view;
+	struct api_error err;
+	int64_t deleted_at = time(NULL), due;
+
+	fresh_model();
+	provider_lab(false);
+	create_endpoint(CONSUMER, 50, first);
+	create_endpoint(CONSUMER, 51, second);
+	CHECK_EQ(model_next_purge(m, 3600, &due, &err), 0); /* nothing deleted */
+	DO(CONSUMER, "DeleteVpcEndpoints", "{'VpcEndpointIds': ['%s']}", first);
+	CHECK_EQ(model_next_purge(m, 3600, &due, &err), 1);
+	CHECK(due >= deleted_at + 3600 && due <= time(NULL) + 3600);
+	/* Within the retention: still listed, as deleted. */
+	CHECK_EQ(model_purge_deleted_endpoints(m, due - 1, 3600, purged, &err), 0);
+	CHECK_STR(endpoint_state(CONSUMER, first), "deleted");
+	CHECK_EQ(json_object_array_length(purged), 0);
+	/* Past it: gone, and only it. */
+	CHECK_EQ(model_purge_deleted_endpoints(m, due, 3600, purged, &err), 1);
+	CHECK_EQ(json_object_array_length(purged), 1);
+	CHECK_STR(json_object_get_string(json_object_array_get_idx(purged, 0)), first);
+	REFUSE("InvalidVpcEndpointId.NotFound", CONSUMER, "DescribeVpcEndpoints",
+	       "{'VpcEndpointIds': ['%s']}", first);
+	view = GET(CONSUMER, "DescribeVpcEndpoints", "{}");
+	CHECK_EQ(count_at(view, "VpcEndpoints"), 1);
+	CHECK_STR(text_at(view, "VpcEndpoints.0.VpcEndpointId"), second);
+	json_object_put(view);
+	view = GET(PROVIDER, "DescribeVpcEndpointConnections", "{}");
+	CHECK_EQ(count_at(view, "VpcEndpointConnections"), 1);
+	json_object_put(view);
+	CHECK_EQ(model_next_purge(m, 3600, &due, &err), 0);
+	CHECK_EQ(model_purge_deleted_endpoints(m, due + 7200, 3600, purged, &err), 0);
+	CHECK_STR(endpoint_state(CONSUMER, second), "available");
+	json_object_put(purged);
+	remove_model();
+}
+
 void removing_a_principal_keeps_accepted_endpoints(void)
 {
 	char endpoint[ID_MAX];

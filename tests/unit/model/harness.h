@@ -110,6 +110,7 @@ void vpcs_and_subnets_are_the_owners(void), enis_go_only_in_the_callers_free_add
 /* endpoint.c */
 void endpoint_subnet_rules(void), endpoint_subnets_change_in_place(void),
     endpoint_state_machine(void), endpoints_without_acceptance_are_available_at_once(void),
+    deleted_endpoints_are_purged_after_their_retention(void),
     removing_a_principal_keeps_accepted_endpoints(void);
 /* service.c */
 void service_configuration_rules(void), service_deletion_rules(void),

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 		TEST_CASE(endpoint_subnets_change_in_place),
 		TEST_CASE(endpoint_state_machine),
 		TEST_CASE(endpoints_without_acceptance_are_available_at_once),
+		TEST_CASE(deleted_endpoints_are_purged_after_their_retention),
 		TEST_CASE(removing_a_principal_keeps_accepted_endpoints),
 		TEST_CASE(service_configuration_rules),
 		TEST_CASE(service_deletion_rules),
