@@ -237,8 +237,6 @@ static void complete_endpoint(json_object *endpoint)
 	json_object *options = json_object_new_object();
 
 	add_strings(endpoint, "RouteTableIds", NULL);
-	aws_put_string(endpoint, "IpAddressType", "ipv4");
-	json_object_object_add(endpoint, "Groups", json_object_new_array());
 	aws_put_string(options, "DnsRecordIpType", "ipv4");
 	json_object_object_add(endpoint, "DnsOptions", options);
 }

@@ -423,7 +423,7 @@ run --json endpoint list --filter "Name=vpc-endpoint-state,Values=available,pend
 jcheck "endpoint list --filter vpc-endpoint-state: the live one only" \
 	'[e["VpcEndpointId"] for e in r["VpcEndpoints"]] == ["'"$ep"'"]'
 run --json endpoint list --filter "Name=vpc-endpoint-state,Values=deleted" \
-	--filter "Name=vpc-endpoint-id,Values=${ep3:0:8}*"
+	--filter "Name=vpc-endpoint-id,Values=${ep3:0:16}*"
 jcheck "two filters are ANDed; * matches" '[e["VpcEndpointId"] for e in r["VpcEndpoints"]] == ["'"$ep3"'"]'
 check "an unknown filter name: AWS's InvalidParameterValue" 1 '' \
 	"^InvalidParameterValue: The filter 'state' is invalid\$" -- endpoint list --filter Name=state,Values=available
