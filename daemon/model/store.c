@@ -10,6 +10,7 @@
  * our own journal better. */
 #include "store.h"
 #include "exclusive.h"
+#include "migrations.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -269,22 +270,28 @@ static int open_for_checking(const char *path, sqlite3 **db)
 	return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 }
 
-/* The schema version and integrity, through a read-only connection. */
-static int check_contents(const char *path, struct api_error *err)
+/* The schema version and integrity, through a read-only connection. An older version is
+ * migrated once the file is open for writing; a newer one is refused. */
+static int check_contents(const char *path, int64_t *version, struct api_error *err)
 {
 	struct store reader = { 0 };
 	char verdict[200] = "";
-	int64_t version = -1;
 	int rc = -1;
 
+	*version = -1;
 	if (open_for_checking(path, &reader.db) != SQLITE_OK ||
-	    store_int(&reader, "PRAGMA user_version", NO_ARGS, &version, err) < 0)
+	    store_int(&reader, "PRAGMA user_version", NO_ARGS, version, err) < 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
 			 sqlite3_errmsg(reader.db));
-	else if (version != STORE_SCHEMA_VERSION)
+	else if (*version > STORE_SCHEMA_VERSION)
 		api_fail(err, API_StoreRefused,
-			 "%s has schema version %lld; this xdplink reads version %d only", path,
-			 (long long)version, STORE_SCHEMA_VERSION);
+			 "%s has schema version %lld, newer than this xdplink knows (%d to %d): "
+			 "run the xdplink that wrote it",
+			 path, (long long)*version, STORE_OLDEST_VERSION, STORE_SCHEMA_VERSION);
+	else if (*version < STORE_OLDEST_VERSION)
+		api_fail(err, API_StoreRefused,
+			 "%s has schema version %lld; xdplink's versions are %d to %d", path,
+			 (long long)*version, STORE_OLDEST_VERSION, STORE_SCHEMA_VERSION);
 	else if (store_text(&reader, "PRAGMA quick_check", NO_ARGS, verdict, sizeof(verdict), err) <
 		 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
@@ -377,6 +384,37 @@ static int create_database(const char *path, struct api_error *err)
 	return rc;
 }
 
+/* ---- Migrating an older file ------------------------------------------------------------- */
+
+/* Every step in one transaction: a failure leaves the file as it was. The result must keep
+ * its foreign keys, as the model relies on them. */
+static int migrate(struct store *s, const char *path, int64_t version, struct api_error *err)
+{
+	int64_t layout, broken = 0;
+	char cause[sizeof(err->message)];
+
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (migrations_layout(s, version, &layout, err) < 0 ||
+	    migrations_run(s, path, layout, err) < 0 ||
+	    store_int(s, "SELECT count(*) FROM pragma_foreign_key_check", NO_ARGS, &broken, err) <
+		0)
+		goto refused;
+	if (broken) {
+		api_fail(err, API_StoreRefused, "%lld rows lost what they refer to",
+			 (long long)broken);
+		goto refused;
+	}
+	if (store_commit(s, err) == 0)
+		return 0;
+refused:
+	store_rollback(s);
+	snprintf(cause, sizeof(cause), "%s", err->message);
+	return api_fail(err, API_StoreRefused,
+			"%s has schema version %lld and cannot be migrated: %s", path,
+			(long long)version, cause);
+}
+
 /* ---- Opening ---------------------------------------------------------------------------- */
 
 static int configure(struct store *s, const char *path, struct api_error *err)
@@ -387,8 +425,7 @@ static int configure(struct store *s, const char *path, struct api_error *err)
 	if (store_text(s, "PRAGMA journal_mode = WAL", NO_ARGS, journal_mode, sizeof(journal_mode),
 		       err) < 0 ||
 	    store_exec(s, "PRAGMA synchronous = FULL", NO_ARGS, err) < 0 ||
-	    store_exec(s, "PRAGMA foreign_keys = ON", NO_ARGS, err) < 0 ||
-	    store_exec(s, access_paths, NO_ARGS, err) < 0)
+	    store_exec(s, "PRAGMA foreign_keys = ON", NO_ARGS, err) < 0)
 		return -1;
 	if (strcmp(journal_mode, "wal") != 0) {
 		api_fail(err, API_InternalError,
@@ -402,6 +439,7 @@ struct store *store_open(const char *path, struct api_error *err)
 {
 	struct stat status;
 	struct store *s;
+	int64_t version;
 	bool exists = stat(path, &status) == 0;
 
 	if (!exists && errno != ENOENT) {
@@ -431,7 +469,7 @@ struct store *store_open(const char *path, struct api_error *err)
 		store_close(s);
 		return NULL;
 	}
-	if (check_header(path, err) < 0 || check_contents(path, err) < 0) {
+	if (check_header(path, err) < 0 || check_contents(path, &version, err) < 0) {
 		store_close(s);
 		return NULL;
 	}
@@ -440,7 +478,9 @@ struct store *store_open(const char *path, struct api_error *err)
 		store_close(s);
 		return NULL;
 	}
-	if (configure(s, path, err) < 0) {
+	if (configure(s, path, err) < 0 ||
+	    (version < STORE_SCHEMA_VERSION && migrate(s, path, version, err) < 0) ||
+	    store_exec(s, access_paths, NO_ARGS, err) < 0) {
 		store_close(s);
 		return NULL;
 	}

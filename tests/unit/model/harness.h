@@ -128,5 +128,7 @@ void unknown_actions_are_not_the_model_s(void);
 /* private_dns.c */
 void private_dns_names_are_verified_before_use(void),
     the_resolver_reads_available_endpoints_and_zone_health(void);
+/* migrations.c */
+void older_state_files_are_migrated(void), a_migration_that_fails_changes_nothing(void);
 
 #endif
