@@ -42,6 +42,9 @@ int main(int argc, char **argv)
 		TEST_CASE(unknown_actions_are_not_the_model_s),
 		TEST_CASE(private_dns_names_are_verified_before_use),
 		TEST_CASE(the_resolver_reads_available_endpoints_and_zone_health),
+		TEST_CASE(an_export_rebuilds_a_fresh_node),
+		TEST_CASE(a_changed_file_is_applied_by_its_plan),
+		TEST_CASE(a_bad_file_changes_nothing),
 		TEST_CASE(older_state_files_are_migrated),
 		TEST_CASE(a_migration_that_fails_changes_nothing),
 	};
