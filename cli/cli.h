@@ -43,6 +43,7 @@ enum opt_flags {
 
 struct opt_spec {
 	const char *name; /* without the leading "--" */
+	char short_name;  /* "-f" for name, or 0 */
 	const char *key;  /* the API argument (or local name) it fills */
 	enum opt_kind kind;
 	unsigned flags;	     /* enum opt_flags */
@@ -88,7 +89,7 @@ struct noun {
 
 extern const struct noun cli_noun_lb, cli_noun_tg, cli_noun_listener, cli_noun_service,
     cli_noun_endpoint, cli_noun_vpc, cli_noun_subnet, cli_noun_iface, cli_noun_agent,
-    cli_noun_stats, cli_noun_account, cli_noun_flow;
+    cli_noun_stats, cli_noun_account, cli_noun_flow, cli_noun_config;
 
 /* ---- Parsing and usage (cli_args.c, cli_usage.c) ------------------------------- */
 
