@@ -43,13 +43,13 @@ enum opt_flags {
 
 struct opt_spec {
 	const char *name; /* without the leading "--" */
-	char short_name;  /* "-f" for name, or 0 */
 	const char *key;  /* the API argument (or local name) it fills */
 	enum opt_kind kind;
 	unsigned flags;	     /* enum opt_flags */
 	const char *metavar; /* "N", "ZONE=NODE_IP"; NULL for flags */
 	const char *help;
 	bool flag_value;     /* OPT_FLAG */
+	char short_name;     /* "-f" for name, or 0 */
 	const char *choices; /* OPT_CHOICE */
 	const char *pair_keys[2];
 	int64_t default_number; /* OPT_OPTIONAL_VALUE */

@@ -63,7 +63,8 @@ static int do_apply(const struct cli *cli, const struct request *req)
 		return CLI_EXIT_USAGE;
 	}
 	json_object_object_add(req->args, "Configuration", config);
-	rc = cli_call(cli, dry_run ? "PlanConfiguration" : "ApplyConfiguration", req->args, &result);
+	rc =
+	    cli_call(cli, dry_run ? "PlanConfiguration" : "ApplyConfiguration", req->args, &result);
 	if (rc)
 		return rc;
 	plan = jget(result, "Plan");

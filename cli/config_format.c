@@ -97,8 +97,8 @@ static json_object *scalar_value(const yaml_node_t *node)
 	return json_object_new_string(text);
 }
 
-static json_object *node_value(yaml_document_t *doc, yaml_node_t *node, const char *path,
-			       char *why, size_t why_size, bool *failed)
+static json_object *node_value(yaml_document_t *doc, yaml_node_t *node, const char *path, char *why,
+			       size_t why_size, bool *failed)
 {
 	json_object *out;
 
@@ -109,8 +109,9 @@ static json_object *node_value(yaml_document_t *doc, yaml_node_t *node, const ch
 		out = json_object_new_array();
 		for (yaml_node_item_t *item = node->data.sequence.items.start;
 		     item < node->data.sequence.items.top && !*failed; item++)
-			json_object_array_add(out, node_value(doc, yaml_document_get_node(doc, *item),
-							      path, why, why_size, failed));
+			json_object_array_add(out,
+					      node_value(doc, yaml_document_get_node(doc, *item),
+							 path, why, why_size, failed));
 		return out;
 	case YAML_MAPPING_NODE:
 		out = json_object_new_object();
@@ -119,13 +120,14 @@ static json_object *node_value(yaml_document_t *doc, yaml_node_t *node, const ch
 			yaml_node_t *key = yaml_document_get_node(doc, pair->key);
 
 			if (key->type != YAML_SCALAR_NODE) {
-				snprintf(why, why_size, "%s:%zu:%zu: a key must be a plain word", path,
-					 key->start_mark.line + 1, key->start_mark.column + 1);
+				snprintf(why, why_size, "%s:%zu:%zu: a key must be a plain word",
+					 path, key->start_mark.line + 1,
+					 key->start_mark.column + 1);
 				*failed = true;
 			} else if (json_object_object_get_ex(
 				       out, (const char *)key->data.scalar.value, NULL)) {
-				snprintf(why, why_size, "%s:%zu:%zu: the key %s is there twice", path,
-					 key->start_mark.line + 1, key->start_mark.column + 1,
+				snprintf(why, why_size, "%s:%zu:%zu: the key %s is there twice",
+					 path, key->start_mark.line + 1, key->start_mark.column + 1,
 					 key->data.scalar.value);
 				*failed = true;
 			} else {
@@ -156,8 +158,8 @@ static json_object *read_yaml(const char *path, const char *text, size_t length,
 	if (!yaml_parser_load(&parser, &doc)) {
 		snprintf(why, why_size, "%s:%zu:%zu: not YAML: %s%s%s", path,
 			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-			 parser.problem ? parser.problem : "unreadable",
-			 parser.context ? " " : "", parser.context ? parser.context : "");
+			 parser.problem ? parser.problem : "unreadable", parser.context ? " " : "",
+			 parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		return NULL;
 	}
@@ -219,15 +221,17 @@ json_object *config_file_read(const char *path, char *why, size_t why_size)
 		fclose(file);
 	if (!text || length >= FILE_MAX || strlen(text) != length) {
 		snprintf(why, why_size, "%s: %s", path,
-			 !text ? "out of memory" : length >= FILE_MAX ? "larger than 4 MiB"
-								      : "a NUL byte in the text");
+			 !text		      ? "out of memory"
+			 : length >= FILE_MAX ? "larger than 4 MiB"
+					      : "a NUL byte in the text");
 		free(text);
 		return NULL;
 	}
 	value = is_yaml(path, text) ? read_yaml(path, text, length, why, why_size)
 				    : read_json(path, text, length, why, why_size);
 	if (value && !json_object_is_type(value, json_type_object)) {
-		snprintf(why, why_size, "%s: the document must be a mapping of keys to values", path);
+		snprintf(why, why_size, "%s: the document must be a mapping of keys to values",
+			 path);
 		json_object_put(value);
 		value = NULL;
 	}
@@ -266,7 +270,8 @@ static int emit_value(yaml_emitter_t *emitter, json_object *value)
 
 	switch (json_object_get_type(value)) {
 	case json_type_object:
-		yaml_mapping_start_event_initialize(&event, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+		yaml_mapping_start_event_initialize(&event, NULL, NULL, 1,
+						    YAML_BLOCK_MAPPING_STYLE);
 		if (!yaml_emitter_emit(emitter, &event))
 			return 0;
 		json_object_object_foreach(value, key, member)
@@ -278,10 +283,10 @@ static int emit_value(yaml_emitter_t *emitter, json_object *value)
 		yaml_mapping_end_event_initialize(&event);
 		return yaml_emitter_emit(emitter, &event);
 	case json_type_array:
-		yaml_sequence_start_event_initialize(
-		    &event, NULL, NULL, 1,
-		    json_object_array_length(value) ? YAML_BLOCK_SEQUENCE_STYLE
-						    : YAML_FLOW_SEQUENCE_STYLE);
+		yaml_sequence_start_event_initialize(&event, NULL, NULL, 1,
+						     json_object_array_length(value)
+							 ? YAML_BLOCK_SEQUENCE_STYLE
+							 : YAML_FLOW_SEQUENCE_STYLE);
 		if (!yaml_emitter_emit(emitter, &event))
 			return 0;
 		for (size_t i = 0; i < json_object_array_length(value); i++)

@@ -148,7 +148,7 @@ static int batch_refusal(json_object *result, struct api_error *err)
 static int run_step(struct apply *a, const struct step *s, const char *as, const char *action,
 		    json_object *args, const char *given_id, const char *given_suffix)
 {
-	char principal[PRINCIPAL_MAX], message[sizeof(a->err->message)];
+	char principal[PRINCIPAL_MAX];
 	const struct model_action *act = model_find_action(action);
 	json_object *result = NULL, *entry;
 	int rc;
@@ -162,6 +162,8 @@ static int run_step(struct apply *a, const struct step *s, const char *as, const
 	json_object_put(args);
 	json_object_put(result);
 	if (rc < 0) {
+		char message[sizeof(a->err->message)];
+
 		snprintf(message, sizeof(message), "%s", a->err->message);
 		return api_fail(a->err, a->err->code, "%s %s %s (%s): %s", s->change, s->kind,
 				s->id, action, message);
@@ -331,7 +333,7 @@ static int endpoints_arrive(struct apply *a)
 	for (size_t i = 0; i < count(want); i++) {
 		json_object *new = item_at(want, i), *old = twin(have, new, "VpcEndpointId", false);
 		const char *id = string_of(new, "VpcEndpointId");
-		json_object *added, *args;
+		json_object *added;
 		struct step s;
 
 		if (!old) {
@@ -348,7 +350,8 @@ static int endpoints_arrive(struct apply *a)
 			     NULL, NULL) < 0)
 			return -1;
 		if (!same(old, new, "PrivateDnsEnabled")) {
-			args = args_of("VpcEndpointId", id);
+			json_object *args = args_of("VpcEndpointId", id);
+
 			json_object_object_add(
 			    args, "PrivateDnsEnabled",
 			    json_object_get(json_object_object_get(new, "PrivateDnsEnabled")));
@@ -537,6 +540,47 @@ static int lbs_leave(struct apply *a)
 	return 0;
 }
 
+/* Zones cannot change in place (AWS has no call that would). */
+static bool same_zones(json_object *old, json_object *new)
+{
+	json_object *zones = list_of(new, "Zones");
+
+	if (count(list_of(old, "Zones")) != count(zones))
+		return false;
+	for (size_t z = 0; z < count(zones); z++) {
+		json_object *had = twin(list_of(old, "Zones"), item_at(zones, z), "ZoneId", false);
+
+		if (!had || !same(had, item_at(zones, z), "Address"))
+			return false;
+	}
+	return true;
+}
+
+static int lb_modify(struct apply *a, json_object *old, json_object *new)
+{
+	struct step s;
+
+	name_step(&s, "modify", "LoadBalancer", new, "Name");
+	if (string_of(new, "Arn") && !same(old, new, "Arn"))
+		return refuse(a, &s, "its Arn cannot change");
+	if (!same_zones(old, new))
+		return refuse(a, &s, "its Zones cannot change");
+	if (same(old, new, "CrossZone"))
+		return 0;
+	return run_step(a, &s, s.owner, "ModifyLoadBalancerAttributes",
+			pick(new, (const char *const[]){ "Name", "CrossZone", NULL }), NULL, NULL);
+}
+
+static int lb_create(struct apply *a, json_object *new)
+{
+	struct step s;
+
+	name_step(&s, "create", "LoadBalancer", new, "Name");
+	return run_step(a, &s, s.owner, "CreateLoadBalancer",
+			pick(new, (const char *const[]){ "Name", "Zones", "CrossZone", NULL }),
+			NULL, arn_suffix(new));
+}
+
 static int lbs_arrive(struct apply *a)
 {
 	json_object *have = list_of(a->have, "LoadBalancers");
@@ -544,36 +588,10 @@ static int lbs_arrive(struct apply *a)
 
 	for (size_t i = 0; i < count(want); i++) {
 		json_object *new = item_at(want, i), *old = twin(have, new, "Name", true);
-		json_object *listeners = list_of(new, "Listeners"), *args;
-		struct step s;
+		json_object *listeners = list_of(new, "Listeners");
 
-		if (!old) {
-			name_step(&s, "create", "LoadBalancer", new, "Name");
-			args =
-			    pick(new, (const char *const[]){ "Name", "Zones", "CrossZone", NULL });
-			if (run_step(a, &s, s.owner, "CreateLoadBalancer", args, NULL,
-				     arn_suffix(new)) < 0)
-				return -1;
-		} else {
-			name_step(&s, "modify", "LoadBalancer", new, "Name");
-			if (string_of(new, "Arn") && !same(old, new, "Arn"))
-				return refuse(a, &s, "its Arn cannot change");
-			if (count(list_of(old, "Zones")) != count(list_of(new, "Zones")))
-				return refuse(a, &s, "its Zones cannot change");
-			for (size_t z = 0; z < count(list_of(new, "Zones")); z++) {
-				json_object *zone = item_at(list_of(new, "Zones"), z);
-				json_object *had =
-				    twin(list_of(old, "Zones"), zone, "ZoneId", false);
-
-				if (!had || !same(had, zone, "Address"))
-					return refuse(a, &s, "its Zones cannot change");
-			}
-			if (!same(old, new, "CrossZone") &&
-			    run_step(a, &s, s.owner, "ModifyLoadBalancerAttributes",
-				     pick(new, (const char *const[]){ "Name", "CrossZone", NULL }),
-				     NULL, NULL) < 0)
-				return -1;
-		}
+		if (old ? lb_modify(a, old, new) : lb_create(a, new))
+			return -1;
 		for (size_t l = 0; l < count(listeners); l++) {
 			json_object *listener = item_at(listeners, l);
 			json_object *had =
@@ -691,48 +709,51 @@ static int tgs_leave(struct apply *a)
 	return 0;
 }
 
+static int tg_create(struct apply *a, json_object *want)
+{
+	json_object *args = pick(want, tg_settings), *none = json_object_new_object();
+	struct step s;
+	int rc;
+
+	name_step(&s, "create", "TargetGroup", want, "Name");
+	put_string(args, "Name", string_of(want, "Name"));
+	json_object_object_add(args, "Port", json_object_get(json_object_object_get(want, "Port")));
+	rc = run_step(a, &s, s.owner, "CreateTargetGroup", args, NULL, arn_suffix(want));
+	if (rc == 0)
+		rc = targets_change(a, &s, none, want);
+	json_object_put(none);
+	return rc;
+}
+
+static int tg_modify(struct apply *a, json_object *old, json_object *new)
+{
+	bool changed = false;
+	struct step s;
+
+	name_step(&s, "modify", "TargetGroup", new, "Name");
+	if (!same(old, new, "Port") || (string_of(new, "Arn") && !same(old, new, "Arn")))
+		return refuse(a, &s, "its Port and Arn cannot change");
+	for (const char *const *key = tg_settings; *key; key++)
+		changed |= !same(old, new, *key);
+	if (changed) {
+		json_object *args = pick(new, tg_settings);
+
+		put_string(args, "Name", string_of(new, "Name"));
+		if (run_step(a, &s, s.owner, "ModifyTargetGroupAttributes", args, NULL, NULL) < 0)
+			return -1;
+	}
+	return targets_change(a, &s, old, new);
+}
+
 static int tgs_arrive(struct apply *a)
 {
 	json_object *have = list_of(a->have, "TargetGroups"),
 		    *want = list_of(a->want, "TargetGroups");
 
 	for (size_t i = 0; i < count(want); i++) {
-		json_object *new = item_at(want, i), *old = twin(have, new, "Name", true), *args;
-		json_object *none = json_object_new_object();
-		bool changed = false;
-		struct step s;
-		int rc = 0;
+		json_object *new = item_at(want, i), *old = twin(have, new, "Name", true);
 
-		if (!old) {
-			name_step(&s, "create", "TargetGroup", new, "Name");
-			args = pick(new, tg_settings);
-			json_object_object_add(
-			    args, "Name", json_object_get(json_object_object_get(new, "Name")));
-			json_object_object_add(
-			    args, "Port", json_object_get(json_object_object_get(new, "Port")));
-			rc = run_step(a, &s, s.owner, "CreateTargetGroup", args, NULL,
-				      arn_suffix(new));
-			if (rc == 0)
-				rc = targets_change(a, &s, none, new);
-			json_object_put(none);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		json_object_put(none);
-		name_step(&s, "modify", "TargetGroup", new, "Name");
-		if (!same(old, new, "Port") || (string_of(new, "Arn") && !same(old, new, "Arn")))
-			return refuse(a, &s, "its Port and Arn cannot change");
-		for (const char *const *key = tg_settings; *key; key++)
-			changed |= !same(old, new, *key);
-		if (changed) {
-			args = pick(new, tg_settings);
-			put_string(args, "Name", string_of(new, "Name"));
-			if (run_step(a, &s, s.owner, "ModifyTargetGroupAttributes", args, NULL,
-				     NULL) < 0)
-				return -1;
-		}
-		if (targets_change(a, &s, old, new) < 0)
+		if (old ? tg_modify(a, old, new) : tg_create(a, new))
 			return -1;
 	}
 	return 0;

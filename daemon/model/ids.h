@@ -29,10 +29,10 @@ int id_new_dns_suffix(char out[9]); /* 8 lowercase letters and digits */
 /* `length` random characters of [a-z0-9] (and [A-Z] when mixed_case) into out. */
 int id_new_token(char *out, size_t length, bool mixed_case);
 
-bool id_is_service(const char *text);  /* vpce-svc- and 17 hex digits */
-bool id_is_endpoint(const char *text); /* vpce- and 17 hex digits */
-bool id_is_subnet(const char *text);   /* subnet- and 17 hex digits */
-bool id_is_vpc(const char *text);      /* vpc- and 17 hex digits */
+bool id_is_service(const char *text);	 /* vpce-svc- and 17 hex digits */
+bool id_is_endpoint(const char *text);	 /* vpce- and 17 hex digits */
+bool id_is_subnet(const char *text);	 /* subnet- and 17 hex digits */
+bool id_is_vpc(const char *text);	 /* vpc- and 17 hex digits */
 bool id_is_arn_suffix(const char *text); /* 16 hex digits */
 bool id_is_dns_suffix(const char *text); /* 8 lowercase letters and digits */
 

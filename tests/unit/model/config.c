@@ -75,7 +75,7 @@ void an_export_rebuilds_a_fresh_node(void)
 
 void a_changed_file_is_applied_by_its_plan(void)
 {
-	json_object *config, *result, *lb, *tg, *service;
+	json_object *config, *result, *lb, *tg, *svc;
 	char *exported;
 
 	fresh_model();
@@ -87,8 +87,8 @@ void a_changed_file_is_applied_by_its_plan(void)
 	tg = json_object_array_get_idx(json_object_object_get(config, "TargetGroups"), 0);
 	json_object_array_del_idx(json_object_object_get(tg, "Targets"), 1, 1);
 	json_object_object_add(tg, "HealthCheckIntervalSeconds", json_object_new_int(20));
-	service = json_object_array_get_idx(json_object_object_get(config, "Services"), 0);
-	json_object_array_add(json_object_object_get(service, "AllowedPrincipals"),
+	svc = json_object_array_get_idx(json_object_object_get(config, "Services"), 0);
+	json_object_array_add(json_object_object_get(svc, "AllowedPrincipals"),
 			      json_object_new_string(STRANGER));
 	/* the second endpoint goes */
 	json_object_array_del_idx(json_object_object_get(config, "Endpoints"), 1, 1);
