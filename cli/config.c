@@ -98,7 +98,7 @@ static const struct opt_spec export_options[] = {
 	  .flags = OPT_LOCAL,
 	  .metavar = "json|yaml",
 	  .choices = "json|yaml",
-	  .help = "the file's format (default json)" },
+	  .help = "the file's format (default json); -o for short" },
 	{ 0 },
 };
 
@@ -110,7 +110,7 @@ static const struct opt_spec apply_options[] = {
 	  .flags = OPT_REQUIRED | OPT_LOCAL,
 	  .metavar = "FILE",
 	  .help = "the configuration, JSON or YAML (by its extension, else by its first "
-		  "character); - reads standard input" },
+		  "character); - reads standard input; -f for short" },
 	{ .name = "dry-run",
 	  .key = "DryRun",
 	  .kind = OPT_FLAG,
@@ -122,11 +122,9 @@ static const struct opt_spec apply_options[] = {
 
 static const struct verb verbs[] = {
 	{ "export", do_export, NULL, export_options, 0, 0,
-	  "Print the node's whole configuration (load balancers, target groups, services, VPCs, "
-	  "endpoints, with their ids) as JSON or YAML." },
+	  "Print the node's whole configuration, ids included, as JSON or YAML." },
 	{ "apply", do_apply, NULL, apply_options, 0, 0,
-	  "Make the node's configuration what FILE says: create, change and delete objects, "
-	  "keeping the file's ids, in one transaction (all or nothing)." },
+	  "Make the node what FILE says (create, modify, delete; all or nothing)." },
 	{ 0 },
 };
 

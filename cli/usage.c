@@ -17,8 +17,6 @@ const char *opt_metavar(const struct opt_spec *o)
 /* "--name META", or "--name" for a flag, or "--name [META]" for an optional value. */
 static int format_option(char *out, size_t size, const struct opt_spec *o)
 {
-	if (o->short_name && o->kind != OPT_FLAG)
-		return snprintf(out, size, "-%c|--%s %s", o->short_name, o->name, opt_metavar(o));
 	if (o->kind == OPT_FLAG)
 		return snprintf(out, size, "--%s", o->name);
 	if (o->flags & OPT_OPTIONAL_VALUE)
