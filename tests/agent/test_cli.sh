@@ -626,8 +626,6 @@ check "the agent still serves after garbage" 0 '^Region:' -- agent status
 
 # ---- The configuration as a file: export, apply, a fresh node rebuilt ----------------------
 
-config_started=$SECONDS
-
 "$xl" config export >"$work/node.json"
 run --json config export
 jcheck "config export: the node's objects with their ids" '[s["ServiceId"] for s in r["Services"]] == ["'"$svc"'"]
@@ -682,7 +680,47 @@ run_agent || {
 	early_end="the agent did not start again on its state: $(cat "$work/agent.log")"
 	exit 1
 }
-echo "TIMING config section $((SECONDS - config_started)) s"
+
+# ---- A state file of the previous schema version, migrated by the agent ---------------------
+
+# tests/unit/store/v3.sql: version 3's schema from git history, with the seed lab's rows (its
+# interfaces are this namespace's xlc0 and xlc1).
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+agent_pid=""
+mv "$work/state.db" "$work/kept.db"
+rm -f "$work/state.db-wal" "$work/state.db-shm"
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.executescript(open(sys.argv[1]).read())' tests/unit/store/v3.sql "$work/state.db"
+if run_agent && grep -q 'schema 3 -> 4: ' "$work/agent.log" &&
+	grep -q 'schema 4 -> 5: ' "$work/agent.log"; then
+	ok "an agent opens a state file of version 3 and migrates it, a log line per step"
+	check "... its endpoint is there" 0 '^vpce-07c87a40564585e2f +vpce-svc-01f7e8b3ccc13dc8f +available ' -- \
+		--principal "$consumer" endpoint list
+	check "... and a new one can be made in its subnets" 0 '^created endpoint vpce-[0-9a-f]{17} \(pendingAcceptance\)' -- \
+		--principal "$consumer" endpoint create --service com.amazonaws.vpce.us-east-1.vpce-svc-01f7e8b3ccc13dc8f \
+		--subnet subnet-01111111111111111=10.1.1.60
+	kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+else
+	fail "an agent opens a state file of version 3 and migrates it, a log line per step" "$(cat "$work/agent.log")"
+fi
+agent_pid=""
+python3 -c 'import sqlite3, sys
+sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version = 6")' "$work/state.db"
+status=0
+timeout 10 "$build/xdplinkd" --socket "$sock" --state "$work/state.db" --pin-dir "$pins/xdplink" \
+	>"$work/out" 2>"$work/err" || status=$?
+if [ "$status" -eq 1 ] && grep -q 'has schema version 6, newer than this xdplink knows (1 to 5)' "$work/err"; then
+	ok "a state file of a newer version is refused"
+else
+	fail "a state file of a newer version is refused" "exit status $status"
+fi
+rm -f "$work/state.db" "$work/state.db-wal" "$work/state.db-shm"
+mv "$work/kept.db" "$work/state.db"
+run_agent || {
+	early_end="the agent did not start again on its state: $(cat "$work/agent.log")"
+	exit 1
+}
 
 # ---- Tear down through the CLI ---------------------------------------------------------
 
