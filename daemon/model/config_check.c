@@ -455,6 +455,47 @@ static int check_subnet_keys(json_object *config, struct api_error *err)
 	return 0;
 }
 
+/* `arn`, unless empty, is not in `seen` (then added to it). */
+static int first_arn(json_object *seen, const char *arn, const char *path, struct api_error *err)
+{
+	if (!arn)
+		return 0;
+	if (json_object_object_get_ex(seen, arn, NULL))
+		return api_fail(err, API_ValidationError, "%s: %s is in the file twice", path, arn);
+	json_object_object_add(seen, arn, NULL);
+	return 0;
+}
+
+/* No two objects may be given one ARN. */
+static int check_arns(json_object *config, struct api_error *err)
+{
+	json_object *seen = json_object_new_object(), *lbs = list_of(config, "LoadBalancers");
+	json_object *tgs = list_of(config, "TargetGroups");
+	char path[96];
+	int rc = 0;
+
+	for (size_t i = 0; i < json_object_array_length(lbs) && !rc; i++) {
+		json_object *lb = json_object_array_get_idx(lbs, i);
+		json_object *listeners = list_of(lb, "Listeners");
+
+		snprintf(path, sizeof(path), "LoadBalancers[%zu].Arn", i);
+		rc = first_arn(seen, string_of(lb, "Arn"), path, err);
+		for (size_t l = 0; l < json_object_array_length(listeners) && !rc; l++) {
+			snprintf(path, sizeof(path), "LoadBalancers[%zu].Listeners[%zu].Arn", i, l);
+			rc = first_arn(seen,
+				       string_of(json_object_array_get_idx(listeners, l), "Arn"),
+				       path, err);
+		}
+	}
+	for (size_t i = 0; i < json_object_array_length(tgs) && !rc; i++) {
+		snprintf(path, sizeof(path), "TargetGroups[%zu].Arn", i);
+		rc =
+		    first_arn(seen, string_of(json_object_array_get_idx(tgs, i), "Arn"), path, err);
+	}
+	json_object_put(seen);
+	return rc;
+}
+
 int config_check(struct model *m, json_object *config, struct api_error *err)
 {
 	json_object *version;
@@ -476,7 +517,7 @@ int config_check(struct model *m, json_object *config, struct api_error *err)
 	    check_keys(config, "Services", "ServiceId", false, err) < 0 ||
 	    check_keys(config, "Vpcs", "VpcId", false, err) < 0 ||
 	    check_keys(config, "Endpoints", "VpcEndpointId", false, err) < 0 ||
-	    check_subnet_keys(config, err) < 0)
+	    check_subnet_keys(config, err) < 0 || check_arns(config, err) < 0)
 		return -1;
 	return check_references(config, err);
 }

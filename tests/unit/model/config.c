@@ -145,6 +145,19 @@ void a_bad_file_changes_nothing(void)
 	       " [{'VpcId': 'vpc-nothex', 'Owner': '111111111111', 'Interface': 'lo',"
 	       " 'CidrBlock': '10.7.0.0/16'}]}}");
 	CHECK(strstr(refusal.message, "'vpc-nothex' is not a VPC id") != NULL);
+	REFUSE("ValidationError", PROVIDER, "ApplyConfiguration",
+	       "{'Configuration': {'XdplinkConfiguration': 1, 'Region': 'us-east-1',"
+	       " 'TargetGroups': [{'Name': 'a', 'Owner': '111111111111', 'Port': 80, 'Arn': 'x'},"
+	       " {'Name': 'b', 'Owner': '111111111111', 'Port': 80, 'Arn': 'x'}]}}");
+	CHECK(strstr(refusal.message, "TargetGroups[1].Arn: x is in the file twice") != NULL);
+	/* an ARN that is not the object's own (another account's here) is not made */
+	REFUSE("InvalidParameterValue", PROVIDER, "ApplyConfiguration",
+	       "{'Configuration': {'XdplinkConfiguration': 1, 'Region': 'us-east-1',"
+	       " 'TargetGroups': [{'Name': 'other', 'Owner': '111111111111', 'Port': 80, 'Arn':"
+	       " 'arn:aws:elasticloadbalancing:us-east-1:999999999999:targetgroup/other/"
+	       "0123456789abcdef'}]}}");
+	CHECK(strstr(refusal.message, "would not hold what the file says at TargetGroups[0].Arn") !=
+	      NULL);
 	/* only the node's account reads or applies every tenant's objects */
 	REFUSE("UnauthorizedOperation", CONSUMER, "ExportConfiguration", "{}");
 	remove_model();
