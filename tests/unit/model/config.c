@@ -162,3 +162,58 @@ void a_bad_file_changes_nothing(void)
 	REFUSE("UnauthorizedOperation", CONSUMER, "ExportConfiguration", "{}");
 	remove_model();
 }
+
+/* Endpoints follow the file: an ENI moves to another address, a pending one is rejected, and
+ * an empty file takes everything away. */
+void endpoints_follow_the_file(void)
+{
+	json_object *config, *endpoints, *enis;
+	char *after;
+
+	fresh_model();
+	lab_with_endpoints();
+	after = export_text();
+	config = json_tokener_parse(after);
+	free(after);
+	endpoints = json_object_object_get(config, "Endpoints");
+	/* the accepted endpoint's ENI at 10.1.1.50 moves (the ids, so the order, are random) */
+	for (size_t e = 0; e < json_object_array_length(endpoints); e++) {
+		enis = json_object_object_get(json_object_array_get_idx(endpoints, e),
+					      "SubnetConfigurations");
+		for (size_t i = 0; i < json_object_array_length(enis); i++) {
+			json_object *eni = json_object_array_get_idx(enis, i);
+
+			if (!strcmp(json_object_get_string(json_object_object_get(eni, "Ipv4")),
+				    "10.1.1.50"))
+				json_object_object_add(eni, "Ipv4",
+						       json_object_new_string("10.1.1.70"));
+		}
+	}
+	json_object_object_add(json_object_array_get_idx(endpoints, 1), "State",
+			       json_object_new_string("rejected"));
+	DO(PROVIDER, "ApplyConfiguration", "{'Configuration': %s}",
+	   json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN));
+	CHECK_EQ(plan_length(json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN)), 0);
+	CHECK_STR(endpoint_state(CONSUMER,
+				 json_object_get_string(json_object_object_get(
+				     json_object_array_get_idx(endpoints, 1), "VpcEndpointId"))),
+		  "rejected");
+	after = export_text();
+	CHECK(strstr(after, "10.1.1.70") != NULL && strstr(after, "10.1.1.50") == NULL);
+	free(after);
+	/* a rejected endpoint cannot go back to pendingAcceptance */
+	json_object_object_add(json_object_array_get_idx(endpoints, 1), "State",
+			       json_object_new_string("pendingAcceptance"));
+	REFUSE("InvalidParameterValue", PROVIDER, "ApplyConfiguration", "{'Configuration': %s}",
+	       json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN));
+	json_object_put(config);
+	/* nothing in the file: every object goes */
+	DO(PROVIDER, "ApplyConfiguration",
+	   "{'Configuration': {'XdplinkConfiguration': 1, 'Region': 'us-east-1'}}");
+	after = export_text();
+	CHECK_STR(after,
+		  "{\"XdplinkConfiguration\":1,\"Region\":\"us-east-1\",\"LoadBalancers\":[],"
+		  "\"TargetGroups\":[],\"Services\":[],\"Vpcs\":[],\"Endpoints\":[]}");
+	free(after);
+	remove_model();
+}

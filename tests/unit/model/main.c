@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 		TEST_CASE(an_export_rebuilds_a_fresh_node),
 		TEST_CASE(a_changed_file_is_applied_by_its_plan),
 		TEST_CASE(a_bad_file_changes_nothing),
+		TEST_CASE(endpoints_follow_the_file),
 		TEST_CASE(older_state_files_are_migrated),
 		TEST_CASE(a_migration_that_fails_changes_nothing),
 	};
