@@ -167,7 +167,7 @@ void a_bad_file_changes_nothing(void)
  * an empty file takes everything away. */
 void endpoints_follow_the_file(void)
 {
-	json_object *config, *endpoints, *enis;
+	json_object *config, *endpoints;
 	char *after;
 
 	fresh_model();
@@ -178,8 +178,9 @@ void endpoints_follow_the_file(void)
 	endpoints = json_object_object_get(config, "Endpoints");
 	/* the accepted endpoint's ENI at 10.1.1.50 moves (the ids, so the order, are random) */
 	for (size_t e = 0; e < json_object_array_length(endpoints); e++) {
-		enis = json_object_object_get(json_object_array_get_idx(endpoints, e),
-					      "SubnetConfigurations");
+		json_object *enis = json_object_object_get(json_object_array_get_idx(endpoints, e),
+							   "SubnetConfigurations");
+
 		for (size_t i = 0; i < json_object_array_length(enis); i++) {
 			json_object *eni = json_object_array_get_idx(enis, i);
 
