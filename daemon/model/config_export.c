@@ -2,7 +2,8 @@
 /* The configuration as the store holds it (config.h): every object that a file can carry,
  * with its ids, in a stable order so that two exports of one state are equal. Health,
  * flows, draining targets, deleted endpoints and private DNS verification are state, not
- * configuration, and are left out. */
+ * configuration, and are left out; so are endpoints whose service is gone (rejected ones
+ * may outlive it), which no file could name. */
 #include <sqlite3.h>
 #include <string.h>
 
@@ -217,7 +218,8 @@ int config_export(struct model *m, json_object **out, struct api_error *err)
 	    put_rows(
 		m, config, "Endpoints",
 		"SELECT id, endpoint_id, account, service_id, state, private_dns, dns_suffix"
-		" FROM endpoint WHERE state NOT IN ('deleting', 'deleted') ORDER BY endpoint_id",
+		" FROM endpoint WHERE state NOT IN ('deleting', 'deleted') AND service IS NOT NULL"
+		" ORDER BY endpoint_id",
 		0, endpoint_row, err) < 0) {
 		json_object_put(config);
 		return -1;
