@@ -139,7 +139,7 @@ $(BUILD)/xdplinkd: $(DAEMON_OBJS)
 			-lnl-3 -lldns -lcurl -lpthread)
 
 $(BUILD)/xdplink: $(call obj,$(CLI_SRCS) $(COMMON_SRCS))
-	$(Q)$(call link,-ljson-c)
+	$(Q)$(call link,-ljson-c -lyaml)
 
 $(BUILD)/tests/test_model: $(call obj,$(MODEL_TESTS)) $(MODEL_OBJS) $(CHECK_OBJ)
 	$(Q)$(call link,-ljson-c -lsqlite3)

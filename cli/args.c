@@ -319,6 +319,11 @@ static int parse_option(const struct request *req, int argc, char **argv, bool *
 	json_object *value;
 	int used;
 
+	/* "-f FILE": the option of the verb with that short name */
+	for (const struct opt_spec *o = req->verb->options;
+	     argv[0][1] != '-' && !argv[0][2] && o && o->name && !spec; o++)
+		if (o->short_name == argv[0][1])
+			spec = o;
 	if (!spec) {
 		cli_usage_error(req->noun, req->verb, "unknown option %.*s",
 				(int)strcspn(argv[0], "="), argv[0]);
@@ -359,7 +364,7 @@ int cli_parse(struct cli *cli, struct request *req, int argc, char **argv)
 		used = cli_global_option(cli, argc - i, argv + i);
 		if (used < 0)
 			return cli_usage_error(req->noun, req->verb, "%s needs a value", argv[i]);
-		if (!used && argv[i][1] != '-')
+		if (!used && argv[i][1] != '-' && argv[i][2])
 			return cli_usage_error(req->noun, req->verb, "unknown option %s", argv[i]);
 		if (!used)
 			used = parse_option(req, argc - i, argv + i, seen);

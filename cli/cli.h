@@ -52,6 +52,7 @@ struct opt_spec {
 	const char *metavar; /* "N", "ZONE=NODE_IP"; NULL for flags */
 	const char *help;
 	bool flag_value;     /* OPT_FLAG */
+	char short_name;     /* "-f" for name, or 0 */
 	const char *choices; /* OPT_CHOICE */
 	const char *pair_keys[2];
 	int64_t default_number; /* OPT_OPTIONAL_VALUE */
@@ -103,7 +104,7 @@ struct noun {
 
 extern const struct noun cli_noun_lb, cli_noun_tg, cli_noun_listener, cli_noun_service,
     cli_noun_endpoint, cli_noun_vpc, cli_noun_subnet, cli_noun_sg, cli_noun_iface, cli_noun_agent,
-    cli_noun_stats, cli_noun_account, cli_noun_flow, cli_noun_tag;
+    cli_noun_stats, cli_noun_account, cli_noun_flow, cli_noun_tag, cli_noun_config;
 
 /* ---- Parsing and usage (cli_args.c, cli_usage.c) ------------------------------- */
 

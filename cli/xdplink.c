@@ -12,7 +12,7 @@ static const struct noun *const nouns[] = {
 	&cli_noun_lb,	    &cli_noun_tg,    &cli_noun_listener, &cli_noun_service,
 	&cli_noun_endpoint, &cli_noun_vpc,   &cli_noun_subnet,	 &cli_noun_sg,
 	&cli_noun_iface,    &cli_noun_agent, &cli_noun_stats,	 &cli_noun_account,
-	&cli_noun_flow,	    &cli_noun_tag,
+	&cli_noun_flow,	    &cli_noun_tag,   &cli_noun_config,
 };
 
 #define NOUN_COUNT (sizeof(nouns) / sizeof(nouns[0]))

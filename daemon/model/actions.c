@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "config.h"
 #include "envelope.h"
 #include "model_internal.h"
 #include "slots.h"
@@ -93,7 +94,10 @@ static int run_action(struct model *m, action_fn *body, bool mutates, const char
 	X(CreateVpcEndpointConnectionNotification, true, notification_create)                      \
 	X(DescribeVpcEndpointConnectionNotifications, false, notifications_describe)               \
 	X(ModifyVpcEndpointConnectionNotification, true, notification_modify)                      \
-	X(DeleteVpcEndpointConnectionNotifications, true, notifications_delete)
+	X(DeleteVpcEndpointConnectionNotifications, true, notifications_delete)                    \
+	X(ExportConfiguration, false, config_export_action)                                        \
+	X(PlanConfiguration, false, config_plan_action)                                            \
+	X(ApplyConfiguration, true, config_apply_action)
 
 #define DEFINE_RUN(name, mutates, body)                                                            \
 	static int run_##name(struct model *m, const char *principal, json_object *args,           \

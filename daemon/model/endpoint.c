@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "checks.h"
 #include "endpoint_rows.h"
+#include "given_ids.h"
 #include "model_internal.h"
 #include "owned.h"
 #include "private_dns.h"
@@ -185,8 +186,8 @@ static int insert_endpoint(struct model *m, const struct principal *caller, int6
 {
 	char suffix[9], created[TIMESTAMP_MAX];
 
-	if (id_new_endpoint(endpoint_id) < 0 || id_new_dns_suffix(suffix) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new endpoint id");
+	if (next_id(m, &ENDPOINT_ID, endpoint_id, err) < 0 || next_dns_suffix(m, suffix, err) < 0)
+		return -1;
 	timestamp_now(created);
 	/* Without acceptance it goes through pending to available within this commit. */
 	if (store_exec(

@@ -156,6 +156,21 @@ bool id_is_subnet(const char *text)
 	return long_id_valid(text, "subnet-");
 }
 
+bool id_is_vpc(const char *text)
+{
+	return long_id_valid(text, "vpc-");
+}
+
+bool id_is_arn_suffix(const char *text)
+{
+	return strlen(text) == ARN_SUFFIX_LEN && all_of(text, ARN_SUFFIX_LEN, HEX_DIGITS);
+}
+
+bool id_is_dns_suffix(const char *text)
+{
+	return strlen(text) == 8 && all_of(text, 8, LOWER_ALNUM);
+}
+
 /* ---- ARNs and names --------------------------------------------------------------------- */
 
 static bool formatted(int written, size_t size)

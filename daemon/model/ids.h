@@ -35,9 +35,12 @@ int id_new_security_group(char out[ID_MAX]);
 int id_new_security_group_rule(char out[ID_MAX]);
 bool id_is_security_group(const char *text);
 
-bool id_is_service(const char *text);  /* vpce-svc- and 17 hex digits */
-bool id_is_endpoint(const char *text); /* vpce- and 17 hex digits */
-bool id_is_subnet(const char *text);   /* subnet- and 17 hex digits */
+bool id_is_service(const char *text);	 /* vpce-svc- and 17 hex digits */
+bool id_is_endpoint(const char *text);	 /* vpce- and 17 hex digits */
+bool id_is_subnet(const char *text);	 /* subnet- and 17 hex digits */
+bool id_is_vpc(const char *text);	 /* vpc- and 17 hex digits */
+bool id_is_arn_suffix(const char *text); /* 16 hex digits */
+bool id_is_dns_suffix(const char *text); /* 8 lowercase letters and digits */
 
 /* ---- ARNs and names (the partition is always "aws"). False if `out` is too small. */
 bool arn_load_balancer(char *out, size_t size, const char *region, const char *account,

@@ -6,6 +6,7 @@
 #include "actions.h"
 #include "args.h"
 #include "checks.h"
+#include "given_ids.h"
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
@@ -112,8 +113,8 @@ static int insert_lb(struct model *m, const struct principal *caller, const char
 {
 	char suffix[ARN_SUFFIX_LEN + 1], arn[ARN_MAX], created[TIMESTAMP_MAX];
 
-	if (id_new_arn_suffix(suffix) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new ARN");
+	if (next_arn_suffix(m, suffix, err) < 0)
+		return -1;
 	arn_load_balancer(arn, sizeof(arn), m->region, caller->account, name, suffix);
 	timestamp_now(created);
 	if (store_exec(m->store,
@@ -275,8 +276,8 @@ static int insert_listener(struct model *m, int64_t lb, int64_t port, int64_t tg
 {
 	char lb_arn[ARN_MAX], suffix[ARN_SUFFIX_LEN + 1], arn[ARN_MAX + 24];
 
-	if (id_new_arn_suffix(suffix) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new ARN");
+	if (next_arn_suffix(m, suffix, err) < 0)
+		return -1;
 	if (store_text(m->store, "SELECT arn FROM load_balancer WHERE id = ?",
 		       SQL_ARGS(SQL_INT(lb)), lb_arn, sizeof(lb_arn), err) < 0)
 		return -1;

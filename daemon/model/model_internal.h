@@ -26,6 +26,9 @@ struct model {
 	bool changed;	     /* the open transaction changed what the data path holds */
 	uint64_t generation; /* commits that changed it, since the model was opened */
 	uint64_t commits;    /* every commit since then (model_dns.h) */
+	/* What an applied configuration gives the object it creates (given_ids.h). */
+	const char *given_id;
+	const char *given_suffix;
 };
 
 #endif

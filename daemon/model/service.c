@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "checks.h"
 #include "endpoint_rows.h"
+#include "given_ids.h"
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
@@ -231,8 +232,8 @@ int service_create(struct model *m, const struct principal *caller, json_object 
 		    err, API_InvalidParameter,
 		    "exactly one of NetworkLoadBalancerArns or GatewayLoadBalancerArns is "
 		    "required");
-	if (id_new_service(service_id) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new service id");
+	if (next_id(m, &SERVICE_ID, service_id, err) < 0)
+		return -1;
 	if (store_exec(
 		m->store,
 		"INSERT INTO service (service_id, account, acceptance_required) VALUES (?, ?, ?)",

@@ -10,6 +10,8 @@
  * our own journal better. */
 #include "store.h"
 #include "exclusive.h"
+#include "migrations.h"
+#include "schema_5.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -176,68 +178,7 @@ static const char schema[] =
     "    CASE WHEN t.health = 'draining' THEN NULL ELSE z.address END AS check_source"
     "  FROM target t JOIN backend b ON b.slot = t.backend"
     "  LEFT JOIN (SELECT DISTINCT tg, lb FROM listener) u ON u.tg = t.tg"
-    "  LEFT JOIN lb_zone z ON z.lb = u.lb AND z.zone = t.zone;"
-
-    /* Tags and connection notifications (issue 19). A tag belongs to its resource's
-	 * account; `resource` is the resource's id (an ARN for ELBv2's), `type` EC2's or
-	 * ELBv2's resource type. Tags go with their resource's row. */
-    "CREATE TABLE tag ("
-    "  resource TEXT NOT NULL, type TEXT NOT NULL, account TEXT NOT NULL,"
-    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (resource, key)) STRICT;"
-    "CREATE INDEX tag_account ON tag(account);"
-    "CREATE TRIGGER tag_of_lb AFTER DELETE ON load_balancer BEGIN"
-    "  DELETE FROM tag WHERE resource = OLD.arn; END;"
-    "CREATE TRIGGER tag_of_tg AFTER DELETE ON target_group BEGIN"
-    "  DELETE FROM tag WHERE resource = OLD.arn; END;"
-    "CREATE TRIGGER tag_of_listener AFTER DELETE ON listener BEGIN"
-    "  DELETE FROM tag WHERE resource = OLD.arn; END;"
-    "CREATE TRIGGER tag_of_service AFTER DELETE ON service BEGIN"
-    "  DELETE FROM tag WHERE resource = OLD.service_id; END;"
-    "CREATE TRIGGER tag_of_vpc AFTER DELETE ON vpc BEGIN"
-    "  DELETE FROM tag WHERE resource = OLD.vpc_id; END;"
-    "CREATE TRIGGER tag_of_subnet AFTER DELETE ON subnet BEGIN"
-    "  DELETE FROM tag WHERE resource = OLD.subnet_id; END;"
-    /* where an endpoint's events (Connect, Accept, Reject, Delete) are sent: for every
-	 * endpoint of a service, or for one endpoint; `events` is ",Accept,Reject," */
-    "CREATE TABLE connection_notification ("
-    "  id INTEGER PRIMARY KEY, notification_id TEXT NOT NULL UNIQUE,"
-    "  account TEXT NOT NULL,"
-    "  service INTEGER REFERENCES service(id) ON DELETE CASCADE,"
-    "  endpoint INTEGER REFERENCES endpoint(id) ON DELETE CASCADE,"
-    "  target TEXT NOT NULL, events TEXT NOT NULL, enabled INTEGER NOT NULL,"
-    "  CHECK ((service IS NULL) <> (endpoint IS NULL))) STRICT;"
-    "CREATE INDEX notification_service ON connection_notification(service);"
-    "CREATE INDEX notification_endpoint ON connection_notification(endpoint);"
-    /* ---- Security groups on endpoints (issue 19): new tables only, for the 4->5 migration.
-	 * A group belongs to a consumer VPC and its account; each inbound rule allows TCP
-	 * (protocol 'tcp', or '-1': every protocol) on ports from_port..to_port from a CIDR
-	 * block or from the members of a group of the same VPC (source_sg). */
-    "CREATE TABLE security_group ("
-    "  id INTEGER PRIMARY KEY, group_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,"
-    "  vpc INTEGER NOT NULL REFERENCES vpc(id), name TEXT NOT NULL,"
-    "  description TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (vpc, name)) STRICT;"
-    "CREATE TABLE security_group_rule ("
-    "  id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL UNIQUE,"
-    "  sg INTEGER NOT NULL REFERENCES security_group(id) ON DELETE CASCADE,"
-    "  protocol TEXT NOT NULL CHECK (protocol IN ('tcp', '-1')),"
-    "  from_port INTEGER NOT NULL, to_port INTEGER NOT NULL,"
-    "  cidr TEXT, source_sg INTEGER REFERENCES security_group(id),"
-    "  description TEXT NOT NULL DEFAULT '',"
-    "  CHECK ((cidr IS NULL) <> (source_sg IS NULL))) STRICT;"
-    "CREATE UNIQUE INDEX security_group_rule_unique ON security_group_rule"
-    "  (sg, protocol, from_port, to_port, coalesce(cidr, ''), coalesce(source_sg, 0));"
-    "CREATE INDEX security_group_rule_source ON security_group_rule(source_sg);"
-    "CREATE TABLE endpoint_security_group ("
-    "  endpoint INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,"
-    "  sg INTEGER NOT NULL REFERENCES security_group(id),"
-    "  PRIMARY KEY (endpoint, sg)) STRICT;"
-    "CREATE INDEX endpoint_security_group_sg ON endpoint_security_group(sg);"
-    /* Deleted endpoints purged after a retention (issue 18, helper "waits"): when each
-	 * endpoint was deleted (UNIX time). An endpoint deleted before this table existed has
-	 * no row and is purged at the next tick. */
-    "CREATE TABLE endpoint_deleted ("
-    "  endpoint INTEGER PRIMARY KEY REFERENCES endpoint(id) ON DELETE CASCADE,"
-    "  deleted_at INTEGER NOT NULL) STRICT;";
+    "  LEFT JOIN lb_zone z ON z.lb = u.lb AND z.zone = t.zone;";
 
 /* Indexes that only make queries fast, created at every opening (also in files made before
  * them): a change asks which zones of a load balancer have ENIs, in proportion to the
@@ -330,22 +271,28 @@ static int open_for_checking(const char *path, sqlite3 **db)
 	return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 }
 
-/* The schema version and integrity, through a read-only connection. */
-static int check_contents(const char *path, struct api_error *err)
+/* The schema version and integrity, through a read-only connection. An older version is
+ * migrated once the file is open for writing; a newer one is refused. */
+static int check_contents(const char *path, int64_t *version, struct api_error *err)
 {
 	struct store reader = { 0 };
 	char verdict[200] = "";
-	int64_t version = -1;
 	int rc = -1;
 
+	*version = -1;
 	if (open_for_checking(path, &reader.db) != SQLITE_OK ||
-	    store_int(&reader, "PRAGMA user_version", NO_ARGS, &version, err) < 0)
+	    store_int(&reader, "PRAGMA user_version", NO_ARGS, version, err) < 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
 			 sqlite3_errmsg(reader.db));
-	else if (version != STORE_SCHEMA_VERSION)
+	else if (*version > STORE_SCHEMA_VERSION)
 		api_fail(err, API_StoreRefused,
-			 "%s has schema version %lld; this xdplink reads version %d only", path,
-			 (long long)version, STORE_SCHEMA_VERSION);
+			 "%s has schema version %lld, newer than this xdplink knows (%d to %d): "
+			 "run the xdplink that wrote it",
+			 path, (long long)*version, STORE_OLDEST_VERSION, STORE_SCHEMA_VERSION);
+	else if (*version < STORE_OLDEST_VERSION)
+		api_fail(err, API_StoreRefused,
+			 "%s has schema version %lld; xdplink's versions are %d to %d", path,
+			 (long long)*version, STORE_OLDEST_VERSION, STORE_SCHEMA_VERSION);
 	else if (store_text(&reader, "PRAGMA quick_check", NO_ARGS, verdict, sizeof(verdict), err) <
 		 0)
 		api_fail(err, API_StoreRefused, "%s is damaged: %s", path,
@@ -391,6 +338,8 @@ static int write_schema(const char *path, struct api_error *err)
 		rc = sqlite3_exec(writer.db, "PRAGMA synchronous = FULL; BEGIN", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(writer.db, schema, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(writer.db, schema_5_tables, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(writer.db, pragmas, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
@@ -438,6 +387,37 @@ static int create_database(const char *path, struct api_error *err)
 	return rc;
 }
 
+/* ---- Migrating an older file ------------------------------------------------------------- */
+
+/* Every step in one transaction: a failure leaves the file as it was. The result must keep
+ * its foreign keys, as the model relies on them. */
+static int migrate(struct store *s, const char *path, int64_t version, struct api_error *err)
+{
+	int64_t layout, broken = 0;
+	char cause[sizeof(err->message)];
+
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (migrations_layout(s, version, &layout, err) < 0 ||
+	    migrations_run(s, path, layout, err) < 0 ||
+	    store_int(s, "SELECT count(*) FROM pragma_foreign_key_check", NO_ARGS, &broken, err) <
+		0)
+		goto refused;
+	if (broken) {
+		api_fail(err, API_StoreRefused, "%lld rows lost what they refer to",
+			 (long long)broken);
+		goto refused;
+	}
+	if (store_commit(s, err) == 0)
+		return 0;
+refused:
+	store_rollback(s);
+	snprintf(cause, sizeof(cause), "%s", err->message);
+	return api_fail(err, API_StoreRefused,
+			"%s has schema version %lld and cannot be migrated: %s", path,
+			(long long)version, cause);
+}
+
 /* ---- Opening ---------------------------------------------------------------------------- */
 
 static int configure(struct store *s, const char *path, struct api_error *err)
@@ -448,8 +428,7 @@ static int configure(struct store *s, const char *path, struct api_error *err)
 	if (store_text(s, "PRAGMA journal_mode = WAL", NO_ARGS, journal_mode, sizeof(journal_mode),
 		       err) < 0 ||
 	    store_exec(s, "PRAGMA synchronous = FULL", NO_ARGS, err) < 0 ||
-	    store_exec(s, "PRAGMA foreign_keys = ON", NO_ARGS, err) < 0 ||
-	    store_exec(s, access_paths, NO_ARGS, err) < 0)
+	    store_exec(s, "PRAGMA foreign_keys = ON", NO_ARGS, err) < 0)
 		return -1;
 	if (strcmp(journal_mode, "wal") != 0) {
 		api_fail(err, API_InternalError,
@@ -463,6 +442,7 @@ struct store *store_open(const char *path, struct api_error *err)
 {
 	struct stat status;
 	struct store *s;
+	int64_t version;
 	bool exists = stat(path, &status) == 0;
 
 	if (!exists && errno != ENOENT) {
@@ -492,7 +472,7 @@ struct store *store_open(const char *path, struct api_error *err)
 		store_close(s);
 		return NULL;
 	}
-	if (check_header(path, err) < 0 || check_contents(path, err) < 0) {
+	if (check_header(path, err) < 0 || check_contents(path, &version, err) < 0) {
 		store_close(s);
 		return NULL;
 	}
@@ -501,7 +481,9 @@ struct store *store_open(const char *path, struct api_error *err)
 		store_close(s);
 		return NULL;
 	}
-	if (configure(s, path, err) < 0) {
+	if (configure(s, path, err) < 0 ||
+	    (version < STORE_SCHEMA_VERSION && migrate(s, path, version, err) < 0) ||
+	    store_exec(s, access_paths, NO_ARGS, err) < 0) {
 		store_close(s);
 		return NULL;
 	}

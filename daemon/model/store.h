@@ -14,15 +14,17 @@
 /* 2: member slots (registrations), which the data path counts per target group.
  * 3: consumer VPCs and subnets, which every endpoint and ENI is in.
  * 4: endpoint.private_dns (PrivateDnsEnabled).
- * xdplink is pre-release: a file of an older version is refused, not migrated. */
-#define STORE_SCHEMA_VERSION 4
+ * 5: the next release's tables (migrations.c).
+ * A file of an older version is migrated when opened (migrations.h). */
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
 /* A missing file is created with the schema (atomically: a crash leaves no half-made
- * file). An existing one must be an SQLite database with xdplink's application id, this
- * schema version, and pass quick_check; otherwise it is refused, untouched, with a
- * sentence naming the path and the problem. */
+ * file). An existing one must be an SQLite database with xdplink's application id, a
+ * schema version this xdplink knows, and pass quick_check; otherwise it is refused,
+ * untouched, with a sentence naming the path and the problem. One of an older version is
+ * migrated in one transaction, or refused as it was. */
 struct store *store_open(const char *path, struct api_error *err);
 void store_close(struct store *s);
 sqlite3 *store_handle(struct store *s);

@@ -9,6 +9,7 @@
 #include "actions.h"
 #include "args.h"
 #include "checks.h"
+#include "given_ids.h"
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
@@ -292,8 +293,8 @@ int tg_create(struct model *m, const struct principal *caller, json_object *args
 	default:
 		return -1;
 	}
-	if (id_new_arn_suffix(suffix) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new ARN");
+	if (next_arn_suffix(m, suffix, err) < 0)
+		return -1;
 	arn_target_group(arn, sizeof(arn), m->region, caller->account, name, suffix);
 	if (store_exec(m->store,
 		       "INSERT INTO target_group (account, name, arn, port, " SETTINGS_COLUMNS ")"

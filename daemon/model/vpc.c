@@ -11,6 +11,7 @@
 #include "actions.h"
 #include "args.h"
 #include "checks.h"
+#include "given_ids.h"
 #include "model_internal.h"
 #include "owned.h"
 #include "result.h"
@@ -120,8 +121,8 @@ int vpc_create(struct model *m, const struct principal *caller, json_object *arg
 	if (args_close(&a) < 0 || parse_block(cidr, "VPC", API_InvalidVpc_Range, &b, err) < 0 ||
 	    check_interface(m, iface, &b, cidr, err) < 0)
 		return -1;
-	if (id_new_vpc(vpc_id) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new VPC id");
+	if (next_id(m, &VPC_ID, vpc_id, err) < 0)
+		return -1;
 	timestamp_now(created);
 	if (store_exec(m->store,
 		       "INSERT INTO vpc (vpc_id, account, interface, cidr, first, last, created)"
@@ -262,8 +263,8 @@ int subnet_create(struct model *m, const struct principal *caller, json_object *
 			    API_InvalidSubnet_Conflict,
 			    "The CIDR '%s' conflicts with another subnet", cidr) < 0)
 		return -1;
-	if (id_new_subnet(subnet_id) < 0)
-		return api_fail(err, API_InternalError, "no randomness for a new subnet id");
+	if (next_id(m, &SUBNET_ID, subnet_id, err) < 0)
+		return -1;
 	if (store_exec(m->store,
 		       "INSERT INTO subnet (subnet_id, account, vpc, zone, cidr, first, last)"
 		       " VALUES (?, ?, ?, ?, ?, ?, ?)",

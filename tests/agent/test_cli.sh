@@ -714,6 +714,104 @@ else
 fi
 check "the agent still serves after garbage" 0 '^Region:' -- agent status
 
+# ---- The configuration as a file: export, apply, a fresh node rebuilt ----------------------
+
+"$xl" config export >"$work/node.json"
+run --json config export
+jcheck "config export: the node's objects with their ids" '[s["ServiceId"] for s in r["Services"]] == ["'"$svc"'"]
+	and [e["VpcEndpointId"] for e in r["Endpoints"]] == ["'"$ep"'"]
+	and r["LoadBalancers"][0]["Listeners"][0]["TargetGroupName"] == "web-tg"'
+"$xl" config export --yaml >"$work/node.yaml"
+check "config export --yaml, applied to its node, is a no-op" 0 '^0 changes planned; nothing was changed' -- \
+	config apply -f "$work/node.yaml" --dry-run
+check "config export (JSON), applied to its node, is a no-op" 0 '^0 changes applied$' -- \
+	config apply --file "$work/node.json"
+sed 's/"CrossZone": false/"CrossZone": true/' "$work/node.json" >"$work/changed.json"
+check "a changed file's plan" 0 '^modify +LoadBalancer +web +111111111111 +ModifyLoadBalancerAttributes$' -- \
+	config apply -f "$work/changed.json" --dry-run
+check "... changes nothing" 0 '^web +active +off ' -- lb list
+printf '{\n  "XdplinkConfiguration": 1,\n  "Region": "us-east-1",\n  "Vpcs": [,]\n}\n' >"$work/bad.json"
+check "a JSON syntax error is a usage error with its line and column" 2 '' \
+	"^xdplink: config apply: $work/bad.json:4:12: not JSON: unexpected character" -- \
+	config apply -f "$work/bad.json"
+printf 'XdplinkConfiguration: 1\nRegion: us-east-1\nVpcs:\n  - VpcId: [\n' >"$work/bad.yaml"
+check "a YAML syntax error is a usage error with its line" 2 '' "^xdplink: config apply: $work/bad.yaml:5:" -- \
+	config apply -f "$work/bad.yaml"
+printf 'XdplinkConfiguration: 1\nRegion: us-east-1\nLoadBalancer: []\n' >"$work/unknown.yaml"
+unchanged "an unknown key changes nothing" config export -- config apply -f "$work/unknown.yaml"
+grep_check "... ValidationError naming it" '^ValidationError: LoadBalancer: unknown key$' "$work/err"
+unchanged "a consumer cannot apply (or read) every tenant's configuration" config export -- \
+	--principal "$consumer" config apply -f "$work/node.json"
+
+# A fresh node (another state file) with the interface attached rebuilds the same
+# configuration, ids included, from the file.
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+agent_pid=""
+mv "$work/state.db" "$work/kept.db"
+rm -f "$work/state.db-wal" "$work/state.db-shm"
+if run_agent; then
+	"$xl" iface attach xlc0 --role both --mode generic >/dev/null
+	check "config apply to a fresh node" 0 'changes applied$' -- config apply -f "$work/node.yaml"
+	"$xl" config export >"$work/rebuilt.json"
+	if cmp -s "$work/node.json" "$work/rebuilt.json"; then
+		ok "its export is the same, ids and ARNs included"
+	else
+		fail "its export is the same, ids and ARNs included" "$(diff "$work/node.json" "$work/rebuilt.json" | head -5)"
+	fi
+	check "the rebuilt endpoint is listed by its owner" 0 "^$ep +$svc +" -- --principal "$consumer" endpoint list
+	kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+else
+	fail "a fresh agent starts" "$(cat "$work/agent.log")"
+fi
+agent_pid=""
+rm -f "$work/state.db" "$work/state.db-wal" "$work/state.db-shm"
+mv "$work/kept.db" "$work/state.db"
+run_agent || {
+	early_end="the agent did not start again on its state: $(cat "$work/agent.log")"
+	exit 1
+}
+
+# ---- A state file of the previous schema version, migrated by the agent ---------------------
+
+# tests/unit/store/v3.sql: version 3's schema from git history, with the seed lab's rows (its
+# interfaces are this namespace's xlc0 and xlc1).
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+agent_pid=""
+mv "$work/state.db" "$work/kept.db"
+rm -f "$work/state.db-wal" "$work/state.db-shm"
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.executescript(open(sys.argv[1]).read())' tests/unit/store/v3.sql "$work/state.db"
+if run_agent && grep -q 'schema 3 -> 4: ' "$work/agent.log" &&
+	grep -q 'schema 4 -> 5: ' "$work/agent.log"; then
+	ok "an agent opens a state file of version 3 and migrates it, a log line per step"
+	check "... its endpoint is there" 0 '^vpce-07c87a40564585e2f +vpce-svc-01f7e8b3ccc13dc8f +available ' -- \
+		--principal "$consumer" endpoint list
+	check "... and a new one can be made in its subnets" 0 '^created endpoint vpce-[0-9a-f]{17} \(pendingAcceptance\)' -- \
+		--principal "$consumer" endpoint create --service com.amazonaws.vpce.us-east-1.vpce-svc-01f7e8b3ccc13dc8f \
+		--subnet subnet-01111111111111111=10.1.1.60
+	kill "$agent_pid" && wait "$agent_pid" 2>/dev/null
+else
+	fail "an agent opens a state file of version 3 and migrates it, a log line per step" "$(cat "$work/agent.log")"
+fi
+agent_pid=""
+python3 -c 'import sqlite3, sys
+sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version = 6")' "$work/state.db"
+status=0
+timeout 10 "$build/xdplinkd" --socket "$sock" --state "$work/state.db" --pin-dir "$pins/xdplink" \
+	>"$work/out" 2>"$work/err" || status=$?
+if [ "$status" -eq 1 ] && grep -q 'has schema version 6, newer than this xdplink knows (1 to 5)' "$work/err"; then
+	ok "a state file of a newer version is refused"
+else
+	fail "a state file of a newer version is refused" "exit status $status"
+fi
+rm -f "$work/state.db" "$work/state.db-wal" "$work/state.db-shm"
+mv "$work/kept.db" "$work/state.db"
+run_agent || {
+	early_end="the agent did not start again on its state: $(cat "$work/agent.log")"
+	exit 1
+}
+
 # ---- Tear down through the CLI ---------------------------------------------------------
 
 check "endpoint delete by its owner" 0 "^deleted endpoint $ep\$" -- --principal "$consumer" endpoint delete "$ep"

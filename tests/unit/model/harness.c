@@ -246,7 +246,7 @@ static json_object *vact(const char *principal, const char *action, const char *
 {
 	const struct model_action *entry = model_find_action(action);
 	json_object *args, *result = NULL;
-	char text[4096];
+	char text[32768];
 	int rc;
 
 	vsnprintf(text, sizeof(text), fmt, ap);

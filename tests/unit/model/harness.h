@@ -133,5 +133,10 @@ void private_dns_names_are_verified_before_use(void),
     the_resolver_reads_available_endpoints_and_zone_health(void);
 /* tags.c */
 void tags_follow_aws_limits_and_their_resource(void), notifications_are_sent_once_committed(void);
+/* config.c */
+void an_export_rebuilds_a_fresh_node(void), a_changed_file_is_applied_by_its_plan(void),
+    a_bad_file_changes_nothing(void), endpoints_follow_the_file(void);
+/* migrations.c */
+void older_state_files_are_migrated(void), a_migration_that_fails_changes_nothing(void);
 
 #endif

@@ -47,6 +47,12 @@ int main(int argc, char **argv)
 		TEST_CASE(the_resolver_reads_available_endpoints_and_zone_health),
 		TEST_CASE(tags_follow_aws_limits_and_their_resource),
 		TEST_CASE(notifications_are_sent_once_committed),
+		TEST_CASE(an_export_rebuilds_a_fresh_node),
+		TEST_CASE(a_changed_file_is_applied_by_its_plan),
+		TEST_CASE(a_bad_file_changes_nothing),
+		TEST_CASE(endpoints_follow_the_file),
+		TEST_CASE(older_state_files_are_migrated),
+		TEST_CASE(a_migration_that_fails_changes_nothing),
 	};
 
 	return RUN_TESTS("model", cases, argc, argv);
