@@ -102,104 +102,6 @@ static void update(struct bpf_map *map, const void *key, const void *value)
 	}
 }
 
-/* Writes zeros over every entry of an array (per-CPU arrays: each CPU's copy). */
-static int zero_array(int fd, uint32_t entries, size_t value_size)
-{
-	uint32_t *keys = calloc(entries, sizeof(*keys)), count = entries;
-	void *values = calloc(entries, value_size);
-	int rc = -1;
-
-	if (keys && values) {
-		for (uint32_t i = 0; i < entries; i++)
-			keys[i] = i;
-		rc = bpf_map_update_batch(fd, keys, values, &count, NULL) || count != entries;
-	}
-	free(keys);
-	free(values);
-	return rc;
-}
-
-/* The map an entry of a map of maps holds, as a new fd, or -1. */
-static int inner_map(int outer, uint32_t key)
-{
-	uint32_t id;
-
-	if (bpf_map_lookup_elem(outer, &key, &id))
-		return -1;
-	return bpf_map_get_fd_by_id(id);
-}
-
-/* Empties the Maglev tables a map of maps holds, which stay in it: replacing an entry of
- * a map of maps waits for an RCU grace period, emptying one does not. An empty table
- * picks no member, as no table does. */
-static int empty_tables(int outer, uint32_t entries)
-{
-	struct bpf_map_info info;
-	uint32_t info_len;
-	int rc = 0;
-
-	for (uint32_t key = 0; key < entries && !rc; key++) {
-		int inner = inner_map(outer, key);
-
-		if (inner < 0)
-			continue;
-		info_len = sizeof(info);
-		memset(&info, 0, sizeof(info));
-		rc = bpf_obj_get_info_by_fd(inner, &info, &info_len) ||
-		     zero_array(inner, info.max_entries, info.value_size);
-		close(inner);
-	}
-	return rc;
-}
-
-static int empty_hash(int fd, size_t key_size)
-{
-	void *key = malloc(key_size);
-	int rc = key ? 0 : -1;
-
-	while (!rc && !bpf_map_get_next_key(fd, NULL, key))
-		rc = bpf_map_delete_elem(fd, key);
-	free(key);
-	return rc;
-}
-
-/* Empties a map as if it had just been created. Every map type the program has is known
- * here: a new one must say how it is emptied. */
-static void empty_map(const struct xdplink *skel, struct bpf_map *map)
-{
-	uint32_t entries = bpf_map__max_entries(map);
-	size_t value_size = bpf_map__value_size(map);
-	int fd = bpf_map__fd(map), rc = -1;
-
-	switch (bpf_map__type(map)) {
-	case BPF_MAP_TYPE_PERCPU_ARRAY: /* a copy per CPU, each 8-byte aligned */
-		value_size = ((value_size + 7) & ~(size_t)7) * (size_t)libbpf_num_possible_cpus();
-		rc = zero_array(fd, entries, value_size);
-		break;
-	case BPF_MAP_TYPE_ARRAY:
-		rc = zero_array(fd, entries, value_size);
-		break;
-	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
-		/* A pool's port index is left as it is (55,000 entries a pool): the data path
-		 * trusts an entry only while the flow in its slot holds that port, and the
-		 * flow table is emptied. */
-		rc = map == skel->maps.xdplink_pool_flows_v1 ? 0 : empty_tables(fd, entries);
-		break;
-	case BPF_MAP_TYPE_HASH:
-	case BPF_MAP_TYPE_DEVMAP_HASH:
-	case BPF_MAP_TYPE_LPM_TRIE:
-		rc = empty_hash(fd, bpf_map__key_size(map));
-		break;
-	default:
-		errno = EOPNOTSUPP;
-	}
-	if (rc) {
-		fprintf(stderr, "fixture: cannot empty %s: %s\n", bpf_map__name(map),
-			strerror(errno));
-		abort();
-	}
-}
-
 static struct xl_config read_config(struct fixture *fx)
 {
 	struct xl_config cfg;
@@ -483,15 +385,12 @@ void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_
 			     sizeof(be), 0);
 	key.target_addr = be.addr;
 	key.target_port = be.port;
-	pool_flows = inner_map(bpf_map__fd(fx->skel->maps.xdplink_pool_flows_v1), pool);
-	if (pool_flows < 0) {
-		pool_flows = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4,
-					    XL_PORTS_PER_POOL, NULL);
-		if (pool_flows < 0)
-			abort();
-		update(fx->skel->maps.xdplink_pool_flows_v1, &pool, &pool_flows);
-	}
-	close(pool_flows); /* the outer map holds it */
+	pool_flows =
+	    bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4, XL_PORTS_PER_POOL, NULL);
+	if (pool_flows < 0)
+		abort();
+	update(fx->skel->maps.xdplink_pool_flows_v1, &pool, &pool_flows);
+	close(pool_flows); /* the outer map holds it now */
 	update(fx->skel->maps.xdplink_pool_index_v2, &key, &slot);
 }
 
@@ -514,22 +413,17 @@ void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_bac
 {
 	uint32_t slots[MAGLEV_SIZE];
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
-	int inner, fresh;
+	int inner;
 
 	if (maglev_build(members, n, MAGLEV_SIZE, XL_DEFAULT_HASH_SEED, slots))
 		abort();
-	inner = inner_map(bpf_map__fd(fx->skel->maps.xdplink_maglev_v2), table);
-	fresh = inner < 0;
-	if (fresh)
-		inner =
-		    bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_table", 4, 4, MAGLEV_SIZE, &opts);
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_table", 4, 4, MAGLEV_SIZE, &opts);
 	if (inner < 0)
 		abort();
 	for (uint32_t i = 0; i < MAGLEV_SIZE; i++)
 		bpf_map_update_elem(inner, &i, &slots[i], BPF_ANY);
-	if (fresh)
-		update(fx->skel->maps.xdplink_maglev_v2, &table, &inner);
-	close(inner); /* the outer map holds it */
+	update(fx->skel->maps.xdplink_maglev_v2, &table, &inner);
+	close(inner); /* the outer map holds it now */
 }
 
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index)
@@ -567,12 +461,14 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
-/* The object loaded last, kept by fx_close for the next fx_open with the same table
- * size: the verifier's pass over the program is most of what a fresh one costs. */
-static struct fixture loaded;
-
-static int load(struct fixture *fx, uint32_t max_flows)
+int fx_open(struct fixture *fx, const struct fixture_options *opts)
 {
+	uint32_t max_flows = opts && opts->max_flows ? opts->max_flows : 1024;
+	uint32_t max_conns = opts && opts->max_conns ? opts->max_conns : XL_DEFAULT_MAX_CONNS;
+	uint16_t port_count = opts && opts->port_count ? opts->port_count : XL_PORTS_PER_POOL;
+	static const uint32_t az1[] = { 1, 2 }, all[] = { 1, 2, 3, 4 };
+
+	libbpf_set_print(silent);
 	fx->skel = xdplink__open();
 	if (!fx->skel)
 		return -1;
@@ -589,39 +485,6 @@ static int load(struct fixture *fx, uint32_t max_flows)
 	fx->consumer = bpf_program__fd(fx->skel->progs.xdplink_consumer);
 	fx->provider = bpf_program__fd(fx->skel->progs.xdplink_provider);
 	fx->both = bpf_program__fd(fx->skel->progs.xdplink_both);
-	return 0;
-}
-
-static void unload(struct fixture *fx)
-{
-	munmap(fx->flows.slots, fx->flows_size);
-	munmap(fx->flows.pages, fx->pages_size);
-	xdplink__destroy(fx->skel);
-	fx->skel = NULL;
-}
-
-int fx_open(struct fixture *fx, const struct fixture_options *opts)
-{
-	uint32_t max_flows = opts && opts->max_flows ? opts->max_flows : 1024;
-	uint32_t max_conns = opts && opts->max_conns ? opts->max_conns : XL_DEFAULT_MAX_CONNS;
-	uint16_t port_count = opts && opts->port_count ? opts->port_count : XL_PORTS_PER_POOL;
-	static const uint32_t az1[] = { 1, 2 }, all[] = { 1, 2, 3, 4 };
-
-	libbpf_set_print(silent);
-	if (loaded.skel && loaded.max_flows == max_flows) {
-		struct bpf_map *map;
-
-		bpf_object__for_each_map(map, loaded.skel->obj) {
-			if (!bpf_map__is_internal(map)) /* .rodata: constants */
-				empty_map(loaded.skel, map);
-		}
-	} else {
-		if (loaded.skel)
-			unload(&loaded);
-		if (load(&loaded, max_flows))
-			return -1;
-	}
-	*fx = loaded;
 
 	fx_set_config(fx, max_conns, port_count);
 	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons, 0);
@@ -642,7 +505,10 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 
 void fx_close(struct fixture *fx)
 {
-	fx->skel = NULL; /* `loaded` keeps the object for the next test */
+	munmap(fx->flows.slots, fx->flows_size);
+	munmap(fx->flows.pages, fx->pages_size);
+	xdplink__destroy(fx->skel);
+	fx->skel = NULL;
 }
 
 int fx_run(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len, uint8_t *out,
