@@ -172,12 +172,12 @@ static const struct xml_field return_output[] = {
 	XML_END,
 };
 
-static const struct xml_field return_value_output[] = {
+const struct xml_field ec2_return_value_output[] = {
 	XML_TEXT_FIELD("ReturnValue", "return"),
 	XML_END,
 };
 
-static const struct xml_field unsuccessful_output[] = {
+const struct xml_field ec2_unsuccessful_output[] = {
 	XML_OBJECTS_FIELD("Unsuccessful", "unsuccessful", unsuccessful_item),
 	XML_END,
 };
@@ -623,21 +623,21 @@ static const struct aws_operation operations[] = {
 	{ "ModifyVpcEndpointServiceConfiguration", modify_service_configuration, return_output,
 	  false },
 	{ "DeleteVpcEndpointServiceConfigurations", delete_service_configurations,
-	  unsuccessful_output, false },
+	  ec2_unsuccessful_output, false },
 	{ "StartVpcEndpointServicePrivateDnsVerification", start_private_dns_verification,
-	  return_value_output, false },
+	  ec2_return_value_output, false },
 	{ "ModifyVpcEndpointServicePermissions", modify_permissions, permissions_modified_output,
 	  false },
 	{ "DescribeVpcEndpointServicePermissions", describe_permissions, permissions_output,
 	  false },
 	{ "DescribeVpcEndpointServices", describe_services, services_output, false },
-	{ "AcceptVpcEndpointConnections", accept_connections, unsuccessful_output, false },
-	{ "RejectVpcEndpointConnections", reject_connections, unsuccessful_output, false },
+	{ "AcceptVpcEndpointConnections", accept_connections, ec2_unsuccessful_output, false },
+	{ "RejectVpcEndpointConnections", reject_connections, ec2_unsuccessful_output, false },
 	{ "DescribeVpcEndpointConnections", describe_connections, connections_output, false },
 	{ "CreateVpcEndpoint", create_endpoint, endpoint_output, true },
 	{ "ModifyVpcEndpoint", modify_endpoint, return_output, false },
 	{ "DescribeVpcEndpoints", describe_endpoints, endpoints_output, false },
-	{ "DeleteVpcEndpoints", delete_endpoints, unsuccessful_output, false },
+	{ "DeleteVpcEndpoints", delete_endpoints, ec2_unsuccessful_output, false },
 	{ NULL, NULL, NULL, false },
 };
 

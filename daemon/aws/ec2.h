@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What EC2's files share (ec2.c, ec2_vpc.c, ec2_sg.c): a Describe call's listing and its answer. */
+/* What EC2's files share (ec2.c, ec2_vpc.c, ec2_sg.c, ec2_tags.c, ec2_notifications.c): a
+ * Describe call's listing and its answer, and the answers of the calls that return little. */
 #ifndef XL_AWS_EC2_H
 #define XL_AWS_EC2_H
 
@@ -13,6 +14,11 @@ int ec2_read_listing(struct aws_call *c, json_object *args, struct aws_page *pag
 int ec2_describe(struct aws_call *c, const char *action, json_object *args,
 		 const struct aws_page *page, const char *list_key,
 		 void (*complete)(json_object *item), json_object **result);
+
+/* The answers of calls that say only true ({"ReturnValue"}) or list the items they refused
+ * ({"Unsuccessful": [{"Error": {Code, Message}, "ResourceId"}]}). */
+extern const struct xml_field ec2_return_value_output[];
+extern const struct xml_field ec2_unsuccessful_output[];
 
 /* DescribeVpcs and DescribeSubnets; VPCs themselves are the host operator's. */
 extern const struct aws_operation ec2_vpc_operations[];

@@ -29,28 +29,6 @@ static const struct xml_field described_output[] = {
 	XML_END,
 };
 
-static const struct xml_field return_value_output[] = {
-	XML_TEXT_FIELD("ReturnValue", "return"),
-	XML_END,
-};
-
-static const struct xml_field error_item[] = {
-	XML_TEXT_FIELD("Code", "code"),
-	XML_TEXT_FIELD("Message", "message"),
-	XML_END,
-};
-
-static const struct xml_field unsuccessful_item[] = {
-	XML_OBJECT_FIELD("Error", "error", error_item),
-	XML_TEXT_FIELD("ResourceId", "resourceId"),
-	XML_END,
-};
-
-static const struct xml_field unsuccessful_output[] = {
-	XML_OBJECTS_FIELD("Unsuccessful", "unsuccessful", unsuccessful_item),
-	XML_END,
-};
-
 static int create_notification(struct aws_call *c, json_object **result)
 {
 	json_object *args = json_object_new_object();
@@ -107,9 +85,9 @@ const struct aws_operation ec2_notification_operations[] = {
 	{ "CreateVpcEndpointConnectionNotification", create_notification, created_output, true },
 	{ "DescribeVpcEndpointConnectionNotifications", describe_notifications, described_output,
 	  false },
-	{ "ModifyVpcEndpointConnectionNotification", modify_notification, return_value_output,
+	{ "ModifyVpcEndpointConnectionNotification", modify_notification, ec2_return_value_output,
 	  false },
-	{ "DeleteVpcEndpointConnectionNotifications", delete_notifications, unsuccessful_output,
+	{ "DeleteVpcEndpointConnectionNotifications", delete_notifications, ec2_unsuccessful_output,
 	  false },
 	{ NULL, NULL, NULL, false },
 };
