@@ -167,7 +167,7 @@ static const struct xml_field configurations_output[] = {
 	XML_END,
 };
 
-static const struct xml_field return_output[] = {
+const struct xml_field ec2_return_output[] = {
 	XML_TEXT_FIELD("Return", "return"),
 	XML_END,
 };
@@ -620,7 +620,7 @@ static const struct aws_operation operations[] = {
 	  configuration_output, true },
 	{ "DescribeVpcEndpointServiceConfigurations", describe_service_configurations,
 	  configurations_output, false },
-	{ "ModifyVpcEndpointServiceConfiguration", modify_service_configuration, return_output,
+	{ "ModifyVpcEndpointServiceConfiguration", modify_service_configuration, ec2_return_output,
 	  false },
 	{ "DeleteVpcEndpointServiceConfigurations", delete_service_configurations,
 	  ec2_unsuccessful_output, false },
@@ -635,7 +635,7 @@ static const struct aws_operation operations[] = {
 	{ "RejectVpcEndpointConnections", reject_connections, ec2_unsuccessful_output, false },
 	{ "DescribeVpcEndpointConnections", describe_connections, connections_output, false },
 	{ "CreateVpcEndpoint", create_endpoint, endpoint_output, true },
-	{ "ModifyVpcEndpoint", modify_endpoint, return_output, false },
+	{ "ModifyVpcEndpoint", modify_endpoint, ec2_return_output, false },
 	{ "DescribeVpcEndpoints", describe_endpoints, endpoints_output, false },
 	{ "DeleteVpcEndpoints", delete_endpoints, ec2_unsuccessful_output, false },
 	{ NULL, NULL, NULL, false },

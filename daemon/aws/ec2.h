@@ -15,8 +15,9 @@ int ec2_describe(struct aws_call *c, const char *action, json_object *args,
 		 const struct aws_page *page, const char *list_key,
 		 void (*complete)(json_object *item), json_object **result);
 
-/* The answers of calls that say only true ({"ReturnValue"}) or list the items they refused
+/* The answers of calls that say only true ({"Return"} or {"ReturnValue"}) or list the items they refused
  * ({"Unsuccessful": [{"Error": {Code, Message}, "ResourceId"}]}). */
+extern const struct xml_field ec2_return_output[];
 extern const struct xml_field ec2_return_value_output[];
 extern const struct xml_field ec2_unsuccessful_output[];
 

@@ -92,11 +92,6 @@ static const struct xml_field authorized_output[] = {
 	XML_END,
 };
 
-static const struct xml_field revoked_output[] = {
-	XML_TEXT_FIELD("Return", "return"),
-	XML_END,
-};
-
 static const struct xml_field groups_output[] = {
 	XML_OBJECTS_FIELD("SecurityGroups", "securityGroupInfo", security_group),
 	XML_TEXT_FIELD("NextToken", "nextToken"),
@@ -271,7 +266,7 @@ const struct aws_operation ec2_sg_operations[] = {
 	{ "CreateSecurityGroup", create_group, created_output, false },
 	{ "DeleteSecurityGroup", delete_group, deleted_output, false },
 	{ "AuthorizeSecurityGroupIngress", authorize_ingress, authorized_output, false },
-	{ "RevokeSecurityGroupIngress", revoke_ingress, revoked_output, false },
+	{ "RevokeSecurityGroupIngress", revoke_ingress, ec2_return_output, false },
 	{ "DescribeSecurityGroups", describe_groups, groups_output, false },
 	{ "AuthorizeSecurityGroupEgress", egress_refused, NULL, false },
 	{ "RevokeSecurityGroupEgress", egress_refused, NULL, false },

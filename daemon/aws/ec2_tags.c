@@ -21,11 +21,6 @@ static const struct xml_field tags_output[] = {
 	XML_END,
 };
 
-static const struct xml_field return_output[] = {
-	XML_TEXT_FIELD("Return", "return"),
-	XML_END,
-};
-
 /* ResourceId.N, EC2's ids only: an ELBv2 ARN is ELBv2's to tag. */
 static int read_resources(struct aws_call *c, json_object *args)
 {
@@ -99,8 +94,8 @@ static int describe_tags(struct aws_call *c, json_object **result)
 }
 
 const struct aws_operation ec2_tag_operations[] = {
-	{ "CreateTags", create_tags, return_output, false },
-	{ "DeleteTags", delete_tags, return_output, false },
+	{ "CreateTags", create_tags, ec2_return_output, false },
+	{ "DeleteTags", delete_tags, ec2_return_output, false },
 	{ "DescribeTags", describe_tags, tags_output, false },
 	{ NULL, NULL, NULL, false },
 };
