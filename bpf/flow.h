@@ -202,10 +202,10 @@ enum flow_insert {
 	FLOW_TABLE_FULL, /* no free slot among the XL_FLOW_HOP after its home */
 };
 
-/* Claiming the first empty slot of a home's window for a new flow, one slot per call of
- * bpf_loop (verified once, however many slots the window has). A slot of the same key,
- * or one being written with the same tag, shows that another CPU is inserting this very
- * flow. */
+/* Claiming the first empty slot of a home's window for a new flow: the home itself in
+ * line (mostly free: no call), then the others one per call of bpf_loop (verified once,
+ * however many slots the window has). A slot of the same key, or one being written with
+ * the same tag, shows that another CPU is inserting this very flow. */
 struct claim {
 	const struct xl_flow_key *key;
 	__u32 home, tag;
@@ -215,9 +215,9 @@ struct claim {
 #define CLAIM_NONE   (-1)
 #define CLAIM_EXISTS (-2)
 
-static long claim_in_window(__u32 i, void *ctx)
+/* Tries the window's slot i; true when the search is over (claim->offset says how). */
+static __always_inline long try_claim(struct claim *claim, __u32 i)
 {
-	struct claim *claim = ctx;
 	struct xl_flow *slot = flow_slot(claim->home + i);
 	__u32 state;
 
@@ -240,11 +240,17 @@ static long claim_in_window(__u32 i, void *ctx)
 	return 0;
 }
 
+static long claim_after_home(__u32 i, void *ctx)
+{
+	return try_claim(ctx, i + 1);
+}
+
 static __always_inline int claim_slot(const struct xl_flow_key *key, __u32 home, __u32 tag)
 {
 	struct claim claim = { .key = key, .home = home, .tag = tag, .offset = CLAIM_NONE };
 
-	bpf_loop(XL_FLOW_HOP, claim_in_window, &claim, 0);
+	if (!try_claim(&claim, 0))
+		bpf_loop(XL_FLOW_HOP - 1, claim_after_home, &claim, 0);
 	return claim.offset;
 }
 

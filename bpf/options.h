@@ -109,7 +109,8 @@ static __always_inline __u8 syn_options(struct xdp_md *ctx, struct packet *pkt, 
 		.wscale = NO_WINDOW_SCALE,
 	};
 
-	bpf_loop(MAX_TCP_OPTIONS, visit_option, &walk, 0);
+	if (walk.next < walk.end) /* no options: no call */
+		bpf_loop(MAX_TCP_OPTIONS, visit_option, &walk, 0);
 	return walk.wscale;
 }
 

@@ -80,9 +80,8 @@ struct port_search {
 
 /* Visits word (start + i) mod words. The search makes two passes: a word whose
  * free bit another CPU took first is looked at again on the second. */
-static long claim_in_word(__u32 i, void *ctx)
+static __always_inline long try_word(struct port_search *search, __u32 i)
 {
-	struct port_search *search = ctx;
 	__u32 word = (search->start + i) % search->words;
 	__u64 valid, free, bit;
 
@@ -98,6 +97,11 @@ static long claim_in_word(__u32 i, void *ctx)
 	search->index = word * 64 + bit_index(bit);
 	search->pool->cursor = word;
 	return 1;
+}
+
+static long claim_after_cursor(__u32 i, void *ctx)
+{
+	return try_word(ctx, i + 1);
 }
 
 static __always_inline struct xl_port_pool *pool_of(__be32 snat_addr, const struct xl_backend *be,
@@ -130,7 +134,9 @@ static __always_inline __s32 claim_port(const struct xl_config *cfg, struct xl_p
 	if (!count || count > XL_PORTS_PER_POOL)
 		return -1;
 	search.start = pool->cursor < search.words ? pool->cursor : 0;
-	bpf_loop(2 * search.words, claim_in_word, &search, 0);
+	/* The cursor's word, where the last port was found, mostly has another: in line. */
+	if (!try_word(&search, 0))
+		bpf_loop(2 * search.words - 1, claim_after_cursor, &search, 0);
 	return search.index;
 }
 
