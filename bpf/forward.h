@@ -16,12 +16,12 @@
 /* How long (ms) a FIB answer is trusted before it is looked up again. */
 #define NEXT_HOP_TTL_MS 1000
 
-/* Makes sure the backend's next hop is known: from the cache while it is fresh,
- * else from bpf_fib_lookup(). The lookup goes straight to the routing table: the
- * LB host may blackhole kernel forwarding with policy rules (it is no router), and
- * those rules are not meant for the program. On failure, *why says what is missing. */
-static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend *be,
-					  __be32 snat_addr, __u64 now, enum xl_reason *why)
+/* Asks bpf_fib_lookup() for the backend's next hop and caches it. The lookup goes
+ * straight to the routing table: the LB host may blackhole kernel forwarding with policy
+ * rules (it is no router), and those rules are not meant for the program. On failure,
+ * *why says what is missing. */
+static __always_inline int look_up_next_hop(struct xdp_md *ctx, struct xl_backend *be,
+					    __be32 snat_addr, __u64 now, enum xl_reason *why)
 {
 	struct bpf_fib_lookup fib = {
 		.family = AF_INET,
@@ -33,8 +33,6 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 	struct xl_iface *egress;
 	long rc;
 
-	if (be->nh_ifindex && now < be->nh_expires)
-		return 1;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), BPF_FIB_LOOKUP_DIRECT);
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		*why = XL_DROP_NO_NEIGH;
@@ -54,6 +52,16 @@ static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend 
 	be->nh_ifindex = fib.ifindex;
 	be->nh_expires = now + NEXT_HOP_TTL_MS;
 	return 1;
+}
+
+/* Makes sure the backend's next hop is known: from the cache while it is fresh (every
+ * packet but one a second, which builds no lookup), else from the FIB. */
+static __always_inline int next_hop_ready(struct xdp_md *ctx, struct xl_backend *be,
+					  __be32 snat_addr, __u64 now, enum xl_reason *why)
+{
+	if (be->nh_ifindex && now < be->nh_expires)
+		return 1;
+	return look_up_next_hop(ctx, be, snat_addr, now, why);
 }
 
 /* XDP_TX, XDP_REDIRECT or XDP_DROP, and the verifier knows it is one of them: callers
