@@ -24,7 +24,7 @@ static __always_inline struct xl_frontend *address_entry(__be32 addr)
 
 	if (!maybe_ours(addr))
 		return NULL;
-	return bpf_map_lookup_elem(&xdplink_frontends_v2, &key);
+	return bpf_map_lookup_elem(&xdplink_frontends_v3, &key);
 }
 
 /* The listener a packet is for; port 0 marks the ENI's address, and is no listener. */
@@ -34,7 +34,7 @@ static __always_inline struct xl_frontend *listener_of(const struct packet *pkt)
 
 	if (!key.port)
 		return NULL;
-	return bpf_map_lookup_elem(&xdplink_frontends_v2, &key);
+	return bpf_map_lookup_elem(&xdplink_frontends_v3, &key);
 }
 
 #endif

@@ -55,12 +55,13 @@ struct {
 	__type(value, __u32);
 } xdplink_tx_ports_v1 SEC(".maps");
 
+/* _v3: an entry names its interface's slot too. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XL_DEFAULT_MAX_FRONTENDS);
 	__type(key, struct xl_frontend_key);
 	__type(value, struct xl_frontend);
-} xdplink_frontends_v2 SEC(".maps");
+} xdplink_frontends_v3 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -144,18 +144,6 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	return verdict(send_to_target(ctx, pkt->eth, be), reason);
 }
 
-/* The slot of the interface a packet came in on, which a new flow records. */
-static __always_inline int ingress_slot(struct xdp_md *ctx, __u8 *slot)
-{
-	__u32 ifindex = ctx->ingress_ifindex;
-	struct xl_iface *iface = bpf_map_lookup_elem(&xdplink_ifaces_v2, &ifindex);
-
-	if (!iface)
-		return 0;
-	*slot = iface->slot;
-	return 1;
-}
-
 static __always_inline struct xl_conns *conns_of(__u32 backend)
 {
 	return bpf_map_lookup_elem(&xdplink_conns_v2, &backend);
@@ -238,6 +226,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 		.endpoint = fe->endpoint,
 		.snat_addr = fe->snat_addr,
 		.last_seen = clock_s(),
+		.iface = fe->iface_slot, /* the packet's: to_listener saw it come in there */
 	};
 	struct xl_port_pool *pool;
 	struct xl_conns *conns;
@@ -248,7 +237,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 	__s32 port;
 	int inserted;
 
-	if (!cfg || !ingress_slot(ctx, &flow.iface))
+	if (!cfg)
 		return verdict(XDP_DROP, XL_DROP_INTERNAL);
 	if (!by_cookie && !tcp_checksum_ok(ctx, pkt))
 		return verdict(XDP_DROP, XL_DROP_BAD_CHECKSUM);

@@ -92,7 +92,7 @@ struct xl_iface {
 	__u32 mtu; /* the largest IPv4 packet it carries */
 };
 
-/* ---- Frontends: xdplink_frontends_v2, (ENI IP, listener port) -> listener
+/* ---- Frontends: xdplink_frontends_v3, (ENI IP, listener port) -> listener
  * The entry with port 0 marks the address itself: for an ENI it answers ARP and lets
  * the program drop traffic to ports that have no listener; an entry with endpoint 0
  * marks an NLB node address, which consumers must not reach at all. */
@@ -115,6 +115,8 @@ struct xl_frontend {
 	__be32 snat_addr; /* NLB node IP of the ENI's AZ: the source targets see */
 	__u32 ifindex;	  /* the consumer interface (VPC) the ENI is in: the only one it serves */
 	__u32 flags;	  /* enum xl_frontend_flags */
+	__u8 iface_slot;  /* that interface's slot, which its new flows record (_v3) */
+	__u8 pad[3];
 };
 
 /* ---- Endpoints: xdplink_endpoints_v2[slot] ----------------------------- */

@@ -154,7 +154,7 @@ static void size_maps(struct xdplink *skel, const struct datapath_options *opts)
 	bpf_map__set_max_entries(skel->maps.xdplink_pool_index_v2, opts->max_pools);
 	bpf_map__set_max_entries(skel->maps.xdplink_pool_flows_v1, opts->max_pools);
 	bpf_map__set_max_entries(skel->maps.xdplink_maglev_v2, opts->max_tables);
-	bpf_map__set_max_entries(skel->maps.xdplink_frontends_v2, opts->max_frontends);
+	bpf_map__set_max_entries(skel->maps.xdplink_frontends_v3, opts->max_frontends);
 }
 
 /* Reads a whole array map in one system call. */

@@ -12,12 +12,14 @@
 
 #include "log.h"
 
-/* The interface an ENI serves: its VPC's, once attached; 0 (none) until then. */
-static uint32_t interface_index(const struct datapath *dp, const char *name)
+/* The interface an ENI serves, its VPC's: its index and slot once attached; index 0
+ * (none) until then. */
+static void serve_interface(const struct datapath *dp, const char *name, struct xl_frontend *fe)
 {
 	const struct attached_iface *iface = datapath_iface(dp, name);
 
-	return iface ? (uint32_t)iface->ifindex : 0;
+	fe->ifindex = iface ? (uint32_t)iface->ifindex : 0;
+	fe->iface_slot = iface ? iface->slot : 0;
 }
 
 /* ---- The address filter (mapped: the agent writes the program's words in place) -- */
@@ -72,7 +74,7 @@ static int write_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 			 "until it is",
 			 text);
 	}
-	if (bpf_map__update_elem(dp->skel->maps.xdplink_frontends_v2, &key, sizeof(key), value,
+	if (bpf_map__update_elem(dp->skel->maps.xdplink_frontends_v3, &key, sizeof(key), value,
 				 sizeof(*value), BPF_ANY))
 		return -1;
 	return mirror_set(&dp->frontends, addr, port, value);
@@ -83,7 +85,7 @@ static void delete_entry(struct datapath *dp, uint32_t addr, uint16_t port,
 {
 	struct xl_frontend_key key = { .addr = addr, .port = port };
 
-	bpf_map__delete_elem(dp->skel->maps.xdplink_frontends_v2, &key, sizeof(key), 0);
+	bpf_map__delete_elem(dp->skel->maps.xdplink_frontends_v3, &key, sizeof(key), 0);
 	mirror_remove(&dp->frontends, addr, port);
 	if (port) /* a listener, not the address itself: its flows go with it */
 		closed_add_listener(closed, &key);
@@ -131,12 +133,13 @@ static int reconcile(struct datapath *dp, uint32_t addr, const struct dp_fronten
 			.endpoint = want[i].endpoint,
 			.table = want[i].table,
 			.snat_addr = want[i].snat_addr,
-			.ifindex = want[i].endpoint ? interface_index(dp, want[i].iface) : 0,
 			.flags = (want[i].proxy_v2 ? XL_FE_PROXY_V2 : 0) |
 				 (want[i].security_groups ? XL_FE_SECURITY_GROUPS : 0),
 		};
 		const struct mirror_entry *now = NULL;
 
+		if (want[i].endpoint)
+			serve_interface(dp, want[i].iface, &value);
 		have = mirror_find(&dp->frontends, addr);
 		for (uint32_t j = 0; have && j < have->count && !now; j++)
 			if (have->entries[j].port == want[i].port)
@@ -255,7 +258,7 @@ out:
 
 int frontends_read(struct datapath *dp)
 {
-	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v2;
+	struct bpf_map *map = dp->skel->maps.xdplink_frontends_v3;
 	struct xl_frontend_key key, *prev = NULL, next;
 
 	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {

@@ -611,7 +611,7 @@ check "iface list" 0 '^xlc0 +[0-9]+ +both +generic +yes$' -- iface list
 
 # frontend_ifindex ADDRESS: the interface an ENI's own entry serves, as the map holds it.
 frontend_ifindex() {
-	bpftool -j map dump pinned "$pins/xdplink/xdplink_frontends_v2" | jq -r --arg a "$1" '
+	bpftool -j map dump pinned "$pins/xdplink/xdplink_frontends_v3" | jq -r --arg a "$1" '
 		($a | split(".") | map(tonumber)) as $b | ($b[0] + $b[1] * 256 + $b[2] * 65536 +
 		$b[3] * 16777216) as $key |
 		.[] | .formatted | select(.key.port == 0 and .key.addr == $key) | .value.ifindex'

@@ -36,6 +36,10 @@ const char *backend_ip[7] = { NULL,	   "10.0.1.21", "10.0.1.22", "10.0.2.21",
 const uint16_t backend_port[7] = { 0, 80, 80, 80, 8080, 80, 80 };
 int ifindex_cons, ifindex_prov;
 
+/* The interfaces' slots in xdplink_iface_slots_v1, which flows record. */
+#define CONSUMER_SLOT 0
+#define PROVIDER_SLOT 1
+
 int fx_shell(const char *fmt, ...)
 {
 	char command[512];
@@ -233,12 +237,12 @@ void fx_add_listener(struct fixture *fx, const char *eni, uint16_t port, uint32_
 	struct xl_frontend_key marker = { .addr = ipv4(eni), .port = 0 };
 	struct xl_frontend fe;
 
-	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v2, &marker, sizeof(marker), &fe,
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v3, &marker, sizeof(marker), &fe,
 				 sizeof(fe), 0))
 		abort();
 	fe.table = table;
 	fe.flags = flags;
-	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
+	update(fx->skel->maps.xdplink_frontends_v3, &key, &fe);
 }
 
 void fx_set_half_open(struct fixture *fx, uint32_t backend, uint32_t count)
@@ -256,11 +260,11 @@ void fx_set_listener_flags(struct fixture *fx, const char *eni, uint16_t port, u
 	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
 	struct xl_frontend fe;
 
-	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v2, &key, sizeof(key), &fe,
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v3, &key, sizeof(key), &fe,
 				 sizeof(fe), 0))
 		abort();
 	fe.flags = flags;
-	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
+	update(fx->skel->maps.xdplink_frontends_v3, &key, &fe);
 }
 
 void fx_set_security_rule(struct fixture *fx, uint32_t endpoint, const char *source, uint8_t prefix,
@@ -295,12 +299,12 @@ void fx_set_listener_table(struct fixture *fx, const char *eni, uint16_t port, u
 	struct xl_frontend_key key = { .addr = ipv4(eni), .port = htons(port) };
 	struct xl_frontend fe;
 
-	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v2, &key, sizeof(key), &fe,
+	if (bpf_map__lookup_elem(fx->skel->maps.xdplink_frontends_v3, &key, sizeof(key), &fe,
 				 sizeof(fe), 0))
 		memset(&fe, 0, sizeof(fe));
 	fe.table = table;
 	fe.snat_addr = ipv4(snat);
-	update(fx->skel->maps.xdplink_frontends_v2, &key, &fe);
+	update(fx->skel->maps.xdplink_frontends_v3, &key, &fe);
 }
 
 /* Sets the address filter bit of one of our addresses, as the agent does. */
@@ -321,13 +325,14 @@ static void add_eni(struct fixture *fx, const char *eni, uint32_t endpoint, uint
 	struct xl_frontend listener = { .endpoint = endpoint,
 					.table = 1,
 					.snat_addr = ipv4(NODE_AZ1),
-					.ifindex = (uint32_t)ifindex_cons };
+					.ifindex = (uint32_t)ifindex_cons,
+					.iface_slot = CONSUMER_SLOT };
 	struct xl_frontend_key marker = { .addr = ipv4(eni), .port = 0 };
 	struct xl_frontend_key port80 = { .addr = ipv4(eni), .port = htons(80) };
 
 	mark_ours(fx, eni);
-	update(fx->skel->maps.xdplink_frontends_v2, &marker, &listener);
-	update(fx->skel->maps.xdplink_frontends_v2, &port80, &listener);
+	update(fx->skel->maps.xdplink_frontends_v3, &marker, &listener);
+	update(fx->skel->maps.xdplink_frontends_v3, &port80, &listener);
 	fx_set_endpoint_state(fx, endpoint, state);
 }
 
@@ -337,7 +342,7 @@ static void add_node_address(struct fixture *fx, const char *addr)
 	struct xl_frontend node = { .endpoint = 0 };
 
 	mark_ours(fx, addr);
-	update(fx->skel->maps.xdplink_frontends_v2, &key, &node);
+	update(fx->skel->maps.xdplink_frontends_v3, &key, &node);
 }
 
 void fx_add_backend(struct fixture *fx, uint32_t slot, const char *addr, uint16_t port)
@@ -487,8 +492,8 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	fx->both = bpf_program__fd(fx->skel->progs.xdplink_both);
 
 	fx_set_config(fx, max_conns, port_count);
-	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons, 0);
-	add_iface(fx, ifindex_prov, XL_ROLE_PROVIDER, mac_prov, 1);
+	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons, CONSUMER_SLOT);
+	add_iface(fx, ifindex_prov, XL_ROLE_PROVIDER, mac_prov, PROVIDER_SLOT);
 	add_eni(fx, ENI_IP, 1, XL_EP_AVAILABLE);
 	add_eni(fx, PENDING_ENI_IP, 2, XL_EP_PENDING_ACCEPTANCE);
 	add_node_address(fx, NODE_AZ1);
