@@ -93,6 +93,46 @@ static long visit_option(__u32 i, void *ctx)
 	return 0;
 }
 
+#define TCPOPT_SACK_PERM  4
+#define TCPOPT_TIMESTAMP  8
+#define TCPOLEN_SACK_PERM 2
+#define TCPOLEN_TIMESTAMP 10
+
+/* Options in the order Linux sends them in a SYN: MSS, SACK permitted, timestamps, NOP,
+ * window scale. Read in line from their fixed places, they cost no call. */
+struct usual_options {
+	__u8 mss_kind, mss_len;
+	__be16 mss;
+	__u8 sack_kind, sack_len;
+	__u8 ts_kind, ts_len;
+	__be32 ts_value, ts_echo;
+	__u8 nop;
+	__u8 wscale_kind, wscale_len, wscale;
+} __attribute__((packed));
+
+/* Walks past a leading MSS option (clamping it), and past the whole of the usual options
+ * when the header holds exactly those; the walk goes on from wherever this stops. */
+static __always_inline void walk_usual_options(struct option_walk *walk)
+{
+	void *data_end = (void *)(long)walk->ctx->data_end;
+	struct usual_options *opts = (void *)(long)walk->ctx->data + walk->next;
+
+	if ((void *)opts + TCPOLEN_MSS > data_end || walk->next + TCPOLEN_MSS > walk->end ||
+	    opts->mss_kind != TCPOPT_MSS || opts->mss_len != TCPOLEN_MSS)
+		return;
+	clamp_mss_at(walk, (__u8 *)&opts->mss, data_end);
+	walk->next += TCPOLEN_MSS;
+	if ((void *)(opts + 1) > data_end ||
+	    walk->end != walk->next - TCPOLEN_MSS + sizeof(*opts) ||
+	    opts->sack_kind != TCPOPT_SACK_PERM || opts->sack_len != TCPOLEN_SACK_PERM ||
+	    opts->ts_kind != TCPOPT_TIMESTAMP || opts->ts_len != TCPOLEN_TIMESTAMP ||
+	    opts->nop != TCPOPT_NOP || opts->wscale_kind != TCPOPT_WINDOW ||
+	    opts->wscale_len != TCPOLEN_WINDOW)
+		return;
+	walk->wscale = opts->wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : opts->wscale;
+	walk->next = walk->end;
+}
+
 /* Reads a SYN's (or SYN-ACK's) window scale, and lowers the segment size it announces to
  * at most mss_clamp (RFC 879's MSS clamping; 0 leaves it), and then by mss_less, fixing
  * the checksum. The callback does all its work itself: a result the caller branched on
@@ -109,7 +149,8 @@ static __always_inline __u8 syn_options(struct xdp_md *ctx, struct packet *pkt, 
 		.wscale = NO_WINDOW_SCALE,
 	};
 
-	if (walk.next < walk.end) /* no options: no call */
+	walk_usual_options(&walk);
+	if (walk.next < walk.end) /* the rest, if any, one option per call */
 		bpf_loop(MAX_TCP_OPTIONS, visit_option, &walk, 0);
 	return walk.wscale;
 }

@@ -659,6 +659,7 @@ bool fx_flow(struct fixture *fx, const char *client, uint16_t sport, const char 
 		.snat_port = flow->snat_port,
 		.ifindex = ifindex_of_slot(fx, flow->iface),
 		.last_seen = flow->last_seen,
+		.client_shift = flow->window_shifts & 0xf,
 	};
 	memcpy(view->client_mac, flow->client_mac, 6);
 	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v2, &view->backend,

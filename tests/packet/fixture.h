@@ -57,8 +57,9 @@ struct flow_view {
 	uint16_t target_port; /* network order */
 	int ifindex;	      /* the client's interface */
 	uint8_t client_mac[6];
-	uint16_t last_seen; /* seconds */
-	uint32_t seq_shift; /* the target's numbers less the client's view of them */
+	uint16_t last_seen;   /* seconds */
+	uint32_t seq_shift;   /* the target's numbers less the client's view of them */
+	uint8_t client_shift; /* the client SYN's window scale; 0xf: it had none */
 };
 
 struct fixture_options {

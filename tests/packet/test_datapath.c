@@ -1278,6 +1278,50 @@ static void syns_announce_at_most_the_paths_segment_size(void)
 	fx_close(&fx);
 }
 
+/* A SYN's options as Linux orders them (MSS, SACK permitted, timestamps, NOP, window
+ * scale), as other systems order them, with one missing: the MSS is clamped, the window
+ * scale recorded (at most 14), whatever the order. */
+static void syn_options_are_read_in_any_order(void)
+{
+	static const uint8_t usual[20] = { 2, 4, 0x23, 0x28, 4, 2, 8, 10, 0, 0,
+					   0, 1, 0,    0,    0, 0, 1, 3,  3, 7 };
+	static const uint8_t other[20] = {
+		2, 4, 0x23, 0x28, 1, 3, 3, 9, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0
+	}; /* NOP, window scale, timestamps */
+	static const uint8_t huge[20] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
+					  0, 1, 0,    0,    0, 0, 1, 3,	 3, 15 };
+	static const uint8_t no_scale[20] = { 2, 4, 0x23, 0x28, 4, 2, 8, 10, 0, 0,
+					      0, 1, 0,	  0,	0, 0, 1, 1,  1, 1 };
+	static const struct {
+		const uint8_t *options;
+		uint16_t port, mss;
+		uint8_t shift;
+	} cases[] = {
+		{ usual, 40000, 1400, 7 },
+		{ other, 40001, 1400, 9 },
+		{ huge, 40002, 1400, 14 },
+		{ no_scale, 40003, 1400, 0xf },
+	};
+	struct flow_view flow;
+	struct result r;
+
+	SCENE(NULL);
+	fx_set_mss_clamp(&fx, 1400);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct tcp_frame f = client_frame(cases[i].port, TCP_SYN);
+
+		f.option_bytes = cases[i].options;
+		f.options_len = 20;
+		r = send_client(&f);
+		CHECK_EQ(r.action, XDP_REDIRECT);
+		CHECK_EQ(mss_of(&r, 0), cases[i].mss);
+		CHECK(tcp_checksum_ok(r.out, r.out_len));
+		CHECK(fx_flow(&fx, CLIENT_IP, cases[i].port, ENI_IP, 80, &flow));
+		CHECK_EQ(flow.client_shift, cases[i].shift);
+	}
+	fx_close(&fx);
+}
+
 /* A SYN on a closed flow whose target new flows no longer go to (drained, unhealthy,
  * deregistered) gets a new flow to where they go now; the old one retires, for the
  * collector to give back its count and port. */
@@ -2509,6 +2553,7 @@ int main(int argc, char **argv)
 		TEST_CASE(port_zero_is_no_listener),
 		TEST_CASE(resets_and_replies_come_from_the_interfaces_own_address),
 		TEST_CASE(syns_announce_at_most_the_paths_segment_size),
+		TEST_CASE(syn_options_are_read_in_any_order),
 		TEST_CASE(a_reopened_flow_follows_the_table),
 		TEST_CASE(only_the_targets_next_hop_speaks_for_it),
 		TEST_CASE(fragmentation_needed_towards_a_client_reaches_the_target),
