@@ -25,6 +25,7 @@ hooks_port=18779
 hooks=http://127.0.0.1:$hooks_port/hooks
 agent_pid=""
 receiver_pid=""
+runner_pid=""
 passed=0
 failed=0
 finished=false
@@ -39,6 +40,7 @@ cleanup() {
 		printf '%d passed, %d failed\n' "$passed" "$failed"
 	fi
 	stop_agent
+	stop_runner
 	[ -z "$receiver_pid" ] || kill "$receiver_pid" 2>/dev/null || true
 	if mountpoint -q "$pins"; then
 		umount "$pins"
@@ -88,18 +90,45 @@ stop_agent() {
 
 # ---- The aws CLI and the signer -------------------------------------------------------------
 
-# aws_as WHO ARGS...: Debian's aws CLI with WHO's key (PATH names it: a pip one may come
-# first), no config of the user's; stdout in $work/out, stderr in $work/err, status in $rc.
+# The aws CLI and aws_request.py run in aws_runner.py, one Python process in the agent's
+# namespace for the whole script (a coprocess), each command through the CLI's own entry
+# point as /usr/bin/aws runs it: Python's start-up was most of this suite's time. Debian's
+# aws CLI (a pip one may come first in PATH), no config of the user's.
+start_runner() {
+	coproc runner {
+		ip netns exec "$netns" env PATH=/usr/bin:/bin HOME="$work" AWS_CONFIG_FILE=/dev/null \
+			AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1 AWS_PAGER='' \
+			AWS_MAX_ATTEMPTS=1 /usr/bin/python3 "$here/aws_runner.py"
+	}
+	runner_pid=$!
+}
+
+# aws_runner.py ends with its requests.
+stop_runner() {
+	local requests=${runner[1]-}
+	[ -n "$runner_pid" ] || return 0
+	exec {requests}>&-
+	wait "$runner_pid" 2>/dev/null || true
+	runner_pid=""
+}
+
+# in_runner KIND NAME=VALUE... -- ARGS...: stdout in $work/out, stderr in $work/err, the
+# exit status in $rc.
+in_runner() {
+	printf '%s\0' $(($# + 2)) "$1" "$work/out" "$work/err" "${@:2}" >&"${runner[1]}"
+	read -r rc <&"${runner[0]}" || {
+		early_end="aws_runner.py stopped"
+		exit 1
+	}
+}
+
+# aws_as WHO ARGS...: the aws CLI with WHO's key.
 aws_as() {
 	local who=$1
 	shift
-	local -x HOME=$work AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		AWS_ACCESS_KEY_ID=${key_id[$who]-AKIANOBODY0000000000} \
-		AWS_SECRET_ACCESS_KEY=${secret[$who]-nosecret} AWS_DEFAULT_REGION=us-east-1 AWS_PAGER='' \
-		AWS_MAX_ATTEMPTS=1
-	rc=0
-	ip netns exec "$netns" env PATH=/usr/bin:/bin aws --endpoint-url "${aws_url:-$endpoint}" \
-		--output json "$@" >"$work/out" 2>"$work/err" || rc=$?
+	in_runner aws AWS_ACCESS_KEY_ID="${key_id[$who]-AKIANOBODY0000000000}" \
+		AWS_SECRET_ACCESS_KEY="${secret[$who]-nosecret}" -- \
+		--endpoint-url "${aws_url:-$endpoint}" --output json "$@"
 }
 
 # acheck NAME CODE WHO ARGS...: the CLI succeeds (CODE "-") or is refused with AWS's CODE
@@ -139,8 +168,8 @@ print(eval(sys.argv[2]))' "$work/out" "$1"
 signed() {
 	local service=$1 body=$2
 	shift 2
-	ip netns exec "$netns" "$here/aws_request.py" "$endpoint/" "$service" "$body" \
-		--key "${key_id[provider]}" --secret "${secret[provider]}" "$@" >"$work/out" 2>"$work/err" || true
+	in_runner request -- "$endpoint/" "$service" "$body" --key "${key_id[provider]}" \
+		--secret "${secret[provider]}" "$@"
 	status=$(head -n 1 "$work/out")
 }
 
@@ -192,6 +221,7 @@ ip -n "$netns" link set lo up
 ip -n "$netns" link add xla0 type veth peer name xla1 # the consumers' interface
 ip -n "$netns" link set xla0 up
 ip -n "$netns" link set xla1 up
+start_runner
 
 # The access keys file: made by `xdplink account add`, root's alone.
 for who in provider consumer stranger; do
