@@ -25,7 +25,6 @@ hooks_port=18779
 hooks=http://127.0.0.1:$hooks_port/hooks
 agent_pid=""
 receiver_pid=""
-runner_pid=""
 passed=0
 failed=0
 finished=false
@@ -40,7 +39,7 @@ cleanup() {
 		printf '%d passed, %d failed\n' "$passed" "$failed"
 	fi
 	stop_agent
-	stop_runner
+	aws_runner_stop
 	[ -z "$receiver_pid" ] || kill "$receiver_pid" 2>/dev/null || true
 	if mountpoint -q "$pins"; then
 		umount "$pins"
@@ -90,36 +89,18 @@ stop_agent() {
 
 # ---- The aws CLI and the signer -------------------------------------------------------------
 
-# The aws CLI and aws_request.py run in aws_runner.py, one Python process in the agent's
-# namespace for the whole script (a coprocess), each command through the CLI's own entry
-# point as /usr/bin/aws runs it: Python's start-up was most of this suite's time. Debian's
-# aws CLI (a pip one may come first in PATH), no config of the user's.
-start_runner() {
-	coproc runner {
-		ip netns exec "$netns" env PATH=/usr/bin:/bin HOME="$work" AWS_CONFIG_FILE=/dev/null \
-			AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1 AWS_PAGER='' \
-			AWS_MAX_ATTEMPTS=1 /usr/bin/python3 "$here/aws_runner.py"
-	}
-	runner_pid=$!
-}
+# shellcheck source=aws_runner.sh
+source "$here/aws_runner.sh"
 
-# aws_runner.py ends with its requests.
-stop_runner() {
-	local requests=${runner[1]-}
-	[ -n "$runner_pid" ] || return 0
-	exec {requests}>&-
-	wait "$runner_pid" 2>/dev/null || true
-	runner_pid=""
-}
-
-# in_runner KIND NAME=VALUE... -- ARGS...: stdout in $work/out, stderr in $work/err, the
-# exit status in $rc.
+# in_runner KIND NAME=VALUE... -- ARGS...: the aws CLI (KIND aws) or aws_request.py (KIND
+# request) in the agent's namespace; stdout in $work/out, stderr in $work/err, the exit
+# status in $rc.
 in_runner() {
-	printf '%s\0' $(($# + 2)) "$1" "$work/out" "$work/err" "${@:2}" >&"${runner[1]}"
-	read -r rc <&"${runner[0]}" || {
+	aws_runner_run "$1" "$work/out" "$work/err" "${@:2}" || {
 		early_end="aws_runner.py stopped"
 		exit 1
 	}
+	rc=$AWS_RUNNER_STATUS
 }
 
 # aws_as WHO ARGS...: the aws CLI with WHO's key.
@@ -221,7 +202,8 @@ ip -n "$netns" link set lo up
 ip -n "$netns" link add xla0 type veth peer name xla1 # the consumers' interface
 ip -n "$netns" link set xla0 up
 ip -n "$netns" link set xla1 up
-start_runner
+aws_runner_start "$netns" HOME="$work" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	AWS_DEFAULT_REGION=us-east-1 AWS_PAGER='' AWS_MAX_ATTEMPTS=1
 
 # The access keys file: made by `xdplink account add`, root's alone.
 for who in provider consumer stranger; do
