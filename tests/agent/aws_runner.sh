@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # AWS_RUNNER_STATUS is for the scripts that source this
 # tests/agent/aws_runner.sh: the shell's half of aws_runner.py, for scripts that run many aws
 # CLI commands: one Python process in a namespace (a coprocess) runs them all, each through
 # the CLI's own entry point as /usr/bin/aws runs it, Debian's aws CLI (a pip one may come
 # first in PATH). Python's start-up, paid once, was most of such a script's time.
-# shellcheck shell=bash
 
 AWS_RUNNER_PY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/aws_runner.py
 AWS_RUNNER_PID=""
@@ -11,10 +12,10 @@ AWS_RUNNER_PID=""
 # aws_runner_start NETNS NAME=VALUE...: the runner in NETNS, with these settings added to
 # the environment of every command.
 aws_runner_start() {
-	local netns=$1
-	shift
+	local netns=$1 settings=("${@:2}")
 	coproc AWS_RUNNER {
-		exec ip netns exec "$netns" env PATH=/usr/bin:/bin "$@" /usr/bin/python3 "$AWS_RUNNER_PY"
+		exec ip netns exec "$netns" env PATH=/usr/bin:/bin "${settings[@]}" /usr/bin/python3 \
+			"$AWS_RUNNER_PY"
 	}
 	AWS_RUNNER_PID=$!
 }
