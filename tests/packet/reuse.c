@@ -127,9 +127,10 @@ static void empty_map(struct bpf_map *map)
 		rc = zero_array(fd, entries, value_size);
 		break;
 	case BPF_MAP_TYPE_ARRAY:
-		rc = bpf_map__map_flags(map) & BPF_F_MMAPABLE
-			 ? zero_shared_array(fd, entries, value_size)
-			 : zero_array(fd, entries, value_size);
+		if (bpf_map__map_flags(map) & BPF_F_MMAPABLE)
+			rc = zero_shared_array(fd, entries, value_size);
+		else
+			rc = zero_array(fd, entries, value_size);
 		break;
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS: /* struct inner_maps */
 		rc = 0;
