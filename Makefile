@@ -123,7 +123,7 @@ DAEMON_OBJS := $(call obj,$(DAEMON_SRCS) $(DOORS_SRCS) $(MODEL_SRCS) $(DATAPATH_
 MODEL_OBJS  := $(call obj,$(MODEL_SRCS) $(COMMON_SRCS) daemon/datapath/dataplane.c)
 CHECK_OBJ   := $(call obj,tests/lib/check.c)
 MAGLEV_OBJ  := $(call obj,daemon/datapath/maglev.c)
-PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/frames.c common/facts.c \
+PACKET_OBJS := $(call obj,tests/packet/fixture.c tests/packet/reuse.c tests/packet/frames.c common/facts.c \
 			  daemon/datapath/flow_table.c)
 
 UNIT_TESTS := $(BUILD)/tests/test_model $(BUILD)/tests/test_store $(BUILD)/tests/test_ids \

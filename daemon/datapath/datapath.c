@@ -19,6 +19,7 @@
 
 #include "exclusive.h"
 #include "log.h"
+#include "outer_map.h"
 
 static size_t mmap_size(const struct bpf_map *map)
 {
@@ -192,25 +193,24 @@ static int read_pool_index(struct datapath *dp)
 static int read_maps(struct datapath *dp)
 {
 	struct xl_endpoint *endpoints = calloc(dp->max_endpoints, sizeof(*endpoints));
+	bool *tables = calloc(dp->max_tables, sizeof(*tables));
 	int rc = -1;
 
-	if (endpoints &&
+	if (endpoints && tables &&
 	    !read_array(dp->skel->maps.xdplink_endpoints_v2, dp->max_endpoints, endpoints) &&
 	    !read_array(dp->skel->maps.xdplink_backends_v2, dp->max_backends, dp->backends) &&
 	    !read_array(dp->skel->maps.xdplink_members_v1, dp->max_members, dp->members) &&
 	    !read_pool_index(dp) && !frontends_read(dp) && !guards_read(dp)) {
+		outer_map_read(bpf_map__fd(dp->skel->maps.xdplink_maglev_v2), dp->max_tables,
+			       tables);
 		for (uint32_t slot = 0; slot < dp->max_endpoints; slot++)
 			dp->endpoint_state[slot] = endpoints[slot].state;
-		for (uint32_t slot = 0; slot < dp->max_tables; slot++) {
-			uint32_t inner_id;
-
-			if (!bpf_map__lookup_elem(dp->skel->maps.xdplink_maglev_v2, &slot,
-						  sizeof(slot), &inner_id, sizeof(inner_id), 0))
-				dp->table_digest[slot] = 1;
-		}
+		for (uint32_t slot = 0; slot < dp->max_tables; slot++)
+			dp->table_digest[slot] = tables[slot]; /* 1: a table of unknown members */
 		rc = 0;
 	}
 	free(endpoints);
+	free(tables);
 	return rc;
 }
 

@@ -22,8 +22,8 @@ from awscli.botocore.awsrequest import AWSRequest
 from awscli.botocore.credentials import Credentials
 
 
-def main():
-    p = argparse.ArgumentParser()
+def main(args=None):
+    p = argparse.ArgumentParser(prog="aws_request.py")
     p.add_argument("url")
     p.add_argument("service")
     p.add_argument("body")
@@ -35,7 +35,7 @@ def main():
     p.add_argument("--tamper-body", help="send this body instead of the one signed")
     p.add_argument("--header", action="append", default=[])
     p.add_argument("--method", default="POST")
-    a = p.parse_args()
+    a = p.parse_args(args)
 
     body = "a" * int(a.body[1:]) if a.body.startswith("@") else a.body
     headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}

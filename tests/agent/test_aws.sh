@@ -39,6 +39,7 @@ cleanup() {
 		printf '%d passed, %d failed\n' "$passed" "$failed"
 	fi
 	stop_agent
+	aws_runner_stop
 	[ -z "$receiver_pid" ] || kill "$receiver_pid" 2>/dev/null || true
 	if mountpoint -q "$pins"; then
 		umount "$pins"
@@ -88,9 +89,33 @@ stop_agent() {
 
 # ---- The aws CLI and the signer -------------------------------------------------------------
 
-# aws_as WHO ARGS...: Debian's aws CLI with WHO's key (PATH names it: a pip one may come
-# first), no config of the user's; stdout in $work/out, stderr in $work/err, status in $rc.
+# shellcheck source=aws_runner.sh
+source "$here/aws_runner.sh"
+
+# in_runner KIND NAME=VALUE... -- ARGS...: the aws CLI (KIND aws) or aws_request.py (KIND
+# request) in the agent's namespace; stdout in $work/out, stderr in $work/err, the exit
+# status in $rc.
+in_runner() {
+	aws_runner_run "$1" "$work/out" "$work/err" "${@:2}" || {
+		early_end="aws_runner.py stopped"
+		exit 1
+	}
+	rc=$AWS_RUNNER_STATUS
+}
+
+# aws_as WHO ARGS...: the aws CLI with WHO's key.
 aws_as() {
+	local who=$1
+	shift
+	in_runner aws AWS_ACCESS_KEY_ID="${key_id[$who]-AKIANOBODY0000000000}" \
+		AWS_SECRET_ACCESS_KEY="${secret[$who]-nosecret}" -- \
+		--endpoint-url "${aws_url:-$endpoint}" --output json "$@"
+}
+
+# aws_process WHO ARGS...: the aws program itself, a process of its own as users run it,
+# with what aws_as gives the runner; stdout in $work/process.out, stderr in
+# $work/process.err, the exit status in $rc.
+aws_process() {
 	local who=$1
 	shift
 	local -x HOME=$work AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
@@ -98,8 +123,26 @@ aws_as() {
 		AWS_SECRET_ACCESS_KEY=${secret[$who]-nosecret} AWS_DEFAULT_REGION=us-east-1 AWS_PAGER='' \
 		AWS_MAX_ATTEMPTS=1
 	rc=0
-	ip netns exec "$netns" env PATH=/usr/bin:/bin aws --endpoint-url "${aws_url:-$endpoint}" \
-		--output json "$@" >"$work/out" 2>"$work/err" || rc=$?
+	ip netns exec "$netns" env PATH=/usr/bin:/bin aws --endpoint-url "$endpoint" --output json \
+		"$@" >"$work/process.out" 2>"$work/process.err" || rc=$?
+}
+
+# same_as_process NAME WHO ARGS...: the runner and the aws program answer alike: the same
+# exit status, stdout and stderr.
+same_as_process() {
+	local name=$1 runner_rc
+	shift
+	aws_as "$@"
+	runner_rc=$rc
+	aws_process "$@"
+	if [ "$rc" = "$runner_rc" ] && cmp -s "$work/out" "$work/process.out" &&
+		cmp -s "$work/err" "$work/process.err"; then
+		ok "$name"
+	else
+		fail "$name" "exit status $runner_rc in the runner, $rc as a process" \
+			"$(diff "$work/out" "$work/process.out" | head -n 5)" \
+			"$(diff "$work/err" "$work/process.err" | head -n 5)"
+	fi
 }
 
 # acheck NAME CODE WHO ARGS...: the CLI succeeds (CODE "-") or is refused with AWS's CODE
@@ -139,8 +182,8 @@ print(eval(sys.argv[2]))' "$work/out" "$1"
 signed() {
 	local service=$1 body=$2
 	shift 2
-	ip netns exec "$netns" "$here/aws_request.py" "$endpoint/" "$service" "$body" \
-		--key "${key_id[provider]}" --secret "${secret[provider]}" "$@" >"$work/out" 2>"$work/err" || true
+	in_runner request -- "$endpoint/" "$service" "$body" --key "${key_id[provider]}" \
+		--secret "${secret[provider]}" "$@"
 	status=$(head -n 1 "$work/out")
 }
 
@@ -192,6 +235,8 @@ ip -n "$netns" link set lo up
 ip -n "$netns" link add xla0 type veth peer name xla1 # the consumers' interface
 ip -n "$netns" link set xla0 up
 ip -n "$netns" link set xla1 up
+aws_runner_start "$netns" HOME="$work" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	AWS_DEFAULT_REGION=us-east-1 AWS_PAGER='' AWS_MAX_ATTEMPTS=1
 
 # The access keys file: made by `xdplink account add`, root's alone.
 for who in provider consumer stranger; do
@@ -260,6 +305,10 @@ jcheck "the load balancer in ELBv2's shape" 'len(r["LoadBalancers"]) == 1
 	    == [("us-east-1a", "use1-az1=10.0.1.10", [{"PrivateIPv4Address": "10.0.1.10"}]),
 	        ("us-east-1b", "use1-az2=10.0.2.10", [{"PrivateIPv4Address": "10.0.2.10"}])]'
 lb=$(jget 'r["LoadBalancers"][0]["LoadBalancerArn"]')
+same_as_process "aws_runner.py answers as the aws program does: a load balancer described" \
+	provider elbv2 describe-load-balancers --names web
+same_as_process "... and a refusal (exit status 254, the same message)" provider \
+	elbv2 describe-load-balancers --names nothing-by-this-name
 acheck "the same name again: DuplicateLoadBalancerName" DuplicateLoadBalancerName provider \
 	elbv2 create-load-balancer --name web --type network --scheme internal --subnets use1-az3=10.0.3.10
 acheck "no --type network: AWS would make an application load balancer, refused" \

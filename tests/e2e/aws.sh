@@ -13,17 +13,22 @@ readonly AWS_PORT=18777
 readonly KEYS=$TB_RUN_DIR/aws-keys # goes with the testbed
 declare -A KEY SECRET
 
-# aws_as PRINCIPAL ARGS...: Debian's aws CLI (PATH names it: a pip one may come first) in the
-# LB node, with the key of PRINCIPAL's account and none of the user's configuration.
+# shellcheck source=../agent/aws_runner.sh
+source "$E2E_DIR/../agent/aws_runner.sh"
+AWS_OUT=$TB_RUN_DIR/aws-out AWS_ERR=$TB_RUN_DIR/aws-err
+
+# aws_as PRINCIPAL ARGS...: the aws CLI in the LB node (aws_runner.sh), with the key of
+# PRINCIPAL's account and none of the user's configuration; its output and exit status.
 aws_as() {
 	local account=${1#arn:aws:iam::}
 	account=${account%:root}
 	shift
-	local -x HOME=/tmp AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		AWS_ACCESS_KEY_ID=${KEY[$account]} AWS_SECRET_ACCESS_KEY=${SECRET[$account]} \
-		AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=''
-	tb_exec lb env PATH=/usr/bin:/bin aws --endpoint-url "http://127.0.0.1:$AWS_PORT" \
-		--output json "$@"
+	aws_runner_run aws "$AWS_OUT" "$AWS_ERR" AWS_ACCESS_KEY_ID="${KEY[$account]}" \
+		AWS_SECRET_ACCESS_KEY="${SECRET[$account]}" -- \
+		--endpoint-url "http://127.0.0.1:$AWS_PORT" --output json "$@" || return
+	cat "$AWS_OUT"
+	cat "$AWS_ERR" >&2
+	return "$AWS_RUNNER_STATUS"
 }
 
 # aws_ok PRINCIPAL ARGS...: the CLI succeeds (its answer is not shown).
@@ -110,6 +115,9 @@ state() {
 }
 
 e2e_up --agent-args "--aws-listen $AWS_PORT --aws-credentials $KEYS"
+aws_runner_start xl-lb HOME=/tmp AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=''
+E2E_PIDS+=("$AWS_RUNNER_PID") # ended before the testbed goes down
 for account in 111111111111 222222222222 333333333333; do
 	add_key "$account"
 done

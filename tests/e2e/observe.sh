@@ -197,6 +197,9 @@ prometheus_says() {
 }
 
 e2e_up --agent-args "--metrics $E2E_METRICS_PORT --max-flows $MAX_FLOWS"
+# Prometheus takes seconds to start: it does while the flows are checked, and the checks of
+# what it scraped wait for a scrape made after the traffic.
+start_prometheus
 setup_service
 note "$HELD held connections and $OPENED more through $E2E_EP"
 holder_start c1 "$ENI_AZ1" 80 "$HELD"
@@ -233,11 +236,10 @@ check "each target is in one health state" one_health_state_each
 check "xdplink_build_info carries the version" build_info
 
 note "Prometheus scrapes the agent"
-start_prometheus
 check "Prometheus reports the target up" wait_until 30 prometheus_says 'up{job="xdplink"}' 1
-check "... and the endpoint's new connections" prometheus_says \
+check "... and the endpoint's new connections" wait_until 5 prometheus_says \
 	"xdplink_endpoint_new_connections_total{endpoint=\"$E2E_EP\"}" "$((HELD + OPENED))"
-check "... and its open ones" prometheus_says \
+check "... and its open ones" wait_until 5 prometheus_says \
 	"xdplink_endpoint_active_connections{endpoint=\"$E2E_EP\"}" "$HELD"
 check "... and the flow-table alert of docs/METRICS.md, which does not fire" prometheus_says \
 	"xdplink_flow_table_flows / xdplink_flow_table_capacity_flows > bool 0.8" 0

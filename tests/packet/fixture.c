@@ -18,6 +18,7 @@
 
 #include "frames.h"
 #include "maglev.h"
+#include "reuse.h"
 
 const uint8_t mac_cons[6] = { 0x02, 0, 0, 0, 0x0c, 0x00 };
 const uint8_t mac_cons_peer[6] = { 0x02, 0, 0, 0, 0x0c, 0x01 };
@@ -379,23 +380,32 @@ void fx_set_backend_flags(struct fixture *fx, uint32_t backend, uint8_t flags)
 	update(fx->skel->maps.xdplink_backends_v2, &backend, &be);
 }
 
+/* The inner maps the fixture put into the maps of maps (reuse.h), while `loaded` lasts. */
+static struct inner_maps tables, port_indexes;
+
+static int make_port_index(void)
+{
+	return bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4, XL_PORTS_PER_POOL, NULL);
+}
+
+static int make_table(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
+
+	return bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_table", 4, 4, MAGLEV_SIZE, &opts);
+}
+
 void fx_add_pool(struct fixture *fx, const char *snat, uint32_t backend, uint32_t pool)
 {
 	struct xl_backend be = { 0 };
 	struct xl_pool_key key = { .snat_addr = ipv4(snat) };
 	struct xl_pool_slot slot = { .pool = pool };
-	int pool_flows;
 
 	bpf_map__lookup_elem(fx->skel->maps.xdplink_backends_v2, &backend, sizeof(backend), &be,
 			     sizeof(be), 0);
 	key.target_addr = be.addr;
 	key.target_port = be.port;
-	pool_flows =
-	    bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_ports", 4, 4, XL_PORTS_PER_POOL, NULL);
-	if (pool_flows < 0)
-		abort();
-	update(fx->skel->maps.xdplink_pool_flows_v1, &pool, &pool_flows);
-	close(pool_flows); /* the outer map holds it now */
+	inner_map(&port_indexes, pool, make_port_index); /* empty: see empty_used_port_indexes */
 	update(fx->skel->maps.xdplink_pool_index_v2, &key, &slot);
 }
 
@@ -417,18 +427,36 @@ void fx_set_table_of(struct fixture *fx, uint32_t table, const struct maglev_bac
 		     size_t n)
 {
 	uint32_t slots[MAGLEV_SIZE];
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_INNER_MAP);
 	int inner;
 
+	(void)fx;
 	if (maglev_build(members, n, MAGLEV_SIZE, XL_DEFAULT_HASH_SEED, slots))
 		abort();
-	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xl_test_table", 4, 4, MAGLEV_SIZE, &opts);
-	if (inner < 0)
-		abort();
+	inner = inner_map(&tables, table, make_table);
 	for (uint32_t i = 0; i < MAGLEV_SIZE; i++)
 		bpf_map_update_elem(inner, &i, &slots[i], BPF_ANY);
-	update(fx->skel->maps.xdplink_maglev_v2, &table, &inner);
-	close(inner); /* the outer map holds it now */
+}
+
+/* Empties the port indexes of the pools the last test used. The data path writes a port's
+ * entry only once it holds the port's bit in the pool (xdplink_pools_v1), and gives a port
+ * back unwritten; nothing in these tests clears a bit. So a pool whose bits and cursor are
+ * zero still has the empty index it was made with; emptying every pool's 55,000 entries
+ * after every test would cost more than loading the object anew. */
+static void empty_used_port_indexes(struct fixture *fx)
+{
+	static const struct xl_port_pool unused;
+	struct xl_port_pool pool;
+
+	for (uint32_t key = 0; key < port_indexes.count; key++) {
+		if (port_indexes.fd[key] < 0)
+			continue;
+		if (bpf_map__lookup_elem(fx->skel->maps.xdplink_pools_v1, &key, sizeof(key), &pool,
+					 sizeof(pool), 0))
+			abort();
+		if (memcmp(&pool, &unused, sizeof(pool)) &&
+		    zero_array(port_indexes.fd[key], XL_PORTS_PER_POOL, sizeof(uint32_t)))
+			abort();
+	}
 }
 
 void fx_fill_pool(struct fixture *fx, uint32_t pool, uint32_t except_index)
@@ -466,14 +494,12 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
-int fx_open(struct fixture *fx, const struct fixture_options *opts)
-{
-	uint32_t max_flows = opts && opts->max_flows ? opts->max_flows : 1024;
-	uint32_t max_conns = opts && opts->max_conns ? opts->max_conns : XL_DEFAULT_MAX_CONNS;
-	uint16_t port_count = opts && opts->port_count ? opts->port_count : XL_PORTS_PER_POOL;
-	static const uint32_t az1[] = { 1, 2 }, all[] = { 1, 2, 3, 4 };
+/* The object loaded last, kept by fx_close for the next fx_open with the same table
+ * size: the verifier's pass over the program is most of what a fresh one costs. */
+static struct fixture loaded;
 
-	libbpf_set_print(silent);
+static int load(struct fixture *fx, uint32_t max_flows)
+{
 	fx->skel = xdplink__open();
 	if (!fx->skel)
 		return -1;
@@ -490,6 +516,40 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	fx->consumer = bpf_program__fd(fx->skel->progs.xdplink_consumer);
 	fx->provider = bpf_program__fd(fx->skel->progs.xdplink_provider);
 	fx->both = bpf_program__fd(fx->skel->progs.xdplink_both);
+	return inner_maps_init(&tables, fx->skel->maps.xdplink_maglev_v2) ||
+	       inner_maps_init(&port_indexes, fx->skel->maps.xdplink_pool_flows_v1);
+}
+
+static void unload(struct fixture *fx)
+{
+	inner_maps_free(&tables);
+	inner_maps_free(&port_indexes);
+	munmap(fx->flows.slots, fx->flows_size);
+	munmap(fx->flows.pages, fx->pages_size);
+	xdplink__destroy(fx->skel);
+	fx->skel = NULL;
+}
+
+int fx_open(struct fixture *fx, const struct fixture_options *opts)
+{
+	uint32_t max_flows = opts && opts->max_flows ? opts->max_flows : 1024;
+	uint32_t max_conns = opts && opts->max_conns ? opts->max_conns : XL_DEFAULT_MAX_CONNS;
+	uint16_t port_count = opts && opts->port_count ? opts->port_count : XL_PORTS_PER_POOL;
+	static const uint32_t az1[] = { 1, 2 }, all[] = { 1, 2, 3, 4 };
+
+	libbpf_set_print(silent);
+	if (loaded.skel && loaded.max_flows == max_flows) {
+		empty_used_port_indexes(&loaded);
+		empty_maps(loaded.skel->obj);
+	} else {
+		if (loaded.skel)
+			unload(&loaded);
+		if (load(&loaded, max_flows))
+			return -1;
+	}
+	*fx = loaded;
+	inner_maps_begin(&tables);
+	inner_maps_begin(&port_indexes);
 
 	fx_set_config(fx, max_conns, port_count);
 	add_iface(fx, ifindex_cons, XL_ROLE_CONSUMER, mac_cons, CONSUMER_SLOT);
@@ -505,15 +565,14 @@ int fx_open(struct fixture *fx, const struct fixture_options *opts)
 	}
 	fx_set_table(fx, 1, az1, 2);
 	fx_set_table(fx, 2, all, 4);
+	inner_maps_end(&tables);
+	inner_maps_end(&port_indexes);
 	return 0;
 }
 
 void fx_close(struct fixture *fx)
 {
-	munmap(fx->flows.slots, fx->flows_size);
-	munmap(fx->flows.pages, fx->pages_size);
-	xdplink__destroy(fx->skel);
-	fx->skel = NULL;
+	fx->skel = NULL; /* `loaded` keeps the object for the next test */
 }
 
 int fx_run(struct fixture *fx, int prog, int ifindex, const uint8_t *in, size_t len, uint8_t *out,

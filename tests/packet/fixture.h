@@ -71,6 +71,8 @@ struct fixture_options {
 /* Enters a new network namespace and builds the interfaces; once per process. */
 int fixture_netns(void);
 
+/* The scene above, in the loaded object emptied as if new: it is loaded (and verified)
+ * again only when max_flows changes, since its verification is most of a test's time. */
 int fx_open(struct fixture *fx, const struct fixture_options *opts);
 void fx_close(struct fixture *fx);
 
