@@ -122,23 +122,60 @@ static int hold_port(struct flows *flows, struct held_port port)
 	return 0;
 }
 
+/* The port indexes of the pools one pass asks about, each opened once in the pass: on
+ * 6.1, every lookup in a map of maps from userspace waits for an RCU grace period. */
+struct port_indexes {
+	int *fds; /* per pool: its index, or NOT_OPENED */
+	uint32_t count;
+};
+
+#define NOT_OPENED (-2)
+
+static void port_indexes_close(struct port_indexes *indexes)
+{
+	for (uint32_t pool = 0; indexes->fds && pool < indexes->count; pool++)
+		if (indexes->fds[pool] >= 0)
+			close(indexes->fds[pool]);
+	free(indexes->fds);
+}
+
+/* The pool's port index, or -1. */
+static int port_index_of(struct flows *flows, struct port_indexes *indexes, uint32_t pool)
+{
+	uint32_t inner_id;
+
+	if (!indexes->fds) {
+		indexes->count = flows->dp->max_pools;
+		indexes->fds = malloc(indexes->count * sizeof(*indexes->fds));
+		if (!indexes->fds)
+			return -1;
+		for (uint32_t i = 0; i < indexes->count; i++)
+			indexes->fds[i] = NOT_OPENED;
+	}
+	if (pool >= indexes->count)
+		return -1;
+	if (indexes->fds[pool] == NOT_OPENED)
+		indexes->fds[pool] =
+		    bpf_map__lookup_elem(flows->dp->skel->maps.xdplink_pool_flows_v1, &pool,
+					 sizeof(pool), &inner_id, sizeof(inner_id), 0)
+			? -1
+			: bpf_map_get_fd_by_id(inner_id);
+	return indexes->fds[pool];
+}
+
 /* Whether a flow now holds this port of this pool (only asked of recovered ports): the
  * slot the pool's port index names, if its flow has that pool and port. */
-static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
+static bool port_in_use(struct flows *flows, struct port_indexes *indexes, uint32_t pool,
+			uint32_t index)
 {
 	struct datapath *dp = flows->dp;
-	uint32_t inner_id, slot = 0;
+	int fd = port_index_of(flows, indexes, pool);
 	const struct xl_flow *flow;
-	int fd;
+	uint32_t slot = 0;
 
-	if (bpf_map__lookup_elem(dp->skel->maps.xdplink_pool_flows_v1, &pool, sizeof(pool),
-				 &inner_id, sizeof(inner_id), 0))
-		return false;
-	fd = bpf_map_get_fd_by_id(inner_id);
 	if (fd < 0)
 		return false;
 	bpf_map_lookup_elem(fd, &index, &slot);
-	close(fd);
 	if (slot >= flows->slots)
 		return false;
 	flow = &dp->flows.slots[slot];
@@ -148,6 +185,7 @@ static bool port_in_use(struct flows *flows, uint32_t pool, uint32_t index)
 
 static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 {
+	struct port_indexes indexes = { 0 };
 	uint32_t released = 0;
 
 	while (flows->held_count) {
@@ -155,13 +193,14 @@ static uint32_t release_due_ports(struct flows *flows, uint64_t now)
 
 		if (port->due > now)
 			break;
-		if (!port->verify || !port_in_use(flows, port->pool, port->index)) {
+		if (!port->verify || !port_in_use(flows, &indexes, port->pool, port->index)) {
 			release_port(flows, port->pool, port->index);
 			released++;
 		}
 		flows->held_head = (flows->held_head + 1) % flows->held_capacity;
 		flows->held_count--;
 	}
+	port_indexes_close(&indexes);
 	return released;
 }
 
