@@ -73,7 +73,10 @@ static __always_inline __u32 find_in_window(const struct xl_flow_key *key, __u32
 	if (!home_slot)
 		return NO_SLOT;
 	*hop = READ_ONCE(home_slot->hop);
-	bits = *hop & ~XL_FLOW_OVERFLOW;
+	/* Most flows sit in the home slot itself: that one is asked first, without a search. */
+	if ((*hop & 1) && holds_flow(home_slot, key, tag))
+		return home;
+	bits = *hop & ~(XL_FLOW_OVERFLOW | 1u);
 	for (int i = 0; i < XL_FLOW_HOP && bits; i++) {
 		__u32 offset = lowest_bit(bits);
 
