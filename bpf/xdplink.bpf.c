@@ -124,15 +124,13 @@ static __always_inline enum xl_reason proxy_header_for(struct xdp_md *ctx, struc
 	return cut ? XL_FWD_PROXY_CUT : XL_FWD_PROXY_HEADER;
 }
 
+/* On to the flow's target, whose next hop the caller made sure of. */
 static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *pkt,
 					     const struct xl_flow *flow, struct xl_backend *be,
-					     __u64 now, enum xl_reason reason)
+					     enum xl_reason reason)
 {
-	enum xl_reason why;
+	enum xl_reason why = proxy_header_for(ctx, pkt, flow, be);
 
-	if (!next_hop_ready(ctx, be, flow->snat_addr, now, &why))
-		return verdict(XDP_DROP, why);
-	why = proxy_header_for(ctx, pkt, flow, be);
 	if (why == XL_FWD_PROXY_HEADER || why == XL_FWD_PROXY_CUT || why == XL_FWD_PROXY_SYN_DATA)
 		reason = why;
 	else if (why)
@@ -142,6 +140,18 @@ static __always_inline int forward_to_target(struct xdp_md *ctx, struct packet *
 	count_towards_target(member_traffic(flow->member), pkt->ip_len);
 	count_towards_target(endpoint_traffic(flow->endpoint), pkt->ip_len);
 	return verdict(send_to_target(ctx, pkt->eth, be), reason);
+}
+
+/* A packet of a known flow on to its target, once the next hop is known. */
+static __always_inline int route_to_target(struct xdp_md *ctx, struct packet *pkt,
+					   const struct xl_flow *flow, struct xl_backend *be,
+					   enum xl_reason reason)
+{
+	enum xl_reason why;
+
+	if (!next_hop_ready(ctx, be, flow->snat_addr, clock_ms(), &why))
+		return verdict(XDP_DROP, why);
+	return forward_to_target(ctx, pkt, flow, be, reason);
 }
 
 static __always_inline struct xl_conns *conns_of(__u32 backend)
@@ -283,7 +293,7 @@ static __always_inline int open_flow(struct xdp_md *ctx, struct packet *pkt,
 	if (by_cookie)
 		return open_to_target(ctx, cfg, &flow, be, XL_FWD_COOKIE_FLOW);
 	count_half_open(conns, 1);
-	return forward_to_target(ctx, pkt, &flow, be, now, XL_FWD_NEW_FLOW);
+	return forward_to_target(ctx, pkt, &flow, be, XL_FWD_NEW_FLOW);
 }
 
 /* What reopen_flow returns, besides an XDP action, when the flow's key must open a new
@@ -323,7 +333,7 @@ static __always_inline int reopen_flow(struct xdp_md *ctx, struct packet *pkt, s
 		count_new_connection(flow);
 		count_half_open(conns, 1); /* half-open again, until the client's first ACK */
 	}
-	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_NEW_FLOW);
+	return route_to_target(ctx, pkt, flow, be, XL_FWD_NEW_FLOW);
 }
 
 /* A client packet before the target answered the SYN its cookie ACK opened: the client
@@ -377,7 +387,7 @@ static __always_inline int from_client(struct xdp_md *ctx, struct packet *pkt, s
 		return verdict(XDP_DROP, XL_DROP_RST_OUT_OF_WINDOW);
 	if (tracked == TRACK_ANSWERED)
 		count_half_open(conns, -1);
-	return forward_to_target(ctx, pkt, flow, be, clock_ms(), XL_FWD_TO_TARGET);
+	return route_to_target(ctx, pkt, flow, be, XL_FWD_TO_TARGET);
 }
 
 /* The target's SYN-ACK to a SYN-cookie flow: the client is long past its handshake, so
